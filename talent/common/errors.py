@@ -1,0 +1,43 @@
+"""Errors raised by services. Each carries a message a person understands, in their language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request. `field` names the input at fault, when there is one."""
+
+    default_code = "domain_error"
+
+    def __init__(self, message: Any, *, field: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code or self.default_code
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {self.field or "non_field_errors": [str(self.message)]}
+
+
+class InvalidInput(DomainError):
+    """The input is malformed or fails a validation rule (maps to HTTP 400)."""
+
+    default_code = "invalid"
+
+
+class Conflict(DomainError):
+    """The input is well-formed but conflicts with the current state (maps to HTTP 409)."""
+
+    default_code = "conflict"
+
+
+class IllegalTransition(Conflict):
+    default_code = "illegal_transition"
+
+
+class PermissionDenied(DomainError):
+    default_code = "permission_denied"

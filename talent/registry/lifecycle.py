@@ -1,0 +1,65 @@
+"""The enrollment status machine: which transitions are legal, and the status on a date. Pure, no ORM.
+
+admitted → enrolled ⇄ on_leave; enrolled → coursework_complete → graduated;
+enrolled / on_leave / coursework_complete → withdrawn | dismissed; enrolled (MS) → progressed.
+An admission can also be declined before enrolment (admitted → withdrawn).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from talent.registry.vocabulary import DegreeLevel
+from talent.registry.vocabulary import EnrollmentStatus as S
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.ADMITTED: frozenset({S.ENROLLED, S.WITHDRAWN}),
+    S.ENROLLED: frozenset({S.ON_LEAVE, S.COURSEWORK_COMPLETE, S.WITHDRAWN, S.DISMISSED, S.PROGRESSED}),
+    S.ON_LEAVE: frozenset({S.ENROLLED, S.WITHDRAWN, S.DISMISSED}),
+    S.COURSEWORK_COMPLETE: frozenset({S.GRADUATED, S.WITHDRAWN, S.DISMISSED}),
+    S.GRADUATED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+    S.DISMISSED: frozenset(),
+    S.PROGRESSED: frozenset(),
+}
+
+#: Statuses of an enrollment that is still running (at most one per person and programme).
+ACTIVE_STATUSES: frozenset[str] = frozenset({S.ADMITTED, S.ENROLLED, S.ON_LEAVE, S.COURSEWORK_COMPLETE})
+TERMINAL_STATUSES: frozenset[str] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
+
+
+def is_legal(current: str | None, new: str, *, degree_level: str) -> bool:
+    """May an enrollment in `current` status (None: no events yet) move to `new`?"""
+    if current is None:
+        return new == S.ADMITTED
+    if new == S.PROGRESSED and degree_level != DegreeLevel.MS:
+        return False
+    return new in TRANSITIONS[current]
+
+
+def legal_next(current: str | None, *, degree_level: str) -> list[str]:
+    candidates = [S.ADMITTED] if current is None else sorted(TRANSITIONS[current])
+    return [s for s in candidates if is_legal(current, s, degree_level=degree_level)]
+
+
+@dataclass(frozen=True)
+class StatusPoint:
+    status: str
+    effective_date: datetime.date
+    sequence: int
+
+
+def status_on(events: Iterable[StatusPoint], on: datetime.date) -> str | None:
+    """The status in force on `on`: the last event effective on or before that date (None before admission)."""
+    current: StatusPoint | None = None
+    for event in events:
+        if event.effective_date > on:
+            continue
+        if current is None or (event.effective_date, event.sequence) > (
+            current.effective_date,
+            current.sequence,
+        ):
+            current = event
+    return current.status if current else None

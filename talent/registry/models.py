@@ -1,0 +1,757 @@
+"""The registry's records. Fields, database constraints and single-row rules only: every write is a service.
+
+Every table that holds personal data is tracked by django-pghistory (database triggers, so bulk writes
+are caught too); the acting user comes from the request middleware or the service's history context.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from talent.registry import careers, lifecycle, validators, vocabulary
+from talent.registry.vocabulary import (
+    CompletionRoute,
+    ConvergenceField,
+    DegreeLevel,
+    EnrollmentStatus,
+    Gender,
+    MembershipRole,
+    OrganizationKind,
+    ProblemStatus,
+    ReturnProgramme,
+    SchoolTrack,
+    ShareableField,
+)
+
+KR_REGION_CODES = sorted(vocabulary.kr_regions())
+KSIC_CODES = sorted(vocabulary.ksic_sections())
+CONVERGENCE_FIELD_CODES = sorted(ConvergenceField.values)
+SHAREABLE_FIELD_CODES = sorted(ShareableField.values)
+
+
+def _tracked(model_name: str) -> pghistory.track:
+    """Append-only history of inserts, updates and deletes, with the acting user from the pghistory context."""
+    return pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        model_name=model_name,
+        obj_field=pghistory.ObjForeignKey(related_name="history"),
+        append_only=True,
+    )
+
+
+class Timestamped(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+@_tracked("OrganizationHistory")
+class Organization(Timestamped):
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    region = models.CharField(
+        _("region"),
+        max_length=5,
+        choices=vocabulary.region_choices,
+        validators=[validators.validate_kr_region],
+    )
+    business_registration_number = models.CharField(
+        _("business registration number"),
+        max_length=10,
+        blank=True,
+        help_text=_("사업자등록번호, 10 digits; required for companies."),
+        validators=[validators.validate_business_registration_number],
+    )
+    ksic_section = models.CharField(
+        _("KSIC section"),
+        max_length=1,
+        blank=True,
+        choices=vocabulary.ksic_choices,
+        validators=[validators.validate_ksic_section],
+    )
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["kind", "name_ko"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name_ko"], name="organization_name_unique_per_kind"),
+            models.UniqueConstraint(
+                fields=["business_registration_number"],
+                condition=~Q(business_registration_number=""),
+                name="organization_brn_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=OrganizationKind.COMPANY) | ~Q(business_registration_number=""),
+                name="organization_company_has_brn",
+                violation_error_message=_("A company needs its business registration number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganizationKind.values), name="organization_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(region__in=KR_REGION_CODES), name="organization_region_valid"),
+            models.CheckConstraint(
+                condition=Q(ksic_section="") | Q(ksic_section__in=KSIC_CODES), name="organization_ksic_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_ko
+
+
+@_tracked("MembershipHistory")
+class Membership(Timestamped):
+    """A login's place in one organization; the organization's kind gives the user's role in the product."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organization")
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=MembershipRole.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization}"
+
+
+@_tracked("GraduateSchoolHistory")
+class GraduateSchool(Timestamped):
+    """An AX graduate school (인공지능혁신대학원): a university-led consortium with one or two companies."""
+
+    university = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="graduate_schools",
+        limit_choices_to={"kind": OrganizationKind.UNIVERSITY},
+        verbose_name=_("university"),
+    )
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    track = models.CharField(_("track"), max_length=12, choices=SchoolTrack.choices)
+    selection_year = models.PositiveSmallIntegerField(_("selection year"))
+    support_start = models.DateField(_("support period start"))
+    support_end = models.DateField(_("support period end"))
+    convergence_fields = ArrayField(
+        models.CharField(max_length=20, choices=ConvergenceField.choices),
+        verbose_name=_("convergence fields"),
+        help_text=_("One or two fields."),
+    )
+    consortium_companies = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="consortium_schools",
+        limit_choices_to={"kind": OrganizationKind.COMPANY},
+        verbose_name=_("consortium companies"),
+    )
+
+    class Meta:
+        verbose_name = _("AX graduate school")
+        verbose_name_plural = _("AX graduate schools")
+        ordering = ["university__name_ko", "name_ko"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["university", "name_ko"], name="school_name_unique_per_university"
+            ),
+            models.CheckConstraint(
+                condition=Q(support_end__gt=F("support_start")),
+                name="school_support_period_order",
+                violation_error_message=_("The support period must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(selection_year__gte=2020, selection_year__lte=2100),
+                name="school_selection_year_range",
+            ),
+            models.CheckConstraint(condition=Q(track__in=SchoolTrack.values), name="school_track_valid"),
+            models.CheckConstraint(
+                condition=Q(convergence_fields__len__gte=1, convergence_fields__len__lte=2)
+                & Q(convergence_fields__contained_by=CONVERGENCE_FIELD_CODES),
+                name="school_one_or_two_convergence_fields",
+                violation_error_message=_("A graduate school picks one or two convergence fields."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_ko
+
+
+@_tracked("ProgrammeHistory")
+class Programme(Timestamped):
+    school = models.ForeignKey(
+        GraduateSchool, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("graduate school")
+    )
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    degree_level = models.CharField(_("degree level"), max_length=12, choices=DegreeLevel.choices)
+    normal_duration_months = models.PositiveSmallIntegerField(_("normal duration (months)"))
+    counts_toward_target = models.BooleanField(
+        _("counts toward the target"),
+        default=False,
+        help_text=_("Set by the ministry, never by a university."),
+    )
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["school__name_ko", "degree_level", "name_ko"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "degree_level", "name_ko"], name="programme_unique_per_school_and_level"
+            ),
+            models.CheckConstraint(
+                condition=Q(degree_level__in=DegreeLevel.values), name="programme_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(normal_duration_months__gte=1, normal_duration_months__lte=120),
+                name="programme_duration_range",
+                violation_error_message=_("The normal duration is between 1 and 120 months."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.name_ko} · {self.name_ko} ({self.get_degree_level_display()})"
+
+
+@_tracked("PersonHistory")
+class Person(Timestamped):
+    """A person in the registry. Never holds a resident registration number."""
+
+    family_name_ko = models.CharField(
+        _("family name (Korean)"),
+        max_length=50,
+        blank=True,
+        validators=[validators.reject_resident_registration_number],
+    )
+    given_name_ko = models.CharField(
+        _("given name (Korean)"),
+        max_length=50,
+        blank=True,
+        validators=[validators.reject_resident_registration_number],
+    )
+    family_name_latin = models.CharField(
+        _("family name (Latin)"),
+        max_length=100,
+        blank=True,
+        validators=[validators.reject_resident_registration_number],
+    )
+    given_name_latin = models.CharField(
+        _("given name (Latin)"),
+        max_length=100,
+        blank=True,
+        validators=[validators.reject_resident_registration_number],
+    )
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, blank=True, choices=Gender.choices)
+    nationality = models.CharField(
+        _("nationality"),
+        max_length=2,
+        choices=vocabulary.country_choices,
+        default="KR",
+        validators=[validators.validate_country],
+    )
+    email = models.EmailField(
+        _("email"), blank=True, validators=[validators.reject_resident_registration_number]
+    )
+    orcid = models.CharField(
+        _("ORCID iD"),
+        max_length=19,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validators.validate_orcid],
+    )
+    national_researcher_number = models.CharField(
+        _("national researcher number"),
+        max_length=8,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validators.validate_national_researcher_number],
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("login"),
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["family_name_ko", "given_name_ko", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(family_name_ko="", given_name_ko="")
+                | ~Q(family_name_latin="", given_name_latin=""),
+                name="person_has_a_name",
+                violation_error_message=_("A person needs a name in Korean or in Latin letters."),
+            ),
+            models.CheckConstraint(
+                condition=Q(gender="") | Q(gender__in=Gender.values), name="person_gender_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_date__isnull=True) | Q(birth_date__gte=datetime.date(1900, 1, 1)),
+                name="person_birth_date_plausible",
+            ),
+        ]
+        indexes = [models.Index(fields=["email"], name="person_email_idx")]
+
+    def __str__(self) -> str:
+        korean = f"{self.family_name_ko}{self.given_name_ko}"
+        return korean or f"{self.given_name_latin} {self.family_name_latin}".strip()
+
+    def clean(self) -> None:
+        if self.birth_date and self.birth_date > datetime.date.today():
+            raise ValidationError({"birth_date": _("A birth date cannot be in the future.")})
+
+
+ACTIVE_STATUS_VALUES = sorted(lifecycle.ACTIVE_STATUSES)
+
+
+@_tracked("EnrollmentHistory")
+class Enrollment(Timestamped):
+    """A person in a programme. Its status is derived from its EnrollmentEvents (see services)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("person")
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("programme")
+    )
+    # The programme's university, kept here so that the student number can be unique per university.
+    university = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+        limit_choices_to={"kind": OrganizationKind.UNIVERSITY},
+        verbose_name=_("university"),
+        editable=False,
+    )
+    student_number = models.CharField(
+        _("student number"), max_length=20, validators=[validators.validate_student_number]
+    )
+    admission_date = models.DateField(_("admission date"), help_text=_("First day of the admission term."))
+    expected_completion = models.DateField(_("expected completion"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=EnrollmentStatus.choices,
+        default=EnrollmentStatus.ADMITTED,
+        editable=False,
+    )
+    status_since = models.DateField(_("status since"), null=True, editable=False)
+    completion_route = models.CharField(
+        _("completion route"), max_length=12, blank=True, choices=CompletionRoute.choices
+    )
+    advisor = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="advised_enrollments",
+        verbose_name=_("university advisor"),
+    )
+    co_advisor = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="co_advised_enrollments",
+        verbose_name=_("company co-advisor"),
+    )
+    progressed_to = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progressed_from",
+        verbose_name=_("progressed to (doctorate enrollment)"),
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        ordering = ["-admission_date", "student_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["university", "student_number"],
+                name="enrollment_student_number_unique_per_university",
+                violation_error_message=_("This student number is already used at this university."),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "programme"],
+                condition=Q(status__in=ACTIVE_STATUS_VALUES),
+                name="enrollment_one_active_per_person_programme",
+                violation_error_message=_("This person already has an active enrollment in this programme."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_completion__isnull=True)
+                | Q(expected_completion__gt=F("admission_date")),
+                name="enrollment_completion_after_admission",
+                violation_error_message=_("The expected completion must come after admission."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=EnrollmentStatus.values), name="enrollment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(completion_route="") | Q(completion_route__in=CompletionRoute.values),
+                name="enrollment_route_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(advisor=F("person")) & ~Q(co_advisor=F("person")),
+                name="enrollment_not_own_advisor",
+                violation_error_message=_("A student cannot be their own advisor."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["university", "status"], name="enrollment_univ_status_idx"),
+            models.Index(fields=["programme", "status"], name="enrollment_prog_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_number} · {self.person}"
+
+
+class EnrollmentEvent(models.Model):
+    """One status change of an enrollment. Append-only: the database refuses updates and deletes."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="events", verbose_name=_("enrollment")
+    )
+    sequence = models.PositiveIntegerField(_("sequence"))
+    status = models.CharField(_("status"), max_length=20, choices=EnrollmentStatus.choices)
+    previous_status = models.CharField(
+        _("previous status"), max_length=20, choices=EnrollmentStatus.choices, blank=True
+    )
+    effective_date = models.DateField(_("effective date"))
+    reason = models.TextField(
+        _("reason"), blank=True, validators=[validators.reject_resident_registration_number]
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enrollment event")
+        verbose_name_plural = _("enrollment events")
+        ordering = ["enrollment_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "sequence"], name="enrollment_event_sequence_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=EnrollmentStatus.values), name="enrollment_event_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="enrollment_event_sequence_positive"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["enrollment", "effective_date", "sequence"], name="enrollment_event_asof_idx"
+            ),
+            models.Index(fields=["status", "effective_date"], name="enrollment_event_status_idx"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="enrollment_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id} #{self.sequence} {self.status} @ {self.effective_date}"
+
+
+@_tracked("ResearcherProfileHistory")
+class ResearcherProfile(Timestamped):
+    """A returning overseas researcher's career and return."""
+
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="researcher_profile", verbose_name=_("person")
+    )
+    phd_field = models.CharField(
+        _("PhD field (ISCED-F)"),
+        max_length=2,
+        blank=True,
+        choices=vocabulary.iscedf_choices,
+        validators=[validators.validate_iscedf_field],
+    )
+    phd_subject = models.CharField(_("PhD subject"), max_length=200, blank=True)
+    phd_year = models.PositiveSmallIntegerField(_("PhD year"), null=True, blank=True)
+    phd_country = models.CharField(
+        _("PhD country"),
+        max_length=2,
+        blank=True,
+        choices=vocabulary.country_choices,
+        validators=[validators.validate_country],
+    )
+    return_date = models.DateField(_("return date"), null=True, blank=True)
+    return_planned = models.BooleanField(
+        _("return is planned"), default=False, help_text=_("The return date is a plan, not yet a fact.")
+    )
+    return_programme = models.CharField(
+        _("return programme"), max_length=12, blank=True, choices=ReturnProgramme.choices
+    )
+    korean_affiliation = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="returned_researchers",
+        verbose_name=_("current Korean affiliation"),
+    )
+
+    class Meta:
+        verbose_name = _("researcher profile")
+        verbose_name_plural = _("researcher profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phd_year__isnull=True) | Q(phd_year__gte=1950, phd_year__lte=2100),
+                name="researcher_phd_year_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(return_planned=False) | Q(return_date__isnull=False),
+                name="researcher_planned_return_has_date",
+                violation_error_message=_("A planned return needs a date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(return_programme="") | Q(return_programme__in=ReturnProgramme.values),
+                name="researcher_return_programme_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    def years_abroad(self, *, until: datetime.date | None = None) -> float:
+        """Years abroad up to the return date (or `until`, default today)."""
+        end = until or (self.return_date if self.return_date and not self.return_planned else None)
+        end = end or datetime.date.today()
+        return careers.years_abroad(((p.start_date, p.end_date) for p in self.positions.all()), until=end)
+
+    def eligible_for_return_track(self) -> bool:
+        return careers.eligible_for_return_track(
+            nationality=self.person.nationality,
+            phd_is_stem_or_medical=self.phd_field in vocabulary.stem_or_medical_fields(),
+            years_abroad=self.years_abroad(),
+        )
+
+
+@_tracked("OverseasPositionHistory")
+class OverseasPosition(Timestamped):
+    profile = models.ForeignKey(
+        ResearcherProfile,
+        on_delete=models.CASCADE,
+        related_name="positions",
+        verbose_name=_("researcher profile"),
+    )
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        choices=vocabulary.country_choices,
+        validators=[validators.validate_country],
+    )
+    institution = models.CharField(_("institution"), max_length=200)
+    title = models.CharField(_("position"), max_length=200, blank=True)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(
+        _("to"), null=True, blank=True, help_text=_("Empty while the position continues.")
+    )
+
+    class Meta:
+        verbose_name = _("overseas position")
+        verbose_name_plural = _("overseas positions")
+        ordering = ["profile_id", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="position_date_order",
+                violation_error_message=_("A position cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(country="KR"),
+                name="position_is_overseas",
+                violation_error_message=_("An overseas position is outside Korea."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} ({self.country})"
+
+
+@_tracked("ExpertProfileHistory")
+class ExpertProfile(Timestamped):
+    """What a person offers companies, and their consent to be matched (withdrawable at any time)."""
+
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="expert_profile", verbose_name=_("person")
+    )
+    skills = ArrayField(models.CharField(max_length=60), default=list, blank=True, verbose_name=_("skills"))
+    summary_ko = models.TextField(
+        _("summary (Korean)"), blank=True, validators=[validators.reject_resident_registration_number]
+    )
+    summary_en = models.TextField(
+        _("summary (English)"), blank=True, validators=[validators.reject_resident_registration_number]
+    )
+    ksic_sections = ArrayField(
+        models.CharField(max_length=1, choices=vocabulary.ksic_choices),
+        default=list,
+        blank=True,
+        verbose_name=_("KSIC sections"),
+        validators=[validators.validate_ksic_sections],
+    )
+    regions = ArrayField(
+        models.CharField(max_length=5, choices=vocabulary.region_choices),
+        default=list,
+        blank=True,
+        verbose_name=_("regions"),
+        validators=[validators.validate_kr_regions],
+    )
+    remote_ok = models.BooleanField(_("works remotely"), default=True)
+    capacity = models.PositiveSmallIntegerField(_("capacity (problems at once)"), default=1)
+    available = models.BooleanField(_("available"), default=True)
+    consent_to_matching = models.BooleanField(_("consents to matching"), default=False)
+    shared_fields = ArrayField(
+        models.CharField(max_length=12, choices=ShareableField.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("shared with companies"),
+        help_text=_("What a company may see of this expert once matched."),
+    )
+    consent_updated_at = models.DateTimeField(_("consent updated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("expert profile")
+        verbose_name_plural = _("expert profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1, capacity__lte=20),
+                name="expert_capacity_range",
+                violation_error_message=_("Capacity is between 1 and 20 problems at once."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ksic_sections__contained_by=KSIC_CODES), name="expert_ksic_sections_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(regions__contained_by=KR_REGION_CODES), name="expert_regions_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(shared_fields__contained_by=SHAREABLE_FIELD_CODES),
+                name="expert_shared_fields_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(skills__len__lte=50),
+                name="expert_skills_at_most_50",
+                violation_error_message=_("List at most 50 skills."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+@_tracked("FieldProblemHistory")
+class FieldProblem(Timestamped):
+    """A company's field problem (현장 문제) that experts and students can work on."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="field_problems",
+        limit_choices_to={"kind": OrganizationKind.COMPANY},
+        verbose_name=_("company"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    ksic_section = models.CharField(
+        _("KSIC section"),
+        max_length=1,
+        choices=vocabulary.ksic_choices,
+        validators=[validators.validate_ksic_section],
+    )
+    skills_wanted = ArrayField(
+        models.CharField(max_length=60), default=list, blank=True, verbose_name=_("skills wanted")
+    )
+    region = models.CharField(
+        _("region"),
+        max_length=5,
+        blank=True,
+        choices=vocabulary.region_choices,
+        validators=[validators.validate_kr_region],
+    )
+    remote = models.BooleanField(_("remote work possible"), default=False)
+    experts_wanted = models.PositiveSmallIntegerField(_("experts wanted"), default=1)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ProblemStatus.choices, default=ProblemStatus.DRAFT, editable=False
+    )
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("field problem")
+        verbose_name_plural = _("field problems")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(experts_wanted__gte=1, experts_wanted__lte=50),
+                name="problem_experts_wanted_range",
+                violation_error_message=_("A problem wants between 1 and 50 experts."),
+            ),
+            models.CheckConstraint(condition=Q(status__in=ProblemStatus.values), name="problem_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(region="") | Q(remote=True),
+                name="problem_region_or_remote",
+                violation_error_message=_("Give a region, or mark the problem as open to remote work."),
+            ),
+            models.CheckConstraint(
+                condition=Q(region="") | Q(region__in=KR_REGION_CODES), name="problem_region_valid"
+            ),
+            models.CheckConstraint(condition=Q(ksic_section__in=KSIC_CODES), name="problem_ksic_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=ProblemStatus.OPEN) | Q(opened_at__isnull=False),
+                name="problem_open_has_opened_at",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "organization"], name="problem_status_org_idx")]
+
+    def __str__(self) -> str:
+        return self.title
