@@ -6,20 +6,34 @@ from typing import Any
 
 
 class DomainError(Exception):
-    """A rule of the domain refused the request. `field` names the input at fault, when there is one."""
+    """A rule of the domain refused the request.
+
+    `field` names the input at fault when there is one; `errors` carries several field messages at once
+    (as from model validation).
+    """
 
     default_code = "domain_error"
 
-    def __init__(self, message: Any, *, field: str | None = None, code: str | None = None) -> None:
+    def __init__(
+        self,
+        message: Any,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        errors: dict[str, list[Any]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.code = code or self.default_code
+        self.errors = errors
 
     def __str__(self) -> str:
         return str(self.message)
 
     def as_dict(self) -> dict[str, list[str]]:
+        if self.errors:
+            return {key: [str(m) for m in messages] for key, messages in self.errors.items()}
         return {self.field or "non_field_errors": [str(self.message)]}
 
 
@@ -30,7 +44,7 @@ class InvalidInput(DomainError):
 
 
 class Conflict(DomainError):
-    """The input is well-formed but conflicts with the current state (maps to HTTP 409)."""
+    """The input is well-formed but conflicts with the current state or another record (HTTP 409)."""
 
     default_code = "conflict"
 
@@ -39,5 +53,7 @@ class IllegalTransition(Conflict):
     default_code = "illegal_transition"
 
 
-class PermissionDenied(DomainError):
+class NotAllowed(DomainError):
+    """The acting user may not do this (HTTP 403)."""
+
     default_code = "permission_denied"

@@ -44,6 +44,4 @@ def healthz(request: HttpRequest) -> JsonResponse:
     else:
         checks["broker"] = "in-process"
     healthy = all(value != "down" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503
-    )
+    return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)

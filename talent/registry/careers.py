@@ -10,9 +10,7 @@ RETURN_TRACK_MIN_YEARS_ABROAD = 5
 DAYS_PER_YEAR = 365.2425
 
 
-def years_abroad(
-    periods: Iterable[tuple[datetime.date, datetime.date | None]], *, until: datetime.date
-) -> float:
+def years_abroad(periods: Iterable[tuple[datetime.date, datetime.date | None]], *, until: datetime.date) -> float:
     """Years spent abroad: the union of the periods (overlaps counted once), open periods running to `until`."""
     spans = sorted((start, min(end or until, until)) for start, end in periods if start < until)
     days = 0

@@ -100,9 +100,7 @@ class Organization(Timestamped):
                 name="organization_company_has_brn",
                 violation_error_message=_("A company needs its business registration number."),
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=OrganizationKind.values), name="organization_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=OrganizationKind.values), name="organization_kind_valid"),
             models.CheckConstraint(condition=Q(region__in=KR_REGION_CODES), name="organization_region_valid"),
             models.CheckConstraint(
                 condition=Q(ksic_section="") | Q(ksic_section__in=KSIC_CODES), name="organization_ksic_valid"
@@ -123,9 +121,7 @@ class Membership(Timestamped):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organization")
     )
-    role = models.CharField(
-        _("role"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER
-    )
+    role = models.CharField(_("role"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
 
     class Meta:
         verbose_name = _("membership")
@@ -173,9 +169,7 @@ class GraduateSchool(Timestamped):
         verbose_name_plural = _("AX graduate schools")
         ordering = ["university__name_ko", "name_ko"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["university", "name_ko"], name="school_name_unique_per_university"
-            ),
+            models.UniqueConstraint(fields=["university", "name_ko"], name="school_name_unique_per_university"),
             models.CheckConstraint(
                 condition=Q(support_end__gt=F("support_start")),
                 name="school_support_period_order",
@@ -221,9 +215,7 @@ class Programme(Timestamped):
             models.UniqueConstraint(
                 fields=["school", "degree_level", "name_ko"], name="programme_unique_per_school_and_level"
             ),
-            models.CheckConstraint(
-                condition=Q(degree_level__in=DegreeLevel.values), name="programme_level_valid"
-            ),
+            models.CheckConstraint(condition=Q(degree_level__in=DegreeLevel.values), name="programme_level_valid"),
             models.CheckConstraint(
                 condition=Q(normal_duration_months__gte=1, normal_duration_months__lte=120),
                 name="programme_duration_range",
@@ -272,9 +264,7 @@ class Person(Timestamped):
         default="KR",
         validators=[validators.validate_country],
     )
-    email = models.EmailField(
-        _("email"), blank=True, validators=[validators.reject_resident_registration_number]
-    )
+    email = models.EmailField(_("email"), blank=True, validators=[validators.reject_resident_registration_number])
     orcid = models.CharField(
         _("ORCID iD"),
         max_length=19,
@@ -306,14 +296,11 @@ class Person(Timestamped):
         ordering = ["family_name_ko", "given_name_ko", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(family_name_ko="", given_name_ko="")
-                | ~Q(family_name_latin="", given_name_latin=""),
+                condition=~Q(family_name_ko="", given_name_ko="") | ~Q(family_name_latin="", given_name_latin=""),
                 name="person_has_a_name",
                 violation_error_message=_("A person needs a name in Korean or in Latin letters."),
             ),
-            models.CheckConstraint(
-                condition=Q(gender="") | Q(gender__in=Gender.values), name="person_gender_valid"
-            ),
+            models.CheckConstraint(condition=Q(gender="") | Q(gender__in=Gender.values), name="person_gender_valid"),
             models.CheckConstraint(
                 condition=Q(birth_date__isnull=True) | Q(birth_date__gte=datetime.date(1900, 1, 1)),
                 name="person_birth_date_plausible",
@@ -337,9 +324,7 @@ ACTIVE_STATUS_VALUES = sorted(lifecycle.ACTIVE_STATUSES)
 class Enrollment(Timestamped):
     """A person in a programme. Its status is derived from its EnrollmentEvents (see services)."""
 
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("person")
-    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("person"))
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("programme")
     )
@@ -411,14 +396,11 @@ class Enrollment(Timestamped):
                 violation_error_message=_("This person already has an active enrollment in this programme."),
             ),
             models.CheckConstraint(
-                condition=Q(expected_completion__isnull=True)
-                | Q(expected_completion__gt=F("admission_date")),
+                condition=Q(expected_completion__isnull=True) | Q(expected_completion__gt=F("admission_date")),
                 name="enrollment_completion_after_admission",
                 violation_error_message=_("The expected completion must come after admission."),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=EnrollmentStatus.values), name="enrollment_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=EnrollmentStatus.values), name="enrollment_status_valid"),
             models.CheckConstraint(
                 condition=Q(completion_route="") | Q(completion_route__in=CompletionRoute.values),
                 name="enrollment_route_valid",
@@ -438,6 +420,21 @@ class Enrollment(Timestamped):
         return f"{self.student_number} · {self.person}"
 
 
+DERIVE_STATUS_SQL = """
+    UPDATE registry_enrollment AS e
+       SET status = latest.status, status_since = latest.effective_date
+      FROM (
+            SELECT DISTINCT ON (ev.enrollment_id) ev.enrollment_id, ev.status, ev.effective_date
+              FROM registry_enrollmentevent AS ev
+             WHERE ev.enrollment_id IN (SELECT DISTINCT enrollment_id FROM new_events)
+             ORDER BY ev.enrollment_id, ev.effective_date DESC, ev.sequence DESC
+           ) AS latest
+     WHERE e.id = latest.enrollment_id
+       AND (e.status IS DISTINCT FROM latest.status OR e.status_since IS DISTINCT FROM latest.effective_date);
+    RETURN NULL;
+"""
+
+
 class EnrollmentEvent(models.Model):
     """One status change of an enrollment. Append-only: the database refuses updates and deletes."""
 
@@ -450,9 +447,7 @@ class EnrollmentEvent(models.Model):
         _("previous status"), max_length=20, choices=EnrollmentStatus.choices, blank=True
     )
     effective_date = models.DateField(_("effective date"))
-    reason = models.TextField(
-        _("reason"), blank=True, validators=[validators.reject_resident_registration_number]
-    )
+    reason = models.TextField(_("reason"), blank=True, validators=[validators.reject_resident_registration_number])
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -468,23 +463,27 @@ class EnrollmentEvent(models.Model):
         verbose_name_plural = _("enrollment events")
         ordering = ["enrollment_id", "sequence"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["enrollment", "sequence"], name="enrollment_event_sequence_unique"
-            ),
+            models.UniqueConstraint(fields=["enrollment", "sequence"], name="enrollment_event_sequence_unique"),
             models.CheckConstraint(
                 condition=Q(status__in=EnrollmentStatus.values), name="enrollment_event_status_valid"
             ),
             models.CheckConstraint(condition=Q(sequence__gte=1), name="enrollment_event_sequence_positive"),
         ]
         indexes = [
-            models.Index(
-                fields=["enrollment", "effective_date", "sequence"], name="enrollment_event_asof_idx"
-            ),
+            models.Index(fields=["enrollment", "effective_date", "sequence"], name="enrollment_event_asof_idx"),
             models.Index(fields=["status", "effective_date"], name="enrollment_event_status_idx"),
         ]
         triggers = [
-            pgtrigger.Protect(
-                name="enrollment_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            pgtrigger.Protect(name="enrollment_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            # The enrollment's current status is derived here, once per statement, so that single
+            # writes, bulk imports and seeds all keep it equal to the latest event.
+            pgtrigger.Trigger(
+                name="enrollment_event_derives_status",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                referencing=pgtrigger.Referencing(new="new_events"),
+                func=DERIVE_STATUS_SQL,
             ),
         ]
 
@@ -584,9 +583,7 @@ class OverseasPosition(Timestamped):
     institution = models.CharField(_("institution"), max_length=200)
     title = models.CharField(_("position"), max_length=200, blank=True)
     start_date = models.DateField(_("from"))
-    end_date = models.DateField(
-        _("to"), null=True, blank=True, help_text=_("Empty while the position continues.")
-    )
+    end_date = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty while the position continues."))
 
     class Meta:
         verbose_name = _("overseas position")
@@ -662,9 +659,7 @@ class ExpertProfile(Timestamped):
             models.CheckConstraint(
                 condition=Q(ksic_sections__contained_by=KSIC_CODES), name="expert_ksic_sections_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(regions__contained_by=KR_REGION_CODES), name="expert_regions_valid"
-            ),
+            models.CheckConstraint(condition=Q(regions__contained_by=KR_REGION_CODES), name="expert_regions_valid"),
             models.CheckConstraint(
                 condition=Q(shared_fields__contained_by=SHAREABLE_FIELD_CODES),
                 name="expert_shared_fields_valid",
@@ -742,9 +737,7 @@ class FieldProblem(Timestamped):
                 name="problem_region_or_remote",
                 violation_error_message=_("Give a region, or mark the problem as open to remote work."),
             ),
-            models.CheckConstraint(
-                condition=Q(region="") | Q(region__in=KR_REGION_CODES), name="problem_region_valid"
-            ),
+            models.CheckConstraint(condition=Q(region="") | Q(region__in=KR_REGION_CODES), name="problem_region_valid"),
             models.CheckConstraint(condition=Q(ksic_section__in=KSIC_CODES), name="problem_ksic_valid"),
             models.CheckConstraint(
                 condition=~Q(status=ProblemStatus.OPEN) | Q(opened_at__isnull=False),

@@ -1,0 +1,113 @@
+"""Named actors for every test: each role of DESIGN.md, and an outsider with no role."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from talent.registry import services
+from talent.registry.vocabulary import MembershipRole
+from tests import factories
+
+
+@pytest.fixture
+def operator(db):
+    return factories.UserFactory(username="operator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def university(db):
+    return factories.UniversityFactory(name_ko="한빛대학교", name_en="Hanbit University")
+
+
+@pytest.fixture
+def other_university(db):
+    return factories.UniversityFactory(name_ko="누리대학교", name_en="Nuri University", region="KR-26")
+
+
+@pytest.fixture
+def company(db):
+    return factories.CompanyFactory(name_ko="한빛로보틱스", name_en="Hanbit Robotics")
+
+
+@pytest.fixture
+def other_company(db):
+    return factories.CompanyFactory(name_ko="누리반도체", name_en="Nuri Semiconductor")
+
+
+@pytest.fixture
+def university_staff(university):
+    user = factories.UserFactory(username="univ-staff")
+    factories.MembershipFactory(user=user, organization=university, role=MembershipRole.MEMBER)
+    return user
+
+
+@pytest.fixture
+def other_university_staff(other_university):
+    user = factories.UserFactory(username="other-univ-staff")
+    factories.MembershipFactory(user=user, organization=other_university)
+    return user
+
+
+@pytest.fixture
+def company_member(company):
+    user = factories.UserFactory(username="company-member")
+    factories.MembershipFactory(user=user, organization=company)
+    return user
+
+
+@pytest.fixture
+def ministry_analyst(db):
+    user = factories.UserFactory(username="ministry-analyst")
+    factories.MembershipFactory(user=user, organization=factories.MinistryFactory())
+    return user
+
+
+@pytest.fixture
+def researcher(db):
+    user = factories.UserFactory(username="researcher")
+    factories.PersonFactory(user=user, family_name_ko="이", given_name_ko="서연")
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    return factories.UserFactory(username="outsider")
+
+
+@pytest.fixture
+def school(university, company):
+    school = factories.GraduateSchoolFactory(university=university)
+    school.consortium_companies.set([company])
+    return school
+
+
+@pytest.fixture
+def ms_programme(school):
+    return factories.ProgrammeFactory(school=school, name_ko="AX 융합 석사", degree_level="ms")
+
+
+@pytest.fixture
+def phd_programme(school):
+    return factories.ProgrammeFactory(
+        school=school, name_ko="AX 융합 박사", degree_level="phd", normal_duration_months=48
+    )
+
+
+@pytest.fixture
+def student(db):
+    return factories.PersonFactory(family_name_ko="박", given_name_ko="지훈")
+
+
+@pytest.fixture
+def enrollment(university_staff, student, ms_programme):
+    """An MS enrollment admitted on 2026-03-02 by the university's staff."""
+    return services.enrollment_admit(
+        actor=university_staff,
+        person=student,
+        programme=ms_programme,
+        student_number="2026-0001",
+        admission_date=datetime.date(2026, 3, 2),
+        expected_completion=datetime.date(2028, 2, 28),
+    )

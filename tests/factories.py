@@ -1,0 +1,156 @@
+"""factory_boy factories for the registry. They build rows directly; tests of rules go through services."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from factory.django import DjangoModelFactory
+
+from talent.registry.models import (
+    ExpertProfile,
+    FieldProblem,
+    GraduateSchool,
+    Membership,
+    Organization,
+    Person,
+    Programme,
+    ResearcherProfile,
+)
+from talent.registry.validators import business_registration_number_check_digit
+from talent.registry.vocabulary import DegreeLevel, OrganizationKind, SchoolTrack
+
+
+def valid_brn(n: int) -> str:
+    """A business registration number with a correct check digit, distinct for each n."""
+    first_nine = f"{101 + n % 800:03d}{81 + n % 5:02d}{(n * 7919) % 10000:04d}"
+    if first_nine[5:9] == "0000":
+        first_nine = first_nine[:5] + "0001"
+    return first_nine + business_registration_number_check_digit(first_nine)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct-horse-battery-staple")
+
+
+class UniversityFactory(DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    kind = OrganizationKind.UNIVERSITY
+    name_ko = factory.Sequence(lambda n: f"한국과학기술대학교 {n}")
+    name_en = factory.Sequence(lambda n: f"Korea Science University {n}")
+    region = "KR-30"
+
+
+class CompanyFactory(DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    kind = OrganizationKind.COMPANY
+    name_ko = factory.Sequence(lambda n: f"미래로봇 주식회사 {n}")
+    name_en = factory.Sequence(lambda n: f"Mirae Robotics {n}")
+    region = "KR-41"
+    business_registration_number = factory.Sequence(valid_brn)
+    ksic_section = "C"
+
+
+class MinistryFactory(DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ("kind", "name_ko")
+
+    kind = OrganizationKind.MINISTRY
+    name_ko = "과학기술정보통신부"
+    name_en = "Ministry of Science and ICT"
+    region = "KR-50"
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(UniversityFactory)
+
+
+class GraduateSchoolFactory(DjangoModelFactory):
+    class Meta:
+        model = GraduateSchool
+
+    university = factory.SubFactory(UniversityFactory)
+    name_ko = factory.Sequence(lambda n: f"AX 융합 인공지능혁신대학원 {n}")
+    name_en = factory.Sequence(lambda n: f"AX Convergence AI Graduate School {n}")
+    track = SchoolTrack.DESIGNATED
+    selection_year = 2026
+    support_start = datetime.date(2026, 3, 1)
+    support_end = datetime.date(2030, 12, 31)
+    convergence_fields = factory.LazyFunction(lambda: ["robotics", "manufacturing"])
+
+
+class ProgrammeFactory(DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    school = factory.SubFactory(GraduateSchoolFactory)
+    name_ko = factory.Sequence(lambda n: f"AX 융합전공 {n}")
+    name_en = factory.Sequence(lambda n: f"AX Convergence {n}")
+    degree_level = DegreeLevel.MS
+    normal_duration_months = 24
+    counts_toward_target = True
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    family_name_ko = "김"
+    given_name_ko = factory.Sequence(lambda n: f"민준{n}")
+    family_name_latin = "Kim"
+    given_name_latin = factory.Sequence(lambda n: f"Minjun{n}")
+    birth_date = datetime.date(1998, 5, 17)
+    nationality = "KR"
+    email = factory.Sequence(lambda n: f"person{n}@example.ac.kr")
+
+
+class ResearcherProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = ResearcherProfile
+
+    person = factory.SubFactory(PersonFactory)
+    phd_field = "06"
+    phd_subject = "기계학습"
+    phd_year = 2015
+    phd_country = "US"
+
+
+class ExpertProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = ExpertProfile
+
+    person = factory.SubFactory(PersonFactory)
+    skills = factory.LazyFunction(lambda: ["컴퓨터 비전", "PyTorch"])
+    summary_ko = "제조 공정의 불량 검출을 위한 비전 모델을 개발했습니다."
+    ksic_sections = factory.LazyFunction(lambda: ["C"])
+    regions = factory.LazyFunction(lambda: ["KR-41"])
+    capacity = 2
+    consent_to_matching = True
+
+
+class FieldProblemFactory(DjangoModelFactory):
+    class Meta:
+        model = FieldProblem
+
+    organization = factory.SubFactory(CompanyFactory)
+    title = factory.Sequence(lambda n: f"용접 불량 자동 검출 {n}")
+    description = "생산 라인의 용접 이미지를 분석하여 불량을 실시간으로 검출하고자 합니다."
+    ksic_section = "C"
+    skills_wanted = factory.LazyFunction(lambda: ["컴퓨터 비전"])
+    region = "KR-41"
+    experts_wanted = 1
