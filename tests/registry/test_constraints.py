@@ -1,0 +1,285 @@
+"""The database itself refuses what the rules forbid, and services turn that into a clear error."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import DatabaseError, IntegrityError, transaction
+
+from talent.common.errors import Conflict, DomainError, InvalidInput
+from talent.registry import services
+from talent.registry.models import (
+    Enrollment,
+    EnrollmentEvent,
+    ExpertProfile,
+    FieldProblem,
+    GraduateSchool,
+    Organization,
+    OverseasPosition,
+)
+from tests import factories
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+def refused_by_database(write) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        write()
+
+
+def test_the_database_refuses_a_duplicate_student_number_at_one_university(enrollment, ms_programme):
+    refused_by_database(
+        lambda: Enrollment.objects.create(
+            person=factories.PersonFactory(),
+            programme=ms_programme,
+            university=enrollment.university,
+            student_number=enrollment.student_number,
+            admission_date=D(2026, 3, 2),
+        )
+    )
+
+
+def test_the_same_student_number_may_exist_at_another_university(enrollment, other_university, university_staff):
+    other_programme = factories.ProgrammeFactory(school=factories.GraduateSchoolFactory(university=other_university))
+    Enrollment.objects.create(
+        person=factories.PersonFactory(),
+        programme=other_programme,
+        university=other_university,
+        student_number=enrollment.student_number,
+        admission_date=D(2026, 3, 2),
+    )
+
+
+def test_a_duplicate_student_number_gets_a_clear_error_and_nothing_is_written(
+    enrollment, university_staff, ms_programme
+):
+    person = factories.PersonFactory()
+    with pytest.raises(DomainError) as excinfo:
+        services.enrollment_admit(
+            actor=university_staff,
+            person=person,
+            programme=ms_programme,
+            student_number="2026-0001",
+            admission_date=D(2026, 3, 2),
+        )
+    assert "student number" in str(excinfo.value) or "학번" in str(excinfo.value)
+    assert not Enrollment.objects.filter(person=person).exists()
+
+
+def test_the_database_refuses_a_second_active_enrollment_in_the_same_programme(enrollment, ms_programme):
+    refused_by_database(
+        lambda: Enrollment.objects.create(
+            person=enrollment.person,
+            programme=ms_programme,
+            university=enrollment.university,
+            student_number="2026-0999",
+            admission_date=D(2026, 3, 2),
+        )
+    )
+
+
+def test_a_person_who_withdrew_can_be_admitted_again(enrollment, university_staff, ms_programme):
+    services.enrollment_transition(
+        actor=university_staff, enrollment=enrollment, status="withdrawn", effective_date=D(2026, 3, 2)
+    )
+    again = services.enrollment_admit(
+        actor=university_staff,
+        person=enrollment.person,
+        programme=ms_programme,
+        student_number="2026-0450",
+        admission_date=D(2026, 9, 1),
+    )
+    assert again.status == "admitted"
+
+
+def test_a_second_active_enrollment_gets_a_clear_error(enrollment, university_staff, ms_programme):
+    with pytest.raises(DomainError) as excinfo:
+        services.enrollment_admit(
+            actor=university_staff,
+            person=enrollment.person,
+            programme=ms_programme,
+            student_number="2026-0998",
+            admission_date=D(2026, 9, 1),
+        )
+    assert "active enrollment" in str(excinfo.value) or "재학" in str(excinfo.value) or "등록" in str(excinfo.value)
+    assert Enrollment.objects.filter(person=enrollment.person).count() == 1
+
+
+def test_the_database_refuses_an_expected_completion_before_admission(ms_programme, university):
+    refused_by_database(
+        lambda: Enrollment.objects.create(
+            person=factories.PersonFactory(),
+            programme=ms_programme,
+            university=university,
+            student_number="2026-0100",
+            admission_date=D(2026, 3, 2),
+            expected_completion=D(2026, 1, 1),
+        )
+    )
+
+
+def test_an_expected_completion_before_admission_is_refused_by_the_service(university_staff, ms_programme):
+    with pytest.raises(InvalidInput):
+        services.enrollment_admit(
+            actor=university_staff,
+            person=factories.PersonFactory(),
+            programme=ms_programme,
+            student_number="2026-0101",
+            admission_date=D(2026, 3, 2),
+            expected_completion=D(2025, 12, 31),
+        )
+    assert not Enrollment.objects.filter(student_number="2026-0101").exists()
+
+
+def test_the_database_refuses_three_convergence_fields(university):
+    refused_by_database(
+        lambda: GraduateSchool.objects.create(
+            university=university,
+            name_ko="세 분야 대학원",
+            track="open",
+            selection_year=2026,
+            support_start=D(2026, 3, 1),
+            support_end=D(2030, 12, 31),
+            convergence_fields=["robotics", "energy", "finance"],
+        )
+    )
+
+
+def test_the_database_refuses_an_unknown_convergence_field_and_none_at_all(university):
+    for fields in (["quantum_cooking"], []):
+        refused_by_database(
+            lambda fields=fields: GraduateSchool.objects.create(
+                university=university,
+                name_ko="잘못된 대학원",
+                track="open",
+                selection_year=2026,
+                support_start=D(2026, 3, 1),
+                support_end=D(2030, 12, 31),
+                convergence_fields=fields,
+            )
+        )
+
+
+def test_a_school_with_three_fields_is_refused_by_the_service_with_a_message(university_staff, university):
+    with pytest.raises(InvalidInput) as excinfo:
+        services.graduate_school_create(
+            actor=university_staff,
+            university=university,
+            name_ko="세 분야 대학원",
+            track="open",
+            selection_year=2026,
+            support_start=D(2026, 3, 1),
+            support_end=D(2030, 12, 31),
+            convergence_fields=["robotics", "energy", "finance"],
+        )
+    assert "convergence_fields" in excinfo.value.as_dict() or "non_field_errors" in excinfo.value.as_dict()
+    assert not GraduateSchool.objects.filter(name_ko="세 분야 대학원").exists()
+
+
+def test_the_database_refuses_a_support_period_that_ends_before_it_starts(university):
+    refused_by_database(
+        lambda: GraduateSchool.objects.create(
+            university=university,
+            name_ko="기간 오류 대학원",
+            track="designated",
+            selection_year=2026,
+            support_start=D(2030, 1, 1),
+            support_end=D(2026, 1, 1),
+            convergence_fields=["robotics"],
+        )
+    )
+
+
+def test_the_database_refuses_a_capacity_below_one():
+    refused_by_database(lambda: factories.ExpertProfileFactory(capacity=0))
+    problem_company = factories.CompanyFactory()
+    refused_by_database(lambda: factories.FieldProblemFactory(organization=problem_company, experts_wanted=0))
+
+
+def test_the_database_refuses_a_company_without_a_business_registration_number():
+    refused_by_database(lambda: Organization.objects.create(kind="company", name_ko="번호없는 회사", region="KR-11"))
+
+
+def test_the_database_refuses_a_duplicate_business_registration_number(company):
+    refused_by_database(
+        lambda: Organization.objects.create(
+            kind="company",
+            name_ko="복제 회사",
+            region="KR-11",
+            business_registration_number=company.business_registration_number,
+        )
+    )
+
+
+def test_the_database_refuses_unknown_codes():
+    refused_by_database(lambda: Organization.objects.create(kind="university", name_ko="가상대학교", region="KR-99"))
+    refused_by_database(lambda: factories.ExpertProfileFactory(ksic_sections=["Z"]))
+    refused_by_database(lambda: factories.ExpertProfileFactory(regions=["KR-00"]))
+
+
+def test_the_database_refuses_an_overseas_position_that_ends_before_it_starts():
+    profile = factories.ResearcherProfileFactory()
+    refused_by_database(
+        lambda: OverseasPosition.objects.create(
+            profile=profile, country="US", institution="MIT", start_date=D(2020, 1, 1), end_date=D(2019, 1, 1)
+        )
+    )
+
+
+def test_the_database_refuses_to_change_or_delete_a_status_event(enrollment):
+    event = enrollment.events.get()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        EnrollmentEvent.objects.filter(pk=event.pk).update(reason="고쳐 쓰기")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        EnrollmentEvent.objects.filter(pk=event.pk).delete()
+    assert enrollment.events.get().reason == event.reason
+
+
+def test_events_written_in_bulk_still_set_each_enrollments_status(enrollment):
+    EnrollmentEvent.objects.bulk_create(
+        [
+            EnrollmentEvent(
+                enrollment=enrollment,
+                sequence=2,
+                status="enrolled",
+                previous_status="admitted",
+                effective_date=D(2026, 3, 2),
+            ),
+            EnrollmentEvent(
+                enrollment=enrollment,
+                sequence=3,
+                status="on_leave",
+                previous_status="enrolled",
+                effective_date=D(2026, 9, 1),
+            ),
+        ]
+    )
+    enrollment.refresh_from_db()
+    assert (enrollment.status, enrollment.status_since) == ("on_leave", D(2026, 9, 1))
+
+
+def test_a_problem_needs_a_region_or_remote_work(company):
+    refused_by_database(lambda: factories.FieldProblemFactory(organization=company, region="", remote=False))
+    assert factories.FieldProblemFactory(organization=company, region="", remote=True).remote
+
+
+def test_a_duplicate_unique_identifier_is_a_clear_error(university_staff):
+    services.person_create(
+        actor=university_staff, family_name_ko="정", given_name_ko="하늘", orcid="0000-0002-1825-0097"
+    )
+    with pytest.raises(InvalidInput) as excinfo:
+        services.person_create(
+            actor=university_staff, family_name_ko="정", given_name_ko="바다", orcid="0000-0002-1825-0097"
+        )
+    assert "orcid" in excinfo.value.as_dict()
+
+
+def test_expert_profiles_and_problems_keep_their_rules_in_the_database():
+    assert ExpertProfile._meta.constraints and FieldProblem._meta.constraints
+    with pytest.raises(Conflict):
+        from talent.common.db import database_refusals
+
+        with database_refusals(Organization), transaction.atomic():
+            Organization.objects.create(kind="company", name_ko="번호없는 회사", region="KR-11")
