@@ -411,6 +411,26 @@ class Enrollment(Timestamped):
                 violation_error_message=_("A student cannot be their own advisor."),
             ),
         ]
+        triggers = [
+            # The status is derived from the events (see EnrollmentEvent); nothing else may write it, so a
+            # stale object saved over a newer status is refused instead of silently rewinding history.
+            pgtrigger.Trigger(
+                name="enrollment_status_only_from_events",
+                level=pgtrigger.Row,
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("status", "status_since"),
+                func=pgtrigger.Func(
+                    """
+                    IF pg_trigger_depth() > 1 THEN
+                        RETURN NEW;  -- the event trigger deriving the status
+                    END IF;
+                    RAISE EXCEPTION 'status of enrollment % changes only through an enrollment event', NEW.id
+                        USING ERRCODE = 'integrity_constraint_violation';
+                    """
+                ),
+            ),
+        ]
         indexes = [
             models.Index(fields=["university", "status"], name="enrollment_univ_status_idx"),
             models.Index(fields=["programme", "status"], name="enrollment_prog_status_idx"),

@@ -283,3 +283,14 @@ def test_expert_profiles_and_problems_keep_their_rules_in_the_database():
 
         with database_refusals(Organization), transaction.atomic():
             Organization.objects.create(kind="company", name_ko="번호없는 회사", region="KR-11")
+
+
+def test_the_database_refuses_a_status_written_without_an_event(enrollment):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Enrollment.objects.filter(pk=enrollment.pk).update(status="graduated")
+    stale = Enrollment.objects.get(pk=enrollment.pk)
+    services.enrollment_transition(actor=None, enrollment=enrollment, status="enrolled", effective_date=D(2026, 3, 2))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        stale.save()  # would rewind the status to "admitted"
+    enrollment.refresh_from_db()
+    assert enrollment.status == "enrolled"
