@@ -11,6 +11,16 @@ from talent.registry.vocabulary import MembershipRole
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _fast_and_unthrottled(settings, monkeypatch):
+    """Tests hash passwords quickly (Argon2 is deliberately slow) and are not throttled; the tests of
+    those features turn them back on."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None, "register": None})
+
+
 @pytest.fixture
 def operator(db):
     return factories.UserFactory(username="operator", is_staff=True, is_superuser=True)

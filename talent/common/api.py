@@ -1,0 +1,78 @@
+"""Shared API plumbing: the exception handler that maps DomainErrors to JSON, and pagination."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from talent.common.db import validation_error_to_domain
+from talent.common.errors import Conflict, DomainError, InvalidInput, NotAllowed
+
+logger = logging.getLogger(__name__)
+
+STATUS_OF = {InvalidInput: 400, NotAllowed: 403, Conflict: 409}
+
+
+def _status_for(error: DomainError) -> int:
+    for kind, code in STATUS_OF.items():
+        if isinstance(error, kind):
+            return code
+    return status.HTTP_400_BAD_REQUEST
+
+
+def _body(detail: str, code: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"detail": detail, "code": code}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Every error is JSON `{"detail", "code", "errors"?}` in the request's language; never a stack trace."""
+    if isinstance(exc, DjangoValidationError):
+        exc = validation_error_to_domain(exc)
+    if isinstance(exc, DomainError):
+        return Response(_body(str(exc), exc.code, exc.as_dict()), status=_status_for(exc))
+    if isinstance(exc, IntegrityError):
+        return Response(
+            _body(_("This change conflicts with another record; nothing was saved."), "conflict"),
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        first = _first_message(errors)
+        return Response(_body(first, "invalid", errors), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, (Http404, DjangoPermissionDenied, exceptions.APIException)):
+        response = drf_exception_handler(exc, context)
+        if response is not None:
+            detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+            code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+            response.data = _body(str(detail), str(code))
+        return response
+    logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
+    return Response(
+        _body(_("Something went wrong on our side; nothing was saved. Please try again."), "server_error"),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+def _first_message(errors: Any) -> str:
+    while isinstance(errors, (dict, list)) and errors:
+        errors = next(iter(errors.values())) if isinstance(errors, dict) else errors[0]
+    return str(errors) if errors else _("Invalid input.")
+
+
+class Pagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100

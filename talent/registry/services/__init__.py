@@ -1,0 +1,55 @@
+"""Every write to the registry. Each service validates, runs in a transaction, records who acted
+(pghistory context) and raises DomainErrors with messages a person understands.
+
+Callers use `services.<entity>_<verb>(...)`; the modules group them by entity.
+"""
+
+from talent.registry.services.enrollments import (
+    enrollment_admit,
+    enrollment_fast_track,
+    enrollment_transition,
+    enrollment_update,
+)
+from talent.registry.services.organizations import (
+    graduate_school_create,
+    membership_set,
+    organization_create,
+    programme_create,
+    programme_set_counting,
+)
+from talent.registry.services.people import (
+    expert_consent_set,
+    expert_profile_save,
+    overseas_position_add,
+    person_create,
+    person_update,
+    researcher_profile_save,
+)
+from talent.registry.services.problems import (
+    field_problem_close,
+    field_problem_create,
+    field_problem_open,
+    field_problem_update,
+)
+
+__all__ = [
+    "enrollment_admit",
+    "enrollment_fast_track",
+    "enrollment_transition",
+    "enrollment_update",
+    "expert_consent_set",
+    "expert_profile_save",
+    "field_problem_close",
+    "field_problem_create",
+    "field_problem_open",
+    "field_problem_update",
+    "graduate_school_create",
+    "membership_set",
+    "organization_create",
+    "overseas_position_add",
+    "person_create",
+    "person_update",
+    "programme_create",
+    "programme_set_counting",
+    "researcher_profile_save",
+]

@@ -1,0 +1,51 @@
+"""Shared plumbing of the registry services: the acting user's transaction, field assignment, saving."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pghistory
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from talent.common.db import database_refusals, validate
+from talent.common.errors import InvalidInput
+
+Actor = AbstractBaseUser | None
+
+
+@contextmanager
+def acting(actor: Actor, action: str) -> Iterator[None]:
+    """One transaction whose history rows carry the acting user and what they did."""
+    with transaction.atomic(), pghistory.context(user=actor.pk if actor else None, action=action):
+        yield
+
+
+def assign(instance: Any, fields: dict[str, Any], allowed: Iterable[str]) -> None:
+    allowed = set(allowed)
+    unknown = set(fields) - allowed
+    if unknown:
+        raise InvalidInput(_("These fields cannot be set here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+def save(instance: Any, *models: type, update_fields: Iterable[str] | None = None) -> None:
+    validate(instance)
+    with database_refusals(type(instance), *models):
+        if update_fields is None:
+            instance.save()
+        else:
+            instance.save(update_fields=[*update_fields, "updated_at"])
+
+
+def clean_skills(skills: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for skill in skills:
+        text = " ".join(str(skill).split())
+        if text and text.casefold() not in seen:
+            seen[text.casefold()] = text
+    return list(seen.values())

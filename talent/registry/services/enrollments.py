@@ -1,0 +1,213 @@
+"""Enrollments and their status events: the only way a status changes."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from talent.common.db import database_refusals, validate
+from talent.common.errors import IllegalTransition, InvalidInput, NotAllowed
+from talent.registry import lifecycle, roles
+from talent.registry.models import (
+    Enrollment,
+    EnrollmentEvent,
+    Person,
+    Programme,
+)
+from talent.registry.services._base import Actor, acting, assign, save
+from talent.registry.vocabulary import (
+    DegreeLevel,
+    EnrollmentStatus,
+)
+
+ENROLLMENT_FIELDS = (
+    "student_number",
+    "admission_date",
+    "expected_completion",
+    "completion_route",
+    "advisor",
+    "co_advisor",
+)
+
+
+def enrollment_admit(
+    *,
+    actor: Actor,
+    person: Person,
+    programme: Programme,
+    admitted_on: datetime.date | None = None,
+    reason: str = "",
+    **fields: Any,
+) -> Enrollment:
+    """Enrol a person in a programme: the enrollment and its first event (admitted, on `admitted_on`,
+    default the admission date). The student number is unique within the university."""
+    university = programme.school.university
+    if actor is not None and not roles.may_manage_university(actor, university):
+        raise NotAllowed(_("You may only enrol students in your own university's programmes."))
+    enrollment = Enrollment(person=person, programme=programme, university=university)
+    if isinstance(fields.get("student_number"), str):
+        fields["student_number"] = fields["student_number"].strip()
+    assign(enrollment, fields, ENROLLMENT_FIELDS)
+    effective = admitted_on or enrollment.admission_date
+    _check_not_future(effective)
+    with acting(actor, "enrollment_admit"):
+        save(enrollment, EnrollmentEvent)
+        _append_event(enrollment, EnrollmentStatus.ADMITTED, None, effective, reason, actor, sequence=1)
+    enrollment.refresh_from_db()
+    return enrollment
+
+
+def enrollment_update(*, actor: Actor, enrollment: Enrollment, **fields: Any) -> Enrollment:
+    """Correct an enrollment's details. Its status changes only through `enrollment_transition`."""
+    if actor is not None and not roles.may_manage_university(actor, enrollment.university):
+        raise NotAllowed(_("You may only manage your own university's enrollments."))
+    assign(enrollment, fields, ENROLLMENT_FIELDS)
+    with acting(actor, "enrollment_update"):
+        # Never write `status`: it is derived from the events by the database.
+        save(enrollment, update_fields=ENROLLMENT_FIELDS)
+    return enrollment
+
+
+def _check_not_future(effective_date: datetime.date) -> None:
+    if effective_date > timezone.localdate():
+        raise InvalidInput(
+            _("A status change is recorded once it has happened: %(date)s is in the future.")
+            % {"date": effective_date.isoformat()},
+            field="effective_date",
+        )
+
+
+def _append_event(
+    enrollment: Enrollment,
+    status: str,
+    previous: str | None,
+    effective_date: datetime.date,
+    reason: str,
+    actor: Actor,
+    *,
+    sequence: int,
+) -> EnrollmentEvent:
+    event = EnrollmentEvent(
+        enrollment=enrollment,
+        sequence=sequence,
+        status=status,
+        previous_status=previous or "",
+        effective_date=effective_date,
+        reason=reason.strip(),
+        actor=actor if actor is not None and actor.pk else None,
+    )
+    validate(event, exclude=["enrollment"])
+    with database_refusals(EnrollmentEvent, Enrollment):
+        event.save()
+    enrollment.refresh_from_db(fields=["status", "status_since"])  # derived by the database trigger
+    return event
+
+
+def enrollment_transition(
+    *,
+    actor: Actor,
+    enrollment: Enrollment,
+    status: str,
+    effective_date: datetime.date,
+    reason: str = "",
+    completion_route: str | None = None,
+) -> EnrollmentEvent:
+    """Record a status change as a new event (the enrollment's status follows). Illegal transitions,
+    future dates and dates before the previous change or the admission are refused."""
+    if status not in EnrollmentStatus.values:
+        raise InvalidInput(_("Unknown status: %(status)s") % {"status": status}, field="status")
+    if status == EnrollmentStatus.PROGRESSED:
+        raise InvalidInput(
+            _("Fast track to a doctorate is recorded with the fast-track action, which links the new enrollment."),
+            field="status",
+        )
+    with acting(actor, "enrollment_transition"):
+        locked = _lock_for_change(actor, enrollment)
+        event = _transition_locked(actor, locked, status, effective_date, reason)
+        if completion_route is not None:
+            locked.completion_route = completion_route
+            save(locked, update_fields=["completion_route"])
+    enrollment.refresh_from_db()
+    return event
+
+
+def _lock_for_change(actor: Actor, enrollment: Enrollment) -> Enrollment:
+    locked = Enrollment.objects.select_for_update().select_related("programme").get(pk=enrollment.pk)
+    if actor is not None and not roles.may_manage_university(actor, locked.university):
+        raise NotAllowed(_("You may only record status changes of your own university's students."))
+    return locked
+
+
+def _transition_locked(
+    actor: Actor, enrollment: Enrollment, status: str, effective_date: datetime.date, reason: str
+) -> EnrollmentEvent:
+    last = enrollment.events.order_by("-effective_date", "-sequence").first()
+    current = last.status if last else None
+    degree_level = enrollment.programme.degree_level
+    if not lifecycle.is_legal(current, status, degree_level=degree_level):
+        allowed = ", ".join(
+            str(EnrollmentStatus(s).label) for s in lifecycle.legal_next(current, degree_level=degree_level)
+        )
+        raise IllegalTransition(
+            _("An enrollment that is %(current)s cannot become %(new)s. Possible next: %(allowed)s.")
+            % {
+                "current": EnrollmentStatus(current).label if current else _("not yet admitted"),
+                "new": EnrollmentStatus(status).label,
+                "allowed": allowed or _("none (this status is final)"),
+            },
+            field="status",
+        )
+    _check_not_future(effective_date)
+    if last and effective_date < last.effective_date:
+        raise InvalidInput(
+            _("This change cannot take effect before the previous one (%(date)s).")
+            % {"date": last.effective_date.isoformat()},
+            field="effective_date",
+        )
+    declining_admission = current == EnrollmentStatus.ADMITTED and status == EnrollmentStatus.WITHDRAWN
+    if effective_date < enrollment.admission_date and not declining_admission:
+        raise InvalidInput(
+            _("A status change cannot take effect before the admission date (%(date)s).")
+            % {"date": enrollment.admission_date.isoformat()},
+            field="effective_date",
+        )
+    sequence = (last.sequence if last else 0) + 1
+    return _append_event(enrollment, status, current, effective_date, reason, actor, sequence=sequence)
+
+
+def enrollment_fast_track(
+    *,
+    actor: Actor,
+    enrollment: Enrollment,
+    doctoral_programme: Programme,
+    student_number: str,
+    effective_date: datetime.date,
+    reason: str = "",
+) -> Enrollment:
+    """Move an enrolled master's student onto the fast track: the MS enrollment becomes `progressed`
+    and a linked doctoral enrollment starts (enrolled) on the same date. The person still counts once."""
+    if doctoral_programme.degree_level not in (DegreeLevel.PHD, DegreeLevel.INTEGRATED):
+        raise InvalidInput(_("The fast track leads into a doctoral programme."), field="doctoral_programme")
+    with acting(actor, "enrollment_fast_track"):
+        locked = _lock_for_change(actor, enrollment)
+        if doctoral_programme.school.university_id != locked.university_id:
+            raise InvalidInput(_("The fast track continues at the same university."), field="doctoral_programme")
+        _transition_locked(actor, locked, EnrollmentStatus.PROGRESSED, effective_date, reason)
+        doctoral = enrollment_admit(
+            actor=actor,
+            person=locked.person,
+            programme=doctoral_programme,
+            student_number=student_number,
+            admission_date=effective_date,
+            reason=reason,
+        )
+        _transition_locked(actor, doctoral, EnrollmentStatus.ENROLLED, effective_date, reason)
+        locked.progressed_to = doctoral
+        with database_refusals(Enrollment):
+            locked.save(update_fields=["progressed_to", "updated_at"])
+    enrollment.refresh_from_db()
+    doctoral.refresh_from_db()
+    return doctoral

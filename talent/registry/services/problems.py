@@ -1,0 +1,81 @@
+"""Companies' field problems: draft, open, closed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from talent.common.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed
+from talent.registry import roles
+from talent.registry.models import (
+    FieldProblem,
+    Organization,
+)
+from talent.registry.services._base import Actor, acting, assign, clean_skills, save
+from talent.registry.vocabulary import (
+    OrganizationKind,
+    ProblemStatus,
+)
+
+PROBLEM_FIELDS = ("title", "description", "ksic_section", "skills_wanted", "region", "remote", "experts_wanted")
+
+
+def field_problem_create(*, actor: Actor, organization: Organization, **fields: Any) -> FieldProblem:
+    """A company drafts a field problem; it is matched once opened."""
+    if organization.kind != OrganizationKind.COMPANY:
+        raise InvalidInput(_("Field problems are posted by companies."), field="organization")
+    if actor is not None and not roles.may_manage_company(actor, organization):
+        raise NotAllowed(_("You may only post field problems for your own company."))
+    problem = FieldProblem(organization=organization, created_by=actor if actor and actor.pk else None)
+    if "skills_wanted" in fields:
+        fields["skills_wanted"] = clean_skills(fields["skills_wanted"])
+    assign(problem, fields, PROBLEM_FIELDS)
+    with acting(actor, "field_problem_create"):
+        save(problem)
+    return problem
+
+
+def field_problem_update(*, actor: Actor, problem: FieldProblem, **fields: Any) -> FieldProblem:
+    if actor is not None and not roles.may_manage_company(actor, problem.organization):
+        raise NotAllowed(_("You may only edit your own company's field problems."))
+    if problem.status == ProblemStatus.CLOSED:
+        raise Conflict(_("A closed field problem can no longer be edited."))
+    if "skills_wanted" in fields:
+        fields["skills_wanted"] = clean_skills(fields["skills_wanted"])
+    assign(problem, fields, PROBLEM_FIELDS)
+    with acting(actor, "field_problem_update"):
+        save(problem)
+    return problem
+
+
+def field_problem_open(*, actor: Actor, problem: FieldProblem) -> FieldProblem:
+    """Open a draft problem to matching."""
+    return _problem_status(actor, problem, ProblemStatus.OPEN, allowed_from={ProblemStatus.DRAFT})
+
+
+def field_problem_close(*, actor: Actor, problem: FieldProblem) -> FieldProblem:
+    return _problem_status(actor, problem, ProblemStatus.CLOSED, allowed_from={ProblemStatus.DRAFT, ProblemStatus.OPEN})
+
+
+def _problem_status(actor: Actor, problem: FieldProblem, status: str, *, allowed_from: set[str]) -> FieldProblem:
+    if actor is not None and not roles.may_manage_company(actor, problem.organization):
+        raise NotAllowed(_("You may only manage your own company's field problems."))
+    with acting(actor, f"field_problem_{status}"):
+        locked = FieldProblem.objects.select_for_update().get(pk=problem.pk)
+        if locked.status not in allowed_from:
+            raise IllegalTransition(
+                _("A field problem that is %(current)s cannot become %(new)s.")
+                % {"current": ProblemStatus(locked.status).label, "new": ProblemStatus(status).label},
+                field="status",
+            )
+        locked.status = status
+        now = timezone.now()
+        if status == ProblemStatus.OPEN:
+            locked.opened_at = now
+        else:
+            locked.closed_at = now
+        save(locked)
+    problem.refresh_from_db()
+    return problem
