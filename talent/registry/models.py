@@ -768,3 +768,60 @@ class FieldProblem(Timestamped):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ClaimCode(models.Model):
+    """A one-time code a university issues so that a student can link their own login to their record.
+
+    Only a hash of the code is kept; the code itself is shown once to the staff member who issued it.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="claim_codes", verbose_name=_("person"))
+    issued_by_organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("issued by")
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64, unique=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("claim code")
+        verbose_name_plural = _("claim codes")
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=F("created_at")), name="claim_code_expires_later"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.issued_by_organization_id}"
+
+
+class AccessLog(models.Model):
+    """One read of a person's record by someone other than that person. Append-only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("reader")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("whose record"), db_index=True
+    )
+    action = models.CharField(_("action"), max_length=40)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at"]
+        triggers = [
+            # SET NULL on the foreign keys is an update the log must allow: a deleted account keeps its trail.
+            pgtrigger.ReadOnly(name="access_log_append_only", fields=["action", "path", "ip_address", "at"]),
+            pgtrigger.Protect(name="access_log_no_delete", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.person_id}"

@@ -1,24 +1,135 @@
-"""Reads of the registry. Permission-scoped list/detail selectors for each role arrive with the API;
-the as-of reads here are shared by services, admin and reports."""
+"""Every read a user makes of the registry, with that user's permissions applied.
+
+One place for the object-level rules (DESIGN.md § Users): a list never shows what the detail would
+refuse, and another organization's object is simply not found.
+- university staff: their own university's schools, programmes, enrollments and students;
+- company members: their own company's field problems; researchers see open problems;
+- researchers: their own person record and profiles only;
+- the ministry: aggregates, never lists of persons;
+- operators (Django staff): everything.
+"""
 
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from talent.registry.models import Enrollment, EnrollmentEvent
+from talent.registry import roles
+from talent.registry.models import (
+    Enrollment,
+    EnrollmentEvent,
+    FieldProblem,
+    GraduateSchool,
+    Organization,
+    Person,
+    Programme,
+)
+from talent.registry.vocabulary import ProblemStatus
+
+if TYPE_CHECKING:
+    from talent.registry.roles import User
+
+
+# --- Catalogue: organizations, schools, programmes ---------------------------------------------------
+
+
+def organization_list(*, user: User) -> QuerySet[Organization]:
+    """Organizations are public facts (names, regions, sectors): every signed-in user may read them."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.all().order_by("kind", "name_ko")
+
+
+def graduate_school_list(*, user: User) -> QuerySet[GraduateSchool]:
+    qs = GraduateSchool.objects.select_related("university").prefetch_related("consortium_companies")
+    if roles.is_operator(user) or roles.is_ministry(user):
+        return qs
+    university = roles.university_of(user)
+    if university is not None:
+        return qs.filter(university=university)
+    company = roles.company_of(user)
+    if company is not None:
+        return qs.filter(consortium_companies=company)
+    return qs.none()
+
+
+def programme_list(*, user: User) -> QuerySet[Programme]:
+    qs = Programme.objects.select_related("school__university")
+    if roles.is_operator(user) or roles.is_ministry(user):
+        return qs
+    university = roles.university_of(user)
+    if university is not None:
+        return qs.filter(school__university=university)
+    return qs.none()
+
+
+# --- Enrollments and persons ------------------------------------------------------------------------
+
+
+def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
+    """Enrollments with their persons: the university's own staff and operators only (never the ministry)."""
+    qs = Enrollment.objects.select_related(
+        "person", "programme__school", "university", "advisor", "co_advisor", "progressed_to"
+    )
+    if roles.is_operator(user):
+        return qs
+    university = roles.university_of(user)
+    if university is not None:
+        return qs.filter(university=university)
+    return qs.none()
+
+
+def person_list(*, user: User) -> QuerySet[Person]:
+    """Persons a user may read: a university's own students (and their advisors), one's own record."""
+    if roles.is_operator(user):
+        return Person.objects.all()
+    university = roles.university_of(user)
+    if university is not None:
+        return Person.objects.filter(
+            Q(enrollments__university=university)
+            | Q(advised_enrollments__university=university)
+            | Q(co_advised_enrollments__university=university)
+        ).distinct()
+    own = own_person(user=user)
+    return Person.objects.filter(pk=own.pk) if own else Person.objects.none()
+
+
+def own_person(*, user: User) -> Person | None:
+    """The person record linked to this login, if any."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user=user).first()
+
+
+# --- Field problems -----------------------------------------------------------------------------------
+
+
+def field_problem_list(*, user: User) -> QuerySet[FieldProblem]:
+    """A company sees its own problems in every status; researchers see open problems; operators all."""
+    qs = FieldProblem.objects.select_related("organization")
+    if roles.is_operator(user):
+        return qs
+    company = roles.company_of(user)
+    if company is not None:
+        return qs.filter(organization=company)
+    if own_person(user=user) is not None:
+        return qs.filter(status=ProblemStatus.OPEN)
+    return qs.none()
+
+
+# --- Status as of a date ------------------------------------------------------------------------------
 
 
 def enrollment_status_on(*, enrollment: Enrollment, on: datetime.date) -> str | None:
     """The status an enrollment had on a date, from its events (None before it was admitted)."""
-    event = (
+    return (
         EnrollmentEvent.objects.filter(enrollment=enrollment, effective_date__lte=on)
         .order_by("-effective_date", "-sequence")
         .values_list("status", flat=True)
         .first()
     )
-    return event
 
 
 def enrollments_with_status_on(queryset: QuerySet[Enrollment], *, on: datetime.date) -> QuerySet[Enrollment]:

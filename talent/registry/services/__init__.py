@@ -4,6 +4,7 @@
 Callers use `services.<entity>_<verb>(...)`; the modules group them by entity.
 """
 
+from talent.registry.services.access import access_log_record
 from talent.registry.services.enrollments import (
     enrollment_admit,
     enrollment_fast_track,
@@ -33,6 +34,7 @@ from talent.registry.services.problems import (
 )
 
 __all__ = [
+    "access_log_record",
     "enrollment_admit",
     "enrollment_fast_track",
     "enrollment_transition",

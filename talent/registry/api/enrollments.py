@@ -1,0 +1,3 @@
+"""Placeholder until this area's routes land."""
+
+urlpatterns: list = []

@@ -1,0 +1,38 @@
+"""The access log: every read of a person's record by someone other than that person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from talent.registry.models import AccessLog
+from talent.registry.services._base import Actor
+
+
+def _client_address(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # Behind a reverse proxy REMOTE_ADDR is the proxy; its X-Forwarded-For is trusted only when configured.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.USE_X_FORWARDED_FOR else ""
+    address = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
+    return address or None
+
+
+def access_log_record(
+    *, actor: Actor, person_ids: Iterable[int], action: str, request: HttpRequest | None = None
+) -> int:
+    """Append one row per person read by `actor` (their own record is not logged). Returns rows written."""
+    if actor is None or not actor.is_authenticated:
+        return 0
+    own = getattr(getattr(actor, "person", None), "pk", None)
+    ids = sorted({pid for pid in person_ids if pid is not None and pid != own})
+    if not ids:
+        return 0
+    path = request.get_full_path()[:300] if request is not None else ""
+    address = _client_address(request)
+    AccessLog.objects.bulk_create(
+        [AccessLog(user=actor, person_id=pid, action=action, path=path, ip_address=address) for pid in ids]
+    )
+    return len(ids)
