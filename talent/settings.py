@@ -160,6 +160,7 @@ SPECTACULAR_SETTINGS = {
     "field experts and companies' field problems. Korean by default; send `Accept-Language: en` for English.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],  # the API's documentation is public
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
