@@ -1,0 +1,11 @@
+"""The Django admin of the registry, for operators. Every write goes through `talent.registry.services`."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from talent.registry.admin import enrollments, organizations, people, problems
+
+__all__ = ["enrollments", "organizations", "people", "problems"]
+
+admin.site.site_header = _("AX Talent Registry")
+admin.site.site_title = _("AX Talent Registry administration")

@@ -1,0 +1,211 @@
+"""Enrollments with their full status history, and the operator's way to record a status change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from talent.common.errors import DomainError
+from talent.registry import lifecycle, selectors, services
+from talent.registry.admin.base import PersonNameSearch, ServiceAdmin, field_label, service_fields, show_refusal
+from talent.registry.admin.people import through_person
+from talent.registry.models import Enrollment, EnrollmentEvent
+from talent.registry.services.enrollments import ENROLLMENT_FIELDS
+from talent.registry.vocabulary import CompletionRoute, EnrollmentStatus
+
+EVENT_FIELDS = ("sequence", "previous_status", "status", "effective_date", "reason", "actor", "recorded_at")
+
+
+class EnrollmentEventInline(admin.TabularInline):
+    """The status history, oldest first. Events are append-only: nothing here can be added or changed."""
+
+    model = EnrollmentEvent
+    fields = EVENT_FIELDS
+    readonly_fields = EVENT_FIELDS
+    ordering = ("effective_date", "sequence")
+    verbose_name_plural = _("status history")
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EnrollmentEvent]:
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def next_statuses(enrollment: Enrollment) -> list[str]:
+    """What the operator may record next. The fast track links a new enrollment: it has its own service."""
+    legal = lifecycle.legal_next(enrollment.status, degree_level=enrollment.programme.degree_level)
+    return [status for status in legal if status != EnrollmentStatus.PROGRESSED]
+
+
+class StatusChangeForm(forms.Form):
+    # A plain text field shown as a list of the legal next statuses: the service decides what is legal,
+    # so a stale page (another change recorded meanwhile) gets the service's explanation.
+    status = forms.CharField(label=_("New status"), widget=forms.Select)
+    effective_date = forms.DateField(label=field_label(EnrollmentEvent, "effective_date"), widget=AdminDateWidget)
+    reason = forms.CharField(
+        label=field_label(EnrollmentEvent, "reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    completion_route = forms.ChoiceField(
+        label=field_label(Enrollment, "completion_route"),
+        choices=[("", _("unchanged")), *CompletionRoute.choices],
+        required=False,
+        help_text=_("Record it with the graduation: thesis or AX research project."),
+    )
+
+    def __init__(self, *args: Any, statuses: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].widget.choices = [(s, EnrollmentStatus(s).label) for s in statuses]
+
+    def transition(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "status": data["status"],
+            "effective_date": data["effective_date"],
+            "reason": data["reason"],
+            "completion_route": data["completion_route"] or None,
+        }
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(PersonNameSearch, ServiceAdmin):
+    person_path = "person__"
+    list_display = (
+        "student_number",
+        "person",
+        "programme",
+        "university",
+        "status",
+        "status_since",
+        "admission_date",
+        "expected_completion",
+    )
+    list_filter = ("status", "programme__degree_level", "university", "programme__school", "admission_date")
+    search_fields = ("student_number", *through_person("person__"), "programme__name_ko")
+    list_select_related = ("person", "programme__school", "university")
+    autocomplete_fields = ("person", "programme", "advisor", "co_advisor")
+    ordering = ("-admission_date", "student_number")
+    inlines = (EnrollmentEventInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Enrollment]:
+        return super().get_queryset(request).select_related("person", "programme__school", "university")
+
+    def get_inlines(self, request: HttpRequest, obj: Enrollment | None) -> Any:
+        return self.inlines if obj else ()
+
+    def get_fieldsets(self, request: HttpRequest, obj: Enrollment | None = None) -> Any:
+        details = ("student_number", "admission_date", "expected_completion", "completion_route")
+        advisors = ("advisor", "co_advisor")
+        if obj is None:
+            return ((None, {"fields": ("person", "programme", *details, *advisors)}),)
+        return (
+            (None, {"fields": ("person", "programme", "university", *details, *advisors)}),
+            (_("Status"), {"fields": ("status", "status_since", "progressed_to")}),
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Enrollment | None = None) -> tuple[str, ...]:
+        # The person and programme are fixed at admission; the status follows the recorded events.
+        return ("person", "programme", "university", "status", "status_since", "progressed_to") if obj else ()
+
+    def create(self, request: HttpRequest, form: forms.ModelForm) -> Enrollment:
+        data = form.cleaned_data
+        return services.enrollment_admit(
+            actor=request.user,
+            person=data["person"],
+            programme=data["programme"],
+            **service_fields(data, ENROLLMENT_FIELDS),
+        )
+
+    def update(self, request: HttpRequest, obj: Enrollment, form: forms.ModelForm) -> Enrollment:
+        return services.enrollment_update(
+            actor=request.user, enrollment=obj, **service_fields(form.cleaned_data, ENROLLMENT_FIELDS)
+        )
+
+    def object_tools(self, request: HttpRequest, obj: Enrollment) -> list[dict[str, Any]]:
+        tools = super().object_tools(request, obj)
+        if next_statuses(obj) and self.has_change_permission(request, obj):
+            tools.insert(0, {"label": _("Record status change"), "url": self._url("status_change", obj)})
+        return tools
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view(self.status_change_view)
+        name = f"{self.opts.app_label}_{self.opts.model_name}_status_change"
+        # Before the default patterns, whose "<path:object_id>/" would take this one too.
+        return [path("<path:object_id>/status/", view, name=name), *super().get_urls()]
+
+    def _url(self, view: str, enrollment: Enrollment) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}", args=[enrollment.pk])
+
+    def status_change_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Record a status change through `enrollment_transition`; a refusal is shown and nothing written."""
+        enrollment = self.get_object(request, unquote(object_id))
+        if enrollment is None:
+            raise Http404
+        if not self.has_change_permission(request, enrollment):
+            raise PermissionDenied
+        statuses = next_statuses(enrollment)
+        form = StatusChangeForm(request.POST if request.method == "POST" else None, statuses=statuses)
+        if form.is_bound and form.is_valid():
+            try:
+                event = services.enrollment_transition(actor=request.user, enrollment=enrollment, **form.transition())
+            except DomainError as refusal:
+                show_refusal(form, refusal)
+            else:
+                message = _("Recorded: %(status)s from %(date)s.") % {
+                    "status": event.get_status_display(),
+                    "date": event.effective_date.isoformat(),
+                }
+                self.log_change(request, enrollment, message)
+                self.message_user(request, message, messages.SUCCESS)
+                return redirect(self._url("change", enrollment))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Record status change"),
+            "opts": self.opts,
+            "original": enrollment,
+            "form": form,
+            "statuses": statuses,
+            "history": selectors.enrollment_history(enrollment=enrollment),
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/registry/enrollment/status_change.html", context)
+
+
+@admin.register(EnrollmentEvent)
+class EnrollmentEventAdmin(PersonNameSearch, admin.ModelAdmin):
+    """Every status change of every enrollment, read-only: the database refuses updates and deletes."""
+
+    person_path = "enrollment__person__"
+    list_display = ("enrollment", *EVENT_FIELDS)
+    list_filter = ("status", "previous_status", "effective_date")
+    search_fields = ("enrollment__student_number", *through_person("enrollment__person__"), "reason")
+    list_select_related = ("enrollment__person", "actor")
+    ordering = ("-recorded_at", "-sequence")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
