@@ -71,7 +71,7 @@ class Organization(Timestamped):
     )
     business_registration_number = models.CharField(
         _("business registration number"),
-        max_length=10,
+        max_length=12,  # accepts 123-45-67890 as typed; services store the 10 digits
         blank=True,
         help_text=_("사업자등록번호, 10 digits; required for companies."),
         validators=[validators.validate_business_registration_number],

@@ -552,3 +552,10 @@ def test_an_organization_is_read_only_once_created_and_nothing_is_deleted(operat
 
     assert operator_client.post(url("organization", "change", organization.pk), {}).status_code == 403
     assert operator_client.post(url("organization", "delete", organization.pk), {"post": "yes"}).status_code == 403
+
+
+def test_the_audit_trail_is_readable_but_not_writable_in_the_admin(client, operator):
+    client.force_login(operator)
+    for url in ("/admin/registry/accesslog/", "/admin/registry/claimcode/"):
+        assert client.get(url).status_code == 200
+    assert client.get("/admin/registry/accesslog/add/").status_code == 403
