@@ -131,9 +131,10 @@ AXES_VERBOSE = False
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF answers 401 (with WWW-Authenticate) only when the first class names a scheme.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "talent.common.api.Pagination",

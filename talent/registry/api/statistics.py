@@ -1,3 +1,126 @@
-"""Placeholder until this area's routes land."""
+"""Aggregate statistics of the registry: counts for the ministry, operators and (their own) universities.
 
-urlpatterns: list = []
+Counts only: no response here carries a name, an email or a person's id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from talent.registry import statistics
+from talent.registry.api.schema import error_responses
+
+
+class MayReadStatistics(BasePermission):
+    message = gettext_lazy("Only the ministry, university staff or an operator may see the registry's statistics.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return statistics.may_read_statistics(user=request.user)
+
+
+# --- Serializers ---------------------------------------------------------------------------------------
+
+
+class BreakdownSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Value -> count; every value listed.")
+
+
+class RegistryTotalsSerializer(serializers.Serializer):
+    persons = serializers.IntegerField()
+    enrollments_by_status = BreakdownSerializer()
+    schools_by_track = BreakdownSerializer()
+    programmes_by_degree_level = BreakdownSerializer()
+    returning_researchers_by_programme = BreakdownSerializer(
+        help_text="Researcher profiles by return programme (`unspecified` when none is given)."
+    )
+    expert_profiles_with_consent = serializers.IntegerField()
+    field_problems_by_status = BreakdownSerializer()
+
+
+class HeadcountSerializer(serializers.Serializer):
+    enrollments = serializers.IntegerField()
+    persons = serializers.IntegerField(help_text="Distinct persons: a person with two enrollments counts once.")
+
+
+class EnrollmentCountsSerializer(HeadcountSerializer):
+    by_status = serializers.DictField(child=HeadcountSerializer(), help_text="Status -> counts; every status listed.")
+
+
+class EnrollmentGroupSerializer(EnrollmentCountsSerializer):
+    key = serializers.CharField(help_text="The group's id or code (an organization, school or programme id, ...).")
+    label = serializers.CharField(help_text="The group's name in the request's language.")
+
+
+class EnrollmentStatisticsSerializer(serializers.Serializer):
+    as_of = serializers.DateField(allow_null=True)
+    by = serializers.CharField(allow_null=True)
+    total = EnrollmentCountsSerializer()
+    groups = EnrollmentGroupSerializer(many=True)
+
+
+class EnrollmentStatisticsQuerySerializer(serializers.Serializer):
+    as_of = serializers.DateField(
+        required=False, help_text="Count each enrollment's status on this date (YYYY-MM-DD), from its events."
+    )
+    by = serializers.ChoiceField(choices=statistics.GROUPING_NAMES, required=False, help_text="Group the counts by.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Name the allowed groupings in the refusal, in the request's language.
+        self.fields["by"].error_messages["invalid_choice"] = _(
+            "Unknown grouping “{input}”; use one of: %(allowed)s."
+        ) % {"allowed": ", ".join(statistics.GROUPING_NAMES)}
+
+
+# --- Views ---------------------------------------------------------------------------------------------
+
+
+class RegistryStatisticsView(APIView):
+    permission_classes = [IsAuthenticated, MayReadStatistics]
+
+    @extend_schema(
+        tags=["statistics"],
+        summary="Totals of the registry",
+        description="Persons, enrollments by status, schools by track, programmes by degree level, returning "
+        "researchers by return programme, consenting experts and field problems by status. University staff "
+        "get their own university's figures.",
+        responses={200: RegistryTotalsSerializer, **error_responses(401, 403)},
+    )
+    def get(self, request: Request) -> Response:
+        totals = statistics.registry_totals(user=request.user)
+        return Response(RegistryTotalsSerializer(totals).data)
+
+
+class EnrollmentStatisticsView(APIView):
+    permission_classes = [IsAuthenticated, MayReadStatistics]
+
+    @extend_schema(
+        tags=["statistics"],
+        summary="Enrollments and persons by status",
+        description="Counts of enrollments and distinct persons by current status, or by the status in force "
+        "on `as_of`; optionally grouped. University staff get their own university's figures.",
+        parameters=[EnrollmentStatisticsQuerySerializer],
+        responses={200: EnrollmentStatisticsSerializer, **error_responses(400, 401, 403)},
+    )
+    def get(self, request: Request) -> Response:
+        query = EnrollmentStatisticsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        figures = statistics.enrollment_statistics(user=request.user, **query.validated_data)
+        return Response(EnrollmentStatisticsSerializer(figures).data)
+
+
+urlpatterns = [
+    path("statistics/registry/", RegistryStatisticsView.as_view(), name="statistics-registry"),
+    path("statistics/enrollments/", EnrollmentStatisticsView.as_view(), name="statistics-enrollments"),
+]

@@ -1,0 +1,31 @@
+"""OpenAPI documentation shared by the registry's endpoints: the error body and the error responses."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+ERROR_DESCRIPTIONS = {
+    400: "The input is invalid: `errors` names each field at fault.",
+    401: "Not signed in.",
+    403: "Your role may not do this.",
+    404: "Not found, or not visible to you (another organization's records are never shown).",
+    409: "The change conflicts with the record's current state or another record; nothing was saved.",
+}
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error of the API (talent.common.api.exception_handler), in the request's language."""
+
+    detail = serializers.CharField(help_text="A message a person understands.")
+    code = serializers.CharField(help_text="A stable code, e.g. `invalid`, `not_found`, `illegal_transition`.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Field name -> messages (`non_field_errors` for the record as a whole).",
+    )
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """`responses` entries for the given error statuses, e.g. `{**error_responses(400, 404), 200: Out}`."""
+    return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in statuses}

@@ -1,0 +1,294 @@
+"""Aggregate statistics of the registry: counts only, never a name, an email or a person's id.
+
+Reads with the caller's permissions applied, like the selectors: the ministry and operators count the whole
+registry; university staff count their own university; everyone else counts nothing. Every figure is one
+database aggregation (GROUP BY); Python only arranges the already aggregated rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.utils.translation import get_language
+
+from talent.registry import roles, selectors, vocabulary
+from talent.registry.models import (
+    Enrollment,
+    ExpertProfile,
+    FieldProblem,
+    GraduateSchool,
+    Organization,
+    Person,
+    Programme,
+    ResearcherProfile,
+)
+from talent.registry.vocabulary import (
+    DegreeLevel,
+    EnrollmentStatus,
+    ProblemStatus,
+    ReturnProgramme,
+    SchoolTrack,
+)
+
+if TYPE_CHECKING:
+    from talent.registry.roles import User
+
+#: Blank return programme, reported under its own key so that the breakdown adds up to the total.
+UNSPECIFIED = "unspecified"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may count: everything, one university, or nothing."""
+
+    everything: bool = False
+    university: Organization | None = None
+
+    @property
+    def nothing(self) -> bool:
+        return not self.everything and self.university is None
+
+
+def scope_for(*, user: User) -> Scope:
+    if roles.is_operator(user) or roles.is_ministry(user):
+        return Scope(everything=True)
+    return Scope(university=roles.university_of(user))
+
+
+def may_read_statistics(*, user: User) -> bool:
+    """The ministry, operators and university staff read statistics; companies and researchers do not."""
+    return not scope_for(user=user).nothing
+
+
+# --- Registry totals ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    total: int
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class RegistryTotals:
+    persons: int
+    enrollments_by_status: Breakdown
+    schools_by_track: Breakdown
+    programmes_by_degree_level: Breakdown
+    returning_researchers_by_programme: Breakdown
+    expert_profiles_with_consent: int
+    field_problems_by_status: Breakdown
+
+
+def registry_totals(*, user: User) -> RegistryTotals:
+    """Totals of the registry the user may count (see the module docstring); one query per figure.
+
+    For a university: its students (and researchers it employs), its enrollments, schools and programmes,
+    the returning researchers and consenting experts among those persons, and the published (not draft)
+    field problems of its schools' consortium companies.
+    """
+    scope = scope_for(user=user)
+    persons = _persons(scope)
+    return RegistryTotals(
+        persons=persons.count(),
+        enrollments_by_status=_breakdown(_enrollments(scope), "status", EnrollmentStatus.values),
+        schools_by_track=_breakdown(_schools(scope), "track", SchoolTrack.values),
+        programmes_by_degree_level=_breakdown(_programmes(scope), "degree_level", DegreeLevel.values),
+        returning_researchers_by_programme=_breakdown(
+            _researchers(scope), "return_programme", [*ReturnProgramme.values, UNSPECIFIED]
+        ),
+        expert_profiles_with_consent=_experts(scope, persons).filter(consent_to_matching=True).count(),
+        field_problems_by_status=_breakdown(_problems(scope), "status", ProblemStatus.values),
+    )
+
+
+def _breakdown(queryset: QuerySet[Any], field_name: str, keys: list[str]) -> Breakdown:
+    """Count distinct rows per value of `field_name` (every key present, zero when absent)."""
+    counts = dict.fromkeys(keys, 0)
+    rows = queryset.order_by().values(field_name).annotate(n=Count("pk", distinct=True))
+    for row in rows:
+        counts[row[field_name] or UNSPECIFIED] = row["n"]
+    return Breakdown(total=sum(counts.values()), counts=counts)
+
+
+def _enrollments(scope: Scope) -> QuerySet[Enrollment]:
+    if scope.everything:
+        return Enrollment.objects.all()
+    return Enrollment.objects.filter(university=scope.university) if scope.university else Enrollment.objects.none()
+
+
+def _persons(scope: Scope) -> QuerySet[Person]:
+    if scope.everything:
+        return Person.objects.all()
+    if scope.university is None:
+        return Person.objects.none()
+    belongs = Q(enrollments__university=scope.university) | Q(researcher_profile__korean_affiliation=scope.university)
+    return Person.objects.filter(pk__in=Person.objects.filter(belongs).values("pk"))
+
+
+def _schools(scope: Scope) -> QuerySet[GraduateSchool]:
+    if scope.everything:
+        return GraduateSchool.objects.all()
+    if scope.university is None:
+        return GraduateSchool.objects.none()
+    return GraduateSchool.objects.filter(university=scope.university)
+
+
+def _programmes(scope: Scope) -> QuerySet[Programme]:
+    if scope.everything:
+        return Programme.objects.all()
+    if scope.university is None:
+        return Programme.objects.none()
+    return Programme.objects.filter(school__university=scope.university)
+
+
+def _researchers(scope: Scope) -> QuerySet[ResearcherProfile]:
+    if scope.everything:
+        return ResearcherProfile.objects.all()
+    if scope.university is None:
+        return ResearcherProfile.objects.none()
+    return ResearcherProfile.objects.filter(korean_affiliation=scope.university)
+
+
+def _experts(scope: Scope, persons: QuerySet[Person]) -> QuerySet[ExpertProfile]:
+    if scope.everything:
+        return ExpertProfile.objects.all()
+    return ExpertProfile.objects.filter(person__in=persons.values("pk"))
+
+
+def _problems(scope: Scope) -> QuerySet[FieldProblem]:
+    if scope.everything:
+        return FieldProblem.objects.all()
+    if scope.university is None:
+        return FieldProblem.objects.none()
+    # A draft is the company's own work in progress; its partners see problems once they are published.
+    return FieldProblem.objects.filter(organization__consortium_schools__university=scope.university).exclude(
+        status=ProblemStatus.DRAFT
+    )
+
+
+# --- Enrollments, grouped ------------------------------------------------------------------------------
+
+#: `by` -> the values() expression of the group key, and the name fields that label it (if any).
+GROUPINGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "university": ("university", ("university__name_ko", "university__name_en")),
+    "school": ("programme__school", ("programme__school__name_ko", "programme__school__name_en")),
+    "programme": ("programme", ("programme__name_ko", "programme__name_en")),
+    "degree_level": ("programme__degree_level", ()),
+    "status": ("group_status", ()),
+    "region": ("university__region", ()),
+    "admission_year": ("admission_year", ()),
+}
+GROUPING_NAMES: tuple[str, ...] = tuple(GROUPINGS)
+
+
+@dataclass(frozen=True)
+class Headcount:
+    enrollments: int
+    persons: int
+
+
+@dataclass(frozen=True)
+class EnrollmentCounts:
+    """Enrollments and distinct persons, in total and per status."""
+
+    enrollments: int
+    persons: int
+    by_status: dict[str, Headcount]
+
+
+@dataclass(frozen=True)
+class EnrollmentGroup(EnrollmentCounts):
+    key: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class EnrollmentStatistics:
+    as_of: datetime.date | None
+    by: str | None
+    total: EnrollmentCounts
+    groups: list[EnrollmentGroup] = field(default_factory=list)
+
+
+def enrollment_statistics(
+    *, user: User, as_of: datetime.date | None = None, by: str | None = None
+) -> EnrollmentStatistics:
+    """Enrollments and distinct persons by status (the current one, or the one in force on `as_of`, from
+    the events), optionally grouped `by` one of GROUPING_NAMES. A person counts once per cell."""
+    if by is not None and by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}")
+    enrollments = _enrollments(scope_for(user=user))
+    if as_of is None:
+        enrollments = enrollments.annotate(group_status=F("status"))
+    else:
+        # Enrollments admitted after `as_of` have no status yet on that date and are not counted.
+        enrollments = selectors.enrollments_with_status_on(enrollments, on=as_of).filter(status_on__isnull=False)
+        enrollments = enrollments.annotate(group_status=F("status_on"))
+    enrollments = enrollments.annotate(admission_year=ExtractYear("admission_date")).order_by()
+
+    total = _counts(enrollments.aggregate(**_headcount()), _by_status(enrollments.values("group_status")))
+    groups: list[EnrollmentGroup] = []
+    if by is not None:
+        key_field, name_fields = GROUPINGS[by]
+        cells = enrollments.values(key_field, "group_status").annotate(**_headcount())
+        rows = enrollments.values(key_field, *name_fields).annotate(**_headcount())
+        groups = _groups(by, key_field, name_fields, rows, cells)
+    return EnrollmentStatistics(as_of=as_of, by=by, total=total, groups=groups)
+
+
+def _headcount() -> dict[str, Count]:
+    return {"n_enrollments": Count("pk"), "n_persons": Count("person", distinct=True)}
+
+
+def _by_status(queryset: QuerySet[Any]) -> dict[str, Headcount]:
+    by_status = dict.fromkeys(EnrollmentStatus.values, Headcount(0, 0))
+    for row in queryset.annotate(**_headcount()):
+        by_status[row["group_status"]] = Headcount(row["n_enrollments"], row["n_persons"])
+    return by_status
+
+
+def _counts(row: dict[str, Any], by_status: dict[str, Headcount]) -> EnrollmentCounts:
+    return EnrollmentCounts(enrollments=row["n_enrollments"] or 0, persons=row["n_persons"] or 0, by_status=by_status)
+
+
+def _groups(
+    by: str,
+    key_field: str,
+    name_fields: tuple[str, ...],
+    rows: QuerySet[Any],
+    cells: QuerySet[Any],
+) -> list[EnrollmentGroup]:
+    statuses: dict[Any, dict[str, Headcount]] = {}
+    for cell in cells:
+        by_key = statuses.setdefault(cell[key_field], dict.fromkeys(EnrollmentStatus.values, Headcount(0, 0)))
+        by_key[cell["group_status"]] = Headcount(cell["n_enrollments"], cell["n_persons"])
+    groups = [
+        EnrollmentGroup(
+            key=str(row[key_field]),
+            label=_label(by, row[key_field], *(row[name] for name in name_fields)),
+            enrollments=row["n_enrollments"],
+            persons=row["n_persons"],
+            by_status=statuses[row[key_field]],
+        )
+        for row in rows
+    ]
+    return sorted(groups, key=lambda group: (group.label, group.key))
+
+
+def _label(by: str, key: Any, name_ko: str = "", name_en: str = "") -> str:
+    """The group's name in the request's language: organization and programme names, or choice labels."""
+    if by == "degree_level":
+        return str(DegreeLevel(key).label)
+    if by == "status":
+        return str(EnrollmentStatus(key).label)
+    if by == "region":
+        return dict(vocabulary.region_choices()).get(key, key)
+    if by == "admission_year":
+        return str(key)
+    english = (get_language() or "ko").startswith("en")
+    return (name_en if english and name_en else name_ko) or str(key)
