@@ -810,7 +810,7 @@ class AccessLog(models.Model):
     )
     action = models.CharField(_("action"), max_length=40)
     path = models.CharField(_("path"), max_length=300, blank=True)
-    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
