@@ -10,5 +10,8 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("talent.registry.api.urls")),
+    path("api/v1/", include("talent.matching.urls")),
+    path("api/v1/reports/", include("talent.reports.urls")),
+    path("", include("talent.reports.pages")),
     path("api-auth/", include("rest_framework.urls")),
 ]

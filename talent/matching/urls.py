@@ -1,0 +1,3 @@
+"""Routes of the matching API (match runs and proposals)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the reports API and the ministry dashboard."""
+
+urlpatterns: list = []
