@@ -1,3 +1,363 @@
-"""Placeholder until this area's routes land."""
+"""A university's students: enrollments with their persons, status changes and their history, the fast track
+to a doctorate, and claim codes. Only the university's own staff (and operators) see any of it; every read of
+a person's record is written to the access log."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Concat
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from talent.registry import selectors, services
+from talent.registry.api.catalogue import IntegerFilter, ScopedPrimaryKeyRelatedField
+from talent.registry.api.permissions import IsUniversityStaff
+from talent.registry.api.schema import error_responses
+from talent.registry.models import Enrollment, EnrollmentEvent, Person, Programme
+from talent.registry.services.claims import claim_code_issue
+from talent.registry.validators import validate_national_researcher_number, validate_orcid
+from talent.registry.vocabulary import CompletionRoute, EnrollmentStatus
+
+LIST = error_responses(400, 401, 403, 404)  # a bad filter value; a page past the last
+DETAIL = error_responses(401, 403, 404)
+CHANGE = error_responses(400, 401, 403, 404, 409)
+
+
+def _persons(user: Any) -> QuerySet[Person]:
+    return selectors.person_list(user=user)
+
+
+def _programmes(user: Any) -> QuerySet[Programme]:
+    return selectors.programme_list(user=user)
+
+
+def _check_student_number_free(
+    serializer: serializers.Serializer, university_id: int, number: str, *, instance: Enrollment | None = None
+) -> None:
+    """Name the field at fault up front: the database's uniqueness rule can only blame the record as a whole.
+    (The service and the database still decide when two admissions race.)"""
+    taken = selectors.enrollment_list(user=serializer.context["request"].user).filter(
+        university_id=university_id, student_number=number.strip()
+    )
+    if instance is not None:
+        taken = taken.exclude(pk=instance.pk)
+    if taken.exists():
+        raise serializers.ValidationError(
+            {"student_number": [_("This student number is already used at this university.")]}
+        )
+
+
+class EnrolledPersonSerializer(serializers.ModelSerializer):
+    has_login = serializers.SerializerMethodField(help_text="Whether the person has linked a login (claimed).")
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "family_name_ko",
+            "given_name_ko",
+            "family_name_latin",
+            "given_name_latin",
+            "birth_date",
+            "gender",
+            "nationality",
+            "email",
+            "orcid",
+            "national_researcher_number",
+            "has_login",
+        ]
+        # Uniqueness is the service's check (a nested serializer does not know which person it edits).
+        extra_kwargs = {
+            "orcid": {"validators": [validate_orcid]},
+            "national_researcher_number": {"validators": [validate_national_researcher_number]},
+        }
+
+    def get_has_login(self, person: Person) -> bool:
+        return person.user_id is not None
+
+
+class EnrollmentSerializer(serializers.ModelSerializer):
+    """An enrollment as its university sees it; PATCH corrects its details and its person's."""
+
+    person = EnrolledPersonSerializer(required=False)
+    school = serializers.IntegerField(source="programme.school_id", read_only=True)
+    advisor = ScopedPrimaryKeyRelatedField(scope=_persons, required=False, allow_null=True)
+    co_advisor = ScopedPrimaryKeyRelatedField(scope=_persons, required=False, allow_null=True)
+
+    class Meta:
+        model = Enrollment
+        fields = [
+            "id",
+            "person",
+            "programme",
+            "school",
+            "university",
+            "student_number",
+            "admission_date",
+            "expected_completion",
+            "status",
+            "status_since",
+            "completion_route",
+            "advisor",
+            "co_advisor",
+            "progressed_to",
+        ]
+        # The status changes only through a transition; programme and university are fixed once admitted.
+        read_only_fields = ["id", "programme", "university", "status", "status_since", "progressed_to"]
+        validators: list = []  # the service validates the record as a whole
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None and "student_number" in attrs:
+            _check_student_number_free(
+                self, self.instance.university_id, attrs["student_number"], instance=self.instance
+            )
+        return attrs
+
+
+class EnrollmentAdmitSerializer(EnrollmentSerializer):
+    """Admit a person: either a new person's details (`person`) or a person already known (`person_id`)."""
+
+    person_id = ScopedPrimaryKeyRelatedField(
+        scope=_persons, write_only=True, required=False, help_text="An existing person you may see."
+    )
+    programme = ScopedPrimaryKeyRelatedField(scope=_programmes, help_text="One of your university's programmes.")
+
+    class Meta(EnrollmentSerializer.Meta):
+        fields = [*EnrollmentSerializer.Meta.fields, "person_id"]
+        read_only_fields = ["id", "university", "status", "status_since", "progressed_to"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("person" in attrs) == ("person_id" in attrs):
+            raise serializers.ValidationError(
+                {"person": [_("Give either the new person's details or an existing person_id (one of the two).")]}
+            )
+        _check_student_number_free(self, attrs["programme"].school.university_id, attrs["student_number"])
+        return attrs
+
+
+class EnrollmentFilter(filters.FilterSet):
+    programme = IntegerFilter(field_name="programme_id")
+    school = IntegerFilter(field_name="programme__school_id")
+    status = filters.MultipleChoiceFilter(choices=EnrollmentStatus.choices)
+    admission_date = filters.DateFromToRangeFilter(help_text="admission_date_after / admission_date_before")
+    search = filters.CharFilter(method="filter_search", help_text="Student number or name (Korean or Latin).")
+
+    class Meta:
+        model = Enrollment
+        fields = ["programme", "school", "status", "admission_date", "search"]
+
+    def filter_search(self, queryset: QuerySet[Enrollment], name: str, value: str) -> QuerySet[Enrollment]:
+        queryset = queryset.alias(person_name_ko=Concat("person__family_name_ko", "person__given_name_ko"))
+        for term in value.split():  # every word must match something: "Yuna Seo", "서윤아", "A2026"
+            queryset = queryset.filter(
+                Q(student_number__icontains=term)
+                | Q(person_name_ko__icontains=term)
+                | Q(person__family_name_latin__icontains=term)
+                | Q(person__given_name_latin__icontains=term)
+            )
+        return queryset
+
+
+class FastTrackSerializer(serializers.Serializer):
+    doctoral_programme = ScopedPrimaryKeyRelatedField(scope=_programmes)
+    student_number = serializers.CharField(max_length=20)
+    effective_date = serializers.DateField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        _check_student_number_free(self, attrs["doctoral_programme"].school.university_id, attrs["student_number"])
+        return attrs
+
+
+class ClaimCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Shown once: hand it to the student. Only a hash is kept.")
+    person = serializers.IntegerField()
+    expires_at = serializers.DateTimeField()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List your university's enrollments", responses={200: EnrollmentSerializer, **LIST}),
+    create=extend_schema(
+        summary="Admit a person to a programme",
+        request=EnrollmentAdmitSerializer,
+        responses={201: EnrollmentSerializer, **error_responses(400, 401, 403, 409)},
+    ),
+    retrieve=extend_schema(summary="An enrollment", responses={200: EnrollmentSerializer, **DETAIL}),
+    partial_update=extend_schema(
+        summary="Correct an enrollment's details and its person's", responses={200: EnrollmentSerializer, **CHANGE}
+    ),
+)
+class EnrollmentViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Your university's students. Every read is written to the access log."""
+
+    permission_classes = [IsUniversityStaff]
+    filterset_class = EnrollmentFilter
+    ordering_fields = ["admission_date", "student_number", "status", "status_since", "expected_completion"]
+    ordering = ["-admission_date", "student_number", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Enrollment]:
+        return selectors.enrollment_list(user=self.request.user)
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return EnrollmentAdmitSerializer if self.action == "create" else EnrollmentSerializer
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        _log_reads(request, [e.person_id for e in page], "enrollment_list")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        enrollment = self.get_object()
+        _log_reads(request, [enrollment.person_id], "enrollment_detail")
+        return Response(self.get_serializer(enrollment).data)
+
+    def perform_create(self, serializer: EnrollmentAdmitSerializer) -> None:
+        fields = dict(serializer.validated_data)
+        new_person, person = fields.pop("person", None), fields.pop("person_id", None)
+        with transaction.atomic():  # a new person is kept only with their enrollment
+            person = person or services.person_create(actor=self.request.user, **new_person)
+            serializer.instance = services.enrollment_admit(actor=self.request.user, person=person, **fields)
+
+    def perform_update(self, serializer: EnrollmentSerializer) -> None:
+        fields = dict(serializer.validated_data)
+        person_fields, enrollment = fields.pop("person", None), serializer.instance
+        with transaction.atomic():  # the enrollment and its person change together or not at all
+            if person_fields:
+                services.person_update(actor=self.request.user, person=enrollment.person, **person_fields)
+            if fields:
+                services.enrollment_update(actor=self.request.user, enrollment=enrollment, **fields)
+
+    @extend_schema(
+        summary="Fast track: an enrolled master's student continues into a doctorate",
+        request=FastTrackSerializer,
+        responses={201: EnrollmentSerializer, **CHANGE},
+    )
+    @action(detail=True, methods=["post"], url_path="fast-track", url_name="fast-track")
+    def fast_track(self, request: Request, pk: str | None = None) -> Response:
+        enrollment = self.get_object()
+        body = FastTrackSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        doctoral = services.enrollment_fast_track(actor=request.user, enrollment=enrollment, **body.validated_data)
+        data = EnrollmentSerializer(doctoral, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Issue a one-time claim code so the student can link their own login",
+        request=None,
+        responses={201: ClaimCodeSerializer, **error_responses(401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="claim-code", url_name="claim-code")
+    def claim_code(self, request: Request, pk: str | None = None) -> Response:
+        claim, code = claim_code_issue(actor=request.user, enrollment=self.get_object())
+        body = {"code": code, "person": claim.person_id, "expires_at": claim.expires_at}
+        response = Response(ClaimCodeSerializer(body).data, status=status.HTTP_201_CREATED)
+        add_never_cache_headers(response)  # the code is a secret: no cache may keep it
+        return response
+
+
+def _log_reads(request: Request, person_ids: list[int], action_name: str) -> None:
+    services.access_log_record(actor=request.user, person_ids=person_ids, action=action_name, request=request)
+
+
+class EnrollmentEventSerializer(serializers.ModelSerializer):
+    """One status change. POST records a new one; the enrollment's status follows."""
+
+    # Declared so that the schema admits the blank previous status of the first event.
+    previous_status = serializers.ChoiceField(choices=EnrollmentStatus.choices, allow_blank=True, read_only=True)
+    recorded_by = serializers.CharField(source="actor.username", read_only=True, default=None)
+    completion_route = serializers.ChoiceField(
+        choices=CompletionRoute.choices,
+        write_only=True,
+        required=False,
+        help_text="Optionally set the completion route with this change (e.g. when coursework completes).",
+    )
+
+    class Meta:
+        model = EnrollmentEvent
+        fields = [
+            "id",
+            "sequence",
+            "status",
+            "previous_status",
+            "effective_date",
+            "reason",
+            "completion_route",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = ["id", "sequence", "recorded_at"]
+
+
+class EnrollmentEventFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=EnrollmentStatus.choices)
+    effective_date = filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = EnrollmentEvent
+        fields = ["status", "effective_date"]
+
+
+@extend_schema_view(
+    get=extend_schema(summary="An enrollment's status history", responses={200: EnrollmentEventSerializer, **LIST}),
+    post=extend_schema(
+        summary="Record a status change (effective-dated, with a reason)",
+        responses={201: EnrollmentEventSerializer, **CHANGE},
+    ),
+)
+class EnrollmentTransitionsView(generics.ListCreateAPIView):
+    """The status history of one of your university's enrollments, oldest first; POST appends a change."""
+
+    serializer_class = EnrollmentEventSerializer
+    permission_classes = [IsUniversityStaff]
+    filterset_class = EnrollmentEventFilter
+    ordering_fields = ["effective_date", "sequence"]
+    ordering = ["effective_date", "sequence"]
+
+    enrollment: Enrollment
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # authentication and permissions first
+        # Another university's enrollment is not found, whatever the request carries.
+        self.enrollment = get_object_or_404(selectors.enrollment_list(user=request.user), pk=kwargs["pk"])
+
+    def get_queryset(self) -> QuerySet[EnrollmentEvent]:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no enrollment
+            return EnrollmentEvent.objects.none()
+        return selectors.enrollment_history(enrollment=self.enrollment)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        _log_reads(request, [self.enrollment.person_id], "enrollment_history")
+        return response
+
+    def perform_create(self, serializer: EnrollmentEventSerializer) -> None:
+        serializer.instance = services.enrollment_transition(
+            actor=self.request.user, enrollment=self.enrollment, **serializer.validated_data
+        )
+
+
+router = SimpleRouter()
+router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+urlpatterns = [
+    *router.urls,
+    path("enrollments/<int:pk>/transitions/", EnrollmentTransitionsView.as_view(), name="enrollment-transitions"),
+]

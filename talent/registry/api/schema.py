@@ -9,7 +9,8 @@ ERROR_DESCRIPTIONS = {
     400: "The input is invalid: `errors` names each field at fault.",
     401: "Not signed in.",
     403: "Your role may not do this.",
-    404: "Not found, or not visible to you (another organization's records are never shown).",
+    404: "Not found, or not visible to you (another organization's records are never shown); for a list, "
+    "a page past the last.",
     409: "The change conflicts with the record's current state or another record; nothing was saved.",
 }
 
@@ -20,9 +21,10 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="A message a person understands.")
     code = serializers.CharField(help_text="A stable code, e.g. `invalid`, `not_found`, `illegal_transition`.")
     errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
+        child=serializers.JSONField(),
         required=False,
-        help_text="Field name -> messages (`non_field_errors` for the record as a whole).",
+        help_text="Field name -> list of messages (`non_field_errors` for the record as a whole); nested input "
+        "(a person's details, the items of a list) gives the same shape, nested under its field.",
     )
 
 
