@@ -152,6 +152,7 @@ REST_FRAMEWORK = {
         "anon": env.str("THROTTLE_ANON", default="60/minute"),
         "user": env.str("THROTTLE_USER", default="1200/minute"),
         "register": env.str("THROTTLE_REGISTER", default="10/hour"),
+        "claim": env.str("THROTTLE_CLAIM", default="10/hour"),
     },
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }
@@ -167,6 +168,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several serializers share these choice sets: one named enum each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "EnrollmentStatusEnum": "talent.registry.vocabulary.EnrollmentStatus",
+        "ProblemStatusEnum": "talent.registry.vocabulary.ProblemStatus",
+        "CountryEnum": "talent.registry.vocabulary.country_choices",
+        "RegionEnum": "talent.registry.vocabulary.region_choices",
+        "KsicSectionEnum": "talent.registry.vocabulary.ksic_choices",
+    },
 }
 
 # --- Internationalisation: Korean first, English available ----------------------------------------

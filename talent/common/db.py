@@ -24,12 +24,26 @@ def validation_error_to_domain(error: ValidationError) -> InvalidInput:
     return InvalidInput(first, errors=errors)
 
 
+def _attach_constraint_errors_to_fields(error: ValidationError, fields_for_codes: dict[str, str]) -> ValidationError:
+    """Move a multi-field constraint's message next to the field a person must change (the model names it
+    in `CONSTRAINT_ERROR_FIELDS`: violation_error_code -> field)."""
+    if not fields_for_codes or not hasattr(error, "error_dict"):
+        return error
+    moved: dict[str, list[ValidationError]] = {}
+    for key, messages in error.error_dict.items():
+        for message in messages:
+            target = fields_for_codes.get(message.code or "", key) if key == NON_FIELD_ERRORS else key
+            moved.setdefault(target, []).append(message)
+    return ValidationError(moved)
+
+
 def validate(instance: models.Model, *, exclude: list[str] | None = None) -> None:
     """Run every field validator, `clean()` and constraint check; raise InvalidInput with field messages."""
     try:
         instance.full_clean(exclude=exclude)
     except ValidationError as exc:
-        raise validation_error_to_domain(exc) from exc
+        fields_for_codes = getattr(instance, "CONSTRAINT_ERROR_FIELDS", {})
+        raise validation_error_to_domain(_attach_constraint_errors_to_fields(exc, fields_for_codes)) from exc
 
 
 def _constraint_name(exc: IntegrityError) -> str | None:

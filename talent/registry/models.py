@@ -388,6 +388,7 @@ class Enrollment(Timestamped):
                 fields=["university", "student_number"],
                 name="enrollment_student_number_unique_per_university",
                 violation_error_message=_("This student number is already used at this university."),
+                violation_error_code="student_number_taken",
             ),
             models.UniqueConstraint(
                 fields=["person", "programme"],
@@ -435,6 +436,9 @@ class Enrollment(Timestamped):
             models.Index(fields=["university", "status"], name="enrollment_univ_status_idx"),
             models.Index(fields=["programme", "status"], name="enrollment_prog_status_idx"),
         ]
+
+    #: Constraint errors shown next to the field a person must change (see talent.common.db.validate).
+    CONSTRAINT_ERROR_FIELDS = {"student_number_taken": "student_number"}
 
     def __str__(self) -> str:
         return f"{self.student_number} · {self.person}"

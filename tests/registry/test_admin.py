@@ -279,9 +279,7 @@ def test_a_student_number_taken_at_the_university_is_refused_on_the_form_and_not
     )
 
     assert response.status_code == 200
-    assert "This student number is already used at this university." in str(
-        response.context["adminform"].form.non_field_errors()
-    )
+    assert response.context["adminform"].form.errors["student_number"] == ["이 학번은 이 대학에서 이미 사용 중입니다."]
     assert Enrollment.objects.count() == 1
     assert EnrollmentEvent.objects.count() == 1
 

@@ -75,6 +75,8 @@ def claim_code_redeem(*, user: AbstractBaseUser, code: str) -> Person:
         raise NotAllowed(_("Sign in first, then enter your claim code."))
     if Person.objects.filter(user=user).exists():
         raise Conflict(_("This login is already linked to a record."), code="already_linked")
+    if roles.is_operator(user) or roles.organization_of(user) is not None:
+        raise NotAllowed(_("A staff login cannot claim a student record: sign up with your own personal login first."))
     with acting(user, "claim_code_redeem"):
         claim = (
             ClaimCode.objects.select_for_update()

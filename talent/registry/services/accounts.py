@@ -1,0 +1,299 @@
+"""Logins of their own: a returning researcher registers, scripts get a token, anyone may take their data
+with them or close their account; overseas positions are edited and removed by their owner.
+
+Closing an account removes what belongs to that person alone (login, token, researcher and expert profiles,
+consent). Enrollment records are the university's: a person who has one stays in the registry, without a login.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from talent.common.db import database_refusals, validate
+from talent.common.errors import Conflict, InvalidInput, NotAllowed
+from talent.registry import roles, selectors
+from talent.registry.models import (
+    AccessLog,
+    Enrollment,
+    ExpertProfile,
+    OverseasPosition,
+    Person,
+    ResearcherProfile,
+)
+from talent.registry.services._base import Actor, acting, assign, save
+from talent.registry.services.people import (
+    EXPERT_FIELDS,
+    PERSON_FIELDS,
+    POSITION_FIELDS,
+    RESEARCHER_FIELDS,
+    person_create,
+    researcher_profile_save,
+)
+from talent.registry.validators import reject_resident_registration_number
+
+REGISTRATION_PERSON_FIELDS = (
+    "family_name_ko",
+    "given_name_ko",
+    "family_name_latin",
+    "given_name_latin",
+    "birth_date",
+    "gender",
+    "nationality",
+)
+
+
+@dataclass(frozen=True)
+class Registration:
+    user: AbstractBaseUser
+    person: Person
+    token: Token
+
+
+def account_register(
+    *, email: str, password: str, username: str = "", researcher: bool = True, **person_fields: Any
+) -> Registration:
+    """Create a login (username: the given one, else the email), its person record, optionally an empty
+    returning-researcher profile, and an API token. The password must pass the configured validators."""
+    email = email.strip().lower()
+    username = username.strip() or email
+    unknown = set(person_fields) - set(REGISTRATION_PERSON_FIELDS)
+    if unknown:
+        raise InvalidInput(_("These fields cannot be set here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    user = get_user_model()(username=username, email=email)
+    _check_new_login(user, password, username_field="username" if username != email else "email", **person_fields)
+    user.set_password(password)
+    with acting(None, "account_register"):
+        with database_refusals(get_user_model()):
+            user.save()
+        person = person_create(actor=user, user=user, email=email, **person_fields)
+        if researcher:
+            researcher_profile_save(actor=user, person=person)
+        token = Token.objects.create(user=user)
+    return Registration(user=user, person=person, token=token)
+
+
+def _check_new_login(user: Any, password: str, *, username_field: str, **person_fields: Any) -> None:
+    """Every problem with the username and the password at once, as field errors."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, messages: Any) -> None:
+        errors.setdefault(field, []).extend(str(m) for m in messages)
+
+    if type(user).objects.filter(username__iexact=user.username).exists():
+        add(username_field, [_("An account with this username already exists. Sign in instead.")])
+    else:
+        try:
+            validate(user, exclude=["password"])
+        except InvalidInput as exc:
+            for key, messages in exc.as_dict().items():
+                add(username_field if key == "username" else key, messages)
+    try:
+        reject_resident_registration_number(user.username)
+    except ValidationError as exc:
+        add(username_field, exc.messages)
+    # The similarity check compares the password with the Latin names too; this probe is never saved.
+    probe = type(user)(
+        username=user.username,
+        email=user.email,
+        first_name=person_fields.get("given_name_latin", ""),
+        last_name=person_fields.get("family_name_latin", ""),
+    )
+    try:
+        password_validation.validate_password(password, user=probe)
+    except ValidationError as exc:
+        add("password", exc.messages)
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], errors=errors)
+
+
+def auth_token_issue(*, user: AbstractBaseUser) -> Token:
+    """The login's API token (the same one until it is revoked)."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
+
+
+def auth_token_revoke(*, user: AbstractBaseUser) -> bool:
+    """Revoke the login's API token; scripts using it are signed out. True if there was one."""
+    deleted, _by_model = Token.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+def account_delete(*, user: AbstractBaseUser, password: str) -> bool:
+    """Close a login after checking its password: the login, its token, researcher and expert profiles
+    (with consent) go. The person stays, unlinked, while a university's enrollment refers to them; otherwise
+    it goes too. Returns whether the person record was kept."""
+    if not user.check_password(password):
+        raise InvalidInput(_("The password is not correct."), field="password")
+    kept = False
+    try:
+        with acting(user, "account_delete"):
+            person = Person.objects.select_for_update().filter(user=user).first()
+            if person is not None:
+                ExpertProfile.objects.filter(person=person).delete()
+                ResearcherProfile.objects.filter(person=person).delete()  # and its positions
+                kept = _universities_keep(person)
+                if kept:
+                    person.user = None
+                    save(person, update_fields=["user"])
+                else:
+                    person.delete()
+            Token.objects.filter(user=user).delete()
+            user.delete()
+    except ProtectedError as exc:
+        raise Conflict(
+            _(
+                "Records the registry must keep (such as enrollment status changes this login recorded) refer "
+                "to this account, so it cannot be closed here: ask an operator."
+            ),
+            code="account_in_use",
+        ) from exc
+    return kept
+
+
+def _universities_keep(person: Person) -> bool:
+    return Enrollment.objects.filter(Q(person=person) | Q(advisor=person) | Q(co_advisor=person)).exists()
+
+
+def overseas_position_update(*, actor: Actor, position: OverseasPosition, **fields: Any) -> OverseasPosition:
+    """Correct one's own overseas position; a position may not end before it starts, nor be in Korea."""
+    _check_position_owner(actor, position)
+    assign(position, fields, POSITION_FIELDS)
+    with acting(actor, "overseas_position_update"):
+        save(position)
+    return position
+
+
+def overseas_position_delete(*, actor: Actor, position: OverseasPosition) -> None:
+    _check_position_owner(actor, position)
+    with acting(actor, "overseas_position_delete"):
+        position.delete()
+
+
+def _check_position_owner(actor: Actor, position: OverseasPosition) -> None:
+    if actor is None or roles.is_operator(actor):
+        return
+    if position.profile.person.user_id != actor.pk:
+        raise NotAllowed(_("You may only change your own overseas positions."))
+
+
+# --- Personal data export (read only) -----------------------------------------------------------------
+
+
+def personal_data_export(*, user: AbstractBaseUser) -> dict[str, Any]:
+    """Everything the registry holds about the signed-in person, as plain data for a JSON download: the
+    login, the person, profiles and consent, enrollments with their status histories, and who read the
+    record (organization, action, when). Nothing about any other person."""
+    person = selectors.own_person(user=user)
+    return {
+        "exported_at": timezone.now(),
+        "account": {
+            "username": user.get_username(),
+            "email": getattr(user, "email", ""),
+            "date_joined": getattr(user, "date_joined", None),
+            "last_login": user.last_login,
+        },
+        "person": _person_data(person) if person else None,
+        "researcher_profile": _researcher_data(person) if person else None,
+        "expert_profile": _expert_data(person) if person else None,
+        "enrollments": _enrollments_data(person) if person else [],
+        "record_reads": _reads_data(person) if person else [],
+    }
+
+
+def _values(instance: Any, names: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in names}
+
+
+def _person_data(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.pk,
+        **_values(person, (*PERSON_FIELDS, "created_at", "updated_at")),
+    }
+
+
+def _researcher_data(person: Person) -> dict[str, Any] | None:
+    profile = (
+        ResearcherProfile.objects.filter(person=person)
+        .select_related("korean_affiliation", "person")
+        .prefetch_related("positions")
+        .first()
+    )
+    if profile is None:
+        return None
+    affiliation = profile.korean_affiliation
+    return {
+        **_values(
+            profile,
+            [name for name in RESEARCHER_FIELDS if name != "korean_affiliation"],
+        ),
+        "korean_affiliation": affiliation.name_ko if affiliation else None,
+        "years_abroad": round(profile.years_abroad(), 2),
+        "eligible_for_return_track": profile.eligible_for_return_track(),
+        "positions": [_values(position, POSITION_FIELDS) for position in profile.positions.all()],
+    }
+
+
+def _expert_data(person: Person) -> dict[str, Any] | None:
+    profile = ExpertProfile.objects.filter(person=person).first()
+    if profile is None:
+        return None
+    return _values(profile, (*EXPERT_FIELDS, "consent_to_matching", "shared_fields", "consent_updated_at"))
+
+
+def _enrollments_data(person: Person) -> list[dict[str, Any]]:
+    enrollments = (
+        Enrollment.objects.filter(person=person)
+        .select_related("university", "programme__school")
+        .prefetch_related("events")
+        .order_by("admission_date", "id")
+    )
+    return [
+        {
+            "university": e.university.name_ko,
+            "graduate_school": e.programme.school.name_ko,
+            "programme": e.programme.name_ko,
+            "degree_level": e.programme.degree_level,
+            **_values(
+                e,
+                (
+                    "student_number",
+                    "admission_date",
+                    "expected_completion",
+                    "status",
+                    "status_since",
+                    "completion_route",
+                ),
+            ),
+            # Who recorded a change is another person's data: the university named above recorded it.
+            "history": [
+                _values(ev, ("sequence", "status", "previous_status", "effective_date", "reason", "recorded_at"))
+                for ev in sorted(e.events.all(), key=lambda ev: (ev.effective_date, ev.sequence))
+            ],
+        }
+        for e in enrollments
+    ]
+
+
+def _reads_data(person: Person) -> list[dict[str, Any]]:
+    """Who read the record: the reader's organization, never the reader's name."""
+    entries = AccessLog.objects.filter(person=person).select_related("user__membership__organization")
+    return [{"organization": _reader_organization(entry), "action": entry.action, "at": entry.at} for entry in entries]
+
+
+def _reader_organization(entry: AccessLog) -> str:
+    reader = entry.user
+    if reader is None:
+        return _("(a closed account)")
+    organization = roles.organization_of(reader)
+    if organization is not None:
+        return organization.name_ko
+    return _("Registry operator") if roles.is_operator(reader) else _("(no organization)")
