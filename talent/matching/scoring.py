@@ -1,0 +1,500 @@
+"""How well each expert fits each problem, in [0, 1], and each problem's top-K candidates with their explanations.
+
+The score is a weighted sum (weights: `Weights`, from settings) of four components, each in [0, 1]:
+- skills: cosine of the binary skill vectors weighted by IDF (IDF over the skills of experts and problems together),
+  so a rare shared skill counts for more than a common one, and listing every skill in the book does not pay;
+- text: cosine of the TF-IDF vectors (sublinear term frequency) of the stored terms of problem and expert;
+- sector: 1 when the problem's KSIC section is one of the expert's sections, else 0;
+- region: 1 when the expert works in the problem's region, or the problem allows remote work and the expert
+  works remotely; else 0.
+Each side is a sparse feature matrix, and the score of every pair is their product, computed a chunk of problems
+at a time so that memory stays bounded; only the kept candidates (K per problem) are looked at one by one.
+Pure: no ORM, no I/O.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import chain, pairwise
+from typing import Any, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from talent.matching.engine import SCORE_SCALE, Assignment
+from talent.matching.text import normalize_skill
+
+Id: TypeAlias = Any  # hashable, and orderable among the ids of the same side
+IntArray: TypeAlias = npt.NDArray[np.int64]
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+# Why a candidate's region component is 1, as stored per candidate.
+NO_REGION, SAME_REGION, REMOTE = 0, 1, 2
+REGION_REASONS: dict[int, str | None] = {NO_REGION: None, SAME_REGION: "same_region", REMOTE: "remote"}
+
+# Cells (problems × experts) of one chunk's dense score array (8 bytes each); a few such arrays are alive at once.
+CHUNK_CELLS = 2_000_000
+# A feature column is multiplied densely (BLAS) when the share of problems holding it times the share of experts
+# holding it exceeds this: BLAS does a multiply-add about a hundred times faster than a sparse product does one,
+# and the few features that most documents hold would otherwise make the sparse product nearly dense.
+DENSE_DENSITY = 0.01
+MAX_DENSE_FEATURES = 256
+
+
+@dataclass(frozen=True, slots=True)
+class ExpertDoc:
+    """What scoring needs of an expert profile: its stored terms, skills, sectors, regions and capacity."""
+
+    id: Id
+    tokens: Sequence[str]
+    skills: Sequence[str]
+    ksic_sections: Sequence[str]
+    regions: Sequence[str]
+    remote_ok: bool
+    capacity: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemDoc:
+    """What scoring needs of a field problem; `capacity` is the number of experts it still wants."""
+
+    id: Id
+    tokens: Sequence[str]
+    skills_wanted: Sequence[str]
+    ksic_section: str
+    region: str
+    remote: bool
+    capacity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The share of each component in the score: non-negative numbers that add up to 1."""
+
+    skills: float = 0.40
+    text: float = 0.35
+    sector: float = 0.15
+    region: float = 0.10
+
+    def __post_init__(self) -> None:
+        values = self.as_dict()
+        for name, value in values.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise ValueError(f"weight {name!r} must be a finite number, not {value!r}")
+            if value < 0:
+                raise ValueError(f"weight {name!r} must not be negative, not {value!r}")
+        if not math.isclose(sum(values.values()), 1.0, rel_tol=0.0, abs_tol=1e-9):
+            raise ValueError(f"weights must add up to 1, not {sum(values.values())!r}")
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TermIndex:
+    """Unit-length sparse vectors over one vocabulary: problems × terms and experts × terms, columns sorted."""
+
+    problems: sp.csr_array
+    experts: sp.csr_array
+    terms: list[str]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Candidates:
+    """Each problem's kept candidates as parallel arrays, grouped by problem (in id order), best first.
+
+    `problem_index` / `expert_index` point into `problem_ids` / `expert_ids` (each sorted); `rank` is 0 for a
+    problem's best candidate. `total` is in whole units of 1e-6, as the assignment engine counts.
+    """
+
+    expert_ids: list[Id]
+    problem_ids: list[Id]
+    expert_capacity: IntArray
+    problem_capacity: IntArray
+    weights: Weights
+    top_k: int
+    problem_index: IntArray
+    expert_index: IntArray
+    rank: IntArray
+    total: FloatArray
+    skills: FloatArray
+    text: FloatArray
+    sector: FloatArray
+    region: FloatArray
+    region_reason: npt.NDArray[np.int8]
+    skill_index: TermIndex = field(repr=False)
+    text_index: TermIndex = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.total)
+
+    def capacities(self) -> tuple[dict[Id, int], dict[Id, int]]:
+        """(expert id → capacity, problem id → capacity) for every scored expert and problem, as `assign` takes."""
+        return (
+            dict(zip(self.expert_ids, self.expert_capacity.tolist(), strict=True)),
+            dict(zip(self.problem_ids, self.problem_capacity.tolist(), strict=True)),
+        )
+
+
+# Skills repeat across thousands of documents: normalise each distinct spelling once.
+_skill_key = functools.lru_cache(maxsize=65_536)(normalize_skill)
+
+
+def _sorted_by_id(docs: Sequence[Any], side: str) -> list[Any]:
+    ordered = sorted(docs, key=lambda doc: doc.id)
+    for before, after in pairwise(ordered):
+        if before.id == after.id:
+            raise ValueError(f"{side} id {after.id!r} appears twice")
+    return ordered
+
+
+def _count_matrices(groups: Sequence[Sequence[Sequence[str]]]) -> tuple[list[sp.csr_array], list[str]]:
+    """A count matrix (documents × terms, columns sorted within rows) per group, over one shared vocabulary."""
+    terms = list(dict.fromkeys(chain.from_iterable(chain.from_iterable(groups))))
+    vocabulary = dict(zip(terms, range(len(terms)), strict=True))
+    matrices = []
+    for docs in groups:
+        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, docs), dtype=np.int64, count=len(docs)), out=indptr[1:])
+        columns = np.fromiter(
+            map(vocabulary.__getitem__, chain.from_iterable(docs)), dtype=np.int64, count=int(indptr[-1])
+        )
+        matrix = sp.csr_array((np.ones(len(columns)), columns, indptr), shape=(len(docs), len(terms)))
+        matrix.sum_duplicates()  # repeats become counts; also sorts each row's columns
+        matrices.append(matrix)
+    return matrices, terms
+
+
+def _normalise_rows(matrix: sp.csr_array) -> None:
+    """Scale each non-empty row to unit length, in place."""
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=matrix.data**2, minlength=matrix.shape[0]))
+    if len(rows):
+        matrix.data /= norms[rows]
+
+
+def _tfidf_index(
+    problem_terms: Sequence[Sequence[str]], expert_terms: Sequence[Sequence[str]], *, binary: bool
+) -> TermIndex:
+    """Unit TF-IDF vectors over the terms of both sides; term frequency is 1 + ln(count), or 1 when `binary`.
+
+    IDF = ln((1 + N) / (1 + df)) + 1 over all N documents of both sides, so it is positive and finite.
+    """
+    (problems, experts), terms = _count_matrices([problem_terms, expert_terms])
+    document_frequency = np.bincount(problems.indices, minlength=len(terms)) + np.bincount(
+        experts.indices, minlength=len(terms)
+    )
+    idf = np.log((1.0 + problems.shape[0] + experts.shape[0]) / (1.0 + document_frequency)) + 1.0
+    for matrix in (problems, experts):
+        matrix.data = np.ones_like(matrix.data) if binary else 1.0 + np.log(matrix.data)
+        matrix.data *= idf[matrix.indices]
+        _normalise_rows(matrix)
+    return TermIndex(problems=problems, experts=experts, terms=terms)
+
+
+def _one_per_row(columns: Sequence[int | None], width: int) -> sp.csr_array:
+    """Rows with a 1 in the given column, or empty where the column is None."""
+    held = np.fromiter((column is not None for column in columns), dtype=bool, count=len(columns))
+    indptr = np.zeros(len(columns) + 1, dtype=np.int64)
+    np.cumsum(held, out=indptr[1:])
+    indices = np.fromiter((column for column in columns if column is not None), dtype=np.int64)
+    return sp.csr_array((np.ones(len(indices)), indices, indptr), shape=(len(columns), width))
+
+
+def _many_per_row(columns: Sequence[Collection[int]], width: int) -> sp.csr_array:
+    """Rows with a 1 in each of the given columns."""
+    indptr = np.zeros(len(columns) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, columns), dtype=np.int64, count=len(columns)), out=indptr[1:])
+    indices = np.fromiter(chain.from_iterable(columns), dtype=np.int64, count=int(indptr[-1]))
+    matrix = sp.csr_array((np.ones(len(indices)), indices, indptr), shape=(len(columns), width))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
+
+
+def _sector_features(experts: Sequence[ExpertDoc], problems: Sequence[ProblemDoc]) -> tuple[sp.csr_array, ...]:
+    """(problems, experts) one column per KSIC section: their product is 1 exactly when the sector matches."""
+    sections = {
+        section: i for i, section in enumerate(sorted(set(chain.from_iterable(doc.ksic_sections for doc in experts))))
+    }
+    return (
+        _one_per_row([sections.get(doc.ksic_section) for doc in problems], len(sections)),
+        _many_per_row([[sections[section] for section in doc.ksic_sections] for doc in experts], len(sections)),
+    )
+
+
+def _region_features(experts: Sequence[ExpertDoc], problems: Sequence[ProblemDoc]) -> tuple[sp.csr_array, ...]:
+    """(problems, experts) whose product is 1 exactly when the expert works in the problem's region, or both
+    work remotely; never 2, so "either" is a plain product.
+
+    Per region r two columns, "in r" and "in r or remote", and one column "remote": a problem that is not
+    remote holds "in r"; a remote one holds "in r or remote", or "remote" when it names no region.
+    """
+    regions = {region: i for i, region in enumerate(sorted(set(chain.from_iterable(doc.regions for doc in experts))))}
+    n, remote = len(regions), 2 * len(regions)
+
+    def problem_column(doc: ProblemDoc) -> int | None:
+        at = regions.get(doc.region)
+        if not doc.remote:
+            return at
+        return remote if at is None else n + at
+
+    def expert_columns(doc: ExpertDoc) -> list[int]:
+        inside = [regions[region] for region in doc.regions]
+        if not doc.remote_ok:
+            return inside + [n + at for at in inside]
+        return [*inside, *range(n, 2 * n), remote]
+
+    return (
+        _one_per_row([problem_column(doc) for doc in problems], remote + 1),
+        _many_per_row([expert_columns(doc) for doc in experts], remote + 1),
+    )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _PairScorer:
+    """Scores of a slice of problems against every expert, in units of 1e-6 and unrounded: the product of the
+    problems' weighted features with the experts' features, dense columns by BLAS, the rest as sparse."""
+
+    problem_dense: FloatArray
+    expert_dense_t: FloatArray
+    problem_sparse: sp.csr_array
+    expert_sparse_t: sp.csr_array
+
+    def units(self, start: int, stop: int) -> FloatArray:
+        dense = self.problem_dense[start:stop] @ self.expert_dense_t
+        return (self.problem_sparse[start:stop] @ self.expert_sparse_t) + dense
+
+
+def _pair_scorer(problem_blocks: Sequence[sp.csr_array], expert_blocks: Sequence[sp.csr_array]) -> _PairScorer:
+    problems = sp.hstack(problem_blocks, format="csr")
+    experts = sp.hstack(expert_blocks, format="csr")
+    width = problems.shape[1]
+    density = np.bincount(problems.indices, minlength=width) / max(problems.shape[0], 1)
+    density *= np.bincount(experts.indices, minlength=width) / max(experts.shape[0], 1)
+    dense = np.argsort(-density, kind="stable")[:MAX_DENSE_FEATURES]
+    dense = np.sort(dense[density[dense] > DENSE_DENSITY])
+    sparse = np.setdiff1d(np.arange(width), dense, assume_unique=True)
+    return _PairScorer(
+        problem_dense=problems[:, dense].toarray(),
+        expert_dense_t=np.ascontiguousarray(experts[:, dense].toarray().T),
+        problem_sparse=problems[:, sparse].tocsr(),
+        expert_sparse_t=experts[:, sparse].T.tocsr(),
+    )
+
+
+def _top_levels(units: FloatArray, keep: int) -> tuple[IntArray, FloatArray]:
+    """(each row's `keep` best columns, best first; their scores in whole units), ties going to the lower column.
+
+    Overwrites `units` with the key level · n + (n − 1 − column): distinct within a row, so the top `keep` are
+    exact, and below 2**53, so exact in float64.
+    """
+    n = units.shape[1]
+    np.rint(units, out=units)
+    units *= n
+    units += np.arange(n - 1, -1, -1, dtype=np.float64)
+    if keep < n:
+        chosen = np.argpartition(units, n - keep, axis=1)[:, n - keep :]
+    else:
+        chosen = np.broadcast_to(np.arange(n), units.shape)
+    keys = np.take_along_axis(units, chosen, axis=1)
+    order = np.argsort(-keys, axis=1)
+    return np.take_along_axis(chosen, order, axis=1).astype(np.int64), np.take_along_axis(keys, order, axis=1) // n
+
+
+def _row_dots(left: sp.csr_array, right: sp.csr_array, left_rows: IntArray, right_rows: IntArray) -> FloatArray:
+    """left[left_rows[i]] · right[right_rows[i]] for each i, in one sparse operation."""
+    if not len(left_rows):
+        return np.empty(0, dtype=np.float64)
+    return np.asarray(left[left_rows].multiply(right[right_rows]).sum(axis=1), dtype=np.float64).ravel()
+
+
+def score_candidates(
+    experts: Sequence[ExpertDoc],
+    problems: Sequence[ProblemDoc],
+    *,
+    weights: Weights = Weights(),  # frozen, so one shared default is safe
+    top_k: int = 20,
+    min_score: float = 0.0,
+    chunk_cells: int = CHUNK_CELLS,
+) -> Candidates:
+    """Every problem's `top_k` best experts (score above 0 and at least `min_score`), best first, ties broken by
+    expert id. Ids must be unique and sortable on each side; skills are compared normalised (`normalize_skill`)."""
+    if top_k < 1:
+        raise ValueError(f"top_k must be at least 1, not {top_k!r}")
+    expert_docs: list[ExpertDoc] = _sorted_by_id(experts, "expert")
+    problem_docs: list[ProblemDoc] = _sorted_by_id(problems, "problem")
+    n_experts, n_problems = len(expert_docs), len(problem_docs)
+
+    text_index = _tfidf_index([doc.tokens for doc in problem_docs], [doc.tokens for doc in expert_docs], binary=False)
+    skill_index = _tfidf_index(
+        [[_skill_key(skill) for skill in doc.skills_wanted] for doc in problem_docs],
+        [[_skill_key(skill) for skill in doc.skills] for doc in expert_docs],
+        binary=True,
+    )
+    problem_sectors, expert_sectors = _sector_features(expert_docs, problem_docs)
+    problem_regions, expert_regions = _region_features(expert_docs, problem_docs)
+    scale = float(SCORE_SCALE)
+    scorer = _pair_scorer(
+        [
+            weights.skills * scale * skill_index.problems,
+            weights.text * scale * text_index.problems,
+            weights.sector * scale * problem_sectors,
+            weights.region * scale * problem_regions,
+        ],
+        [skill_index.experts, text_index.experts, expert_sectors, expert_regions],
+    )
+
+    keep = min(top_k, n_experts)
+    least_level = max(1, math.ceil(round(min_score * SCORE_SCALE, 6)))
+    chunk_rows = max(1, chunk_cells // max(n_experts, 1))
+    picked: list[tuple[IntArray, IntArray, FloatArray]] = []
+    for start in range(0, n_problems if keep else 0, chunk_rows):
+        stop = min(start + chunk_rows, n_problems)
+        chosen, levels = _top_levels(scorer.units(start, stop), keep)
+        wanted = levels.ravel() >= least_level
+        rows = np.repeat(np.arange(start, stop, dtype=np.int64), keep)
+        picked.append((rows[wanted], chosen.ravel()[wanted], levels.ravel()[wanted]))
+
+    problem_index, expert_index, level = (
+        (np.concatenate(column) for column in zip(*picked, strict=True))
+        if picked
+        else (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
+    )
+    # Grouped by problem, best first: a candidate's rank is its position within its problem's group.
+    rank = np.arange(len(problem_index), dtype=np.int64) - np.searchsorted(problem_index, problem_index)
+    sector = _row_dots(problem_sectors, expert_sectors, problem_index, expert_index)
+    region = _row_dots(problem_regions, expert_regions, problem_index, expert_index)
+    same_region = np.fromiter(
+        (
+            problem_docs[p].region in expert_docs[e].regions
+            for p, e in zip(problem_index.tolist(), expert_index.tolist(), strict=True)
+        ),
+        dtype=bool,
+        count=len(problem_index),
+    )
+    region_reason = np.where(same_region, SAME_REGION, np.where(region > 0, REMOTE, NO_REGION)).astype(np.int8)
+    return Candidates(
+        expert_ids=[doc.id for doc in expert_docs],
+        problem_ids=[doc.id for doc in problem_docs],
+        expert_capacity=np.fromiter((doc.capacity for doc in expert_docs), dtype=np.int64, count=n_experts),
+        problem_capacity=np.fromiter((doc.capacity for doc in problem_docs), dtype=np.int64, count=n_problems),
+        weights=weights,
+        top_k=top_k,
+        problem_index=problem_index,
+        expert_index=expert_index,
+        rank=rank,
+        total=np.minimum(level, SCORE_SCALE) / SCORE_SCALE,
+        skills=np.clip(_row_dots(skill_index.problems, skill_index.experts, problem_index, expert_index), 0.0, 1.0),
+        text=np.clip(_row_dots(text_index.problems, text_index.experts, problem_index, expert_index), 0.0, 1.0),
+        sector=np.rint(sector),
+        region=np.rint(region),
+        region_reason=region_reason,
+        skill_index=skill_index,
+        text_index=text_index,
+    )
+
+
+def _shared(index: TermIndex, problem: int, expert: int) -> tuple[list[tuple[str, float]], list[str]]:
+    """(terms both rows hold, with their contribution to the cosine, largest first; terms only the problem holds,
+    heaviest first); ties in term order."""
+    problems, experts = index.problems, index.experts
+    p_start, p_stop = problems.indptr[problem : problem + 2].tolist()
+    e_start, e_stop = experts.indptr[expert : expert + 2].tolist()
+    held = dict(zip(experts.indices[e_start:e_stop].tolist(), experts.data[e_start:e_stop].tolist(), strict=True))
+    shared: list[tuple[str, float]] = []
+    missing: list[tuple[str, float]] = []
+    for column, weight in zip(
+        problems.indices[p_start:p_stop].tolist(), problems.data[p_start:p_stop].tolist(), strict=True
+    ):
+        if column in held:
+            shared.append((index.terms[column], weight * held[column]))
+        else:
+            missing.append((index.terms[column], weight))
+    shared.sort(key=lambda item: (-item[1], item[0]))
+    missing.sort(key=lambda item: (-item[1], item[0]))
+    return shared, [term for term, _ in missing]
+
+
+def explain(candidates: Candidates, i: int, *, terms: int = 5) -> dict[str, Any]:
+    """Why candidate `i` scored what it did: its rank (1 = best), score and components, the skills it shares with
+    the problem and those it lacks (rarest first), and the `terms` shared terms that weigh most. JSON-ready."""
+    problem, expert = int(candidates.problem_index[i]), int(candidates.expert_index[i])
+    shared_skills, missing_skills = _shared(candidates.skill_index, problem, expert)
+    shared_terms, _ = _shared(candidates.text_index, problem, expert)
+    return {
+        "rank": int(candidates.rank[i]) + 1,
+        "score": float(candidates.total[i]),
+        "components": {
+            "skills": round(float(candidates.skills[i]), 6),
+            "text": round(float(candidates.text[i]), 6),
+            "sector": float(candidates.sector[i]),
+            "region": float(candidates.region[i]),
+        },
+        "weights": candidates.weights.as_dict(),
+        "matched_skills": [skill for skill, _ in shared_skills],
+        "missing_skills": missing_skills,
+        "matched_terms": [{"term": term, "weight": round(weight, 4)} for term, weight in shared_terms[:terms]],
+        "sector_match": bool(candidates.sector[i]),
+        "region_match": REGION_REASONS[int(candidates.region_reason[i])],
+    }
+
+
+def scores_dict(candidates: Candidates) -> dict[tuple[Id, Id], float]:
+    """(expert id, problem id) → score for every candidate pair, as `talent.matching.engine.assign` takes."""
+    experts = map(candidates.expert_ids.__getitem__, candidates.expert_index.tolist())
+    problems = map(candidates.problem_ids.__getitem__, candidates.problem_index.tolist())
+    return dict(zip(zip(experts, problems, strict=True), candidates.total.tolist(), strict=True))
+
+
+def near_misses(
+    candidates: Candidates, assignment: Assignment | Mapping[Id, Collection[Id]]
+) -> dict[Id, list[dict[str, Any]]]:
+    """For each candidate expert who was assigned nothing: every problem they were a candidate for, with their
+    score, the lowest score among the experts that problem accepted (None if it accepted nobody) and the gap
+    between the two; closest first."""
+    matching = assignment.matching if isinstance(assignment, Assignment) else assignment
+    n_experts = len(candidates.expert_ids)
+    expert_at = {identifier: i for i, identifier in enumerate(candidates.expert_ids)}
+    problem_at = {identifier: i for i, identifier in enumerate(candidates.problem_ids)}
+    accepted_keys = np.fromiter(
+        (
+            problem_at[problem] * n_experts + expert_at[expert]
+            for expert, problems in matching.items()
+            if expert in expert_at
+            for problem in problems
+            if problem in problem_at
+        ),
+        dtype=np.int64,
+    )
+    placed = np.fromiter(
+        (expert_at[expert] for expert, problems in matching.items() if problems and expert in expert_at),
+        dtype=np.int64,
+    )
+    accepted = np.isin(candidates.problem_index * n_experts + candidates.expert_index, accepted_keys)
+    lowest = np.full(len(candidates.problem_ids), np.inf)
+    np.minimum.at(lowest, candidates.problem_index[accepted], candidates.total[accepted])
+
+    result: dict[Id, list[dict[str, Any]]] = {}
+    for row in np.flatnonzero(~np.isin(candidates.expert_index, placed)).tolist():
+        problem = int(candidates.problem_index[row])
+        score = float(candidates.total[row])
+        last = float(lowest[problem]) if math.isfinite(lowest[problem]) else None
+        result.setdefault(candidates.expert_ids[int(candidates.expert_index[row])], []).append(
+            {
+                "problem_id": candidates.problem_ids[problem],
+                "rank": int(candidates.rank[row]) + 1,
+                "score": score,
+                "last_accepted_score": last,
+                "gap": None if last is None else round(last - score, 6),
+            }
+        )
+    for entries in result.values():
+        # Stable: equal gaps stay in problem order.
+        entries.sort(key=lambda entry: (entry["gap"] is None, entry["gap"] or 0.0))
+    return result

@@ -1,0 +1,153 @@
+"""Text of profiles and problems as index terms: Korean nouns from the Kiwi analyser, English words lower-cased
+and stemmed (Snowball), so that "검출하는 비전 모델" and "vision models detecting" share terms with what they mean.
+
+Terms are computed when a profile or problem is saved and stored with it; scoring only reads them. Kiwi takes a
+second or more to load its model (shipped in `kiwipiepy-model`, never downloaded), so each process has one
+analyser, made on first use.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+import snowballstemmer
+from snowballstemmer.basestemmer import BaseStemmer
+
+if TYPE_CHECKING:
+    from kiwipiepy import Kiwi, Token
+
+# Nouns, roots (XR) and Hanja carry a Korean text's meaning; particles, endings and verbs' stems much less.
+KOREAN_TAGS = frozenset({"NNG", "NNP", "XR", "SH"})
+# Latin letters, digits and symbols written together form one term: "ROS2", "C++", "3D", "e-commerce".
+LATIN_WORD_TAGS = frozenset({"SL", "SN", "SW", "SO"})
+JOINERS = "-"
+
+# Small on purpose: IDF already discounts words that every document uses.
+KOREAN_STOPWORDS = frozenset(
+    {
+        "것", "수", "등", "때", "중", "위", "통", "관련", "경우", "기반", "활용", "이용", "분야", "내용",
+        "부분", "정도", "사용", "진행", "수행", "담당", "필요", "가능", "대상", "방법", "과정", "결과",
+    }
+)  # fmt: skip
+# Not "it" or "us": in Korean texts they are mostly IT and US.
+ENGLISH_STOPWORDS = frozenset(
+    {
+        "a", "about", "above", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
+        "being", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "during", "each", "etc",
+        "for", "from", "had", "has", "have", "having", "he", "her", "here", "his", "how", "i", "if", "in", "into",
+        "is", "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "of", "on", "once", "only",
+        "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than",
+        "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too",
+        "under", "until", "up", "use", "used", "uses", "using", "very", "via", "was", "we", "were", "what", "when",
+        "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
+    }
+)  # fmt: skip
+
+
+@functools.cache
+def _load_analyser() -> Kiwi:
+    from kiwipiepy import Kiwi
+
+    # num_workers=-1: batch calls use every core.
+    return Kiwi(num_workers=-1)
+
+
+_first_use = threading.Lock()
+
+
+def analyser() -> Kiwi:
+    """The process's one Kiwi analyser, loaded on first use from the installed model (nothing is downloaded)."""
+    with _first_use:  # else two threads' first calls could each load a model
+        return _load_analyser()
+
+
+_local = threading.local()
+
+
+def _stemmer() -> BaseStemmer:
+    # A Snowball stemmer keeps state while it works, so each thread has its own.
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
+
+
+@functools.lru_cache(maxsize=65_536)
+def stem(word: str) -> str:
+    """The English stem of a lower-case word: "detecting" → "detect", "defects" → "defect"."""
+    return _stemmer().stemWord(word)
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, so full-width Latin letters and digits (Ｃ＋＋) read as plain ones."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def normalize_skill(skill: str) -> str:
+    """A skill as stored and compared: NFKC, case-folded, inner spaces collapsed ("  Computer  Vision" → "computer
+    vision")."""
+    return " ".join(unicodedata.normalize("NFKC", skill).casefold().split())
+
+
+def normalize_skills(skills: Iterable[str]) -> list[str]:
+    """Each skill normalised, empty ones dropped, repeats after the first dropped, order kept."""
+    return list(dict.fromkeys(filter(None, map(normalize_skill, skills))))
+
+
+def _latin_term(word: str) -> str | None:
+    """A Latin-script word as a term: lower-cased, stemmed when purely alphabetic; None for words without a
+    letter, stopwords and single letters (they match too much)."""
+    word = word.strip(JOINERS).lower()
+    if len(word) < 2 or word in ENGLISH_STOPWORDS or not any(char.isalpha() for char in word):
+        return None
+    return stem(word) if word.isalpha() else word
+
+
+def _words(tokens: Iterable[Token]) -> Iterator[tuple[bool, str]]:
+    """(is Latin, surface) of each word that can carry meaning: contiguous Latin-script tokens joined ("ROS" +
+    "2"), and nouns, a one-syllable noun with the suffix written onto it ("수" + "율" → "수율")."""
+    latin = False
+    parts: list[str] = []
+    end = -1
+    for token in tokens:
+        tag = token.tag
+        joins = token.start == end and ((latin and tag in LATIN_WORD_TAGS) or (not latin and tag == "XSN"))
+        if parts and joins:
+            # A suffix completes a one-syllable noun (수 + 율); a longer noun means the same without it, so that
+            # 효율성 and 효율 match.
+            if latin or len(parts) == len(parts[0]) == 1:
+                parts.append(token.form)
+            end = token.end
+            continue
+        if parts:
+            yield latin, "".join(parts)
+        latin = tag in LATIN_WORD_TAGS
+        parts = [token.form] if latin or tag in KOREAN_TAGS else []
+        end = token.end
+    if parts:
+        yield latin, "".join(parts)
+
+
+def _terms(tokens: Iterable[Token]) -> list[str]:
+    """The terms of one analysed text, in order, repeats kept (they count as term frequency)."""
+    terms: list[str] = []
+    for latin, word in _words(tokens):
+        if latin:
+            term = _latin_term(word)
+            if term:
+                terms.append(term)
+        elif word not in KOREAN_STOPWORDS:
+            terms.append(word)
+    return terms
+
+
+def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    """The index terms of each text, in the texts' order, through Kiwi's batch interface (one call for all)."""
+    if not texts:
+        return []
+    analysed = analyser().tokenize(normalize_text(text) for text in texts)
+    return [_terms(tokens) for tokens in analysed]

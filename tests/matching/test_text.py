@@ -1,0 +1,83 @@
+"""Index terms of Korean, English and mixed texts, and skills as they are stored and compared (no database)."""
+
+from __future__ import annotations
+
+from talent.matching import text
+from talent.matching.text import analyser, normalize_skill, normalize_skills, tokenize
+
+
+def test_korean_text_yields_its_nouns_without_particles_or_endings():
+    [terms] = tokenize(["용접 불량을 실시간으로 검출하는 비전 모델"])
+
+    assert {"용접", "불량", "검출", "비전", "모델"} <= set(terms)
+    assert not {"을", "으로", "하", "는"} & set(terms)
+
+
+def test_english_words_are_lower_cased_and_stemmed():
+    detecting, detect = tokenize(["Detecting Defects", "detect defect"])
+
+    assert detecting == detect == ["detect", "defect"]
+
+
+def test_english_function_words_and_korean_filler_nouns_are_dropped():
+    [english, korean] = tokenize(
+        ["the inspection of welds and the vision system", "품질 검사 등 관련 업무 및 모델 개발"]
+    )
+
+    assert english == ["inspect", "weld", "vision", "system"]
+    assert "등" not in korean and "관련" not in korean
+    assert {"품질", "검사", "모델", "개발"} <= set(korean)
+
+
+def test_mixed_text_keeps_korean_nouns_and_english_stems_together():
+    [terms] = tokenize(["PyTorch 기반 딥러닝 모델로 제조 공정의 anomaly detection을 합니다"])
+
+    assert {"pytorch", "모델", "제조", "공정", "detect"} <= set(terms)
+    assert "을" not in terms and "detection" not in terms
+
+
+def test_latin_letters_digits_and_symbols_written_together_stay_one_term():
+    [terms] = tokenize(["ROS2 로봇 제어와 C++ 개발, Ｐｙｔｈｏｎ 스크립트"])
+
+    assert {"ros2", "c++", "python", "로봇", "제어"} <= set(terms)
+    assert "ros" not in terms and "2" not in terms
+
+
+def test_repeated_terms_are_kept_as_term_frequency_and_texts_keep_their_order():
+    terms = tokenize(["", "용접 용접 용접", "weld"])
+
+    assert terms == [[], ["용접", "용접", "용접"], ["weld"]]
+    assert tokenize([]) == []
+
+
+def test_one_analyser_per_process():
+    tokenize(["수소 연료전지 스택 설계"])
+    tokenize(["배터리 열관리 시스템"])
+
+    assert analyser() is analyser()
+    assert text._load_analyser.cache_info().currsize == 1
+
+
+def test_many_texts_go_to_the_analyser_in_one_batch_call(monkeypatch):
+    real = analyser()
+    calls = []
+
+    class Spy:
+        def tokenize(self, texts):
+            texts = list(texts)
+            calls.append(len(texts))
+            return real.tokenize(texts)
+
+    monkeypatch.setattr(text, "analyser", Spy)
+
+    terms = tokenize(["반도체 공정 수율 분석", "스마트팩토리 예지보전", "demand forecasting"])
+
+    assert calls == [3]
+    assert "수율" in terms[0] and "forecast" in terms[2]
+
+
+def test_skills_are_normalised_for_comparison():
+    assert normalize_skill("  Computer   VISION ") == "computer vision"
+    assert normalize_skill("Ｐｙｔｈｏｎ") == "python"
+    assert normalize_skill("컴퓨터  비전") == "컴퓨터 비전"
+    assert normalize_skills(["PyTorch", "pytorch ", "", "  ", "용접"]) == ["pytorch", "용접"]
