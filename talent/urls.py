@@ -15,3 +15,6 @@ urlpatterns = [
     path("", include("talent.reports.pages")),
     path("api-auth/", include("rest_framework.urls")),
 ]
+
+handler404 = "talent.common.errors_views.not_found"
+handler500 = "talent.common.errors_views.server_error"

@@ -1,33 +1,5 @@
-"""OpenAPI documentation shared by the registry's endpoints: the error body and the error responses."""
+"""The shared OpenAPI error documentation (kept in talent.common.api_schema; re-exported for the registry)."""
 
-from __future__ import annotations
+from talent.common.api_schema import ERROR_DESCRIPTIONS, ErrorSerializer, error_responses
 
-from drf_spectacular.utils import OpenApiResponse
-from rest_framework import serializers
-
-ERROR_DESCRIPTIONS = {
-    400: "The input is invalid: `errors` names each field at fault.",
-    401: "Not signed in.",
-    403: "Your role may not do this.",
-    404: "Not found, or not visible to you (another organization's records are never shown); for a list, "
-    "a page past the last.",
-    409: "The change conflicts with the record's current state or another record; nothing was saved.",
-}
-
-
-class ErrorSerializer(serializers.Serializer):
-    """Every error of the API (talent.common.api.exception_handler), in the request's language."""
-
-    detail = serializers.CharField(help_text="A message a person understands.")
-    code = serializers.CharField(help_text="A stable code, e.g. `invalid`, `not_found`, `illegal_transition`.")
-    errors = serializers.DictField(
-        child=serializers.JSONField(),
-        required=False,
-        help_text="Field name -> list of messages (`non_field_errors` for the record as a whole); nested input "
-        "(a person's details, the items of a list) gives the same shape, nested under its field.",
-    )
-
-
-def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
-    """`responses` entries for the given error statuses, e.g. `{**error_responses(400, 404), 200: Out}`."""
-    return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in statuses}
+__all__ = ["ERROR_DESCRIPTIONS", "ErrorSerializer", "error_responses"]

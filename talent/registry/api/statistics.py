@@ -48,13 +48,15 @@ class RegistryTotalsSerializer(serializers.Serializer):
     field_problems_by_status = BreakdownSerializer()
 
 
-class HeadcountSerializer(serializers.Serializer):
+class EnrollmentHeadcountSerializer(serializers.Serializer):
     enrollments = serializers.IntegerField()
     persons = serializers.IntegerField(help_text="Distinct persons: a person with two enrollments counts once.")
 
 
-class EnrollmentCountsSerializer(HeadcountSerializer):
-    by_status = serializers.DictField(child=HeadcountSerializer(), help_text="Status -> counts; every status listed.")
+class EnrollmentCountsSerializer(EnrollmentHeadcountSerializer):
+    by_status = serializers.DictField(
+        child=EnrollmentHeadcountSerializer(), help_text="Status -> counts; every status listed."
+    )
 
 
 class EnrollmentGroupSerializer(EnrollmentCountsSerializer):
