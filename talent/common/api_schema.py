@@ -36,9 +36,10 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in statuses}
 
 
-#: Errors any authenticated endpoint can answer with, whatever the view: signed out, a role that may not,
-#: an object (or page) not found or not visible, throttled. Views add 400/409 where they validate.
-ALWAYS_POSSIBLE = (401, 403, 404, 429)
+#: Errors any endpoint can answer with, whatever the view: invalid input (a body, or a filter or page in
+#: the query string), signed out, a role that may not, an object (or page) not found or not visible,
+#: throttled. Views add 409 where a change can conflict.
+ALWAYS_POSSIBLE = (400, 401, 403, 404, 429)
 
 
 class AutoSchema(SpectacularAutoSchema):
