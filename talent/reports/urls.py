@@ -1,3 +1,5 @@
-"""Routes of the reports API and the ministry dashboard."""
+"""Routes of the reports API (mounted at /api/v1/reports/)."""
 
-urlpatterns: list = []
+from talent.reports.api import urlpatterns
+
+__all__ = ["urlpatterns"]

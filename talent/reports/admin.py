@@ -1,0 +1,71 @@
+"""Admin of the reports: target versions (a revision adds a version through the service) and snapshots
+(read-only: they are frozen)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest
+
+from talent.common.errors import DomainError
+from talent.reports import services
+from talent.reports.models import ReportSnapshot, Target
+
+
+class TargetRevisionForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["code", "value", "start_date", "deadline", "prior_completion_rate", "prior_weight", "note"]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    """Adding a target here adds the next version of an existing code (fields copied from the version in
+    force unless given); versions are never changed or deleted."""
+
+    form = TargetRevisionForm
+    list_display = ("code", "version", "value", "start_date", "deadline", "prior_completion_rate", "created_at")
+    list_filter = ("code",)
+    ordering = ("code", "-version")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Target, form: Any, change: bool) -> None:
+        try:
+            revised = services.target_revise(
+                actor=request.user,
+                code=obj.code,
+                value=obj.value,
+                start_date=obj.start_date,
+                deadline=obj.deadline,
+                prior_completion_rate=obj.prior_completion_rate,
+                prior_weight=obj.prior_weight,
+                note=obj.note,
+            )
+        except DomainError as refusal:
+            messages.error(request, str(refusal))
+            return
+        obj.pk = revised.pk
+
+
+@admin.register(ReportSnapshot)
+class ReportSnapshotAdmin(admin.ModelAdmin):
+    list_display = ("target", "as_of", "code_version", "checksum", "created_by", "created_at")
+    list_select_related = ("target", "created_by")
+    list_filter = ("target__code",)
+    readonly_fields = ("target", "as_of", "code_version", "figures", "checksum", "note", "created_by", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

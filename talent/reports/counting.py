@@ -1,0 +1,440 @@
+# The statements are assembled from this module's constants only (table names, fixed SQL fragments chosen
+# by a validated key); every value is a bound parameter.
+# ruff: noqa: S608
+"""The counting queries behind the target reports: one SQL statement per report, table or trajectory.
+
+No permissions here: callers (talent.reports.selectors) pass the scope a user may count. Each statement
+rebuilds every enrollment's status on the as-of date from its EnrollmentEvents, then each person's state,
+then aggregates; a person is one row of the per-person step, so every figure is a count of distinct persons
+and the breakdown rows add up to the total (GROUPING SETS gives both in the same statement).
+
+Counting rules (DESIGN.md § Counting rules), as implemented:
+- counting enrollment: an enrollment in a programme whose `counts_toward_target` is set *now*. A programme
+  that stops counting leaves every recomputed figure, past dates included: the flag says what a programme
+  is, not when it was so. Frozen snapshots keep their figures; recomputing one lists the programmes whose
+  flag changed since (talent.reports.services).
+- status on a date: the status of the enrollment's last event (by effective date, then sequence) effective
+  on or before the date. An enrollment whose latest event is on or before the date (`status_since`, kept
+  by the database trigger from the same ordering) has its current status then; only the others are looked
+  up in the events (DISTINCT ON), which makes today's report cheap and past reports exact.
+- trained: a counting enrollment whose status on the date is `graduated` with an effective date on or after
+  the target's start (graduation is final, so this is "reached graduated within [start, as-of]"); a person
+  counts once, from their first such graduation (`trained_on`).
+- entrants: persons whose first counting enrollment that they entered (had been enrolled in by the as-of
+  date: an admission declined before registering is no entry) was admitted within [start, as-of]. A student
+  who entered before the start and moves on (fast track, a second degree) is not a new entrant.
+- active: persons whose counting enrollment is enrolled, on leave or coursework complete on the date; a person
+  with two active enrollments is shown once, under the most advanced (coursework complete > enrolled > leave).
+- expected to finish by the deadline: active persons not yet trained whose enrollment's expected completion
+  (or admission + the programme's normal duration) is on or before the deadline.
+- graduations / endings: enrollments that graduated / ended (graduated, withdrew or were dismissed after
+  registering) within [start, as-of]; their ratio is the observed completion rate.
+- attribution (breakdowns and a university's own report): each person belongs to their first counting
+  enrollment with a status on the date (earliest admission date, then id).
+- returned: researchers whose return date lies within [start, as-of] and is not merely planned; planned
+  returns dated after the as-of date and by the deadline are shown beside it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from talent.registry import vocabulary
+from talent.registry.models import (
+    Enrollment,
+    EnrollmentEvent,
+    GraduateSchool,
+    Organization,
+    Person,
+    Programme,
+    ResearcherProfile,
+)
+from talent.registry.vocabulary import DegreeLevel, EnrollmentStatus, Gender, ReturnProgramme
+
+#: Raise when a counting rule above changes: snapshots record it beside the code version.
+RULES_VERSION = "2026.11-1"
+UNSPECIFIED = "unspecified"
+
+T = {
+    "enrollment": Enrollment._meta.db_table,
+    "event": EnrollmentEvent._meta.db_table,
+    "programme": Programme._meta.db_table,
+    "school": GraduateSchool._meta.db_table,
+    "consortium": GraduateSchool.consortium_companies.through._meta.db_table,
+    "organization": Organization._meta.db_table,
+    "person": Person._meta.db_table,
+    "researcher": ResearcherProfile._meta.db_table,
+}
+
+TRAINED_COLUMNS = (
+    "achieved",
+    "achieved_at_window_start",
+    "entrants",
+    "enrolled",
+    "on_leave",
+    "coursework_complete",
+    "expected_to_finish",
+    "graduations",
+    "endings",
+)
+RETURNED_COLUMNS = ("achieved", "achieved_at_window_start", "planned")
+ORIGIN_LABELS = {"returning": gettext_lazy("Returning from overseas"), "domestic": gettext_lazy("Domestic")}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whom to count: the whole country, or the persons attributed to one university."""
+
+    university_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    as_of: datetime.date
+    deadline: datetime.date
+    #: The observed pace counts what was gained after this date (the day before the start: everything).
+    counted_until: datetime.date
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: dict[str, int]
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A way to break a figure down: the SQL of the group key, its joins, and the labels' source."""
+
+    key: str
+    joins: str = ""
+    name_ko: str = "NULL"
+    name_en: str = "NULL"
+
+
+# --- AX-TRAINED -----------------------------------------------------------------------------------------
+
+_PERSON_STATE = f"""
+WITH changed AS (
+    -- Enrollments with a status change after the date: their status then is their last event on or before
+    -- it. (The status index answers "any event after the date" directly; for today there is none.)
+    SELECT DISTINCT ON (ev.enrollment_id) ev.enrollment_id, ev.status
+      FROM {T["event"]} ev
+     WHERE ev.effective_date <= %(as_of)s
+       AND ev.enrollment_id IN (SELECT later.enrollment_id FROM {T["event"]} later
+                                 WHERE later.status = ANY(%(statuses)s) AND later.effective_date > %(as_of)s)
+     ORDER BY ev.enrollment_id, ev.effective_date DESC, ev.sequence DESC
+),
+declined AS (
+    -- Admissions declined before registering (admitted → withdrawn): no entry, and no dropout either.
+    SELECT d.enrollment_id FROM {T["event"]} d
+     WHERE d.status = 'withdrawn' AND d.effective_date <= %(as_of)s AND d.previous_status = 'admitted'
+),
+enrollment_state AS (
+    -- Every counting enrollment with its status on the date. An enrollment whose latest event is on or
+    -- before the date has its current status then; a final status (graduated, withdrawn, dismissed,
+    -- progressed) is never followed by another event, so its `status_since` is the date it was reached.
+    SELECT e.person_id, e.admission_date, e.programme_id, e.status_since AS since,
+           CASE WHEN e.status_since <= %(as_of)s THEN e.status ELSE ch.status END AS status,
+           e.expected_completion, p.normal_duration_months,
+           dc.enrollment_id IS NULL AS not_declined
+      FROM {T["enrollment"]} e
+      JOIN {T["programme"]} p ON p.id = e.programme_id AND p.counts_toward_target
+      LEFT JOIN changed ch ON ch.enrollment_id = e.id
+      LEFT JOIN declined dc ON dc.enrollment_id = e.id
+     WHERE TRUE {{person_filter}}
+),
+per_person AS (
+    -- One row per person. `first_enrollment` packs the admission date (days since 1970) above the
+    -- programme id, so that its minimum is the person's first counting enrollment (earliest admission
+    -- date, then lowest programme id) and carries that enrollment's programme along.
+    SELECT s.person_id,
+           min(((s.admission_date - DATE '1970-01-01')::bigint << 31) | s.programme_id) AS first_enrollment,
+           min(s.since) FILTER (WHERE s.status = 'graduated' AND s.since >= %(start)s) AS trained_on,
+           min(s.admission_date) FILTER (WHERE s.status <> 'admitted' AND s.not_declined) AS entered_on,
+           max(CASE s.status WHEN 'coursework_complete' THEN 3 WHEN 'enrolled' THEN 2 WHEN 'on_leave' THEN 1
+                             ELSE 0 END) AS active_rank,
+           bool_or(CASE WHEN s.status IN ('enrolled', 'on_leave', 'coursework_complete')
+                        THEN COALESCE(s.expected_completion,
+                                      (s.admission_date + make_interval(months => s.normal_duration_months))::date
+                             ) <= %(deadline)s
+                   END) AS finishing,
+           count(*) FILTER (WHERE s.status = 'graduated' AND s.since >= %(start)s) AS graduations,
+           count(*) FILTER (WHERE s.status IN ('graduated', 'withdrawn', 'dismissed') AND s.not_declined
+                                  AND s.since >= %(start)s) AS endings
+      FROM enrollment_state s
+     WHERE s.status IS NOT NULL
+     GROUP BY s.person_id
+)
+"""
+
+#: Each person's first counting enrollment's programme, school and university (breakdowns and scopes).
+_ATTRIBUTED = f""",
+attributed AS (
+    SELECT pp.*, (pp.first_enrollment & 2147483647) AS programme_id,
+           DATE '1970-01-01' + (pp.first_enrollment >> 31)::int AS admission_date,
+           g.id AS school_id, g.university_id
+      FROM per_person pp
+      JOIN {T["programme"]} pr ON pr.id = (pp.first_enrollment & 2147483647)
+      JOIN {T["school"]} g ON g.id = pr.school_id
+)
+"""
+
+_TRAINED_FIGURES = """
+       count(*) FILTER (WHERE pp.trained_on IS NOT NULL) AS achieved,
+       count(*) FILTER (WHERE pp.trained_on <= %(counted_until)s) AS achieved_at_window_start,
+       count(*) FILTER (WHERE pp.entered_on BETWEEN %(start)s AND %(as_of)s) AS entrants,
+       count(*) FILTER (WHERE pp.active_rank = 2) AS enrolled,
+       count(*) FILTER (WHERE pp.active_rank = 1) AS on_leave,
+       count(*) FILTER (WHERE pp.active_rank = 3) AS coursework_complete,
+       count(*) FILTER (WHERE pp.finishing AND pp.trained_on IS NULL) AS expected_to_finish,
+       COALESCE(sum(pp.graduations), 0)::int AS graduations,
+       COALESCE(sum(pp.endings), 0)::int AS endings
+"""
+
+_UNIVERSITY = f"JOIN {T['organization']} u ON u.id = pp.university_id"
+_PROGRAMME = f"JOIN {T['programme']} pr ON pr.id = pp.programme_id"
+
+TRAINED_DIMENSIONS: dict[str, Dimension] = {
+    "university": Dimension("pp.university_id::text", _UNIVERSITY, "u.name_ko", "u.name_en"),
+    "school": Dimension("pp.school_id::text", f"JOIN {T['school']} g ON g.id = pp.school_id", "g.name_ko", "g.name_en"),
+    "region": Dimension("u.region", _UNIVERSITY),
+    # A school's sector is that of its first consortium company (by id): one section per person, so the
+    # rows add up; schools without a company are `unspecified`.
+    "ksic_section": Dimension(
+        f"COALESCE(NULLIF(sector.ksic_section, ''), '{UNSPECIFIED}')",
+        f"""LEFT JOIN LATERAL (
+            SELECT o.ksic_section FROM {T["consortium"]} cc JOIN {T["organization"]} o ON o.id = cc.organization_id
+             WHERE cc.graduateschool_id = pp.school_id ORDER BY o.id LIMIT 1
+        ) sector ON TRUE""",
+    ),
+    "degree_level": Dimension("pr.degree_level", _PROGRAMME),
+    "cohort": Dimension("extract(year FROM pp.admission_date)::int::text"),
+    "gender": Dimension(
+        f"COALESCE(NULLIF(pe.gender, ''), '{UNSPECIFIED}')", f"JOIN {T['person']} pe ON pe.id = pp.person_id"
+    ),
+    "origin": Dimension(
+        "CASE WHEN rp.id IS NULL THEN 'domestic' ELSE 'returning' END",
+        f"""LEFT JOIN {T["researcher"]} rp ON rp.person_id = pp.person_id
+                AND NOT rp.return_planned AND rp.return_date <= %(as_of)s""",
+    ),
+}
+
+ALL_STATUSES = sorted(EnrollmentStatus.values)
+
+
+def _params(period: Period, scope: Scope) -> dict[str, Any]:
+    return {
+        "start": period.start,
+        "as_of": period.as_of,
+        "deadline": period.deadline,
+        "counted_until": period.counted_until,
+        "university": scope.university_id,
+        "statuses": ALL_STATUSES,
+    }
+
+
+def _person_state(scope: Scope, *, attributed: bool = True) -> tuple[str, str]:
+    """The per-person steps (the attribution only where needed: referenced twice, the persons would be kept
+    in a temporary table), and the condition keeping the persons attributed to the scope's university."""
+    sql = _PERSON_STATE + (_ATTRIBUTED if attributed else "")
+    if scope.university_id is None:
+        return sql.replace("{person_filter}", ""), ""
+    # Only persons with an enrollment there can be attributed there; the attribution decides.
+    person_filter = f"AND e.person_id IN (SELECT person_id FROM {T['enrollment']} WHERE university_id = %(university)s)"
+    return sql.replace("{person_filter}", person_filter), "pp.university_id = %(university)s"
+
+
+def _trained_sql(scope: Scope, dimension: Dimension | None) -> str:
+    attributed = dimension is not None or scope.university_id is not None
+    head, scope_condition = _person_state(scope, attributed=attributed)
+    where = f"WHERE {scope_condition}" if scope_condition else ""
+    if dimension is None:
+        source = "attributed" if attributed else "per_person"
+        return f"{head} SELECT {_TRAINED_FIGURES} FROM {source} pp {where}"
+    group = _group(dimension)
+    return f"""{head}
+        SELECT GROUPING({dimension.key}) = 1 AS is_total, {dimension.key} AS key,
+               {dimension.name_ko} AS name_ko, {dimension.name_en} AS name_en, {_TRAINED_FIGURES}
+          FROM attributed pp {dimension.joins} {where}
+         GROUP BY GROUPING SETS (({group}), ())"""
+
+
+def trained_trajectory(*, scope: Scope, period: Period, step: str) -> list[tuple[datetime.date, int, int]]:
+    """(period start, persons first trained in that month/year, cumulative) from the start to the as-of date."""
+    head, scope_condition = _person_state(scope, attributed=scope.university_id is not None)
+    where = f"AND {scope_condition}" if scope_condition else ""
+    source = "attributed" if scope.university_id is not None else "per_person"
+    gained = f"""SELECT date_trunc(%(step)s, pp.trained_on)::date AS period, count(*) AS gained
+                   FROM {source} pp WHERE pp.trained_on IS NOT NULL {where} GROUP BY 1"""
+    return _series(head + ", " + _cumulative(gained), {**_params(period, scope), "step": step})
+
+
+def _cumulative(gained_sql: str) -> str:
+    """Every month (or year) from the start to the as-of date, with what was gained in it and the running
+    total (a window sum); months with nothing gained are there with 0."""
+    return f"""gained AS ({gained_sql})
+        SELECT s.period::date, COALESCE(g.gained, 0)::int,
+               (sum(COALESCE(g.gained, 0)) OVER (ORDER BY s.period))::int
+          FROM generate_series(date_trunc(%(step)s, %(start)s::date), date_trunc(%(step)s, %(as_of)s::date),
+                               ('1 ' || %(step)s)::interval) AS s(period)
+          LEFT JOIN gained g ON g.period = s.period::date
+         ORDER BY s.period"""
+
+
+def _group(dimension: Dimension) -> str:
+    """The grouping set of a dimension: its key and its name columns (PostgreSQL refuses to group by NULL)."""
+    return ", ".join(e for e in (dimension.key, dimension.name_ko, dimension.name_en) if e != "NULL")
+
+
+def trained_counts(*, scope: Scope, period: Period, by: str | None = None) -> Counts:
+    """The AX-TRAINED figures (TRAINED_COLUMNS) in total and, with `by`, per group (one statement)."""
+    dimension = TRAINED_DIMENSIONS[by] if by else None
+    return _run(_trained_sql(scope, dimension), _params(period, scope), TRAINED_COLUMNS, by)
+
+
+# --- OVERSEAS-RETURNED ----------------------------------------------------------------------------------
+
+_RETURNED_FIGURES = """
+       count(*) FILTER (WHERE NOT rp.return_planned AND rp.return_date <= %(as_of)s) AS achieved,
+       count(*) FILTER (WHERE NOT rp.return_planned AND rp.return_date <= %(counted_until)s)
+           AS achieved_at_window_start,
+       count(*) FILTER (WHERE rp.return_planned AND rp.return_date > %(as_of)s) AS planned
+"""
+_AFFILIATION = f"LEFT JOIN {T['organization']} o ON o.id = rp.korean_affiliation_id"
+
+RETURNED_DIMENSIONS: dict[str, Dimension] = {
+    # A returned researcher's university (or other organization) is their current Korean affiliation.
+    "university": Dimension(f"COALESCE(o.id::text, '{UNSPECIFIED}')", _AFFILIATION, "o.name_ko", "o.name_en"),
+    "region": Dimension(f"COALESCE(o.region, '{UNSPECIFIED}')", _AFFILIATION),
+    "ksic_section": Dimension(f"COALESCE(NULLIF(o.ksic_section, ''), '{UNSPECIFIED}')", _AFFILIATION),
+    "cohort": Dimension("extract(year FROM rp.return_date)::int::text"),
+    "gender": Dimension(
+        f"COALESCE(NULLIF(pe.gender, ''), '{UNSPECIFIED}')", f"JOIN {T['person']} pe ON pe.id = rp.person_id"
+    ),
+    "return_programme": Dimension(f"COALESCE(NULLIF(rp.return_programme, ''), '{UNSPECIFIED}')"),
+}
+
+
+def _returned_where(scope: Scope) -> str:
+    # Planned returns are in the rows too (the `planned` column); `achieved` excludes them.
+    where = "WHERE rp.return_date BETWEEN %(start)s AND %(deadline)s"
+    if scope.university_id is not None:
+        where += " AND rp.korean_affiliation_id = %(university)s"
+    return where
+
+
+def returned_counts(*, scope: Scope, period: Period, by: str | None = None) -> Counts:
+    """The OVERSEAS-RETURNED figures (RETURNED_COLUMNS) in total and, with `by`, per group (one statement)."""
+    where = _returned_where(scope)
+    if by is None:
+        sql = f"SELECT {_RETURNED_FIGURES} FROM {T['researcher']} rp {where}"
+    else:
+        d = RETURNED_DIMENSIONS[by]
+        group = _group(d)
+        sql = f"""SELECT GROUPING({d.key}) = 1 AS is_total, {d.key} AS key, {d.name_ko} AS name_ko,
+                         {d.name_en} AS name_en, {_RETURNED_FIGURES}
+                    FROM {T["researcher"]} rp {d.joins} {where}
+                   GROUP BY GROUPING SETS (({group}), ())"""
+    return _run(sql, _params(period, scope), RETURNED_COLUMNS, by)
+
+
+def returned_trajectory(*, scope: Scope, period: Period, step: str) -> list[tuple[datetime.date, int, int]]:
+    gained = f"""SELECT date_trunc(%(step)s, rp.return_date)::date AS period, count(*) AS gained
+                   FROM {T["researcher"]} rp {_returned_where(scope)}
+                    AND NOT rp.return_planned AND rp.return_date <= %(as_of)s GROUP BY 1"""
+    sql = "WITH " + _cumulative(gained)
+    return _series(sql, {**_params(period, scope), "step": step})
+
+
+# --- Running and labelling ------------------------------------------------------------------------------
+
+
+def counting_programmes() -> list[dict[str, Any]]:
+    """The programmes whose graduates count now (recorded in snapshots, to explain later differences)."""
+    rows = Programme.objects.filter(counts_toward_target=True).order_by("id").values("id", "name_ko", "name_en")
+    return [dict(row) for row in rows]
+
+
+#: Session settings for the report statements: no JIT (compiling one costs more than running it, at any
+#: size this registry reaches) and enough memory to aggregate a million persons without spilling to disk.
+STATEMENT_SETTINGS = {"jit": "off", "work_mem": "64MB"}
+
+
+@contextmanager
+def _report_cursor() -> Iterator[Any]:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        # set_config(..., true): for this transaction only.
+        settings = ", ".join("set_config(%s, %s, true)" for _ in STATEMENT_SETTINGS)
+        cursor.execute(f"SELECT {settings}", [item for pair in STATEMENT_SETTINGS.items() for item in pair])
+        yield cursor
+
+
+def _run(sql: str, params: dict[str, Any], columns: tuple[str, ...], by: str | None) -> Counts:
+    with _report_cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c.name for c in cursor.description]
+        records = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    if by is None:
+        return Counts(total={c: int(records[0][c] or 0) for c in columns})
+    total = dict.fromkeys(columns, 0)
+    rows: list[Row] = []
+    for record in records:
+        counts = {c: int(record[c] or 0) for c in columns}
+        if record["is_total"]:
+            total = counts
+        else:
+            rows.append(Row(key=record["key"], label=label(by, record), counts=counts))
+    return Counts(total=total, rows=sorted(rows, key=lambda row: _order(by, row)))
+
+
+def _series(sql: str, params: dict[str, Any]) -> list[tuple[datetime.date, int, int]]:
+    with _report_cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(period, gained, cumulative) for period, gained, cumulative in cursor.fetchall()]
+
+
+def _order(by: str, row: Row) -> tuple[Any, ...]:
+    if by == "cohort":
+        return (row.key == UNSPECIFIED, row.key)
+    return (row.key == UNSPECIFIED, row.label, row.key)
+
+
+def label(by: str, record: dict[str, Any]) -> str:
+    """A group's name in the active language: organization names from the rows, codes from the vocabularies."""
+    key = record["key"]
+    if key == UNSPECIFIED:
+        return _("Unspecified")
+    if by in ("university", "school"):
+        english = (get_language() or "ko").startswith("en")
+        return (record["name_en"] if english and record["name_en"] else record["name_ko"]) or key
+    if by == "region":
+        return dict(vocabulary.region_choices()).get(key, key)
+    if by == "ksic_section":
+        return f"{key} {vocabulary.ksic_section_name(key)}"
+    labels = {
+        "degree_level": DegreeLevel,
+        "gender": Gender,
+        "return_programme": ReturnProgramme,
+    }
+    if by in labels:
+        return str(labels[by](key).label)
+    if by == "origin":
+        return str(ORIGIN_LABELS[key])
+    return str(key)

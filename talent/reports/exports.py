@@ -1,0 +1,251 @@
+"""Downloads of every report table as CSV and XLSX, and the small-cell suppression of public exports.
+
+- A public export shows every count below SMALL_CELL as "<5" (zero too: a public table never tells a 0 from a
+  4), and, in a column whose total is shown, hides the next smallest cell as well when only one was hidden —
+  otherwise the total minus the others would give it away. Sums of other columns ("active") are left out of
+  public tables for the same reason, and figures derived from a hidden count (projection, paces) are blank.
+- The ministry's own download is exact.
+- Text cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return)
+  are prefixed with an apostrophe, in both formats.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+
+from talent.reports.arithmetic import Band, straight_path
+from talent.reports.selectors import Headcount, TargetReport, Trajectory
+
+SMALL_CELL = 5
+SUPPRESSED = "<5"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+COLUMN_LABELS = {
+    "achieved": gettext_lazy("Achieved"),
+    "entrants": gettext_lazy("Entrants"),
+    "enrolled": gettext_lazy("Enrolled"),
+    "on_leave": gettext_lazy("On leave"),
+    "coursework_complete": gettext_lazy("Coursework complete"),
+    "active": gettext_lazy("Active"),
+    "expected_to_finish": gettext_lazy("Expected to finish by the deadline"),
+    "planned": gettext_lazy("Planned returns by the deadline"),
+}
+BAND_LABELS = {
+    Band.NOT_STARTED: gettext_lazy("Not started"),
+    Band.ON_TRACK: gettext_lazy("On track"),
+    Band.NEEDS_ACCELERATION: gettext_lazy("Needs acceleration"),
+    Band.OFF_TRACK: gettext_lazy("Off track"),
+}
+#: Columns that are sums of other columns: left out of public tables (they would reveal hidden cells).
+SUM_COLUMNS = {"active"}
+
+Cell = Any
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    filename: str  # without extension, ASCII
+    headers: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+
+
+# --- Suppression (pure) ---------------------------------------------------------------------------------
+
+
+def suppress_column(cells: Sequence[int], total: int | None) -> tuple[list[int | str], int | str | None]:
+    """One column of a public table: small cells hidden, and one more when a lone hidden cell could be
+    worked out from the shown total. Returns the cells and the total as shown."""
+    hidden = {i for i, value in enumerate(cells) if value < SMALL_CELL}
+    total_shown = total is not None and total >= SMALL_CELL
+    if total_shown and len(hidden) == 1 and len(cells) > 1:
+        others = [i for i in range(len(cells)) if i not in hidden]
+        hidden.add(min(others, key=lambda i: (cells[i], i)))
+    shown = [SUPPRESSED if i in hidden else value for i, value in enumerate(cells)]
+    if total is None:
+        return shown, None
+    return shown, total if total_shown else SUPPRESSED
+
+
+def suppress_count(value: int) -> int | str:
+    return SUPPRESSED if value < SMALL_CELL else value
+
+
+def escape_formula(value: Cell) -> Cell:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+# --- Tables ---------------------------------------------------------------------------------------------
+
+
+def public_counts(headcount: Headcount) -> tuple[list[dict[str, Cell]], dict[str, Cell]]:
+    """The rows' counts and the total of a breakdown as a public table shows them (see the module)."""
+    columns = [c for c in headcount.columns if c not in SUM_COLUMNS]
+    rows: list[dict[str, Cell]] = [{} for _row in headcount.rows]
+    total: dict[str, Cell] = {}
+    for column in columns:
+        cells, total[column] = suppress_column([row.counts[column] for row in headcount.rows], headcount.total[column])
+        for shown, cell in zip(rows, cells, strict=True):
+            shown[column] = cell
+    return rows, total
+
+
+def headcount_table(headcount: Headcount, *, public: bool) -> Table:
+    """A breakdown: one row per group, then the total row."""
+    if public:
+        counts, total = public_counts(headcount)
+    else:
+        counts, total = [row.counts for row in headcount.rows], headcount.total
+    columns = list(total)
+    rows = [
+        [row.key, row.label, *(shown[c] for c in columns)] for row, shown in zip(headcount.rows, counts, strict=True)
+    ]
+    rows.append(["", _("Total"), *(total[c] for c in columns)])
+    return Table(
+        title=_("%(target)s by %(by)s, as of %(date)s")
+        % {"target": headcount.target.code, "by": headcount.by, "date": headcount.as_of.isoformat()},
+        filename=f"{headcount.target.code}_{headcount.by}_{headcount.as_of.isoformat()}"
+        + ("_public" if public else ""),
+        headers=[_("Key"), _("Group"), *(str(COLUMN_LABELS[c]) for c in columns)],
+        rows=rows,
+    )
+
+
+def targets_table(reports: list[TargetReport], *, public: bool) -> Table:
+    """The targets report: one row per target."""
+    headers = [
+        _("Target"),
+        _("Version"),
+        _("Target value"),
+        _("Deadline"),
+        _("As of"),
+        _("Scope"),
+        str(COLUMN_LABELS["achieved"]),
+        str(COLUMN_LABELS["entrants"]),
+        str(COLUMN_LABELS["enrolled"]),
+        str(COLUMN_LABELS["on_leave"]),
+        str(COLUMN_LABELS["coursework_complete"]),
+        str(COLUMN_LABELS["expected_to_finish"]),
+        str(COLUMN_LABELS["planned"]),
+        _("Completion rate used"),
+        _("Projected by the deadline"),
+        _("Required pace (per month)"),
+        _("Observed pace (per month, last 12 months)"),
+        _("Status"),
+    ]
+    return Table(
+        title=_("Targets as of %(date)s") % {"date": reports[0].as_of.isoformat() if reports else ""},
+        filename=f"targets_{reports[0].as_of.isoformat() if reports else 'none'}" + ("_public" if public else ""),
+        headers=headers,
+        rows=[_target_row(report, public=public) for report in reports],
+    )
+
+
+def _target_row(report: TargetReport, *, public: bool) -> list[Cell]:
+    active = report.active or {}
+    counts: list[int | None] = [
+        report.achieved,
+        report.entrants,
+        active.get("enrolled"),
+        active.get("on_leave"),
+        active.get("coursework_complete"),
+        report.expected_to_finish,
+        report.planned_returns,
+    ]
+    derived: list[Cell] = [
+        report.completion_rate.used if report.completion_rate else None,
+        report.projected,
+        report.pace.required,
+        report.pace.observed,
+    ]
+    if public:
+        # The projection and the paces are worked out from the achieved count and the pipeline.
+        inputs_hidden = any(value is not None and value < SMALL_CELL for value in counts[:1] + counts[5:])
+        counts = [None if value is None else suppress_count(value) for value in counts]  # type: ignore[misc]
+        if inputs_hidden:
+            derived = [derived[0], "", "", ""]
+    target = report.target
+    band = str(BAND_LABELS[Band(report.band)]) if report.band else ""
+    return [
+        f"{target.code} {target.name_ko}",
+        target.version,
+        target.value,
+        target.deadline.isoformat(),
+        report.as_of.isoformat(),
+        report.scope,
+        *("" if value is None else value for value in counts),
+        *("" if value is None else value for value in derived),
+        band,
+    ]
+
+
+def trajectory_table(path: Trajectory, *, public: bool) -> Table:
+    """Achieved per month (or year), beside the straight path to the target at each period's end."""
+    target = path.target
+    rows = [
+        [
+            point.period.strftime("%Y-%m" if path.step == "month" else "%Y"),
+            point.end.isoformat(),
+            suppress_count(point.gained) if public else point.gained,
+            suppress_count(point.achieved) if public else point.achieved,
+            round(straight_path(start=target.start_date, deadline=target.deadline, target=target.value, on=point.end)),
+        ]
+        for point in path.points
+    ]
+    return Table(
+        title=_("%(target)s trajectory as of %(date)s") % {"target": target.code, "date": path.as_of.isoformat()},
+        filename=f"{target.code}_trajectory_{path.step}_{path.as_of.isoformat()}" + ("_public" if public else ""),
+        headers=[_("Period"), _("Until"), _("Gained"), str(COLUMN_LABELS["achieved"]), _("Straight path to target")],
+        rows=rows,
+    )
+
+
+# --- Files ----------------------------------------------------------------------------------------------
+
+
+def csv_bytes(table: Table) -> bytes:
+    """UTF-8 with a byte-order mark, so that spreadsheet programs read the Korean text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([escape_formula(h) for h in table.headers])
+    for row in table.rows:
+        writer.writerow([escape_formula(cell) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(table: Table) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.title[:31].replace("/", "-").replace(":", "-")
+    for row in [table.headers, *table.rows]:
+        sheet.append([escape_formula(cell) for cell in row])
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = TYPE_STRING  # never a formula, whatever the text
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def download(table: Table, file_format: str) -> HttpResponse:
+    content = csv_bytes(table) if file_format == "csv" else xlsx_bytes(table)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{table.filename}.{file_format}"'
+    return response

@@ -1,0 +1,136 @@
+"""The reports' own records: the versioned targets and the frozen report snapshots. Both are append-only.
+
+A target is revised by adding a new version (the old one stays, and every snapshot names the version it was
+computed against); a snapshot is never changed: recomputing it shows the difference instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+AX_TRAINED = "AX-TRAINED"
+OVERSEAS_RETURNED = "OVERSEAS-RETURNED"
+
+
+class TargetBasis(models.TextChoices):
+    """What a target counts (DESIGN.md § Counting rules)."""
+
+    TRAINED = "trained", _("Graduates of counting programmes")
+    RETURNED = "returned", _("Returned overseas researchers")
+
+
+class Target(models.Model):
+    """One version of a national target, e.g. AX-TRAINED 5,000 by 2030-12-31. The newest version is in force."""
+
+    code = models.CharField(_("code"), max_length=40)
+    version = models.PositiveIntegerField(_("version"))
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    basis = models.CharField(_("counting basis"), max_length=10, choices=TargetBasis.choices)
+    value = models.PositiveIntegerField(_("target value (persons)"))
+    start_date = models.DateField(_("counting starts"))
+    deadline = models.DateField(_("deadline"))
+    prior_completion_rate = models.DecimalField(
+        _("prior completion rate"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.850"),
+        help_text=_("Share of students expected to graduate, used while few have finished (see the reports)."),
+    )
+    prior_weight = models.PositiveIntegerField(
+        _("weight of the prior (students)"),
+        default=20,
+        help_text=_("How many finished students the prior is worth: the observed rate takes over as data grow."),
+    )
+    note = models.TextField(_("why this version"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="target_version_unique"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="target_version_positive"),
+            models.CheckConstraint(
+                condition=Q(value__gte=1),
+                name="target_value_positive",
+                violation_error_message=_("A target is 1 or more."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gt=F("start_date")),
+                name="target_deadline_after_start",
+                violation_error_message=_("The deadline must come after the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(prior_completion_rate__gte=0, prior_completion_rate__lte=1),
+                name="target_prior_rate_is_a_share",
+                violation_error_message=_("The prior completion rate is between 0 and 1."),
+            ),
+            models.CheckConstraint(condition=Q(basis__in=TargetBasis.values), name="target_basis_valid"),
+        ]
+        triggers = [
+            # A revision is a new version: the figures frozen against this one must keep meaning the same.
+            pgtrigger.ReadOnly(
+                name="target_versions_are_append_only",
+                fields=[
+                    "code",
+                    "version",
+                    "basis",
+                    "value",
+                    "start_date",
+                    "deadline",
+                    "prior_completion_rate",
+                    "prior_weight",
+                    "created_at",
+                ],
+            ),
+            pgtrigger.Protect(name="target_no_delete", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}: {self.value:,} by {self.deadline.isoformat()}"
+
+    def started_by(self, day: datetime.date) -> bool:
+        return day >= self.start_date
+
+
+class ReportSnapshot(models.Model):
+    """A report frozen as computed: its figures, the target version and the code that computed them, and a
+    checksum of the figures (so a changed row is detected). Append-only."""
+
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="snapshots", verbose_name=_("target"))
+    as_of = models.DateField(_("as of"))
+    code_version = models.CharField(_("code version"), max_length=100)
+    figures = models.JSONField(_("figures"))
+    checksum = models.CharField(_("checksum (SHA-256)"), max_length=64)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("frozen at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report snapshot")
+        verbose_name_plural = _("report snapshots")
+        ordering = ["-created_at", "-id"]
+        triggers = [
+            pgtrigger.ReadOnly(
+                name="snapshot_is_frozen",
+                fields=["target", "as_of", "code_version", "figures", "checksum", "note", "created_at"],
+            ),
+            pgtrigger.Protect(name="snapshot_no_delete", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target.code} v{self.target.version} as of {self.as_of.isoformat()}"

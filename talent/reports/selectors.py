@@ -1,0 +1,410 @@
+"""Every read of the reports, with the caller's permissions applied.
+
+- the ministry and operators: the whole country, exact figures, targets' versions and snapshots;
+- university staff: the same reports restricted to the persons attributed to their university (their first
+  counting enrollment is there; returned researchers: their current affiliation). The pace against the
+  national target and its band are national figures and are not computed for one university;
+- everyone else: refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from talent.common.errors import InvalidInput, NotAllowed
+from talent.registry import roles
+from talent.registry.models import Organization
+from talent.reports import arithmetic, counting
+from talent.reports.models import ReportSnapshot, Target, TargetBasis
+
+if TYPE_CHECKING:
+    from talent.registry.roles import User
+
+STEPS = ("month", "year")
+ACTIVE_STATUSES = ("enrolled", "on_leave", "coursework_complete")
+#: The columns of a breakdown table, per counting basis (each adds up over the rows to the total).
+HEADCOUNT_COLUMNS: dict[str, tuple[str, ...]] = {
+    TargetBasis.TRAINED: ("achieved", "entrants", *ACTIVE_STATUSES, "active", "expected_to_finish"),
+    TargetBasis.RETURNED: ("achieved", "planned"),
+}
+DIMENSIONS: dict[str, dict[str, counting.Dimension]] = {
+    TargetBasis.TRAINED: counting.TRAINED_DIMENSIONS,
+    TargetBasis.RETURNED: counting.RETURNED_DIMENSIONS,
+}
+
+
+# --- Who sees what --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """The whole country, or one university."""
+
+    university: Organization | None = None
+
+    @property
+    def counting(self) -> counting.Scope:
+        return counting.Scope(university_id=self.university.pk if self.university else None)
+
+    @property
+    def national(self) -> bool:
+        return self.university is None
+
+    @property
+    def label(self) -> str:
+        if self.university is None:
+            return _("National")
+        english = (get_language() or "ko").startswith("en")
+        return (self.university.name_en if english and self.university.name_en else self.university.name_ko) or ""
+
+
+def may_read_reports(*, user: User) -> bool:
+    return roles.is_operator(user) or roles.is_ministry(user) or roles.university_of(user) is not None
+
+
+def may_manage_reports(*, user: User) -> bool:
+    """Revising targets and freezing snapshots: the ministry and operators."""
+    return roles.is_operator(user) or roles.is_ministry(user)
+
+
+def scope_for(*, user: User) -> ReportScope:
+    if roles.is_operator(user) or roles.is_ministry(user):
+        return ReportScope()
+    university = roles.university_of(user)
+    if university is None:
+        raise NotAllowed(_("Only the ministry, university staff or an operator may see the reports."))
+    return ReportScope(university=university)
+
+
+def checked_as_of(as_of: datetime.date | None) -> datetime.date:
+    """The report date: today by default; a report of the future is refused (nothing has happened yet)."""
+    today = timezone.localdate()
+    if as_of is None:
+        return today
+    if as_of > today:
+        raise InvalidInput(
+            _("A report is as of today or a past date: %(date)s is in the future.") % {"date": as_of.isoformat()},
+            field="as_of",
+        )
+    return as_of
+
+
+# --- Targets --------------------------------------------------------------------------------------------
+
+
+def target_list() -> list[Target]:
+    """The version in force of each target (the newest), in code order: one query."""
+    return list(Target.objects.order_by("code", "-version").distinct("code"))
+
+
+def target_current(*, code: str) -> Target:
+    target = Target.objects.filter(code=code).order_by("-version").first()
+    if target is None:
+        known = ", ".join(t.code for t in target_list())
+        raise InvalidInput(
+            _("Unknown target “%(code)s”; use one of: %(known)s.") % {"code": code, "known": known}, field="target"
+        )
+    return target
+
+
+def target_versions(*, user: User, code: str) -> QuerySet[Target]:
+    scope_for(user=user)
+    target_current(code=code)
+    return Target.objects.filter(code=code).select_related("created_by").order_by("-version")
+
+
+# --- The report of one target ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pace:
+    window_start: datetime.date
+    window_months: float
+    gained: int
+    observed: float | None  # persons per month over the window
+    required: float | None  # persons per month still needed (national reports only)
+    ratio: float | None
+
+
+@dataclass(frozen=True)
+class CompletionRate:
+    graduations: int
+    endings: int
+    observed: float | None
+    prior: float
+    prior_weight: int
+    used: float
+
+
+@dataclass(frozen=True)
+class TargetReport:
+    target: Target
+    as_of: datetime.date
+    scope: str
+    national: bool
+    achieved: int
+    share_of_target: float
+    months_left: float
+    projected: int
+    shortfall: int  # target − projected (0 when the projection reaches the target)
+    pace: Pace
+    band: str | None  # None for a university's own report (bands compare with the national target)
+    entrants: int | None = None
+    active: dict[str, int] | None = None
+    expected_to_finish: int | None = None
+    completion_rate: CompletionRate | None = None
+    planned_returns: int | None = None
+
+
+def period_of(target: Target, as_of: datetime.date) -> counting.Period:
+    """The counting period; the observed pace counts what was gained after `counted_until` (the window's
+    start, or the day before the target's start when the window reaches back to it)."""
+    window_start = arithmetic.pace_window_start(start=target.start_date, as_of=as_of)
+    counted_until = window_start if window_start > target.start_date else target.start_date - datetime.timedelta(1)
+    return counting.Period(start=target.start_date, as_of=as_of, deadline=target.deadline, counted_until=counted_until)
+
+
+def target_reports(*, user: User, as_of: datetime.date | None = None) -> list[TargetReport]:
+    """Every target's report on the date (default today): one query for the targets, one per target."""
+    scope = scope_for(user=user)
+    day = checked_as_of(as_of)
+    return [target_report(scope=scope, target=target, as_of=day) for target in target_list()]
+
+
+def target_report(*, scope: ReportScope, target: Target, as_of: datetime.date) -> TargetReport:
+    period = period_of(target, as_of)
+    counts = _counts(target, scope, period, by=None).total
+    months_left = arithmetic.months_between(as_of, target.deadline)
+    window_start = arithmetic.pace_window_start(start=target.start_date, as_of=as_of)
+    window_months = arithmetic.months_between(window_start, as_of)
+    gained = counts["achieved"] - counts["achieved_at_window_start"]
+    observed = arithmetic.observed_pace(gained=gained, window_months=window_months)
+    required = (
+        arithmetic.required_pace(target=target.value, achieved=counts["achieved"], months_left=months_left)
+        if scope.national
+        else None
+    )
+    extra: dict[str, Any] = {}
+    if target.basis == TargetBasis.TRAINED:
+        rate = _completion_rate(target, counts)
+        projected = arithmetic.projected_trained(
+            achieved=counts["achieved"], expected_to_finish=counts["expected_to_finish"], rate=rate.used
+        )
+        active = {status: counts[status] for status in ACTIVE_STATUSES}
+        extra = {
+            "entrants": counts["entrants"],
+            "active": {**active, "total": sum(active.values())},
+            "expected_to_finish": counts["expected_to_finish"],
+            "completion_rate": rate,
+        }
+    else:
+        projected = arithmetic.projected_linear(achieved=counts["achieved"], pace=observed, months_left=months_left)
+        extra = {"planned_returns": counts["planned"]}
+    band = (
+        arithmetic.status_band(
+            started=target.started_by(as_of),
+            achieved=counts["achieved"],
+            target=target.value,
+            observed=observed,
+            required=required,
+        ).value
+        if scope.national
+        else None
+    )
+    return TargetReport(
+        target=target,
+        as_of=as_of,
+        scope=scope.label,
+        national=scope.national,
+        achieved=counts["achieved"],
+        share_of_target=round(counts["achieved"] / target.value, 4),
+        months_left=round(months_left, 2),
+        projected=projected,
+        shortfall=max(target.value - projected, 0),
+        pace=Pace(
+            window_start=window_start,
+            window_months=round(window_months, 2),
+            gained=gained,
+            observed=_rounded(observed),
+            required=_rounded(required),
+            ratio=_rounded(arithmetic.pace_ratio(observed=observed, required=required)),
+        ),
+        band=band,
+        **extra,
+    )
+
+
+def _rounded(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _completion_rate(target: Target, counts: dict[str, int]) -> CompletionRate:
+    prior = float(target.prior_completion_rate)
+    used = arithmetic.completion_rate(
+        graduated=counts["graduations"], finished=counts["endings"], prior_rate=prior, prior_weight=target.prior_weight
+    )
+    observed = counts["graduations"] / counts["endings"] if counts["endings"] else None
+    return CompletionRate(
+        graduations=counts["graduations"],
+        endings=counts["endings"],
+        observed=_rounded(observed, 4),
+        prior=prior,
+        prior_weight=target.prior_weight,
+        used=round(used, 4),
+    )
+
+
+def _counts(target: Target, scope: ReportScope, period: counting.Period, by: str | None) -> counting.Counts:
+    if target.basis == TargetBasis.TRAINED:
+        return counting.trained_counts(scope=scope.counting, period=period, by=by)
+    return counting.returned_counts(scope=scope.counting, period=period, by=by)
+
+
+# --- Breakdowns -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeadcountRow:
+    key: str
+    label: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Headcount:
+    target: Target
+    as_of: datetime.date
+    scope: str
+    by: str
+    columns: tuple[str, ...]
+    rows: list[HeadcountRow] = field(default_factory=list)
+    total: dict[str, int] = field(default_factory=dict)
+
+
+def dimensions_of(target: Target) -> tuple[str, ...]:
+    return tuple(DIMENSIONS[target.basis])
+
+
+def headcount(*, user: User, code: str, by: str, as_of: datetime.date | None = None) -> Headcount:
+    """A target's figures broken down `by` one dimension: each person in exactly one row, so every column
+    adds up to the total. One query for the target, one for the table."""
+    scope = scope_for(user=user)
+    day = checked_as_of(as_of)
+    target = target_current(code=code)
+    return headcount_of(scope=scope, target=target, by=by, as_of=day)
+
+
+def headcount_of(*, scope: ReportScope, target: Target, by: str, as_of: datetime.date) -> Headcount:
+    allowed = dimensions_of(target)
+    if by not in allowed:
+        raise InvalidInput(
+            _("The target %(code)s cannot be broken down by “%(by)s”; use one of: %(allowed)s.")
+            % {"code": target.code, "by": by, "allowed": ", ".join(allowed)},
+            field="by",
+        )
+    counts = _counts(target, scope, period_of(target, as_of), by=by)
+    columns = HEADCOUNT_COLUMNS[target.basis]
+    return Headcount(
+        target=target,
+        as_of=as_of,
+        scope=scope.label,
+        by=by,
+        columns=columns,
+        rows=[HeadcountRow(key=row.key, label=row.label, counts=_columns(row.counts, columns)) for row in counts.rows],
+        total=_columns(counts.total, columns),
+    )
+
+
+def _columns(counts: dict[str, int], columns: tuple[str, ...]) -> dict[str, int]:
+    with_active = {**counts, "active": sum(counts.get(status, 0) for status in ACTIVE_STATUSES)}
+    return {column: with_active[column] for column in columns}
+
+
+# --- Trajectory -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrajectoryPoint:
+    period: datetime.date  # first day of the month or year
+    end: datetime.date  # its last day, or the as-of date for the current one
+    gained: int
+    achieved: int  # cumulative: the report's `achieved` on `end`
+
+
+@dataclass(frozen=True)
+class PathPoint:
+    on: datetime.date
+    value: float
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    target: Target
+    as_of: datetime.date
+    scope: str
+    step: str
+    points: list[TrajectoryPoint]
+    straight_path: list[PathPoint]  # from 0 at the start to the target at the deadline
+    projection: list[PathPoint]  # from today's count to the projected count at the deadline
+
+
+def trajectory(*, user: User, code: str, as_of: datetime.date | None = None, step: str = "month") -> Trajectory:
+    scope = scope_for(user=user)
+    day = checked_as_of(as_of)
+    target = target_current(code=code)
+    return trajectory_of(scope=scope, target=target, as_of=day, step=step)
+
+
+def trajectory_of(
+    *, scope: ReportScope, target: Target, as_of: datetime.date, step: str, report: TargetReport | None = None
+) -> Trajectory:
+    """Achieved per month (or year) from the start to the date, the straight path and the projection."""
+    if step not in STEPS:
+        raise InvalidInput(_("The step is “month” or “year”."), field="step")
+    period = period_of(target, as_of)
+    series_of = counting.trained_trajectory if target.basis == TargetBasis.TRAINED else counting.returned_trajectory
+    series = series_of(scope=scope.counting, period=period, step=step)
+    points = [
+        TrajectoryPoint(period=start, end=min(_period_end(start, step), as_of), gained=gained, achieved=cumulative)
+        for start, gained, cumulative in series
+    ]
+    report = report or target_report(scope=scope, target=target, as_of=as_of)
+    straight = [PathPoint(target.start_date, 0.0), PathPoint(target.deadline, float(target.value))]
+    projection = [PathPoint(as_of, float(report.achieved)), PathPoint(target.deadline, float(report.projected))]
+    return Trajectory(
+        target=target,
+        as_of=as_of,
+        scope=scope.label,
+        step=step,
+        points=points,
+        straight_path=straight,
+        projection=projection,
+    )
+
+
+def _period_end(start: datetime.date, step: str) -> datetime.date:
+    if step == "year":
+        return datetime.date(start.year, 12, 31)
+    following = datetime.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return following - datetime.timedelta(1)
+
+
+# --- Snapshots ------------------------------------------------------------------------------------------
+
+
+def snapshot_list(*, user: User) -> QuerySet[ReportSnapshot]:
+    if not may_manage_reports(user=user):
+        raise NotAllowed(_("Only the ministry (or an operator) may see report snapshots."))
+    return ReportSnapshot.objects.select_related("target", "created_by").order_by("-created_at", "-id")
+
+
+def snapshot_get_for_user(*, user: User, pk: int) -> ReportSnapshot:
+    return get_object_or_404(snapshot_list(user=user), pk=pk)
