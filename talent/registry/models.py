@@ -15,6 +15,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from talent.registry import careers, lifecycle, validators, vocabulary
@@ -313,7 +314,7 @@ class Person(Timestamped):
         return korean or f"{self.given_name_latin} {self.family_name_latin}".strip()
 
     def clean(self) -> None:
-        if self.birth_date and self.birth_date > datetime.date.today():
+        if self.birth_date and self.birth_date > timezone.localdate():
             raise ValidationError({"birth_date": _("A birth date cannot be in the future.")})
 
 
@@ -579,7 +580,7 @@ class ResearcherProfile(Timestamped):
     def years_abroad(self, *, until: datetime.date | None = None) -> float:
         """Years abroad up to the return date (or `until`, default today)."""
         end = until or (self.return_date if self.return_date and not self.return_planned else None)
-        end = end or datetime.date.today()
+        end = end or timezone.localdate()
         return careers.years_abroad(((p.start_date, p.end_date) for p in self.positions.all()), until=end)
 
     def eligible_for_return_track(self) -> bool:
