@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from talent.matching import schedules as matching_schedules  # plain data: celery schedules only
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -224,6 +226,25 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+
+CELERY_BEAT_SCHEDULE = {**matching_schedules.BEAT_SCHEDULE}  # nightly match run and the stale-run sweeper
+
+# --- Matching ------------------------------------------------------------------------------------
+MATCHING_WEIGHTS = {
+    "skills": env.float("MATCHING_WEIGHT_SKILLS", default=0.40),
+    "text": env.float("MATCHING_WEIGHT_TEXT", default=0.35),
+    "sector": env.float("MATCHING_WEIGHT_SECTOR", default=0.15),
+    "region": env.float("MATCHING_WEIGHT_REGION", default=0.10),
+}
+MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=20)
+MATCHING_MIN_SCORE = env.float("MATCHING_MIN_SCORE", default=0.0)
+MATCHING_STALE_AFTER_SECONDS = env.int("MATCHING_STALE_AFTER_SECONDS", default=600)
+MATCHING_MAX_ATTEMPTS = env.int("MATCHING_MAX_ATTEMPTS", default=3)
+MATCHING_RESEND_AFTER_SECONDS = env.int("MATCHING_RESEND_AFTER_SECONDS", default=120)
+MATCHING_RUN_SOFT_TIME_LIMIT = env.int("MATCHING_RUN_SOFT_TIME_LIMIT", default=20 * 60)
+MATCHING_QUEUE = env.str("MATCHING_QUEUE", default="") or None  # optional dedicated queue for matching workers
+# Called when a company opens a field problem (the registry may not import matching): queues a run.
+ON_PROBLEM_OPENED = env.str("ON_PROBLEM_OPENED", default="talent.matching.services.match_run_request_for_problem")
 
 # --- Demo ----------------------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="ax-demo-2030!")

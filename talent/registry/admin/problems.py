@@ -72,7 +72,7 @@ class FieldProblemAdmin(ServiceAdmin):
 
     @admin.action(description=_("Open the selected field problems to matching"), permissions=["change"])
     def open_problems(self, request: HttpRequest, queryset: QuerySet[FieldProblem]) -> None:
-        done = self._apply(request, queryset, services.field_problem_open)
+        done = self._apply(request, queryset, services.field_problem_open_and_announce)
         if done:
             message = ngettext("%(count)d field problem opened.", "%(count)d field problems opened.", done)
             self.message_user(request, message % {"count": done}, messages.SUCCESS)

@@ -156,7 +156,7 @@ class FieldProblemViewSet(
     )
     @action(detail=True, methods=["post"])
     def open(self, request: Request, pk: str | None = None) -> Response:
-        problem = services.field_problem_open(actor=request.user, problem=self.get_object())
+        problem = services.field_problem_open_and_announce(actor=request.user, problem=self.get_object())
         return Response(FieldProblemSerializer(problem).data)
 
     @extend_schema(

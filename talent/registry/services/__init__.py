@@ -41,6 +41,7 @@ from talent.registry.services.problems import (
     field_problem_close,
     field_problem_create,
     field_problem_open,
+    field_problem_open_and_announce,
     field_problem_update,
 )
 
@@ -61,6 +62,7 @@ __all__ = [
     "field_problem_close",
     "field_problem_create",
     "field_problem_open",
+    "field_problem_open_and_announce",
     "field_problem_update",
     "graduate_school_create",
     "graduate_school_update",

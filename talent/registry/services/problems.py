@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from talent.common.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed
@@ -79,3 +81,15 @@ def _problem_status(actor: Actor, problem: FieldProblem, status: str, *, allowed
         save(locked)
     problem.refresh_from_db()
     return problem
+
+
+def field_problem_open_and_announce(*, actor: Actor, problem: FieldProblem) -> FieldProblem:
+    """Open a draft problem and tell the listener named in settings.ON_PROBLEM_OPENED (matching queues a run).
+
+    The registry imports no other app, so the listener is named in settings; bulk loaders (seed_demo) call
+    `field_problem_open` and queue nothing."""
+    opened = field_problem_open(actor=actor, problem=problem)
+    listener = getattr(settings, "ON_PROBLEM_OPENED", "")
+    if listener:
+        import_string(listener)(actor=actor, problem=opened)
+    return opened

@@ -1,0 +1,81 @@
+"""Operators start match runs here ("Add match run" queues one through the service) and read runs and proposals.
+
+Runs and proposals are never edited by hand: a run's result is what it computed, and a proposal changes only by
+its parties' answers or a later run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from talent.matching import services
+from talent.matching.models import MatchRun, Proposal, RunTrigger
+from talent.registry.admin.base import ServiceAdmin
+
+
+class MatchRunStartForm(forms.ModelForm):
+    class Meta:
+        model = MatchRun
+        fields = ["mode"]
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(ServiceAdmin):
+    form = MatchRunStartForm
+    show_history = False
+    list_display = ("id", "mode", "trigger", "status", "progress", "attempts", "created_at", "finished_at")
+    list_filter = ("status", "mode", "trigger")
+    ordering = ("-created_at",)
+    readonly_fields = (
+        "requested_by",
+        "trigger",
+        "status",
+        "progress",
+        "phase",
+        "parameters",
+        "counts",
+        "timings",
+        "invariants",
+        "error",
+        "attempts",
+        "created_at",
+        "enqueued_at",
+        "started_at",
+        "heartbeat_at",
+        "finished_at",
+    )
+
+    def get_fields(self, request: HttpRequest, obj: MatchRun | None = None) -> Any:
+        return ("mode",) if obj is None else ("mode", *self.readonly_fields)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: MatchRun | None = None) -> Any:
+        return () if obj is None else ("mode", *self.readonly_fields)
+
+    def can_update(self, obj: MatchRun) -> bool:
+        return False
+
+    def create(self, request: HttpRequest, form: forms.ModelForm) -> MatchRun:
+        """The admin's "add" starts a run (or joins the one waiting to start)."""
+        return services.match_run_request(actor=request.user, mode=form.cleaned_data["mode"], trigger=RunTrigger.ADMIN)
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ("id", "problem", "expert", "score", "status", "expert_response", "company_response", "run")
+    list_filter = ("status", "expert_response", "company_response")
+    list_select_related = ("problem", "expert__person", "run")
+    search_fields = ("problem__title", "expert__person__family_name_ko", "expert__person__given_name_latin")
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

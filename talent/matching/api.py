@@ -1,0 +1,286 @@
+"""The matching API: match runs (the ministry and operators start and watch them), proposals (a company and an
+expert each see theirs, with why, and answer them), and near misses (why an expert was proposed nothing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from talent.common.api_schema import error_responses
+from talent.matching import selectors, services
+from talent.matching.models import MatchMode, MatchRun, NearMiss, Proposal, ProposalStatus, RunStatus, RunTrigger
+from talent.registry import services as registry_services
+from talent.registry.api.permissions import (
+    HasPersonRecord,
+    IsCompanyMember,
+    IsMinistryOrOperator,
+    IsUniversityStaff,
+)
+from talent.registry.models import ExpertProfile, FieldProblem
+
+# --- Serializers ------------------------------------------------------------------------------------------
+
+
+class MatchRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MatchRun
+        fields = [
+            "id",
+            "mode",
+            "trigger",
+            "status",
+            "progress",
+            "phase",
+            "parameters",
+            "counts",
+            "timings",
+            "invariants",
+            "error",
+            "attempts",
+            "requested_by",
+            "created_at",
+            "started_at",
+            "heartbeat_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class MatchRunRequestSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(
+        choices=MatchMode.choices,
+        default=MatchMode.STABLE,
+        help_text=_("`stable` (deferred acceptance: nobody would rather swap) or `max_fit` (largest total score)."),
+    )
+
+
+class ProblemBriefSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name_ko", read_only=True)
+
+    class Meta:
+        model = FieldProblem
+        fields = ["id", "title", "organization", "organization_name", "ksic_section", "region", "remote", "status"]
+        read_only_fields = fields
+
+
+class ExpertCardSerializer(serializers.Serializer):
+    """The expert as this reader may see them: a company sees only what the expert chose to share."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField(required=False)
+    name_latin = serializers.CharField(required=False)
+    email = serializers.EmailField(required=False)
+    affiliation = serializers.CharField(required=False, allow_null=True)
+    summary_ko = serializers.CharField(required=False)
+    summary_en = serializers.CharField(required=False)
+    skills = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+def expert_card(expert: ExpertProfile, fields: frozenset[str]) -> dict[str, Any]:
+    person = expert.person
+    card: dict[str, Any] = {"id": expert.pk}
+    if "name" in fields:
+        card["name"] = f"{person.family_name_ko}{person.given_name_ko}"
+        card["name_latin"] = f"{person.given_name_latin} {person.family_name_latin}".strip()
+    if "email" in fields:
+        card["email"] = person.email
+    if "affiliation" in fields:
+        profile = getattr(person, "researcher_profile", None)
+        affiliation = profile.korean_affiliation if profile is not None else None
+        card["affiliation"] = affiliation.name_ko if affiliation is not None else None
+    if "summary" in fields:
+        card["summary_ko"], card["summary_en"] = expert.summary_ko, expert.summary_en
+    if "skills" in fields:
+        card["skills"] = list(expert.skills)
+    return card
+
+
+ANSWER_HELP = _("`pending`, `accepted` or `declined`.")
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    problem = ProblemBriefSerializer(read_only=True)
+    expert = serializers.SerializerMethodField()
+    # Plain strings in the schema: two enums of one choice set would need a settings-wide name override.
+    expert_response = serializers.CharField(read_only=True, help_text=ANSWER_HELP)
+    company_response = serializers.CharField(read_only=True, help_text=ANSWER_HELP)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "run",
+            "problem",
+            "expert",
+            "score",
+            "explanation",
+            "status",
+            "expert_response",
+            "company_response",
+            "decided_at",
+            "withdrawn_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ExpertCardSerializer)
+    def get_expert(self, proposal: Proposal) -> dict[str, Any]:
+        fields = selectors.shown_expert_fields(user=self.context["request"].user, proposal=proposal)
+        if fields:  # personal data shown: the view writes it to the access log
+            self.context.setdefault("persons_shown", set()).add(proposal.expert.person_id)
+        return expert_card(proposal.expert, fields)
+
+
+class NearMissSerializer(serializers.ModelSerializer):
+    problem = ProblemBriefSerializer(read_only=True)
+
+    class Meta:
+        model = NearMiss
+        fields = ["id", "run", "problem", "score", "explanation"]
+        read_only_fields = fields
+
+
+class ProposalFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=ProposalStatus.choices)
+    problem = django_filters.NumberFilter(field_name="problem_id")
+    run = django_filters.NumberFilter(field_name="run_id")
+
+    class Meta:
+        model = Proposal
+        fields = ["status", "problem", "run"]
+
+
+class MatchRunFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=RunStatus.choices)
+
+    class Meta:
+        model = MatchRun
+        fields = ["status", "mode", "trigger"]
+
+
+# --- Views ------------------------------------------------------------------------------------------------
+
+READ_ERRORS = error_responses(401, 403, 404)
+ANSWER_ERRORS = error_responses(401, 403, 404, 409)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Match runs",
+        description="Every run, newest first, with its status, progress, counts, timings and checked invariants.",
+        responses={200: MatchRunSerializer(many=True), **error_responses(401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="One match run (poll it to follow its progress)", responses={200: MatchRunSerializer, **READ_ERRORS}
+    ),
+)
+class MatchRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated, IsMinistryOrOperator]
+    serializer_class = MatchRunSerializer
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = MatchRunFilter
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self) -> Any:
+        return selectors.match_run_list(user=self.request.user)
+
+    @extend_schema(
+        summary="Start a match run",
+        description="The run is queued and a worker picks it up; follow it at its URL. While a run of the same mode "
+        "waits to start, the request joins it (the same run is returned); one of another mode is refused (409).",
+        request=MatchRunRequestSerializer,
+        responses={202: MatchRunSerializer, **error_responses(400, 401, 403, 409)},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = MatchRunRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run = services.match_run_request(actor=request.user, trigger=RunTrigger.API, **body.validated_data)
+        return Response(MatchRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Proposals",
+        description="A company member sees the proposals for its own company's problems, showing of each expert "
+        "only what the expert shares (and never an expert who withdrew consent); an expert sees their own; a "
+        "university's staff see their own students' proposals (read only).",
+        responses={200: ProposalSerializer(many=True), **error_responses(401, 403)},
+    ),
+    retrieve=extend_schema(summary="One proposal, with why", responses={200: ProposalSerializer, **READ_ERRORS}),
+)
+class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated, IsCompanyMember | HasPersonRecord | IsUniversityStaff]
+    serializer_class = ProposalSerializer
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = ProposalFilter
+    ordering_fields = ["score", "created_at"]
+    ordering = ["-score", "id"]
+
+    def get_queryset(self) -> Any:
+        return selectors.proposal_list_for_user(user=self.request.user)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        persons = getattr(self, "_persons_shown", None)
+        if persons and response.status_code == status.HTTP_200_OK:
+            registry_services.access_log_record(
+                actor=request.user, person_ids=persons, action=f"proposal_{self.action}", request=request
+            )
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        self._persons_shown: set[int] = context.setdefault("persons_shown", set())
+        return context
+
+    @extend_schema(
+        summary="Accept a proposal",
+        description="The expert or a member of the problem's company answers for their side; once both have "
+        "accepted, the pair holds a place of each side's capacity. Refused (409) when a side has no room left or "
+        "a newer run withdrew the proposal.",
+        request=None,
+        responses={200: ProposalSerializer, **ANSWER_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        proposal = services.proposal_accept(actor=request.user, proposal=self.get_object())
+        return Response(self.get_serializer(proposal).data)
+
+    @extend_schema(
+        summary="Decline a proposal",
+        description="Either side declines: the proposal is declined and the pair is never proposed again.",
+        request=None,
+        responses={200: ProposalSerializer, **ANSWER_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str | None = None) -> Response:
+        proposal = services.proposal_decline(actor=request.user, proposal=self.get_object())
+        return Response(self.get_serializer(proposal).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="My near misses",
+        description="When the latest run proposed you nothing: the problems you came closest to, your score, the "
+        "lowest score the problem accepted, and the skills and terms that matched or were missing.",
+        responses={200: NearMissSerializer(many=True), **error_responses(401, 403)},
+    ),
+)
+class NearMissViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated, IsAdminUser | HasPersonRecord]  # IsAdminUser: operators (staff)
+    serializer_class = NearMissSerializer
+    ordering = ["-score", "id"]
+
+    def get_queryset(self) -> Any:
+        return selectors.near_miss_list_for_user(user=self.request.user).order_by(*self.ordering)

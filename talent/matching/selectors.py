@@ -1,0 +1,67 @@
+"""Every read a user makes of matching, with that user's permissions applied.
+
+- match runs: the ministry and operators (runs hold counts and timings, never personal data);
+- proposals: a company member sees those for its own company's problems, and only of experts who still consent;
+  an expert sees their own; a university's staff those of its own students (read only); operators all;
+- near misses (why an expert was proposed nothing): the expert's own; operators all.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from talent.matching.models import MatchRun, NearMiss, Proposal
+from talent.registry import roles
+from talent.registry.models import Person
+from talent.registry.vocabulary import ShareableField
+
+if TYPE_CHECKING:
+    from talent.registry.roles import User
+
+EXPERT_CARD = ("expert__person__researcher_profile__korean_affiliation",)
+EVERY_FIELD = frozenset(ShareableField.values)
+
+
+def match_run_list(*, user: User) -> QuerySet[MatchRun]:
+    if roles.is_operator(user) or roles.is_ministry(user):
+        return MatchRun.objects.all()
+    return MatchRun.objects.none()
+
+
+def proposal_list_for_user(*, user: User) -> QuerySet[Proposal]:
+    """Proposals with their problem, company and expert (person, affiliation) joined: one query per page."""
+    qs = Proposal.objects.select_related("problem__organization", *EXPERT_CARD)
+    if roles.is_operator(user):
+        return qs
+    company = roles.company_of(user)
+    if company is not None:
+        return qs.filter(problem__organization=company, expert__consent_to_matching=True)
+    university = roles.university_of(user)
+    if university is not None:
+        return qs.filter(expert__person__in=Person.objects.filter(enrollments__university=university))
+    if user.is_authenticated:
+        return qs.filter(expert__person__user=user)
+    return qs.none()
+
+
+def near_miss_list_for_user(*, user: User) -> QuerySet[NearMiss]:
+    qs = NearMiss.objects.select_related("problem__organization")
+    if roles.is_operator(user):
+        return qs
+    if user.is_authenticated:
+        return qs.filter(expert__person__user=user)
+    return qs.none()
+
+
+def shown_expert_fields(*, user: User, proposal: Proposal) -> frozenset[str]:
+    """Which of the expert's fields this user may see on a proposal: everything for the expert themself and
+    operators; for the problem's company, what the expert chose to share; for the student's university, the name
+    and email it already holds, and what the student shares."""
+    if roles.is_operator(user) or proposal.expert.person.user_id == user.pk:
+        return EVERY_FIELD
+    shared = frozenset(proposal.expert.shared_fields) if proposal.expert.consent_to_matching else frozenset()
+    if roles.university_of(user) is not None:
+        return shared | {ShareableField.NAME, ShareableField.EMAIL}
+    return shared

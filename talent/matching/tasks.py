@@ -1,0 +1,44 @@
+"""Celery tasks of matching: each takes ids, calls one service and is safe to run twice.
+
+`run_match` is acknowledged only after it finishes and requeued if its worker process dies (acks_late,
+reject_on_worker_lost), so a killed run is delivered again; the run's own claim makes a second delivery harmless.
+Only database outages are retried; any other failure is recorded on the MatchRun by the service.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from talent.matching import services
+
+RUN_SOFT_TIME_LIMIT = int(getattr(settings, "MATCHING_RUN_SOFT_TIME_LIMIT", 20 * 60))
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=RUN_SOFT_TIME_LIMIT,
+    time_limit=RUN_SOFT_TIME_LIMIT + 60,
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def run_match(run_id: int) -> str:
+    """Execute one match run (claimed by a conditional update: a duplicate delivery does nothing)."""
+    return str(services.match_run_execute(run_id=run_id))
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90, autoretry_for=TRANSIENT, max_retries=3)
+def sweep_match_runs() -> dict[str, int]:
+    """Requeue (or fail) runs whose worker died, and send again the queued runs no worker took."""
+    return services.match_run_sweep()
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90, autoretry_for=TRANSIENT, max_retries=3)
+def nightly_match_run() -> int:
+    """The nightly run: queued like any other (or joining the one already waiting)."""
+    return services.match_run_request_nightly().pk
