@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+# bench/ holds matching.py (the full-run bench): keep it from shadowing the `matching` package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from talent.matching.engine import (

@@ -408,7 +408,8 @@ def _write(run: MatchRun, tracker: _Tracker, result: _Result) -> None:
             for pair in pairs
             if pair in pending
         ]
-        Proposal.objects.bulk_update(repeated, ["run", "score", "explanation", "updated_at"])
+        # In batches: one UPDATE with a CASE over every row grows with the square of the rows.
+        Proposal.objects.bulk_update(repeated, ["run", "score", "explanation", "updated_at"], batch_size=500)
         withdrawn = Proposal.objects.filter(pk__in=[row["id"] for pair, row in pending.items() if pair not in chosen])
         withdrawn_count = withdrawn.update(status=ProposalStatus.WITHDRAWN, withdrawn_at=now, updated_at=now)
         created = Proposal.objects.bulk_create(
