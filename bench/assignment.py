@@ -26,7 +26,7 @@ import numpy as np
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from talent.matching.engine import (
+from talent.matching.engine import (  # noqa: E402 - after the sys.path fix above
     check_invariants,
     max_fit_match,
     preferences_from_scores,
