@@ -238,9 +238,9 @@ MATCHING_WEIGHTS = {
 }
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=20)
 MATCHING_MIN_SCORE = env.float("MATCHING_MIN_SCORE", default=0.0)
-MATCHING_STALE_AFTER_SECONDS = env.int("MATCHING_STALE_AFTER_SECONDS", default=600)
+MATCHING_STALE_AFTER_SECONDS = env.float("MATCHING_STALE_AFTER_SECONDS", default=600)
 MATCHING_MAX_ATTEMPTS = env.int("MATCHING_MAX_ATTEMPTS", default=3)
-MATCHING_RESEND_AFTER_SECONDS = env.int("MATCHING_RESEND_AFTER_SECONDS", default=120)
+MATCHING_RESEND_AFTER_SECONDS = env.float("MATCHING_RESEND_AFTER_SECONDS", default=120)
 MATCHING_RUN_SOFT_TIME_LIMIT = env.int("MATCHING_RUN_SOFT_TIME_LIMIT", default=20 * 60)
 MATCHING_QUEUE = env.str("MATCHING_QUEUE", default="") or None  # optional dedicated queue for matching workers
 # Called when a company opens a field problem (the registry may not import matching): queues a run.

@@ -11,6 +11,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from talent.registry.models import ExpertProfile, FieldProblem
 
@@ -39,7 +40,7 @@ class ProposalStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("proposal status", "Withdrawn")
 
 
 class Answer(models.TextChoices):

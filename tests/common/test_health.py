@@ -20,14 +20,8 @@ def test_healthz_reports_ok_when_the_database_answers(client):
 
 @pytest.mark.django_db
 def test_healthz_reports_down_when_the_broker_is_unreachable(client, settings):
-    from talent.celery import app
-
     settings.TASKS_IN_PROCESS = False
-    previous = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = previous
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] == "down"
