@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from talent.common.db import validation_error_to_domain
-from talent.common.errors import Conflict, DomainError, InvalidInput, NotAllowed
+from talent.common.errors import SERVER_ERROR_MESSAGE, Conflict, DomainError, InvalidInput, NotAllowed
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response
     logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
     return Response(
-        _body(_("Something went wrong on our side; nothing was saved. Please try again."), "server_error"),
+        _body(str(SERVER_ERROR_MESSAGE), "server_error"),
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )
 

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
+#: What a person sees when the server fails: the API handler and the /api/ error view share it.
+SERVER_ERROR_MESSAGE = gettext_lazy("Something went wrong on our side; nothing was saved. Please try again.")
+
 
 class DomainError(Exception):
     """A rule of the domain refused the request.

@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from talent.common.errors import SERVER_ERROR_MESSAGE
+
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
@@ -20,7 +22,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         body = {
-            "detail": _("Something went wrong on our side; nothing was saved. Please try again."),
+            "detail": str(SERVER_ERROR_MESSAGE),
             "code": "server_error",
         }
         return JsonResponse(body, status=500)

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 
 from talent.matching import services
 from talent.matching.models import MatchRun, Proposal, RunTrigger
-from talent.registry.admin.base import ServiceAdmin
+from talent.registry.admin.base import ReadOnlyAdmin, ServiceAdmin
 
 
 class MatchRunStartForm(forms.ModelForm):
@@ -64,18 +64,9 @@ class MatchRunAdmin(ServiceAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(ReadOnlyAdmin):
     list_display = ("id", "problem", "expert", "score", "status", "expert_response", "company_response", "run")
     list_filter = ("status", "expert_response", "company_response")
     list_select_related = ("problem", "expert__person", "run")
     search_fields = ("problem__title", "expert__person__family_name_ko", "expert__person__given_name_latin")
     ordering = ("-created_at",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

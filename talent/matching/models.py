@@ -245,8 +245,19 @@ class NearMiss(models.Model):
         return f"{self.expert_id} ↛ {self.problem_id}"
 
 
-class ExpertIndex(models.Model):
-    """The index terms of an expert's summary, stored so that a run re-tokenises only what changed."""
+class IndexTerms(models.Model):
+    """Index terms stored so that a run re-tokenises only what changed (by the hash of the source text)."""
+
+    tokens = ArrayField(models.TextField(), default=list, blank=True, verbose_name=_("index terms"))
+    source_hash = models.CharField(_("hash of the indexed text"), max_length=64)
+    indexed_at = models.DateTimeField(_("indexed at"))
+
+    class Meta:
+        abstract = True
+
+
+class ExpertIndex(IndexTerms):
+    """The index terms of an expert's summary."""
 
     expert = models.OneToOneField(
         ExpertProfile,
@@ -255,9 +266,6 @@ class ExpertIndex(models.Model):
         related_name="matching_index",
         verbose_name=_("expert"),
     )
-    tokens = ArrayField(models.TextField(), default=list, blank=True, verbose_name=_("index terms"))
-    source_hash = models.CharField(_("hash of the indexed text"), max_length=64)
-    indexed_at = models.DateTimeField(_("indexed at"))
 
     class Meta:
         verbose_name = _("expert index")
@@ -267,7 +275,7 @@ class ExpertIndex(models.Model):
         return str(self.expert_id)
 
 
-class ProblemIndex(models.Model):
+class ProblemIndex(IndexTerms):
     """The index terms of a field problem's title and description."""
 
     problem = models.OneToOneField(
@@ -277,9 +285,6 @@ class ProblemIndex(models.Model):
         related_name="matching_index",
         verbose_name=_("field problem"),
     )
-    tokens = ArrayField(models.TextField(), default=list, blank=True, verbose_name=_("index terms"))
-    source_hash = models.CharField(_("hash of the indexed text"), max_length=64)
-    indexed_at = models.DateTimeField(_("indexed at"))
 
     class Meta:
         verbose_name = _("problem index")

@@ -12,8 +12,6 @@ from talent.registry import services
 from talent.registry.models import (
     Enrollment,
     EnrollmentEvent,
-    ExpertProfile,
-    FieldProblem,
     GraduateSchool,
     Organization,
     OverseasPosition,
@@ -276,13 +274,14 @@ def test_a_duplicate_unique_identifier_is_a_clear_error(university_staff):
     assert "orcid" in excinfo.value.as_dict()
 
 
-def test_expert_profiles_and_problems_keep_their_rules_in_the_database():
-    assert ExpertProfile._meta.constraints and FieldProblem._meta.constraints
-    with pytest.raises(Conflict):
+def test_a_database_refusal_that_validation_did_not_catch_becomes_a_conflict_with_the_rules_message():
+    with pytest.raises(Conflict) as excinfo:
         from talent.common.db import database_refusals
 
         with database_refusals(Organization), transaction.atomic():
             Organization.objects.create(kind="company", name_ko="번호없는 회사", region="KR-11")
+    assert excinfo.value.code == "organization_company_has_brn"
+    assert str(excinfo.value) == "기업은 사업자등록번호를 입력해야 합니다."
 
 
 def test_the_database_refuses_a_status_written_without_an_event(enrollment):

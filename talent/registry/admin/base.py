@@ -193,3 +193,16 @@ class CountryFilter(admin.SimpleListFilter):
 def country_filter(model: type[Model], field_name: str) -> type[CountryFilter]:
     title = model._meta.get_field(field_name).verbose_name
     return type(f"{field_name.title()}Filter", (CountryFilter,), {"title": title, "parameter_name": field_name})
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records nobody edits by hand (status events, proposals, the audit trail): view only."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

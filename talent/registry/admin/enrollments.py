@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from talent.common.errors import DomainError
 from talent.registry import lifecycle, selectors, services
-from talent.registry.admin.base import PersonNameSearch, ServiceAdmin, field_label, service_fields, show_refusal
+from talent.registry.admin.base import (
+    PersonNameSearch,
+    ReadOnlyAdmin,
+    ServiceAdmin,
+    field_label,
+    service_fields,
+    show_refusal,
+)
 from talent.registry.admin.people import through_person
 from talent.registry.models import Enrollment, EnrollmentEvent
 from talent.registry.services.enrollments import ENROLLMENT_FIELDS
@@ -191,7 +198,7 @@ class EnrollmentAdmin(PersonNameSearch, ServiceAdmin):
 
 
 @admin.register(EnrollmentEvent)
-class EnrollmentEventAdmin(PersonNameSearch, admin.ModelAdmin):
+class EnrollmentEventAdmin(PersonNameSearch, ReadOnlyAdmin):
     """Every status change of every enrollment, read-only: the database refuses updates and deletes."""
 
     person_path = "enrollment__person__"
@@ -200,12 +207,3 @@ class EnrollmentEventAdmin(PersonNameSearch, admin.ModelAdmin):
     search_fields = ("enrollment__student_number", *through_person("enrollment__person__"), "reason")
     list_select_related = ("enrollment__person", "actor")
     ordering = ("-recorded_at", "-sequence")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
