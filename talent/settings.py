@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "talent.registry",
     "talent.matching",
     "talent.reports",
+    "talent.web",
 ]
 
 MIDDLEWARE = [
