@@ -2,7 +2,8 @@
 with them or close their account; overseas positions are edited and removed by their owner.
 
 Closing an account removes what belongs to that person alone (login, token, researcher and expert profiles,
-consent). Enrollment records are the university's: a person who has one stays in the registry, without a login.
+consent), with the history copies of that data and the login's sign-in records. Enrollment records are the
+university's: a person who has one stays in the registry, without a login.
 """
 
 from __future__ import annotations
@@ -10,9 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pgtrigger
+from axes.models import AccessAttempt, AccessFailureLog
+from axes.models import AccessLog as AxesAccessLog
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -138,6 +143,7 @@ def account_delete(*, user: AbstractBaseUser, password: str) -> bool:
         with acting(user, "account_delete"):
             person = Person.objects.select_for_update().filter(user=user).first()
             if person is not None:
+                erased = _owned_records(person)
                 ExpertProfile.objects.filter(person=person).delete()
                 ResearcherProfile.objects.filter(person=person).delete()  # and its positions
                 kept = _universities_keep(person)
@@ -145,7 +151,10 @@ def account_delete(*, user: AbstractBaseUser, password: str) -> bool:
                     person.user = None
                     save(person, update_fields=["user"])
                 else:
+                    erased[Person].append(person.pk)
                     person.delete()
+                _erase_history(erased)
+            _erase_login_attempts(user.get_username())
             Token.objects.filter(user=user).delete()
             user.delete()
     except ProtectedError as exc:
@@ -157,6 +166,33 @@ def account_delete(*, user: AbstractBaseUser, password: str) -> bool:
             code="account_in_use",
         ) from exc
     return kept
+
+
+def _owned_records(person: Person) -> dict[type[models.Model], list[Any]]:
+    """The person's own records that closing the account removes, by model (the person is added if it goes)."""
+    return {
+        Person: [],
+        ResearcherProfile: list(ResearcherProfile.objects.filter(person=person).values_list("pk", flat=True)),
+        OverseasPosition: list(OverseasPosition.objects.filter(profile__person=person).values_list("pk", flat=True)),
+        ExpertProfile: list(ExpertProfile.objects.filter(person=person).values_list("pk", flat=True)),
+    }
+
+
+def _erase_history(records: dict[type[models.Model], list[Any]]) -> None:
+    """Erase the history copies of removed records. History is append-only against edits; erasure on the
+    owner's request is the one exception, so the copies of their data go with the data. Who closed the
+    account, and when, stays in the history context."""
+    for model, pks in records.items():
+        history = model.history.field.model  # the pghistory event model, by the ObjForeignKey's related_name
+        with pgtrigger.ignore(f"{history._meta.label}:append_only"):
+            history.objects.filter(pgh_obj_id__in=pks).delete()
+
+
+def _erase_login_attempts(username: str) -> None:
+    """django-axes keeps the usernames of failed and successful logins; they go with the login."""
+    AccessAttempt.objects.filter(username=username).delete()
+    AxesAccessLog.objects.filter(username=username).delete()
+    AccessFailureLog.objects.filter(username=username).delete()
 
 
 def _universities_keep(person: Person) -> bool:
