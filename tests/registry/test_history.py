@@ -17,8 +17,15 @@ def history_of(model, obj):
     return model.history.rel.related_model.objects.filter(pgh_obj_id=obj.pk).order_by("pgh_id")
 
 
-def test_creating_and_editing_a_person_is_recorded_with_the_acting_user(university_staff):
+def test_creating_and_editing_a_person_is_recorded_with_the_acting_user(university_staff, ms_programme):
     person = services.person_create(actor=university_staff, family_name_ko="문", given_name_ko="채원")
+    services.enrollment_admit(
+        actor=university_staff,
+        person=person,
+        programme=ms_programme,
+        student_number="2026-0009",
+        admission_date=datetime.date(2026, 3, 2),
+    )
     services.person_update(actor=university_staff, person=person, email="chaewon@example.ac.kr")
     rows = list(history_of(Person, person))
     assert [r.pgh_label for r in rows] == ["insert", "update"]
