@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from itertools import chain, pairwise
 from typing import Any, TypeAlias
 
@@ -92,7 +92,9 @@ class Weights:
             raise ValueError(f"weights must add up to 1, not {sum(values.values())!r}")
 
     def as_dict(self) -> dict[str, float]:
-        return asdict(self)
+        # Spelled out: every explanation carries the weights, and dataclasses.asdict (a deep copy) costs a second
+        # over the 26,000 explanations of a large run.
+        return {"skills": self.skills, "text": self.text, "sector": self.sector, "region": self.region}
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -3,12 +3,13 @@
 - match runs: the ministry and operators (runs hold counts and timings, never personal data);
 - proposals: a company member sees those for its own company's problems, and only of experts who still consent;
   an expert sees their own; a university's staff those of its own students (read only); operators all;
-- near misses (why an expert was proposed nothing): the expert's own; operators all.
+- near misses (why an expert was proposed nothing): the expert's own; operators all;
+- a person's own proposals and near misses for their data export (the registry calls these through settings).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -65,3 +66,46 @@ def shown_expert_fields(*, user: User, proposal: Proposal) -> frozenset[str]:
     if roles.university_of(user) is not None:
         return shared | {ShareableField.NAME, ShareableField.EMAIL}
     return shared
+
+
+# --- A person's own data, for their "download my data" (settings.PERSONAL_DATA_EXPORT_SECTIONS) ---------------
+
+
+def proposals_of_person_for_export(*, person: Person) -> list[dict[str, Any]]:
+    """Every proposal made to the person as an expert, withdrawn and declined ones included: the problem, its
+    company, score, explanation, status and both answers. Who answered for the company is that person's data:
+    left out."""
+    proposals = (
+        Proposal.objects.filter(expert__person=person)
+        .select_related("problem__organization")
+        .order_by("created_at", "id")
+    )
+    return [
+        {
+            "field_problem": proposal.problem.title,
+            "company": proposal.problem.organization.name_ko,
+            "score": proposal.score,
+            "explanation": proposal.explanation,
+            "status": proposal.status,
+            "your_answer": proposal.expert_response,
+            "company_answer": proposal.company_response,
+            "proposed_at": proposal.created_at,
+            "decided_at": proposal.decided_at,
+            "withdrawn_at": proposal.withdrawn_at,
+        }
+        for proposal in proposals
+    ]
+
+
+def near_misses_of_person_for_export(*, person: Person) -> list[dict[str, Any]]:
+    """The problems the person was a candidate for but was not proposed, with how close they came (latest run)."""
+    misses = NearMiss.objects.filter(expert__person=person).select_related("problem__organization")
+    return [
+        {
+            "field_problem": miss.problem.title,
+            "company": miss.problem.organization.name_ko,
+            "score": miss.score,
+            "explanation": miss.explanation,
+        }
+        for miss in misses
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import random
@@ -235,6 +236,13 @@ def test_min_score_drops_weak_candidates():
 def test_weights_must_be_non_negative_numbers_adding_up_to_1(weights):
     with pytest.raises(ValueError):
         Weights(**weights)
+
+
+def test_weights_as_a_mapping_name_every_weight():
+    weights = Weights(skills=0.25, text=0.25, sector=0.3, region=0.2)
+
+    assert weights.as_dict() == {"skills": 0.25, "text": 0.25, "sector": 0.3, "region": 0.2}
+    assert set(weights.as_dict()) == {f.name for f in dataclasses.fields(Weights)}
 
 
 def test_weights_come_from_a_settings_mapping_and_change_the_order():

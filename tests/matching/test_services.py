@@ -162,6 +162,25 @@ def test_a_repeated_run_gives_the_same_proposals(market):
     assert set(Proposal.objects.values_list("run", flat=True)) == {again.pk}
 
 
+def test_a_repeated_run_rewrites_only_the_proposals_whose_score_or_explanation_changed(market):
+    run_now()
+    weld_before = Proposal.objects.values("score", "explanation").get(expert=market.lee, problem=market.weld)
+    again = run_now()
+    registry.expert_profile_save(actor=None, person=market.park.person, skills=["반도체 공정"])  # no more 딥러닝
+
+    third = run_now()
+
+    assert again.counts["proposals_rescored"] == 0, "nothing changed: no score nor explanation is rewritten"
+    assert third.counts["proposals_rescored"] == 1
+    wafer = market.proposal(market.park, market.wafer)
+    assert wafer.explanation["missing_skills"] == ["딥러닝"]
+    assert wafer.score == pytest.approx(wafer.explanation["score"])
+    assert Proposal.objects.values("score", "explanation").get(pk=market.proposal(market.lee, market.weld).pk) == (
+        weld_before
+    )
+    assert set(Proposal.objects.values_list("run", flat=True)) == {third.pk}, "each names the run that repeated it"
+
+
 def test_an_answer_given_while_a_run_computes_is_honoured(market):
     run_now()
     proposal = market.proposal(market.lee, market.weld)

@@ -35,6 +35,7 @@ from talent.matching.services._base import (
     stale_after,
     stale_cutoff,
 )
+from talent.matching.services.bulk_rows import insert_rows, update_rows
 from talent.matching.services.index import refresh_index
 from talent.matching.services.runs import send_next_queued
 from talent.registry.models import ExpertProfile, FieldProblem
@@ -211,6 +212,19 @@ def _held(rows: Iterable[dict[str, Any]], eligible_experts: set[int], open_probl
 
 
 LIVE_FIELDS = ("id", "expert_id", "problem_id", "status", "expert_response", "company_response")
+# Every column a new proposal is written with; the rest (answered by, decided, withdrawn) start empty.
+PROPOSAL_INSERT_FIELDS = (
+    "run",
+    "expert",
+    "problem",
+    "score",
+    "explanation",
+    "status",
+    "expert_response",
+    "company_response",
+    "created_at",
+    "updated_at",
+)
 
 
 def _in_play() -> tuple[set[int], set[int]]:
@@ -382,7 +396,9 @@ def _write(run: MatchRun, tracker: _Tracker, result: _Result) -> None:
             raise _Superseded
         live = {
             (row["expert_id"], row["problem_id"]): row
-            for row in Proposal.objects.select_for_update().filter(status__in=LIVE_STATUSES).values(*LIVE_FIELDS)
+            for row in Proposal.objects.select_for_update()
+            .filter(status__in=LIVE_STATUSES)
+            .values(*LIVE_FIELDS, "score", "explanation")
         }
         declined = set(Proposal.objects.filter(status=ProposalStatus.DECLINED).values_list("expert_id", "problem_id"))
         experts_now, problems_now = _in_play()
@@ -397,43 +413,48 @@ def _write(run: MatchRun, tracker: _Tracker, result: _Result) -> None:
         pending = {
             pair: row for pair, row in live.items() if pair not in held and row["status"] == ProposalStatus.PROPOSED
         }
-        repeated = [
-            Proposal(
-                pk=pending[pair]["id"],
-                run_id=run.pk,
-                score=result.scores[pair],
-                explanation=result.explanations.get(pair, {}),
-                updated_at=now,
-            )
-            for pair in pairs
-            if pair in pending
+        repeated = [pair for pair in pairs if pair in pending]
+        # A repeated proposal names this run; its score and explanation are written only where they changed (a run
+        # over unchanged records changes none of the thousands it repeats).
+        Proposal.objects.filter(pk__in=[pending[pair]["id"] for pair in repeated]).update(run=run, updated_at=now)
+        rescored = [
+            Proposal(pk=pending[pair]["id"], score=result.scores[pair], explanation=result.explanations.get(pair, {}))
+            for pair in repeated
+            if (pending[pair]["score"], pending[pair]["explanation"])
+            != (result.scores[pair], result.explanations.get(pair, {}))
         ]
-        # In batches: one UPDATE with a CASE over every row grows with the square of the rows.
-        Proposal.objects.bulk_update(repeated, ["run", "score", "explanation", "updated_at"], batch_size=500)
+        update_rows(rescored, ["score", "explanation"])
         withdrawn = Proposal.objects.filter(pk__in=[row["id"] for pair, row in pending.items() if pair not in chosen])
         withdrawn_count = withdrawn.update(status=ProposalStatus.WITHDRAWN, withdrawn_at=now, updated_at=now)
-        created = Proposal.objects.bulk_create(
-            Proposal(
-                run_id=run.pk,
-                expert_id=expert,
-                problem_id=problem,
-                score=result.scores[(expert, problem)],
-                explanation=result.explanations.get((expert, problem), {}),
-            )
-            for expert, problem in pairs
-            if (expert, problem) not in pending
+        created = insert_rows(
+            [
+                Proposal(
+                    run_id=run.pk,
+                    expert_id=expert,
+                    problem_id=problem,
+                    score=result.scores[(expert, problem)],
+                    explanation=result.explanations.get((expert, problem), {}),
+                )
+                for expert, problem in pairs
+                if (expert, problem) not in pending
+            ],
+            PROPOSAL_INSERT_FIELDS,
         )
         NearMiss.objects.all().delete()  # only the latest run's explanations of non-matches are kept
-        NearMiss.objects.bulk_create(
-            NearMiss(run_id=run.pk, expert_id=e, problem_id=p, score=s, explanation=why)
-            for e, p, s, why in result.near_misses
+        insert_rows(
+            [
+                NearMiss(run_id=run.pk, expert_id=e, problem_id=p, score=s, explanation=why)
+                for e, p, s, why in result.near_misses
+            ],
+            ["run", "expert", "problem", "score", "explanation"],
         )
         timings = tracker.finish()
         counts = {
             **result.counts,
             "dropped_during_run": len(result.pairs) - len(pairs),
-            "proposals_new": len(created),
+            "proposals_new": created,
             "proposals_repeated": len(repeated),
+            "proposals_rescored": len(rescored),
             "proposals_withdrawn": withdrawn_count,
         }
         mine.update(

@@ -302,8 +302,10 @@ class ExportView(APIView):
     @extend_schema(
         summary="Download all my data",
         description="A JSON file (`Content-Disposition: attachment`) with the login, the record, the researcher "
-        "profile and positions, the expert profile and consent, enrollments with their status histories, and "
-        "who read the record (organization, action, time; never the reader's name).",
+        "profile and positions, the expert profile and consent, enrollments with their status histories, "
+        "who read the record (organization, action, time; never the reader's name), and the sections other apps "
+        "add (settings.PERSONAL_DATA_EXPORT_SECTIONS: the match proposals made to the person, with score, "
+        "explanation, status and answers, and the near misses of the latest run).",
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The export."), **error_responses(401, 403)},
     )
     def get(self, request: Request) -> Response:

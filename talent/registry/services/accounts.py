@@ -14,12 +14,14 @@ from typing import Any
 import pgtrigger
 from axes.models import AccessAttempt, AccessFailureLog
 from axes.models import AccessLog as AxesAccessLog
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -225,9 +227,9 @@ def _check_position_owner(actor: Actor, position: OverseasPosition) -> None:
 
 
 def personal_data_export(*, user: AbstractBaseUser) -> dict[str, Any]:
-    """Everything the registry holds about the signed-in person, as plain data for a JSON download: the
-    login, the person, profiles and consent, enrollments with their status histories, and who read the
-    record (organization, action, when). Nothing about any other person."""
+    """Everything held about the signed-in person, as plain data for a JSON download: the login, the person,
+    profiles and consent, enrollments with their status histories, who read the record (organization, action,
+    when), and the sections other apps add (settings.PERSONAL_DATA_EXPORT_SECTIONS). Nothing about anyone else."""
     person = selectors.own_person(user=user)
     return {
         "exported_at": timezone.now(),
@@ -242,7 +244,16 @@ def personal_data_export(*, user: AbstractBaseUser) -> dict[str, Any]:
         "expert_profile": _expert_data(person) if person else None,
         "enrollments": _enrollments_data(person) if person else [],
         "record_reads": _reads_data(person) if person else [],
+        **_other_apps_data(person),
     }
+
+
+def _other_apps_data(person: Person | None) -> dict[str, Any]:
+    """The sections other apps hold about the person (matching: their proposals). The registry imports no other
+    app, so each section is a function named in settings, as ON_PROBLEM_OPENED is: `(*, person) -> JSON-ready data`.
+    """
+    sections: dict[str, str] = getattr(settings, "PERSONAL_DATA_EXPORT_SECTIONS", {})
+    return {name: import_string(path)(person=person) if person else [] for name, path in sections.items()}
 
 
 def _values(instance: Any, names: tuple[str, ...] | list[str]) -> dict[str, Any]:

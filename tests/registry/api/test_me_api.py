@@ -321,6 +321,19 @@ def test_the_export_holds_the_profiles_and_consent(world, me):
     assert "유" not in me.get(EXPORT).content.decode()  # the other researcher, 유하준
 
 
+def section_of_another_app(*, person: Person) -> list[dict[str, Any]]:
+    """A stand-in for another app's export section (matching's proposals are tested in tests/matching)."""
+    return [{"person": person.pk, "note": "다른 앱의 기록"}]
+
+
+def test_the_export_adds_the_sections_other_apps_name_in_settings(world, me, settings):
+    settings.PERSONAL_DATA_EXPORT_SECTIONS = {"elsewhere": f"{__name__}.section_of_another_app"}
+
+    data = json.loads(me.get(EXPORT).content)
+
+    assert data["elsewhere"] == [{"person": world.researcher_person.pk, "note": "다른 앱의 기록"}]
+
+
 # --- Closing the account ------------------------------------------------------------------------------------
 
 
