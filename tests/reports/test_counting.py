@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from talent.registry import services
+from talent.registry.models import Enrollment
 from talent.reports import selectors
 from talent.reports.selectors import ReportScope
 from tests import factories
@@ -269,3 +270,20 @@ def test_projection_uses_the_prior_while_nobody_has_finished(campus, history, tr
     assert figures.projected == 9  # 0 + 10 × 0.85 = 8.5, rounded half up
     assert figures.band == "off_track"
     assert datetime.date(2026, 10, 1) - figures.pace.window_start == datetime.timedelta(273)
+
+
+def test_an_enrollment_moved_to_another_person_still_counts_the_person_once(campus, history, trained_target):
+    # A correction: the second enrollment was recorded under a duplicate person.
+    person, duplicate = factories.PersonFactory(), factories.PersonFactory()
+    history(person, campus.ms_x, admitted=D(2024, 3, 4), steps=graduate(D(2024, 3, 4), D(2025, 12, 20), D(2026, 2, 20)))
+    moved = history(
+        duplicate, campus.phd_x, admitted=D(2026, 3, 2), steps=graduate(D(2026, 3, 2), D(2026, 6, 30), D(2026, 8, 21))
+    )
+    assert report(trained_target, D(2026, 9, 30)).achieved == 2
+
+    Enrollment.objects.filter(pk=moved.pk).update(person=person)
+
+    figures = report(trained_target, D(2026, 9, 30))
+    assert (figures.achieved, figures.completion_rate.graduations) == (1, 2)
+    levels = table(trained_target, "degree_level", D(2026, 9, 30))
+    assert [(row.key, row.counts["achieved"]) for row in levels.rows] == [("ms", 1)]
