@@ -252,6 +252,10 @@ PERSONAL_DATA_EXPORT_SECTIONS = {
     "match_near_misses": "talent.matching.selectors.near_misses_of_person_for_export",
 }
 
+# --- Roster import: files above either limit are refused with a clear error -------------------------
+ROSTER_MAX_BYTES = env.int("ROSTER_MAX_BYTES", default=10 * 1024 * 1024)
+ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=20_000)
+
 # --- Demo ----------------------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="ax-demo-2030!")
 

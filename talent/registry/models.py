@@ -830,3 +830,61 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.person_id}"
+
+
+class ImportBatchStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    DRY_RUN = "dry_run", _("Dry run")
+    FAILED = "failed", _("Refused: rows with errors")
+    REJECTED = "rejected", _("Refused: file unreadable")
+
+
+@_tracked("ImportBatchHistory")
+class ImportBatch(models.Model):
+    """One roster upload, kept whatever came of it (dry runs and refused files too): who, when, which file
+    (name and SHA-256, never its content), the counts and the problems found."""
+
+    university = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="import_batches",
+        limit_choices_to={"kind": OrganizationKind.UNIVERSITY},
+        verbose_name=_("university"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    file_format = models.CharField(_("format"), max_length=8, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=ImportBatchStatus.choices)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    errors = models.JSONField(_("problems"), default=list, blank=True, help_text=_("Row, column and message."))
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ImportBatchStatus.values), name="import_batch_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=ImportBatchStatus.APPLIED) | Q(dry_run=False),
+                name="import_batch_dry_run_applies_nothing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.filename

@@ -22,6 +22,7 @@ from talent.registry.models import (
     EnrollmentEvent,
     FieldProblem,
     GraduateSchool,
+    ImportBatch,
     Organization,
     Person,
     Programme,
@@ -101,6 +102,17 @@ def own_person(*, user: User) -> Person | None:
     if not user.is_authenticated:
         return None
     return Person.objects.filter(user=user).first()
+
+
+def import_batch_list(*, user: User) -> QuerySet[ImportBatch]:
+    """Roster uploads: a university's staff see their own university's, operators all."""
+    qs = ImportBatch.objects.select_related("university", "created_by")
+    if roles.is_operator(user):
+        return qs
+    university = roles.university_of(user)
+    if university is not None:
+        return qs.filter(university=university)
+    return qs.none()
 
 
 # --- Field problems -----------------------------------------------------------------------------------

@@ -145,8 +145,32 @@ def _transition_locked(
     actor: Actor, enrollment: Enrollment, status: str, effective_date: datetime.date, reason: str
 ) -> EnrollmentEvent:
     last = enrollment.events.order_by("-effective_date", "-sequence").first()
-    current = last.status if last else None
-    degree_level = enrollment.programme.degree_level
+    check_transition(
+        current=last.status if last else None,
+        previous_date=last.effective_date if last else None,
+        status=status,
+        effective_date=effective_date,
+        admission_date=enrollment.admission_date,
+        degree_level=enrollment.programme.degree_level,
+    )
+    sequence = (last.sequence if last else 0) + 1
+    return _append_event(
+        enrollment, status, last.status if last else None, effective_date, reason, actor, sequence=sequence
+    )
+
+
+def check_transition(
+    *,
+    current: str | None,
+    previous_date: datetime.date | None,
+    status: str,
+    effective_date: datetime.date,
+    admission_date: datetime.date,
+    degree_level: str,
+) -> None:
+    """The rule for every status change, wherever it is recorded (one change here, a roster import in bulk):
+    legal in the lifecycle, not in the future, not before the previous change nor before the admission.
+    Pure: raises IllegalTransition or InvalidInput, reads nothing."""
     if not lifecycle.is_legal(current, status, degree_level=degree_level):
         allowed = ", ".join(
             str(EnrollmentStatus(s).label) for s in lifecycle.legal_next(current, degree_level=degree_level)
@@ -161,21 +185,19 @@ def _transition_locked(
             field="status",
         )
     _check_not_future(effective_date)
-    if last and effective_date < last.effective_date:
+    if previous_date and effective_date < previous_date:
         raise InvalidInput(
             _("This change cannot take effect before the previous one (%(date)s).")
-            % {"date": last.effective_date.isoformat()},
+            % {"date": previous_date.isoformat()},
             field="effective_date",
         )
     declining_admission = current == EnrollmentStatus.ADMITTED and status == EnrollmentStatus.WITHDRAWN
-    if effective_date < enrollment.admission_date and not declining_admission:
+    if effective_date < admission_date and not declining_admission:
         raise InvalidInput(
             _("A status change cannot take effect before the admission date (%(date)s).")
-            % {"date": enrollment.admission_date.isoformat()},
+            % {"date": admission_date.isoformat()},
             field="effective_date",
         )
-    sequence = (last.sequence if last else 0) + 1
-    return _append_event(enrollment, status, current, effective_date, reason, actor, sequence=sequence)
 
 
 def enrollment_fast_track(

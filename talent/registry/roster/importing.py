@@ -1,0 +1,458 @@
+"""The roster in: read the file, check every row against the registry's rules, then store the whole file in
+one transaction, or nothing.
+
+Rows are matched to enrollments on the university's student number: a new number admits a new person, a
+known one updates what changed, and a changed status becomes enrollment events, checked by the very rule
+the single status change uses (`services.enrollments.check_transition`). Reads and writes are in bulk: one
+query fetches the existing enrollments, new rows are inserted with bulk_create, and the database derives
+each enrollment's status from its new events once per statement.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from talent.common.errors import DomainError, InvalidInput, NotAllowed
+from talent.registry import lifecycle, roles
+from talent.registry.models import (
+    Enrollment,
+    EnrollmentEvent,
+    ImportBatch,
+    ImportBatchStatus,
+    Organization,
+    Person,
+    Programme,
+)
+from talent.registry.roster.columns import BY_KEY
+from talent.registry.roster.header import FileHeader, read_file
+from talent.registry.roster.reading import Table
+from talent.registry.roster.results import ImportResult, RowAction, RowMessage, RowOutcome
+from talent.registry.roster.rows import ParsedRow, parse_row
+from talent.registry.roster.writing import NewRow, Plan, apply
+from talent.registry.services._base import Actor, acting
+from talent.registry.services.enrollments import check_transition
+from talent.registry.services.people import PERSON_FIELDS, normalise_person_fields
+from talent.registry.vocabulary import EnrollmentStatus, OrganizationKind
+
+Progress = Callable[[str, int, int], object]
+PROGRESS_EVERY = 500
+
+ENROLLMENT_FIELDS = ("admission_date", "expected_completion", "completion_route")
+#: Left out of the row-by-row validation: the foreign keys (resolved in bulk; validating each one would query).
+ENROLLMENT_FK_FIELDS = ["person", "programme", "university", "advisor", "co_advisor", "progressed_to"]
+
+
+def roster_import(
+    *,
+    actor: Actor,
+    university: Organization,
+    filename: str,
+    content: bytes,
+    dry_run: bool,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import a roster file (CSV or XLSX) into `university`. Dry run: store nothing but the ImportBatch and say,
+    row by row, what would happen. Real: all rows in one transaction, or none when any row has an error
+    (`result.applied` tells). A file refused as a whole (size, rows, format, a resident registration number)
+    raises InvalidInput; staff import only into their own university (NotAllowed), operators into any.
+    `progress(phase, done, total)`, if given, is called as rows are checked ("check") and stored ("write")."""
+    if actor is not None and not roles.may_manage_university(actor, university):
+        raise NotAllowed(_("You may only import a roster into your own university."))
+    if university.kind != OrganizationKind.UNIVERSITY:
+        raise InvalidInput(_("A roster is imported into a university."), field="university")
+    batch = ImportBatch(
+        university=university,
+        created_by=actor if actor is not None and actor.pk else None,
+        filename=(filename or "roster")[-255:],
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        dry_run=dry_run,
+    )
+    try:
+        table, header = read_file(content)
+    except InvalidInput as refusal:
+        _record(batch, ImportBatchStatus.REJECTED, errors=[RowMessage(None, None, str(refusal))])
+        raise
+    batch.file_format, batch.encoding = table.file_format, table.encoding
+    result = ImportResult(None, dry_run, False, batch.filename, batch.sha256, notices=header.notices)
+    if dry_run:
+        _plan(university, table, header, result, lock=False, progress=progress)
+        _record(batch, ImportBatchStatus.DRY_RUN, result=result)
+        return result
+    try:
+        with acting(actor, "roster_import"):
+            plan = _plan(university, table, header, result, lock=True, progress=progress)
+            if result.ok:
+                if progress is not None:
+                    progress("write", 0, len(result.rows))
+                # First: its insert also sets this transaction's history context, which the bulk load uses.
+                _record(batch, ImportBatchStatus.APPLIED, result=result)
+                apply(plan, actor, batch.filename)
+                result.applied = True
+                if progress is not None:
+                    progress("write", len(result.rows), len(result.rows))
+    except DomainError as refusal:  # a race the checks could not see: nothing was stored
+        batch.pk, result.applied = None, False
+        _record(batch, ImportBatchStatus.FAILED, result=result, errors=[RowMessage(None, None, str(refusal))])
+        raise
+    if not result.applied:
+        _record(batch, ImportBatchStatus.FAILED, result=result)
+    return result
+
+
+def _record(
+    batch: ImportBatch,
+    status: str,
+    *,
+    result: ImportResult | None = None,
+    errors: Iterable[RowMessage] = (),
+) -> None:
+    batch.status = status
+    problems = [*errors]
+    if result is not None:
+        totals = result.totals()
+        batch.row_count, batch.error_count = totals["rows"], totals["errors"]
+        batch.created_count, batch.updated_count = totals["created"], totals["updated"]
+        batch.unchanged_count = totals["unchanged"]
+        problems += result.problems
+    batch.errors = [p.as_dict() for p in problems]
+    with acting(batch.created_by, "roster_import"):
+        batch.save()
+    if result is not None:
+        result.batch_id = batch.pk
+
+
+# --- Planning: what each row would do -------------------------------------------------------------------
+
+
+class _Row:
+    """One row being checked: its outcome collects the problems, each under the file's column header."""
+
+    def __init__(self, parsed: ParsedRow, header: FileHeader) -> None:
+        self.parsed = parsed
+        self.header = header
+        self.outcome = RowOutcome(parsed.number, RowAction.UNCHANGED, parsed.student_number)
+        self.faulty: set[str | None] = set()  # columns already reported
+        for key, message in parsed.problems:
+            self.problem(key, message)
+
+    def problem(self, key: str | None, message: Any) -> None:
+        self.faulty.add(key)
+        self.outcome.messages.append(RowMessage(self.parsed.number, self.header.label(key), str(message)))
+        self.outcome.action = RowAction.ERROR
+
+    def validation(self, error: ValidationError) -> None:
+        for name, messages in error.message_dict.items():
+            key = "status_date" if name == "effective_date" else name
+            for message in messages:
+                self.problem(key if key in BY_KEY else None, message)
+
+    def refusal(self, error: DomainError, *, date_column: str = "status_date") -> None:
+        key = date_column if error.field == "effective_date" else error.field
+        self.problem(key if key in BY_KEY else None, error.message)
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome.action == RowAction.ERROR
+
+
+def _plan(
+    university: Organization,
+    table: Table,
+    header: FileHeader,
+    result: ImportResult,
+    *,
+    lock: bool,
+    progress: Progress | None = None,
+) -> Plan:
+    plan = Plan()
+    rows = [
+        _Row(parse_row(number, cells, header.positions), header) for number, cells in table.rows[header.first_data :]
+    ]
+    numbers = {row.parsed.student_number for row in rows if row.parsed.student_number}
+    existing = _existing(university, numbers, lock=lock)
+    programmes = _Programmes(university)
+    identifiers = _IdentifierOwners(rows)
+    seen: dict[str, int] = {}
+    for done, row in enumerate(rows):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress("check", done, len(rows))
+        result.rows.append(row.outcome)
+        number = row.parsed.student_number
+        if not number:
+            row.problem("student_number", _("The student number is missing."))
+            continue
+        if number in seen:
+            row.problem("student_number", _("Student number %(number)s is also on row %(row)s.")
+                        % {"number": number, "row": seen[number]})  # fmt: skip
+            continue
+        seen[number] = row.parsed.number
+        enrollment = existing.get(number)
+        if enrollment is None:
+            _plan_new(row, university, programmes, identifiers, plan)
+        else:
+            _plan_existing(row, enrollment, programmes, identifiers, plan)
+    if progress is not None:
+        progress("check", len(rows), len(rows))
+    return plan
+
+
+def _existing(university: Organization, numbers: set[str], *, lock: bool) -> dict[str, Enrollment]:
+    """The university's enrollments with these student numbers, with their persons and last event: one query."""
+    last_sequence = EnrollmentEvent.objects.filter(enrollment=OuterRef("pk")).order_by("-sequence").values("sequence")
+    qs = (
+        Enrollment.objects.filter(university=university, student_number__in=numbers)
+        .select_related("person", "programme__school")
+        .annotate(last_sequence=Subquery(last_sequence[:1]))
+    )
+    if lock:  # the rows a real import changes: no status change may slip in between check and write
+        qs = qs.select_for_update(of=("self",))
+    return {e.student_number: e for e in qs}
+
+
+class _Programmes:
+    """The university's programmes, found by name (Korean or English) or id, within a school when one is named."""
+
+    def __init__(self, university: Organization) -> None:
+        self.all = list(Programme.objects.filter(school__university=university).select_related("school"))
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return "".join(text.split()).casefold()
+
+    def find(self, row: _Row) -> Programme | None:
+        wanted = self._key(str(row.parsed.values.get("programme") or ""))
+        school = self._key(str(row.parsed.values.get("school") or ""))
+        candidates = [
+            p
+            for p in self.all
+            if wanted in (self._key(p.name_ko), self._key(p.name_en), str(p.pk))
+            and (not school or school in (self._key(p.school.name_ko), self._key(p.school.name_en)))
+        ]
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            names = ", ".join(sorted({p.name_ko for p in self.all})) or _("none yet")
+            row.problem(
+                "programme",
+                _("This university has no programme “%(value)s”. Its programmes: %(names)s.")
+                % {"value": row.parsed.values.get("programme", "")[:60], "names": names},
+            )
+        else:
+            row.problem(
+                "programme",
+                _(
+                    "Several programmes are called “%(value)s”: add the graduate school column (대학원) "
+                    "to tell them apart."
+                )
+                % {"value": row.parsed.values.get("programme", "")[:60]},
+            )
+        return None
+
+
+class _IdentifierOwners:
+    """Who already holds each ORCID iD and national researcher number of the file (one query each): a person
+    cannot take another person's identifier."""
+
+    FIELDS = ("orcid", "national_researcher_number")
+
+    def __init__(self, rows: list[_Row]) -> None:
+        self.owners: dict[tuple[str, str], int | str] = {}
+        for name in self.FIELDS:
+            values = {normalise_person_fields({name: row.parsed.values.get(name)}).get(name) for row in rows}
+            values.discard(None)
+            values.discard("")
+            for pk, value in Person.objects.filter(**{f"{name}__in": values}).values_list("pk", name):
+                self.owners[(name, value)] = pk
+
+    def check(self, row: _Row, person: Person) -> None:
+        holder: int | str = person.pk if person.pk else f"row {row.parsed.number}"
+        for name in self.FIELDS:
+            value = getattr(person, name)
+            if value and self.owners.setdefault((name, value), holder) != holder:  # the file's first row takes it
+                row.problem(name, _("Another person in the registry already has this %(what)s.")
+                            % {"what": BY_KEY[name].label})  # fmt: skip
+
+
+def _person_fields(row: _Row) -> dict[str, Any]:
+    return normalise_person_fields({k: row.parsed.values[k] for k in PERSON_FIELDS if k in row.parsed.values})
+
+
+def _clean(row: _Row, instance: Any, exclude: list[str]) -> None:
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        row.validation(exc)
+
+
+def _check_records(row: _Row, person: Person, enrollment: Enrollment) -> None:
+    """Field rules and the single-row rules of both records; uniqueness is checked in bulk elsewhere."""
+    # The nationality is already one of vocabulary.countries() (rows.parse_country); the field's choices are
+    # a callable that sorts 249 names anew on each call: the slowest check of a row, and a redundant one.
+    _clean(row, person, exclude=["user", "nationality"])
+    _clean(row, enrollment, exclude=ENROLLMENT_FK_FIELDS)
+    if not (person.family_name_ko or person.given_name_ko or person.family_name_latin or person.given_name_latin):
+        row.problem("family_name_ko", _("A person needs a name in Korean or in Latin letters."))
+    if enrollment.expected_completion and enrollment.expected_completion <= enrollment.admission_date:
+        row.problem("expected_completion", _("The expected completion must come after admission."))
+
+
+def status_path(target: str, *, degree_level: str) -> list[str]:
+    """The shortest legal way from admission to `target` (the lifecycle's transitions), admission excluded."""
+    queue: deque[list[str]] = deque([[EnrollmentStatus.ADMITTED]])
+    while queue:
+        path = queue.popleft()
+        if path[-1] == target:
+            return path[1:]
+        for following in sorted(lifecycle.TRANSITIONS[path[-1]]):
+            if following not in path and lifecycle.is_legal(path[-1], following, degree_level=degree_level):
+                queue.append([*path, following])
+    return []
+
+
+def _plan_new(
+    row: _Row, university: Organization, programmes: _Programmes, identifiers: _IdentifierOwners, plan: Plan
+) -> None:
+    values = row.parsed.values
+    for key in ("programme", "admission_date"):
+        if not values.get(key) and key not in row.faulty:
+            row.problem(key, _("Needed for a new student: %(what)s.") % {"what": BY_KEY[key].label})
+    if row.failed:
+        return
+    programme = programmes.find(row)
+    person = Person(**_person_fields(row))
+    enrollment = Enrollment(
+        person=person,
+        university=university,
+        student_number=row.parsed.student_number,
+        **{k: values[k] for k in ENROLLMENT_FIELDS if k in values},
+    )
+    if enrollment.completion_route is None:
+        enrollment.completion_route = ""
+    if programme is None:
+        return
+    enrollment.programme = programme
+    _check_records(row, person, enrollment)
+    identifiers.check(row, person)
+    status = values.get("status") or EnrollmentStatus.ADMITTED
+    steps = _new_steps(row, status, values.get("status_date"), enrollment)
+    if not row.failed:
+        row.outcome.action = RowAction.CREATED
+        plan.new.append(NewRow(row.outcome, person, enrollment, steps))
+
+
+def _new_steps(
+    row: _Row, status: str, status_date: datetime.date | None, enrollment: Enrollment
+) -> list[tuple[str, datetime.date]]:
+    """Events of a new student: admitted and enrolled on the admission date, later steps on the status date."""
+    if status == EnrollmentStatus.PROGRESSED:
+        row.problem("status", _("Fast track to a doctorate is recorded with the fast-track action, which links "
+                                "the new enrollment."))  # fmt: skip
+        return []
+    degree_level = enrollment.programme.degree_level
+    admitted_on = enrollment.admission_date
+    steps: list[tuple[str, datetime.date]] = []
+    current, previous = None, None
+    for step in [EnrollmentStatus.ADMITTED, *status_path(status, degree_level=degree_level)]:
+        early = step in (EnrollmentStatus.ADMITTED, EnrollmentStatus.ENROLLED) and step != status
+        on = admitted_on if early or step == EnrollmentStatus.ADMITTED else (status_date or admitted_on)
+        try:
+            check_transition(
+                current=current,
+                previous_date=previous,
+                status=step,
+                effective_date=on,
+                admission_date=admitted_on,
+                degree_level=degree_level,
+            )
+        except DomainError as refusal:
+            row.refusal(refusal, date_column="admission_date" if step == EnrollmentStatus.ADMITTED else "status_date")
+            return []
+        steps.append((step, on))
+        current, previous = step, on
+    return steps[1:]
+
+
+def _plan_existing(
+    row: _Row, enrollment: Enrollment, programmes: _Programmes, identifiers: _IdentifierOwners, plan: Plan
+) -> None:
+    values = row.parsed.values
+    if values.get("programme"):
+        programme = programmes.find(row)
+        if programme is not None and programme.pk != enrollment.programme_id:
+            row.problem("programme", _("A student's programme cannot be changed by an import (it is fixed at "
+                                       "admission). Admit them to the new programme instead."))  # fmt: skip
+    person = enrollment.person
+    person_changes = _assign(person, _person_fields(row))
+    enrollment_changes = _assign(
+        enrollment,
+        {k: values[k] or ("" if k == "completion_route" else None) for k in ENROLLMENT_FIELDS if k in values},
+        required=("admission_date",),
+        row=row,
+    )
+    if person_changes or enrollment_changes:
+        _check_records(row, person, enrollment)
+    if person_changes & set(_IdentifierOwners.FIELDS):
+        identifiers.check(row, person)
+    status = values.get("status")
+    status_change = bool(status) and status != enrollment.status
+    if status_change:
+        on = values.get("status_date") or timezone.localdate()
+        try:
+            if status == EnrollmentStatus.PROGRESSED:
+                raise InvalidInput(
+                    _("Fast track to a doctorate is recorded with the fast-track action, which links the new "
+                      "enrollment."),
+                    field="status",
+                )  # fmt: skip
+            check_transition(
+                current=enrollment.status,
+                previous_date=enrollment.status_since,
+                status=status,
+                effective_date=on,
+                admission_date=enrollment.admission_date,
+                degree_level=enrollment.programme.degree_level,
+            )
+        except DomainError as refusal:
+            row.refusal(refusal)
+    if row.failed:
+        return
+    if person_changes:
+        # One person may have two enrollments (a master's, then the doctorate) on two rows: one instance
+        # carries every change.
+        kept, names = plan.persons.setdefault(person.pk, (person, set()))
+        for name in person_changes:
+            setattr(kept, name, getattr(person, name))
+        names.update(person_changes)
+    if enrollment_changes:
+        plan.enrollments[enrollment.pk] = (enrollment, enrollment_changes)
+    if status_change:
+        plan.events.append((enrollment, status, on, (enrollment.last_sequence or 0) + 1))
+    changes = sorted(person_changes | enrollment_changes | ({"status"} if status_change else set()))
+    row.outcome.changes = changes
+    row.outcome.action = RowAction.UPDATED if changes else RowAction.UNCHANGED
+
+
+def _assign(
+    instance: Any, values: dict[str, Any], *, required: tuple[str, ...] = (), row: _Row | None = None
+) -> set[str]:
+    """Set the values that differ; the names of those changed. A required field left empty is a problem."""
+    changed: set[str] = set()
+    for name, value in values.items():
+        if name in required and value in (None, ""):
+            if row is not None:
+                row.problem(name, _("This cell cannot be emptied."))
+            continue
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.add(name)
+    return changed

@@ -1,0 +1,115 @@
+"""Bytes in, rows of cells out: CSV (UTF-8 with or without BOM, CP949/EUC-KR as Korean Excel saves it,
+UTF-16 "Unicode text") and XLSX. The format and encoding are detected, never asked.
+
+Formulas are data: XLSX is read with `data_only=False`, so a formula cell arrives as its text ("=A1+1")
+and is never evaluated. Entirely empty rows (trailing ones, or blank lines between) are skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from talent.common.errors import InvalidInput
+
+Cell = str | int | float | datetime.date | datetime.datetime | None
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
+#: A sheet whose "used range" runs on far past its data (formatted but empty rows) ends after this many.
+EMPTY_ROWS_ENDING_A_SHEET = 1000
+
+
+@dataclass
+class Table:
+    """Non-empty rows as (spreadsheet row number, cells), and how the file was read."""
+
+    rows: list[tuple[int, list[Cell]]]
+    file_format: str  # "csv" or "xlsx"
+    encoding: str  # the CSV's encoding; "" for XLSX
+
+
+def read_table(content: bytes, *, row_limit: int) -> Table:
+    """Read a roster file. More than `row_limit` non-empty rows stops the reading (the caller reports it)."""
+    if content.startswith(XLSX_MAGIC):
+        return Table(_limited(_xlsx_rows(content), row_limit), "xlsx", "")
+    if content.startswith(OLE_MAGIC):
+        raise InvalidInput(
+            _("This is an old Excel file (.xls). Save it as Excel Workbook (.xlsx) or CSV and upload it again."),
+            field="file",
+            code="roster_format",
+        )
+    text, encoding = decode(content)
+    return Table(_limited(_csv_rows(text), row_limit), "csv", encoding)
+
+
+def decode(content: bytes) -> tuple[str, str]:
+    """Text and encoding name: a BOM decides; else strict UTF-8, then CP949 (a superset of EUC-KR)."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16"), "utf-16"
+    for encoding in ("utf-8", "cp949"):
+        try:
+            return content.decode(encoding, errors="strict"), encoding
+        except UnicodeDecodeError:
+            continue
+    raise InvalidInput(
+        _("The file is neither UTF-8 nor CP949/EUC-KR text, nor an Excel workbook (.xlsx): it cannot be read."),
+        field="file",
+        code="roster_encoding",
+    )
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, list[Cell]]]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            yield number, list(cells)
+    except csv.Error as exc:
+        raise InvalidInput(
+            _("The CSV file is malformed: %(problem)s") % {"problem": exc}, field="file", code="roster_format"
+        ) from exc
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Cell]]]:
+    import openpyxl  # a second or so to import: only when a workbook comes
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InvalidInput(
+            _("This Excel file cannot be opened; save it again as .xlsx or CSV."), field="file", code="roster_format"
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        yield from enumerate((list(row) for row in sheet.iter_rows(values_only=True)), start=1)
+    finally:
+        workbook.close()
+
+
+def _is_empty(cells: Iterable[Cell]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def _limited(rows: Iterator[tuple[int, list[Cell]]], row_limit: int) -> list[tuple[int, list[Cell]]]:
+    kept: list[tuple[int, list[Cell]]] = []
+    empty_run = 0
+    for number, cells in rows:
+        if _is_empty(cells):
+            empty_run += 1
+            if empty_run >= EMPTY_ROWS_ENDING_A_SHEET:
+                break
+            continue
+        empty_run = 0
+        kept.append((number, cells))
+        if len(kept) > row_limit:
+            break
+    return kept

@@ -1,0 +1,115 @@
+"""What an import tells its caller: one outcome per row, every problem with its row and column, and totals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class RowAction(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class RowMessage:
+    """One problem: the spreadsheet row (1-based as Excel shows it; None for the file as a whole), the
+    column as headed in the file (None when no single column is at fault) and a message in the active language."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class RowOutcome:
+    """What the import did (or, in a dry run, would do) with one row of the file."""
+
+    row: int
+    action: RowAction
+    student_number: str
+    messages: list[RowMessage] = field(default_factory=list)
+    #: Field names (model attnames or "status") that change; empty for created, unchanged and error rows.
+    changes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "action": str(self.action),
+            "student_number": self.student_number,
+            "changes": list(self.changes),
+            "messages": [m.as_dict() for m in self.messages],
+        }
+
+
+@dataclass
+class ImportResult:
+    """The outcome of `roster_import`.
+
+    `applied` is True only for a real import that stored every row; a dry run, or a file with any error,
+    stores no record (only the ImportBatch that documents the attempt, `batch_id`). `problems` lists every
+    message, file-level ones (row None, e.g. an ignored extra column) first.
+    """
+
+    batch_id: int | None
+    dry_run: bool
+    applied: bool
+    filename: str
+    sha256: str
+    rows: list[RowOutcome] = field(default_factory=list)
+    notices: list[RowMessage] = field(default_factory=list)  # file-level, not errors (e.g. extra columns)
+
+    def count(self, action: RowAction) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def created(self) -> int:
+        return self.count(RowAction.CREATED)
+
+    @property
+    def updated(self) -> int:
+        return self.count(RowAction.UPDATED)
+
+    @property
+    def unchanged(self) -> int:
+        return self.count(RowAction.UNCHANGED)
+
+    @property
+    def errors(self) -> int:
+        return self.count(RowAction.ERROR)
+
+    @property
+    def ok(self) -> bool:
+        """No row has an error: a real import of this file would (or did) apply."""
+        return self.errors == 0
+
+    @property
+    def problems(self) -> list[RowMessage]:
+        return [*self.notices, *(m for row in self.rows for m in row.messages)]
+
+    def totals(self) -> dict[str, int]:
+        return {
+            "rows": len(self.rows),
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": self.errors,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "batch": self.batch_id,
+            "dry_run": self.dry_run,
+            "applied": self.applied,
+            "filename": self.filename,
+            "sha256": self.sha256,
+            "totals": self.totals(),
+            "notices": [m.as_dict() for m in self.notices],
+            "rows": [r.as_dict() for r in self.rows],
+        }
