@@ -246,6 +246,8 @@ MATCHING_RUN_SOFT_TIME_LIMIT = env.int("MATCHING_RUN_SOFT_TIME_LIMIT", default=2
 MATCHING_QUEUE = env.str("MATCHING_QUEUE", default="") or None  # optional dedicated queue for matching workers
 # Called when a company opens a field problem (the registry may not import matching): queues a run.
 ON_PROBLEM_OPENED = env.str("ON_PROBLEM_OPENED", default="talent.matching.services.match_run_request_for_problem")
+# Called after an expert profile or field problem is saved, with its kind and id: matching stores its index terms.
+ON_MATCHING_TEXT_SAVED = env.str("ON_MATCHING_TEXT_SAVED", default="talent.matching.services.index_after_save")
 # Sections other apps add to a person's "download my data" (the registry may not import them): name -> function.
 PERSONAL_DATA_EXPORT_SECTIONS = {
     "match_proposals": "talent.matching.selectors.proposals_of_person_for_export",

@@ -31,6 +31,7 @@ class RunStatus(models.TextChoices):
 class RunTrigger(models.TextChoices):
     API = "api", _("API")
     ADMIN = "admin", _("Admin site")
+    WEB = "web", _("Web pages")
     COMMAND = "command", _("Command line")
     NIGHTLY = "nightly", _("Nightly schedule")
     PROBLEM_OPENED = "problem_opened", _("A field problem was opened")

@@ -1,8 +1,8 @@
 """Text of profiles and problems as index terms: Korean nouns from the Kiwi analyser, English words lower-cased
 and stemmed (Snowball), so that "검출하는 비전 모델" and "vision models detecting" share terms with what they mean.
 
-Terms are stored per profile and problem (`services.index`): computed once after a text is saved, by the first run
-that meets the new text, and only read by the runs after it. Kiwi takes a second or more to load its model
+Terms are stored per profile and problem (`services.index`): computed once when a text is saved (a task, in the
+worker; in-process without a broker), and only read by the runs. Kiwi takes a second or more to load its model
 (shipped in `kiwipiepy-model`, never downloaded), so each process has one analyser, made on first use.
 """
 

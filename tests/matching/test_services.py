@@ -80,7 +80,9 @@ def test_max_fit_mode_also_runs_and_counts_its_blocking_pairs(market):
 # --- Stored index terms ---------------------------------------------------------------------------------------
 
 
-def test_terms_are_stored_and_only_changed_texts_are_tokenised_again(market):
+def test_a_run_indexes_what_no_save_indexed_and_only_changed_texts_again(market):
+    """The safety net for rows saved without the after-save hook (bulk loaders, a failed task): here the test's
+    transaction never commits, so the market's saves run no hook (test_index_hook.py tests the hook)."""
     first = run_now()
     second = run_now()
     registry.expert_profile_save(actor=None, person=market.choi.person, summary_ko="용접 비전 검사를 만들었습니다.")

@@ -113,37 +113,44 @@ def max_fit_positions(table: ScoreTable) -> IntArray:
     useful = (
         (weight > 0) & (table.expert_capacity[table.pair_expert] > 0) & (table.problem_capacity[table.pair_problem] > 0)
     )
+    candidates = np.flatnonzero(useful)
+    expert, problem = table.pair_expert[candidates], table.pair_problem[candidates]
     # Arcs in (expert, problem) order, so that the solver's choice among equal optima depends on the pairs only
     # (pairs are distinct, so a fast unstable sort is exact).
-    candidates = np.flatnonzero(useful)
-    pair_keys = table.pair_expert[candidates] * n_problems + table.pair_problem[candidates]
-    if (np.diff(pair_keys) < 0).any():
-        candidates = candidates[np.argsort(pair_keys)]
+    pair_keys = expert * n_problems + problem
+    if (pair_keys[1:] < pair_keys[:-1]).any():
+        order = np.argsort(pair_keys)
+        candidates, expert, problem = candidates[order], expert[order], problem[order]
     supply = int(min(table.expert_capacity.sum(), table.problem_capacity.sum()))
-    if not len(candidates) or not supply:
+    n_pairs = len(candidates)
+    if not n_pairs or not supply:
         return np.empty(0, dtype=np.int64)
 
+    # Nodes: experts 0..n-1, problems after them, then source and sink. Arcs: source → each expert, each pair,
+    # each problem → sink, and the bypass; written in place in the dtypes the solver takes, so nothing is copied
+    # again on the way in.
     source, sink = n_experts + n_problems, n_experts + n_problems + 1
-    experts = np.arange(n_experts, dtype=np.int64)
-    problems = np.arange(n_problems, dtype=np.int64) + n_experts
-    tails = np.concatenate([np.full(n_experts, source), table.pair_expert[candidates], problems, [source]])
-    heads = np.concatenate([experts, table.pair_problem[candidates] + n_experts, np.full(n_problems, sink), [sink]])
-    capacities = np.concatenate(
-        [table.expert_capacity, np.ones(len(candidates), dtype=np.int64), table.problem_capacity, [supply]]
-    )
-    costs = np.concatenate(
-        [np.zeros(n_experts, dtype=np.int64), -weight[candidates], np.zeros(n_problems + 1, dtype=np.int64)]
-    )
+    pairs_at = slice(n_experts, n_experts + n_pairs)
+    problems_at = slice(n_experts + n_pairs, n_experts + n_pairs + n_problems)
+    n_arcs = n_experts + n_pairs + n_problems + 1
+    tails, heads = np.empty(n_arcs, dtype=np.int32), np.empty(n_arcs, dtype=np.int32)
+    tails[:n_experts], heads[:n_experts] = source, np.arange(n_experts, dtype=np.int32)
+    tails[pairs_at], heads[pairs_at] = expert, problem + n_experts
+    tails[problems_at], heads[problems_at] = np.arange(n_experts, source, dtype=np.int32), sink
+    tails[-1], heads[-1] = source, sink
+    capacities = np.empty(n_arcs, dtype=np.int64)
+    capacities[:n_experts], capacities[pairs_at] = table.expert_capacity, 1
+    capacities[problems_at], capacities[-1] = table.problem_capacity, supply
+    costs = np.zeros(n_arcs, dtype=np.int64)
+    np.negative(weight[candidates], out=costs[pairs_at])
 
     flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        tails.astype(np.int32), heads.astype(np.int32), capacities.astype(np.int64), costs.astype(np.int64)
-    )
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
     flow.set_nodes_supplies(np.array([source, sink], dtype=np.int32), np.array([supply, -supply], dtype=np.int64))
     status = flow.solve()
     if status != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed: {status!r}")
-    pair_arcs = np.arange(n_experts, n_experts + len(candidates), dtype=np.int32)
+    pair_arcs = np.arange(pairs_at.start, pairs_at.stop, dtype=np.int32)
     return np.sort(candidates[flow.flows(pair_arcs) > 0])
 
 

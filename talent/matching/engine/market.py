@@ -173,10 +173,9 @@ def score_table(
     expert_index = index_of(expert_ids)
     problem_index = index_of(problem_ids)
     count = len(scores)
-    pairs = list(scores)
     try:
-        expert = np.fromiter(map(expert_index.__getitem__, map(itemgetter(0), pairs)), dtype=np.int64, count=count)
-        problem = np.fromiter(map(problem_index.__getitem__, map(itemgetter(1), pairs)), dtype=np.int64, count=count)
+        expert = np.fromiter(map(expert_index.__getitem__, map(itemgetter(0), scores)), dtype=np.int64, count=count)
+        problem = np.fromiter(map(problem_index.__getitem__, map(itemgetter(1), scores)), dtype=np.int64, count=count)
     except KeyError as unknown:
         raise ValueError(f"scored pair names {unknown.args[0]!r}, which has no capacity") from None
     score = np.fromiter(scores.values(), dtype=np.float64, count=count)

@@ -4,14 +4,15 @@ A run's life: `match_run_request` writes it as queued in the caller's transactio
 after commit (a broker that is down leaves it queued for `match_run_sweep`). `match_run_execute` claims it with a
 conditional UPDATE (one run at a time: the database allows one running row), computes in short progress steps,
 checks the invariants, then writes every proposal in ONE transaction, so a crash leaves nothing half-written and
-a retry gives the same proposals. Index terms are refreshed by each run, for changed rows only (see `index`).
+a retry gives the same proposals. Index terms are stored when a profile or problem is saved (`index_after_save`,
+the registry's hook) and checked by each run, which tokenises only rows whose text changed (see `index`).
 
 Callers use `services.<entity>_<verb>(...)`; the modules group them by stage.
 """
 
 from talent.matching.services._base import run_parameters
 from talent.matching.services.execution import RunOutcome, check_pairs, match_run_execute
-from talent.matching.services.index import refresh_index
+from talent.matching.services.index import index_after_save, index_texts, refresh_index
 from talent.matching.services.proposals import proposal_accept, proposal_decline
 from talent.matching.services.runs import (
     match_run_request,
@@ -25,6 +26,8 @@ from talent.matching.services.runs import (
 __all__ = [
     "RunOutcome",
     "check_pairs",
+    "index_after_save",
+    "index_texts",
     "match_run_execute",
     "match_run_request",
     "match_run_request_for_problem",

@@ -1,38 +1,94 @@
 """The stored index terms of experts and problems.
 
-The registry's services cannot call matching, so a run first re-tokenises the experts and problems of its pool
-whose text changed since they were indexed (a hash of the text is stored beside the terms) and stores the new
-terms; unchanged rows are read back, never re-tokenised. The web process never loads the Kiwi model: terms are
-computed in the worker, by the first run after a profile or problem is saved.
+Terms are computed when a profile or problem is saved: the registry's services call `index_after_save` after
+commit (settings.ON_MATCHING_TEXT_SAVED; the registry cannot import matching), which enqueues a small task for
+that row (run in-process when no broker is configured). A hash of the text is stored beside the terms, so a text
+that did not change is never tokenised again.
+
+Each run still checks its pool first (`refresh_index`) and tokenises the rows whose stored hash does not match:
+rows written by bulk loaders (seed_demo, the benchmarks) that call no hook, and rows whose task failed or has not
+run yet. Indexing never fails a save: a failure is logged with the row's kind and id only.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from talent.matching import text
 from talent.matching.models import ExpertIndex, ProblemIndex
+from talent.matching.services._base import setting
+from talent.registry.models import ExpertProfile, FieldProblem
+
+logger = logging.getLogger(__name__)
 
 # Bump when `text.tokenize` changes what it returns: every stored index is then recomputed once.
 INDEX_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A registry model whose text is indexed: where its terms are stored, and which fields make its text."""
+
+    model: type[models.Model]
+    index: type[ExpertIndex] | type[ProblemIndex]
+    key: str
+    fields: tuple[str, ...]
+
+
+#: The kinds the registry names when it calls `index_after_save`.
+SOURCES = {
+    "expert_profile": _Source(ExpertProfile, ExpertIndex, "expert_id", ("summary_ko", "summary_en")),
+    "field_problem": _Source(FieldProblem, ProblemIndex, "problem_id", ("title", "description")),
+}
 
 
 def _source_hash(*parts: str) -> str:
     return hashlib.sha256("\x1f".join((INDEX_VERSION, *parts)).encode()).hexdigest()
 
 
+def index_after_save(*, kind: str, pk: int) -> None:
+    """The registry's hook (settings.ON_MATCHING_TEXT_SAVED), called after an expert profile or field problem was
+    committed: a task stores its terms if its text changed. Never raises: the save is kept, and the next run indexes
+    the row."""
+    from talent.matching import tasks  # tasks import the services
+
+    try:
+        tasks.index_texts.apply_async(args=[kind, [pk]], queue=setting("QUEUE", None))
+    except Exception as error:  # noqa: BLE001 - the save is committed; the next run indexes the row
+        logger.warning(
+            "index terms of %s %s not computed after save (%s); the next match run computes them",
+            kind,
+            pk,
+            type(error).__name__,
+        )
+
+
+def index_texts(*, kind: str, ids: Iterable[int]) -> int:
+    """Store the terms of these expert profiles or field problems (`kind` as in SOURCES) whose text changed since
+    they were indexed; the number tokenised. Idempotent: rows indexed with their current text, and rows gone, are
+    skipped."""
+    source = SOURCES[kind]
+    rows = source.model._default_manager.filter(pk__in=list(ids)).values_list("pk", *source.fields)
+    _terms, tokenised = _refresh(source.index, source.key, {pk: tuple(parts) for pk, *parts in rows})
+    return tokenised
+
+
 def refresh_index(
     experts: list[dict[str, Any]], problems: list[dict[str, Any]]
 ) -> tuple[dict[int, list[str]], dict[int, list[str]], dict[str, int]]:
     """The stored terms of each pool row, re-tokenising (and storing) only the rows whose text changed."""
-    expert_texts = {e["id"]: (e["summary_ko"], e["summary_en"]) for e in experts}
-    problem_texts = {p["id"]: (p["title"], p["description"]) for p in problems}
-    expert_terms, expert_changed = _refresh(ExpertIndex, "expert_id", expert_texts)
-    problem_terms, problem_changed = _refresh(ProblemIndex, "problem_id", problem_texts)
+    expert_source, problem_source = SOURCES["expert_profile"], SOURCES["field_problem"]
+    expert_texts = {e["id"]: tuple(e[name] for name in expert_source.fields) for e in experts}
+    problem_texts = {p["id"]: tuple(p[name] for name in problem_source.fields) for p in problems}
+    expert_terms, expert_changed = _refresh(ExpertIndex, expert_source.key, expert_texts)
+    problem_terms, problem_changed = _refresh(ProblemIndex, problem_source.key, problem_texts)
     return expert_terms, problem_terms, {"experts_tokenised": expert_changed, "problems_tokenised": problem_changed}
 
 

@@ -18,6 +18,7 @@ from talent.registry.models import (
     ResearcherProfile,
 )
 from talent.registry.services._base import Actor, acting, assign, clean_skills, save
+from talent.registry.services.problems import announce_text_saved
 
 PERSON_FIELDS = (
     "family_name_ko",
@@ -124,6 +125,7 @@ def expert_profile_save(*, actor: Actor, person: Person, **fields: Any) -> Exper
     assign(profile, fields, EXPERT_FIELDS)
     with acting(actor, "expert_profile_save"):
         save(profile)
+        announce_text_saved("expert_profile", profile.pk)
     return profile
 
 

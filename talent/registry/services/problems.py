@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -21,6 +23,8 @@ from talent.registry.vocabulary import (
     ProblemStatus,
 )
 
+logger = logging.getLogger(__name__)
+
 PROBLEM_FIELDS = ("title", "description", "ksic_section", "skills_wanted", "region", "remote", "experts_wanted")
 
 
@@ -36,6 +40,7 @@ def field_problem_create(*, actor: Actor, organization: Organization, **fields: 
     assign(problem, fields, PROBLEM_FIELDS)
     with acting(actor, "field_problem_create"):
         save(problem)
+        announce_text_saved("field_problem", problem.pk)
     return problem
 
 
@@ -49,6 +54,7 @@ def field_problem_update(*, actor: Actor, problem: FieldProblem, **fields: Any) 
     assign(problem, fields, PROBLEM_FIELDS)
     with acting(actor, "field_problem_update"):
         save(problem)
+        announce_text_saved("field_problem", problem.pk)
     return problem
 
 
@@ -93,3 +99,21 @@ def field_problem_open_and_announce(*, actor: Actor, problem: FieldProblem) -> F
     if listener:
         import_string(listener)(actor=actor, problem=opened)
     return opened
+
+
+def announce_text_saved(kind: str, pk: int) -> None:
+    """Once the transaction commits, tell the listener named in settings.ON_MATCHING_TEXT_SAVED that an expert
+    profile or field problem (`kind`) was saved (matching stores its index terms). The save never depends on it: a
+    listener that cannot be imported or fails is logged with the kind and id only, and the next match run indexes
+    the row. Bulk loaders (seed_demo, roster import) announce nothing."""
+    listener = getattr(settings, "ON_MATCHING_TEXT_SAVED", "")
+    if not listener:
+        return
+
+    def announce() -> None:
+        try:
+            import_string(listener)(kind=kind, pk=pk)
+        except Exception as error:  # noqa: BLE001 - the save is committed; the next match run indexes it
+            logger.warning("%s %s saved, but %s failed (%s)", kind, pk, listener, type(error).__name__)
+
+    transaction.on_commit(announce)
