@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -70,8 +69,19 @@ def _queue(*, requested_by: Actor, mode: str, trigger: str, enqueue: bool) -> Ma
         except IntegrityError:  # another request queued one between our read and our insert: join it
             return MatchRun.objects.get(status=RunStatus.QUEUED)
         if enqueue:
-            transaction.on_commit(partial(send_to_workers, run.pk), robust=True)
+            _send_after_commit(run.pk)
     return run
+
+
+def _send_after_commit(run_id: int) -> None:
+    """Send the run once the transaction commits; an error there is logged, never raised into the request
+    (robust). A named function, not functools.partial: Django logs a robust callback's failure by its
+    __qualname__, which a partial lacks."""
+
+    def send_run() -> None:
+        send_to_workers(run_id)
+
+    transaction.on_commit(send_run, robust=True)
 
 
 def send_to_workers(run_id: int) -> bool:
@@ -137,5 +147,5 @@ def match_run_sweep() -> dict[str, int]:
     ).values_list("pk", flat=True)
     to_send = sorted({*requeued, *forgotten})
     for run_id in to_send:
-        transaction.on_commit(partial(send_to_workers, run_id), robust=True)
+        _send_after_commit(run_id)
     return {"requeued": len(requeued), "failed": failed, "sent": len(to_send)}
