@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -44,7 +44,10 @@ def _university(user: Any, university: Organization | None) -> Organization:
     return university
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class UniversityField(serializers.PrimaryKeyRelatedField):
+    """A university's id (organizations of other kinds are refused as unknown)."""
+
     def get_queryset(self) -> Any:
         return Organization.objects.filter(kind=OrganizationKind.UNIVERSITY)
 
