@@ -122,7 +122,13 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "rest_framework:login"  # any role may sign in there (the admin login is for staff)
+LOGIN_URL = "web:login"  # the web pages' sign-in, for every role (the API's browsable login stays at /api-auth/)
+LOGIN_REDIRECT_URL = "web:home"  # the home page sends each role to its work
+LOGOUT_REDIRECT_URL = "web:home"
+
+# --- E-mail (password reset): printed to the console unless EMAIL_URL names a server (smtp+tls://user:pw@host:587)
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AX Talent Registry <noreply@localhost>")
 
 # --- Login lockout (django-axes): repeated failures lock the username from that address for a while.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -131,6 +137,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "web/accounts/locked_out.html"  # in the user's language (axes' own text is English)
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

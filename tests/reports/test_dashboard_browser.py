@@ -1,14 +1,13 @@
 """The dashboard in a real browser: Debian's Chromium driven by Playwright against a live server.
 
-Skips, saying why, where /usr/bin/chromium or the playwright package is missing (`apt-get install -y chromium`;
-playwright is in requirements-dev.txt and needs no browser download). Screenshots go to test-artifacts/.
+The browser fixture (tests/browser.py) skips, saying why, where Chromium or playwright is missing. Screenshots go to
+test-artifacts/reports/.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -18,32 +17,6 @@ from django.test import Client
 from talent.reports.models import Target
 from tests import factories
 from tests.reports.conftest import D, graduate
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install -y chromium)"
-)
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -71,10 +44,9 @@ def ministry_session(seeded_targets, campus, history) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def test_the_dashboard_shows_the_api_figures_and_switches_to_english(ministry_session, live_server, browser):
+def test_the_dashboard_shows_the_api_figures_and_switches_to_english(ministry_session, live_server, browser, artifacts):
     # The records are made before the browser starts: inside Playwright's event loop the ORM would open a
     # connection of its own, left open on the test database.
-    ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(locale="ko-KR", viewport={"width": 1200, "height": 1600})
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": ministry_session, "url": live_server.url}])
     page = context.new_page()
@@ -89,7 +61,7 @@ def test_the_dashboard_shows_the_api_figures_and_switches_to_english(ministry_se
         assert int(headline.inner_text().replace(",", "")) == target["achieved"]
     assert page.get_by_test_id("achieved-AX-TRAINED").inner_text() == "3"
     assert page.locator("svg.trajectory").count() == 2
-    page.screenshot(path=str(ARTIFACTS / "dashboard-ko.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "dashboard-ko.png"), full_page=True)
 
     page.get_by_test_id("lang-en").click()
     page.wait_for_load_state()
@@ -97,7 +69,7 @@ def test_the_dashboard_shows_the_api_figures_and_switches_to_english(ministry_se
     assert page.get_by_test_id("page-title").inner_text() == "AX talent: progress toward the 2030 targets"
     assert page.get_by_text("Projected by the deadline").first.is_visible()
     assert page.get_by_test_id("band-AX-TRAINED").inner_text() in {"On track", "Needs acceleration", "Off track"}
-    page.screenshot(path=str(ARTIFACTS / "dashboard-en.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "dashboard-en.png"), full_page=True)
 
     with page.expect_navigation():
         page.get_by_test_id("as-of-picker").fill("2026-02-19")

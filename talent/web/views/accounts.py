@@ -1,3 +1,128 @@
-from django.urls import URLPattern
+"""Everyone's pages: the home page that sends each role to its work, signing in and out, password reset, the
+language switch; signing up as a returning researcher and claiming a student record.
 
-urlpatterns: list[URLPattern] = []
+Sign-in is Django's own view, so django-axes counts failed passwords as it does for the API.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language
+
+from talent.registry import roles, selectors
+from talent.registry.services.accounts import account_register
+from talent.registry.services.claims import claim_code_redeem
+from talent.web.forms import posted, submit
+from talent.web.forms.accounts import ClaimForm, LoginForm, SignupForm
+from talent.web.navigation import home_url, nav_links
+from talent.web.throttles import throttled
+
+# The backend django-axes and the model backend agree on; `login()` needs one named when several exist.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    destination = home_url(request.user)
+    if destination is not None:
+        return redirect(destination)
+    claimable = request.user.is_authenticated and not roles.is_operator(request.user)
+    context = {"links": nav_links(request.user), "claimable": claimable}
+    return render(request, "web/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        messages.info(request, _("You are already signed in: sign out before registering a new account."))
+        return redirect("web:home")
+    form = SignupForm(posted(request))
+    refusal = form.is_bound and throttled(request, "register")
+    if refusal:
+        form.add_error(None, refusal)
+        return render(request, "web/accounts/signup.html", {"form": form}, status=429)
+    registration = form.is_bound and submit(form, lambda _data: account_register(**form.registration()))
+    if not registration:
+        return render(request, "web/accounts/signup.html", {"form": form})
+    login(request, registration.user, backend=MODEL_BACKEND)
+    messages.success(request, _("Welcome! Your account is ready: fill in your profile."))
+    return redirect("web:researcher-profile")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim(request: HttpRequest) -> HttpResponse:
+    if selectors.own_person(user=request.user) is not None:
+        messages.info(request, _("This login is already linked to a record."))
+        return redirect("web:home")
+    form = ClaimForm(posted(request))
+    refusal = form.is_bound and throttled(request, "claim")  # bounds guessing codes, as the API does
+    if refusal:
+        form.add_error(None, refusal)
+        return render(request, "web/accounts/claim.html", {"form": form}, status=429)
+    if not (form.is_bound and submit(form, lambda data: claim_code_redeem(user=request.user, code=data["code"]))):
+        return render(request, "web/accounts/claim.html", {"form": form})
+    messages.success(request, _("Your student record is now linked to this login."))
+    return redirect("web:home")
+
+
+class LoginView(auth.LoginView):
+    template_name = "web/accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth.LogoutView):
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("You are signed out."))
+        return response
+
+
+PASSWORD_RESET = [
+    path(
+        "password-reset/",
+        auth.PasswordResetView.as_view(
+            template_name="web/accounts/password_reset.html",
+            email_template_name="web/accounts/password_reset_email.txt",
+            subject_template_name="web/accounts/password_reset_subject.txt",
+            success_url=reverse_lazy("web:password-reset-done"),
+        ),
+        name="password-reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth.PasswordResetDoneView.as_view(template_name="web/accounts/password_reset_done.html"),
+        name="password-reset-done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth.PasswordResetConfirmView.as_view(
+            template_name="web/accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("web:password-reset-complete"),
+        ),
+        name="password-reset-confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth.PasswordResetCompleteView.as_view(template_name="web/accounts/password_reset_complete.html"),
+        name="password-reset-complete",
+    ),
+]
+
+urlpatterns: list[URLPattern] = [
+    path("", home, name="home"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("language/", set_language, name="set-language"),
+    path("signup/", signup, name="signup"),
+    path("claim/", claim, name="claim"),
+    *PASSWORD_RESET,
+]

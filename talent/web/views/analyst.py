@@ -1,3 +1,114 @@
-from django.urls import URLPattern
+"""The ministry analyst's pages: the way to the dashboard, starting a match run and watching it finish.
 
-urlpatterns: list[URLPattern] = []
+The same rules as the API's: the ministry and operators only (anyone else 403). The run page follows its run
+through the API's run endpoint (a small script of our own; without JavaScript the page reloads itself) until
+the run has finished.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from talent.common.errors import DomainError
+from talent.matching import selectors, services
+from talent.matching.models import MatchRun, RunStatus, RunTrigger
+from talent.registry.api.permissions import IsMinistryOrOperator
+from talent.web.forms import add_domain_error
+from talent.web.forms.analyst import MatchRunForm
+
+View = Callable[..., HttpResponse]
+REFRESH_SECONDS = 2
+RECENT_RUNS = 10
+#: The counts a run reports, in the order the page shows them.
+COUNT_LABELS = {
+    "experts_eligible": gettext_lazy("Experts eligible"),
+    "problems_open": gettext_lazy("Open field problems"),
+    "experts_in_pool": gettext_lazy("Experts with capacity left"),
+    "problems_in_pool": gettext_lazy("Problems with capacity left"),
+    "candidates": gettext_lazy("Candidate pairs scored"),
+    "held_pairs": gettext_lazy("Accepted pairs kept"),
+    "declined_pairs": gettext_lazy("Declined pairs never proposed again"),
+    "assigned": gettext_lazy("Pairs assigned"),
+    "proposals_new": gettext_lazy("New proposals"),
+    "proposals_repeated": gettext_lazy("Proposals repeated"),
+    "proposals_rescored": gettext_lazy("Proposals rescored"),
+    "proposals_withdrawn": gettext_lazy("Proposals withdrawn"),
+    "near_misses": gettext_lazy("Near misses explained"),
+}
+
+
+def ministry_only(view: View) -> View:
+    """Sign in first; then the API's rule: the ministry or an operator, anyone else 403."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not IsMinistryOrOperator().has_permission(request, None):  # type: ignore[arg-type]
+            raise PermissionDenied(IsMinistryOrOperator.message)
+        return view(request, *args, **kwargs)
+
+    return login_required(checked)
+
+
+def _home(request: HttpRequest, form: MatchRunForm) -> HttpResponse:
+    runs = selectors.match_run_list(user=request.user).select_related("requested_by")[:RECENT_RUNS]
+    return render(request, "web/analyst/home.html", {"form": form, "runs": runs})
+
+
+@ministry_only
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return _home(request, MatchRunForm())
+
+
+@ministry_only
+@require_POST
+def run_start(request: HttpRequest) -> HttpResponse:
+    form = MatchRunForm(request.POST)
+    if form.is_valid():
+        try:
+            run = services.match_run_request(actor=request.user, trigger=RunTrigger.WEB, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Match run #%(id)d is requested.") % {"id": run.pk})
+            return redirect("web:analyst-run", pk=run.pk)
+    return _home(request, form)
+
+
+def _counts(run: MatchRun) -> list[tuple[str, str, Any]]:
+    return [(key, str(label), run.counts[key]) for key, label in COUNT_LABELS.items() if key in run.counts]
+
+
+@ministry_only
+@require_GET
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(selectors.match_run_list(user=request.user).select_related("requested_by"), pk=pk)
+    finished = run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
+    context = {
+        "run": run,
+        "finished": finished,
+        "counts": _counts(run),
+        "refresh": REFRESH_SECONDS,
+        "poll_url": reverse("match-run-detail", kwargs={"pk": run.pk}),  # the API's run: the page follows it
+        "status_labels": {value: str(label) for value, label in RunStatus.choices},
+    }
+    return render(request, "web/analyst/run_detail.html", context)
+
+
+urlpatterns = [
+    path("analyst/", home, name="analyst-home"),
+    path("analyst/runs/", run_start, name="analyst-run-start"),
+    path("analyst/runs/<int:pk>/", run_detail, name="analyst-run"),
+]

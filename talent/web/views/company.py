@@ -1,3 +1,128 @@
-from django.urls import URLPattern
+"""A company member's pages: their company's field problems (draft, edit, open, close) and each problem's
+proposals with why, showing of each expert only what the expert shares; accept or decline.
 
-urlpatterns: list[URLPattern] = []
+Problems come from `field_problem_list` and proposals from `proposal_list_for_user`, the API's selectors: another
+company's problem or proposal is simply not found. Showing an expert's shared personal data is written to the
+access log, as the API does.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from talent.common.errors import DomainError
+from talent.matching import selectors as matching_selectors
+from talent.matching import services as matching
+from talent.matching.models import ProposalStatus
+from talent.registry import selectors, services
+from talent.registry.models import FieldProblem, Organization
+from talent.registry.vocabulary import ProblemStatus
+from talent.web.access import company_required
+from talent.web.explanations import proposal_card
+from talent.web.forms import posted, submit
+from talent.web.forms.company import FieldProblemForm
+
+
+def _problems(request: HttpRequest) -> QuerySet[FieldProblem]:
+    return selectors.field_problem_list(user=request.user)
+
+
+@company_required
+@require_GET
+def problem_list(request: HttpRequest, company: Organization) -> HttpResponse:
+    # Counted as the proposal list shows them: live, of experts who still consent.
+    live = Q(
+        proposals__status__in=[ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED],
+        proposals__expert__consent_to_matching=True,
+    )
+    problems = _problems(request).annotate(live_proposals=Count("proposals", filter=live)).order_by("-created_at")
+    return render(request, "web/company/problems.html", {"company": company, "problems": problems})
+
+
+@company_required
+@require_http_methods(["GET", "POST"])
+def problem_create(request: HttpRequest, company: Organization) -> HttpResponse:
+    form = FieldProblemForm(posted(request))
+    problem = form.is_bound and submit(
+        form, lambda data: services.field_problem_create(actor=request.user, organization=company, **data)
+    )
+    if problem:
+        messages.success(request, _("The field problem is saved as a draft: open it to matching when it is ready."))
+        return redirect("web:problem-detail", pk=problem.pk)
+    return render(request, "web/company/problem_form.html", {"form": form, "problem": None})
+
+
+@company_required
+@require_http_methods(["GET", "POST"])
+def problem_edit(request: HttpRequest, company: Organization, pk: int) -> HttpResponse:
+    problem = get_object_or_404(_problems(request), pk=pk)
+    form = FieldProblemForm(posted(request), instance=problem)
+    if form.is_bound and submit(
+        form, lambda data: services.field_problem_update(actor=request.user, problem=problem, **data)
+    ):
+        messages.success(request, _("The field problem is saved."))
+        return redirect("web:problem-detail", pk=problem.pk)
+    return render(request, "web/company/problem_form.html", {"form": form, "problem": problem})
+
+
+@company_required
+@require_GET
+def problem_detail(request: HttpRequest, company: Organization, pk: int) -> HttpResponse:
+    problem = get_object_or_404(_problems(request), pk=pk)
+    rows = matching_selectors.proposal_list_for_user(user=request.user).filter(problem=problem)
+    rows = rows.exclude(status=ProposalStatus.WITHDRAWN)  # superseded by a newer run
+    cards = [proposal_card(p, user=request.user, side="company") for p in rows.order_by("-score", "id")]
+    shown = {card["proposal"].expert.person_id for card in cards if len(card["expert"]) > 1}
+    services.access_log_record(actor=request.user, person_ids=shown, action="proposal_page", request=request)
+    return render(request, "web/company/problem_detail.html", {"problem": problem, "cards": cards})
+
+
+@company_required
+@require_POST
+def problem_status(request: HttpRequest, company: Organization, pk: int, status: str) -> HttpResponse:
+    problem = get_object_or_404(_problems(request), pk=pk)
+    change = services.field_problem_open_and_announce if status == ProblemStatus.OPEN else services.field_problem_close
+    try:
+        change(actor=request.user, problem=problem)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        opened = status == ProblemStatus.OPEN
+        messages.success(
+            request, _("The field problem is open to matching.") if opened else _("The field problem is closed.")
+        )
+    return redirect("web:problem-detail", pk=problem.pk)
+
+
+@company_required
+@require_POST
+def proposal_answer(request: HttpRequest, company: Organization, pk: int, answer: str) -> HttpResponse:
+    proposal = get_object_or_404(matching_selectors.proposal_list_for_user(user=request.user), pk=pk)
+    answering = matching.proposal_accept if answer == "accept" else matching.proposal_decline
+    try:
+        answering(actor=request.user, proposal=proposal)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your company's answer is saved."))
+    return redirect("web:problem-detail", pk=proposal.problem_id)
+
+
+urlpatterns: list[URLPattern] = [
+    path("company/", problem_list, name="company-home"),
+    path("company/problems/new/", problem_create, name="problem-create"),
+    path("company/problems/<int:pk>/", problem_detail, name="problem-detail"),
+    path("company/problems/<int:pk>/edit/", problem_edit, name="problem-edit"),
+    path("company/problems/<int:pk>/open/", problem_status, {"status": ProblemStatus.OPEN}, name="problem-open"),
+    path("company/problems/<int:pk>/close/", problem_status, {"status": ProblemStatus.CLOSED}, name="problem-close"),
+    path("company/proposals/<int:pk>/accept/", proposal_answer, {"answer": "accept"}, name="company-proposal-accept"),
+    path(
+        "company/proposals/<int:pk>/decline/", proposal_answer, {"answer": "decline"}, name="company-proposal-decline"
+    ),
+]

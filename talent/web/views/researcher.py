@@ -1,3 +1,249 @@
-from django.urls import URLPattern
+"""A returning researcher's or student's own pages: record, returning-researcher profile with overseas positions,
+expert profile, consent, proposals (with why; accept or decline), a download of their data, closing the account.
 
-urlpatterns: list[URLPattern] = []
+Every object is reached through the login's own person record (the API's HasPersonRecord and selectors), so
+another person's position or proposal is simply not found.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from rest_framework.renderers import JSONRenderer
+
+from talent.common.errors import DomainError
+from talent.matching import selectors as matching_selectors
+from talent.matching import services as matching
+from talent.matching.models import Proposal, ProposalStatus
+from talent.registry import services
+from talent.registry.models import OverseasPosition, Person
+from talent.registry.services.accounts import account_delete, overseas_position_delete, overseas_position_update
+from talent.web.access import person_required
+from talent.web.explanations import proposal_card
+from talent.web.forms import posted, submit
+from talent.web.forms.accounts import AccountDeleteForm
+from talent.web.forms.researcher import (
+    ConsentForm,
+    ExpertProfileForm,
+    PersonForm,
+    PositionForm,
+    ResearcherProfileForm,
+)
+
+EDITING = require_http_methods(["GET", "POST"])
+
+
+def _positions(person: Person) -> QuerySet[OverseasPosition]:
+    profile = getattr(person, "researcher_profile", None)
+    return profile.positions.order_by("start_date", "id") if profile else OverseasPosition.objects.none()
+
+
+def _proposals(request: HttpRequest, person: Person) -> QuerySet[Proposal]:
+    return matching_selectors.proposal_list_for_user(user=request.user).filter(expert__person=person)
+
+
+def _current(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """What a page lists: proposals a newer run did not withdraw (the API lists those too, by status)."""
+    return proposals.exclude(status=ProposalStatus.WITHDRAWN)
+
+
+# --- Overview and record ---------------------------------------------------------------------------------
+
+
+@person_required
+@require_GET
+def overview(request: HttpRequest, person: Person) -> HttpResponse:
+    context = {
+        "person": person,
+        "researcher": getattr(person, "researcher_profile", None),
+        "positions": _positions(person),
+        "expert": getattr(person, "expert_profile", None),
+        "open_proposals": _proposals(request, person).filter(status=ProposalStatus.PROPOSED).count(),
+    }
+    return render(request, "web/researcher/overview.html", context)
+
+
+@person_required
+@EDITING
+def record(request: HttpRequest, person: Person) -> HttpResponse:
+    form = PersonForm(posted(request), instance=person)
+    if form.is_bound and submit(form, lambda data: services.person_update(actor=request.user, person=person, **data)):
+        messages.success(request, _("Your record is saved."))
+        return redirect("web:researcher-home")
+    return render(request, "web/researcher/record.html", {"form": form})
+
+
+# --- Returning-researcher profile and overseas positions -----------------------------------------------
+
+
+@person_required
+@EDITING
+def researcher_profile(request: HttpRequest, person: Person) -> HttpResponse:
+    profile = getattr(person, "researcher_profile", None)
+    form = ResearcherProfileForm(posted(request), instance=profile, user=request.user)
+
+    if form.is_bound and submit(
+        form, lambda data: services.researcher_profile_save(actor=request.user, person=person, **data)
+    ):
+        messages.success(request, _("Your returning-researcher profile is saved."))
+        return redirect("web:researcher-profile")
+    context = {"form": form, "profile": profile, "positions": _positions(person)}
+    return render(request, "web/researcher/profile.html", context)
+
+
+@person_required
+@EDITING
+def position_add(request: HttpRequest, person: Person) -> HttpResponse:
+    profile = getattr(person, "researcher_profile", None)
+    if profile is None:
+        messages.info(request, _("Save your returning-researcher profile first, then add its overseas positions."))
+        return redirect("web:researcher-profile")
+    form = PositionForm(posted(request))
+    if form.is_bound and submit(
+        form, lambda data: services.overseas_position_add(actor=request.user, profile=profile, **data)
+    ):
+        messages.success(request, _("The overseas position is added."))
+        return redirect("web:researcher-profile")
+    return render(request, "web/researcher/position.html", {"form": form, "position": None})
+
+
+@person_required
+@EDITING
+def position_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    position = get_object_or_404(_positions(person), pk=pk)
+    form = PositionForm(posted(request), instance=position)
+    if form.is_bound and submit(
+        form, lambda data: overseas_position_update(actor=request.user, position=position, **data)
+    ):
+        messages.success(request, _("The overseas position is saved."))
+        return redirect("web:researcher-profile")
+    return render(request, "web/researcher/position.html", {"form": form, "position": position})
+
+
+@person_required
+@EDITING
+def position_remove(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    position = get_object_or_404(_positions(person), pk=pk)
+    if request.method == "POST":
+        overseas_position_delete(actor=request.user, position=position)
+        messages.success(request, _("The overseas position is removed."))
+        return redirect("web:researcher-profile")
+    return render(request, "web/researcher/position_remove.html", {"position": position})
+
+
+# --- Expert profile and consent ------------------------------------------------------------------------
+
+
+@person_required
+@EDITING
+def expert_profile(request: HttpRequest, person: Person) -> HttpResponse:
+    form = ExpertProfileForm(posted(request), instance=getattr(person, "expert_profile", None))
+    saved = form.is_bound and submit(
+        form, lambda data: services.expert_profile_save(actor=request.user, person=person, **data)
+    )
+    if saved:
+        messages.success(request, _("Your expert profile is saved."))
+        return redirect("web:expert-profile" if saved.consent_to_matching else "web:consent")
+    return render(request, "web/researcher/expert.html", {"form": form})
+
+
+@person_required
+@EDITING
+def consent(request: HttpRequest, person: Person) -> HttpResponse:
+    profile = getattr(person, "expert_profile", None)
+    if profile is None:
+        messages.info(request, _("Save your expert profile first: consent is about what it offers."))
+        return redirect("web:expert-profile")
+    initial = {"consent_to_matching": profile.consent_to_matching, "shared_fields": profile.shared_fields}
+    form = ConsentForm(posted(request), initial=initial)
+    saved = form.is_bound and submit(
+        form, lambda data: services.expert_consent_set(actor=request.user, profile=profile, **data)
+    )
+    if saved:
+        given = saved.consent_to_matching
+        messages.success(request, _("Your consent is saved.") if given else _("Your consent is withdrawn."))
+        return redirect("web:consent")
+    return render(request, "web/researcher/consent.html", {"form": form, "profile": profile})
+
+
+# --- Proposals -------------------------------------------------------------------------------------------
+
+
+@person_required
+@require_GET
+def proposals(request: HttpRequest, person: Person) -> HttpResponse:
+    rows = _current(_proposals(request, person)).order_by("-created_at", "-id")
+    cards = [proposal_card(proposal, user=request.user, side="expert") for proposal in rows]
+    return render(request, "web/researcher/proposals.html", {"cards": cards})
+
+
+@person_required
+@require_POST
+def proposal_answer(request: HttpRequest, person: Person, pk: int, answer: str) -> HttpResponse:
+    proposal = get_object_or_404(_proposals(request, person), pk=pk)
+    answering = matching.proposal_accept if answer == "accept" else matching.proposal_decline
+    try:
+        answering(actor=request.user, proposal=proposal)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your answer is saved."))
+    return redirect("web:my-proposals")
+
+
+# --- My data: download, close the account -------------------------------------------------------------
+
+
+@person_required
+@require_GET
+def my_data(request: HttpRequest, person: Person) -> HttpResponse:
+    return render(request, "web/researcher/my_data.html", {"person": person})
+
+
+@person_required
+@require_GET
+def my_data_download(request: HttpRequest, person: Person) -> HttpResponse:
+    export = services.personal_data_export(user=request.user)
+    response = HttpResponse(JSONRenderer().render(export), content_type="application/json")
+    filename = f"ax-talent-my-data-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@person_required
+@EDITING
+def account_close(request: HttpRequest, person: Person) -> HttpResponse:
+    form = AccountDeleteForm(posted(request))
+    if (
+        form.is_bound
+        and submit(form, lambda data: account_delete(user=request.user, password=data["password"])) is not None
+    ):
+        logout(request)
+        messages.success(request, _("Your account is closed. Thank you for taking part."))
+        return redirect("web:home")
+    return render(request, "web/researcher/account_close.html", {"form": form})
+
+
+urlpatterns: list[URLPattern] = [
+    path("me/", overview, name="researcher-home"),
+    path("me/record/", record, name="researcher-record"),
+    path("me/profile/", researcher_profile, name="researcher-profile"),
+    path("me/positions/new/", position_add, name="position-add"),
+    path("me/positions/<int:pk>/", position_edit, name="position-edit"),
+    path("me/positions/<int:pk>/remove/", position_remove, name="position-remove"),
+    path("me/expert/", expert_profile, name="expert-profile"),
+    path("me/consent/", consent, name="consent"),
+    path("me/proposals/", proposals, name="my-proposals"),
+    path("me/proposals/<int:pk>/accept/", proposal_answer, {"answer": "accept"}, name="my-proposal-accept"),
+    path("me/proposals/<int:pk>/decline/", proposal_answer, {"answer": "decline"}, name="my-proposal-decline"),
+    path("me/data/", my_data, name="my-data"),
+    path("me/data/download/", my_data_download, name="my-data-download"),
+    path("me/close/", account_close, name="account-close"),
+]

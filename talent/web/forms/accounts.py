@@ -1,0 +1,74 @@
+"""Signing up as a returning researcher, claiming a student record, closing one's account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from talent.registry.models import Person
+from talent.registry.services.accounts import REGISTRATION_PERSON_FIELDS
+from talent.web.forms import ServiceForm
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form (django-axes counts its failures); researchers sign in with their email address."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Email or username")
+
+
+class SignupForm(ServiceForm):
+    """A new login and its person record (the fields `account_register` takes)."""
+
+    email = forms.EmailField(label=_("Email"), help_text=_("You sign in with this address."))
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters, not only digits, not a common password."),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    class Meta:
+        model = Person
+        fields = ["email", *REGISTRATION_PERSON_FIELDS]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    field_order = ["email", "password", "password_again", *REGISTRATION_PERSON_FIELDS]
+
+    def clean_password_again(self) -> str:
+        again = self.cleaned_data["password_again"]
+        if self.cleaned_data.get("password") not in (None, again):
+            raise forms.ValidationError(_("The two passwords differ: type the same password twice."))
+        return again
+
+    def registration(self) -> dict[str, Any]:
+        """The arguments of `account_register`."""
+        data = {name: self.cleaned_data[name] for name in ("email", "password", *REGISTRATION_PERSON_FIELDS)}
+        return {key: value for key, value in data.items() if value is not None}
+
+
+class ClaimForm(forms.Form):
+    code = forms.CharField(
+        label=_("Claim code"),
+        max_length=40,
+        help_text=_("The code from your university, e.g. 7K2M-QX9P-4RTA."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my login, profiles and consent are deleted and cannot be restored."),
+    )

@@ -1,0 +1,26 @@
+"""A company's field problem: Korean title and description, skills, KSIC section, region or remote, capacity."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from talent.registry.models import FieldProblem
+from talent.registry.services.problems import PROBLEM_FIELDS
+from talent.web.forms import SKILLS_HELP, ServiceForm, SkillsField, model_label
+
+
+class FieldProblemForm(ServiceForm):
+    skills_wanted = SkillsField(label=model_label(FieldProblem, "skills_wanted"), required=False, help_text=SKILLS_HELP)
+    experts_wanted = forms.IntegerField(
+        label=model_label(FieldProblem, "experts_wanted"), min_value=1, max_value=50, initial=1
+    )
+
+    class Meta:
+        model = FieldProblem
+        fields = list(PROBLEM_FIELDS)
+        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {
+            "description": _("What the problem is, what data there is and what a good result looks like."),
+            "region": _("Leave empty only when the work can be done remotely."),
+        }

@@ -1,0 +1,165 @@
+"""University staff's roster import and export (included under university/roster/ by the university pages).
+
+Upload -> dry run: the preview shows what each row would do and every problem, row by row. When no row has an
+error the staff member confirms and the very same file is imported, without uploading it again: between the two
+steps the file is kept in the cache (CACHE_URL) for an hour, under a key made of the uploader's id and the file's
+SHA-256, and checked against that hash again before it is imported. Parsing and every rule are the roster
+service's (talent.registry.roster); this module only carries bytes and shows results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from talent.common.errors import DomainError
+from talent.registry import roles, selectors
+from talent.registry.models import Organization
+from talent.registry.roster import (
+    ImportResult,
+    RosterFormat,
+    RowAction,
+    RowOutcome,
+    content_type,
+    export_filename,
+    roster_export,
+    roster_import,
+    roster_template,
+)
+from talent.registry.roster.columns import BY_KEY
+from talent.web.forms import add_domain_error
+from talent.web.forms.university import RosterConfirmForm, RosterUploadForm
+from talent.web.views.university import university_staff_only
+
+KEEP_UPLOAD_SECONDS = 60 * 60
+#: Rows without a problem shown in the preview; every row with a problem is always shown.
+PREVIEW_ROWS = 200
+RECENT_BATCHES = 10
+
+
+def _university(request: HttpRequest) -> Organization:
+    """The roster is one university's: its staff import and export it (an operator uses the API or admin)."""
+    university = roles.university_of(request.user)
+    if university is None:
+        raise PermissionDenied(_("Roster import and export are for a university's staff."))
+    return university
+
+
+def _upload_key(request: HttpRequest, sha256: str) -> str:
+    return f"web:roster-upload:{request.user.pk}:{sha256}"
+
+
+def _keep(request: HttpRequest, filename: str, content: bytes) -> str:
+    sha256 = hashlib.sha256(content).hexdigest()
+    cache.set(_upload_key(request, sha256), {"filename": filename, "content": content}, KEEP_UPLOAD_SECONDS)
+    return sha256
+
+
+def _kept(request: HttpRequest, sha256: str) -> dict[str, Any] | None:
+    kept = cache.get(_upload_key(request, sha256))
+    if kept is None or hashlib.sha256(kept["content"]).hexdigest() != sha256:
+        return None
+    return kept
+
+
+def _page(request: HttpRequest, university: Organization, form: RosterUploadForm, **extra: Any) -> HttpResponse:
+    batches = selectors.import_batch_list(user=request.user).filter(university=university)[:RECENT_BATCHES]
+    context = {"form": form, "university": university, "batches": batches, "formats": list(RosterFormat), **extra}
+    return render(request, "web/university/roster.html", context)
+
+
+def _row(outcome: RowOutcome) -> dict[str, Any]:
+    changes = [str(BY_KEY[name].label) if name in BY_KEY else name for name in outcome.changes]
+    return {**outcome.as_dict(), "changes": changes}
+
+
+def _preview(result: ImportResult) -> dict[str, Any]:
+    """Every row with a problem, and the first rows without one, in the file's order."""
+    problem_rows = [row for row in result.rows if row.action == RowAction.ERROR or row.messages]
+    other_rows = [row for row in result.rows if not (row.action == RowAction.ERROR or row.messages)]
+    shown = sorted([*problem_rows, *other_rows[:PREVIEW_ROWS]], key=lambda row: row.row)
+    return {"result": result, "rows": [_row(row) for row in shown], "hidden_rows": len(result.rows) - len(shown)}
+
+
+@university_staff_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def roster_upload(request: HttpRequest) -> HttpResponse:
+    university = _university(request)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        return _page(request, university, form)
+    upload = form.cleaned_data["file"]
+    content = upload.read(settings.ROSTER_MAX_BYTES + 1)  # one byte more than allowed: the service refuses it
+    try:
+        result = roster_import(
+            actor=request.user, university=university, filename=upload.name, content=content, dry_run=True
+        )
+    except DomainError as error:
+        add_domain_error(form, error)
+        return _page(request, university, form)
+    confirm = RosterConfirmForm(initial={"sha256": _keep(request, upload.name, content)}) if result.ok else None
+    return _page(request, university, RosterUploadForm(), confirm=confirm, **_preview(result))
+
+
+@university_staff_only
+@require_POST
+def roster_confirm(request: HttpRequest) -> HttpResponse:
+    university = _university(request)
+    confirm = RosterConfirmForm(request.POST)
+    kept = _kept(request, confirm.cleaned_data["sha256"]) if confirm.is_valid() else None
+    if kept is None:
+        messages.error(request, _("The checked file is no longer kept (it is kept for an hour): upload it again."))
+        return redirect("web:university-roster-import")
+    try:
+        result = roster_import(actor=request.user, university=university, dry_run=False, **kept)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("web:university-roster-import")
+    if not result.applied:  # the records changed since the preview: show what is wrong now
+        return _page(request, university, RosterUploadForm(), confirm=None, **_preview(result))
+    cache.delete(_upload_key(request, result.sha256))
+    messages.success(
+        request,
+        _("The roster is imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+        % result.totals(),
+    )
+    return redirect("web:university-roster-import")
+
+
+@university_staff_only
+@require_GET
+def roster_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    university = _university(request)
+    content = roster_export(actor=request.user, university=university, fmt=fmt)
+    return _attachment(content, fmt, export_filename(university, fmt))
+
+
+@university_staff_only
+@require_GET
+def template_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    return _attachment(roster_template(fmt), fmt, export_filename(None, fmt))
+
+
+def _attachment(content: bytes, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type(fmt))
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"  # personal data
+    return response
+
+
+urlpatterns = [
+    path("", roster_upload, name="university-roster-import"),
+    path("confirm/", roster_confirm, name="university-roster-confirm"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", roster_download, name="university-roster-export"),
+    re_path(r"^template\.(?P<fmt>csv|xlsx)$", template_download, name="university-roster-template"),
+]

@@ -1,0 +1,54 @@
+"""A headless Chromium for the browser tests (Debian's package, driven by Playwright; no browser download),
+screenshots under test-artifacts/, and session cookies for signed-in browser contexts.
+
+Browser tests skip, saying why, where /usr/bin/chromium or the playwright package is missing
+(`apt-get install -y chromium`; playwright is in requirements-dev.txt). The root conftest registers the fixtures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """A headless Chromium; skips where there is none. Make the test's records before asking for it: inside
+    Playwright's event loop the ORM would open a connection of its own."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install -y chromium)")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def artifacts(request) -> Path:
+    """Where the test's screenshots go: test-artifacts/<the test's folder under tests/>/."""
+    folder = ARTIFACTS / Path(request.node.path).parent.relative_to(Path(__file__).parent)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def session_cookie(user) -> str:
+    """A logged-in session for `user`, for a browser context's cookies."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
