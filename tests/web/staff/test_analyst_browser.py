@@ -1,7 +1,8 @@
 """Flow 3 in a real browser, in Korean: the ministry analyst starts a match run and sees it finish.
 
-Celery runs the task in-process here (CELERY_TASK_ALWAYS_EAGER without a broker): the run starts once the
-request's transaction commits, and its page reloads itself until the run has finished.
+Celery runs the task in the live server's process here, even where a broker is configured (CI's second pass has
+no worker for it; tests/matching/test_tasks_worker.py covers a real worker): the run starts once the request's
+transaction commits, and its page reloads itself until the run has finished.
 """
 
 from __future__ import annotations
@@ -9,13 +10,16 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
+from talent.celery import app as celery_app
 from talent.matching import services
 from tests.browser import session_cookie
 
 
 @pytest.fixture
-def analyst_cookie(market, ministry_analyst) -> str:
-    """The records and the session are made before the browser starts (see tests/web/conftest.py)."""
+def analyst_cookie(market, ministry_analyst, monkeypatch) -> str:
+    """The records and the session are made before the browser starts (see tests/browser.py); runs execute
+    in-process."""
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     return session_cookie(ministry_analyst)
 
 
@@ -75,7 +79,7 @@ def test_the_run_page_follows_the_run_in_place_through_the_api(waiting_run_cooki
     page.locator('[data-testid="run-status"][data-status="running"]').wait_for(timeout=10_000)
     assert page.get_by_test_id("run-status").inner_text() == "실행 중"  # the label in the page's language
     assert page.get_by_test_id("run-progress").evaluate("bar => bar.value") == 40
-    assert page.get_by_test_id("run-phase").inner_text() == "score"
+    assert page.get_by_test_id("run-phase").inner_text() == "후보 쌍의 점수를 매기는 중"  # the phase by its label
     assert asked and page.url.endswith(f"/analyst/runs/{run_id}/")  # updated in place, not reloaded
     page.screenshot(path=str(artifacts / "analyst-5-run-followed.png"), full_page=True)
     context.close()
