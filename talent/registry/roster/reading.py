@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from talent.common.errors import InvalidInput
@@ -24,6 +25,9 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 #: A sheet whose "used range" runs on far past its data (formatted but empty rows) ends after this many.
 EMPTY_ROWS_ENDING_A_SHEET = 1000
+#: What a workbook may unpack to, per byte of the largest file accepted: 100 MB by default, where a workbook of
+#: ROSTER_MAX_ROWS rows unpacks to about 20 MB.
+UNPACKED_PER_PACKED_BYTE = 10
 
 
 @dataclass
@@ -82,6 +86,7 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[Cell]]]:
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Cell]]]:
     import openpyxl  # a second or so to import: only when a workbook comes
 
+    _refuse_zip_bomb(content)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -93,6 +98,24 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Cell]]]:
         yield from enumerate((list(row) for row in sheet.iter_rows(values_only=True)), start=1)
     finally:
         workbook.close()
+
+
+def _refuse_zip_bomb(content: bytes) -> None:
+    """A workbook is a zip: its size bounds the upload, not what it unpacks to. The sizes its entries declare
+    (zipfile never reads past them) are checked before anything is unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise InvalidInput(
+            _("This Excel file cannot be opened; save it again as .xlsx or CSV."), field="file", code="roster_format"
+        ) from exc
+    if unpacked > settings.ROSTER_MAX_BYTES * UNPACKED_PER_PACKED_BYTE:
+        raise InvalidInput(
+            _("This Excel file unpacks to far more data than a roster holds; save it again as .xlsx or CSV."),
+            field="file",
+            code="roster_too_large",
+        )
 
 
 def _is_empty(cells: Iterable[Cell]) -> bool:

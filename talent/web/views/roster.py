@@ -2,9 +2,9 @@
 
 Upload -> dry run: the preview shows what each row would do and every problem, row by row. When no row has an
 error the staff member confirms and the very same file is imported, without uploading it again: between the two
-steps the file is kept in the cache (CACHE_URL) for an hour, under a key made of the uploader's id and the file's
-SHA-256, and checked against that hash again before it is imported. Parsing and every rule are the roster
-service's (talent.registry.roster); this module only carries bytes and shows results.
+steps the file is kept in the cache (CACHE_URL) for an hour, under a key made of the uploader's id, the university
+it was checked for and the file's SHA-256, and checked against that hash again before it is imported. Parsing and
+every rule are the roster service's (talent.registry.roster); this module only carries bytes and shows results.
 """
 
 from __future__ import annotations
@@ -55,18 +55,20 @@ def _university(request: HttpRequest) -> Organization:
     return university
 
 
-def _upload_key(request: HttpRequest, sha256: str) -> str:
-    return f"web:roster-upload:{request.user.pk}:{sha256}"
+def _upload_key(request: HttpRequest, university: Organization, sha256: str) -> str:
+    # The university too: a file checked for one university is never imported into another.
+    return f"web:roster-upload:{request.user.pk}:{university.pk}:{sha256}"
 
 
-def _keep(request: HttpRequest, filename: str, content: bytes) -> str:
+def _keep(request: HttpRequest, university: Organization, filename: str, content: bytes) -> str:
     sha256 = hashlib.sha256(content).hexdigest()
-    cache.set(_upload_key(request, sha256), {"filename": filename, "content": content}, KEEP_UPLOAD_SECONDS)
+    kept = {"filename": filename, "content": content}
+    cache.set(_upload_key(request, university, sha256), kept, KEEP_UPLOAD_SECONDS)
     return sha256
 
 
-def _kept(request: HttpRequest, sha256: str) -> dict[str, Any] | None:
-    kept = cache.get(_upload_key(request, sha256))
+def _kept(request: HttpRequest, university: Organization, sha256: str) -> dict[str, Any] | None:
+    kept = cache.get(_upload_key(request, university, sha256))
     if kept is None or hashlib.sha256(kept["content"]).hexdigest() != sha256:
         return None
     return kept
@@ -107,7 +109,9 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
     except DomainError as error:
         add_domain_error(form, error)
         return _page(request, university, form)
-    confirm = RosterConfirmForm(initial={"sha256": _keep(request, upload.name, content)}) if result.ok else None
+    confirm = (
+        RosterConfirmForm(initial={"sha256": _keep(request, university, upload.name, content)}) if result.ok else None
+    )
     return _page(request, university, RosterUploadForm(), confirm=confirm, **_preview(result))
 
 
@@ -116,7 +120,7 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
 def roster_confirm(request: HttpRequest) -> HttpResponse:
     university = _university(request)
     confirm = RosterConfirmForm(request.POST)
-    kept = _kept(request, confirm.cleaned_data["sha256"]) if confirm.is_valid() else None
+    kept = _kept(request, university, confirm.cleaned_data["sha256"]) if confirm.is_valid() else None
     if kept is None:
         messages.error(request, _("The checked file is no longer kept (it is kept for an hour): upload it again."))
         return redirect("web:university-roster-import")
@@ -127,7 +131,7 @@ def roster_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("web:university-roster-import")
     if not result.applied:  # the records changed since the preview: show what is wrong now
         return _page(request, university, RosterUploadForm(), confirm=None, **_preview(result))
-    cache.delete(_upload_key(request, result.sha256))
+    cache.delete(_upload_key(request, university, result.sha256))
     messages.success(
         request,
         _("The roster is imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import include, path
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from talent.common.errors import DomainError
 from talent.registry import roles, selectors, services
 from talent.registry.api.permissions import IsUniversityStaff
-from talent.registry.models import ClaimCode, Enrollment
+from talent.registry.models import Enrollment
 from talent.web.forms import add_domain_error
 from talent.web.forms.university import ClaimCodeForm, EnrollmentPageFilter, TransitionForm
 
@@ -53,15 +53,6 @@ def _enrollment(request: HttpRequest, pk: int) -> Enrollment:
 
 def _log_reads(request: HttpRequest, person_ids: list[int], action: str) -> None:
     services.access_log_record(actor=request.user, person_ids=person_ids, action=action, request=request)
-
-
-def _claim_codes(user: Any) -> QuerySet[ClaimCode]:
-    """The codes the user's university issued (operators: all). The registry has no selector for them yet."""
-    codes = ClaimCode.objects.select_related("person", "issued_by").order_by("-created_at", "-id")
-    university = roles.university_of(user)
-    if university is not None:
-        return codes.filter(issued_by_organization=university)
-    return codes if roles.is_operator(user) else codes.none()
 
 
 @university_staff_only
@@ -102,7 +93,7 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "enrollment": enrollment,
         "events": selectors.enrollment_history(enrollment=enrollment),
-        "codes": _claim_codes(request.user).filter(person_id=enrollment.person_id)[:5],
+        "codes": selectors.claim_code_list(user=request.user).filter(person_id=enrollment.person_id)[:5],
         "form": form,
         "now": timezone.now(),
     }
@@ -136,7 +127,11 @@ def claim_codes(request: HttpRequest) -> HttpResponse:
     form = ClaimCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["student_number"].strip()
-        enrollment = selectors.enrollment_list(user=request.user).filter(student_number=number).first()
+        # Student numbers are unique within a university only: look in the user's own (an operator, who belongs
+        # to none, issues codes from the enrollment's page instead).
+        university = roles.university_of(request.user)
+        enrollments = selectors.enrollment_list(user=request.user).filter(university=university, student_number=number)
+        enrollment = enrollments.first() if university is not None else None
         if enrollment is None:
             form.add_error("student_number", _("None of your university's students has this student number."))
         else:
@@ -144,7 +139,7 @@ def claim_codes(request: HttpRequest) -> HttpResponse:
                 return _issued(request, enrollment)
             except DomainError as error:
                 add_domain_error(form, error)
-    page = Paginator(_claim_codes(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.claim_code_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     _log_reads(request, [code.person_id for code in page], "claim_code_list")
     context = {"form": form, "page": page, "now": timezone.now()}
     return render(request, "web/university/claim_codes.html", context)
