@@ -2,7 +2,7 @@
 
 One place for the object-level rules (DESIGN.md § Users): a list never shows what the detail would
 refuse, and another organization's object is simply not found.
-- university staff: their own university's schools, programmes, enrollments and students;
+- university staff: their own university's schools, programmes, enrollments, students and claim codes;
 - company members: their own company's field problems; researchers see open problems;
 - researchers: their own person record and profiles only;
 - the ministry: aggregates, never lists of persons;
@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from talent.registry import roles
 from talent.registry.models import (
+    ClaimCode,
     Enrollment,
     EnrollmentEvent,
     FieldProblem,
@@ -112,6 +113,18 @@ def import_batch_list(*, user: User) -> QuerySet[ImportBatch]:
     university = roles.university_of(user)
     if university is not None:
         return qs.filter(university=university)
+    return qs.none()
+
+
+def claim_code_list(*, user: User) -> QuerySet[ClaimCode]:
+    """Claim codes, newest first, with their persons and issuers: the issuing university's staff and operators only
+    (never the ministry, a company or the student)."""
+    qs = ClaimCode.objects.select_related("person", "issued_by").order_by("-created_at", "-id")
+    if roles.is_operator(user):
+        return qs
+    university = roles.university_of(user)
+    if university is not None:
+        return qs.filter(issued_by_organization=university)
     return qs.none()
 
 

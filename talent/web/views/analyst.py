@@ -31,21 +31,38 @@ from talent.web.forms.analyst import MatchRunForm
 View = Callable[..., HttpResponse]
 REFRESH_SECONDS = 2
 RECENT_RUNS = 10
-#: The counts a run reports, in the order the page shows them.
+#: A label for every count the execution service writes (talent.matching.services.execution), in the order the page
+#: shows them; a key without a label is never shown raw (tests/web/staff/test_analyst_pages.py checks them all).
 COUNT_LABELS = {
     "experts_eligible": gettext_lazy("Experts eligible"),
     "problems_open": gettext_lazy("Open field problems"),
     "experts_in_pool": gettext_lazy("Experts with capacity left"),
     "problems_in_pool": gettext_lazy("Problems with capacity left"),
+    "experts_tokenised": gettext_lazy("Expert profiles indexed anew"),
+    "problems_tokenised": gettext_lazy("Field problems indexed anew"),
     "candidates": gettext_lazy("Candidate pairs scored"),
     "held_pairs": gettext_lazy("Accepted pairs kept"),
     "declined_pairs": gettext_lazy("Declined pairs never proposed again"),
     "assigned": gettext_lazy("Pairs assigned"),
+    "total_fit": gettext_lazy("Total fit of the pairs assigned"),
+    "dropped_during_run": gettext_lazy("Pairs dropped by changes made during the run"),
     "proposals_new": gettext_lazy("New proposals"),
     "proposals_repeated": gettext_lazy("Proposals repeated"),
     "proposals_rescored": gettext_lazy("Proposals rescored"),
     "proposals_withdrawn": gettext_lazy("Proposals withdrawn"),
     "near_misses": gettext_lazy("Near misses explained"),
+}
+#: A label for every phase a run passes through (talent.matching.services.execution); a queued run has none.
+PHASE_LABELS = {
+    "claimed": gettext_lazy("Taken up by a worker"),
+    "pool": gettext_lazy("Gathering experts and problems"),
+    "index": gettext_lazy("Indexing their texts"),
+    "score": gettext_lazy("Scoring candidate pairs"),
+    "assign": gettext_lazy("Assigning pairs"),
+    "check": gettext_lazy("Checking the assignment"),
+    "explain": gettext_lazy("Explaining the proposals"),
+    "write": gettext_lazy("Writing the proposals"),
+    "done": gettext_lazy("Finished"),
 }
 
 
@@ -100,9 +117,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run,
         "finished": finished,
         "counts": _counts(run),
+        "phase": PHASE_LABELS.get(run.phase, ""),
         "refresh": REFRESH_SECONDS,
         "poll_url": reverse("match-run-detail", kwargs={"pk": run.pk}),  # the API's run: the page follows it
         "status_labels": {value: str(label) for value, label in RunStatus.choices},
+        "phase_labels": {code: str(label) for code, label in PHASE_LABELS.items()},
     }
     return render(request, "web/analyst/run_detail.html", context)
 

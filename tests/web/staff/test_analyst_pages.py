@@ -7,9 +7,11 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from talent.matching import services
 from talent.matching.models import MatchRun, RunStatus
+from talent.web.views.analyst import COUNT_LABELS, PHASE_LABELS
 
 OTHER_ROLES = ["university_staff", "company_member", "researcher", "outsider"]
 
@@ -104,6 +106,53 @@ def test_the_run_page_names_its_trigger_and_how_many_repeated_proposals_were_res
         ("proposals_rescored", "Proposals rescored", 2),
     ]
     assert re.search(r'data-count="proposals_rescored"><th scope="row">Proposals rescored</th><td class="num">2<', page)
+
+
+def test_every_count_and_phase_a_run_writes_has_a_label_on_its_page(market, ministry_analyst, client_for):
+    run = services.match_run_request(actor=ministry_analyst, mode="stable", enqueue=False)
+    reported: list[str] = []
+    services.match_run_execute(run_id=run.pk, on_progress=lambda _progress, phase: reported.append(phase))
+    run.refresh_from_db()
+    # What the execution service really wrote: every count, and every phase it reported or timed.
+    phases = {*reported, *run.timings} - {"total"}
+
+    response = client_for(ministry_analyst, HTTP_ACCEPT_LANGUAGE="en").get(
+        reverse("web:analyst-run", kwargs={"pk": run.pk})
+    )
+
+    assert run.status == RunStatus.SUCCEEDED and {"claimed", "score", "done"} <= phases
+    assert sorted(set(run.counts) - set(COUNT_LABELS)) == [], "counts the page would not show"
+    assert sorted(phases - set(PHASE_LABELS)) == [], "phases the page would show as raw codes"
+    shown = {key: label for key, label, _value in response.context["counts"]}
+    assert set(shown) == set(run.counts)
+    page = response.content.decode()
+    for key, label in shown.items():
+        assert label != key and f'<th scope="row">{label}</th>' in page
+        assert f">{key}<" not in page
+
+
+def test_a_running_run_names_its_phase_not_its_code(ministry_analyst, client_for):
+    now = timezone.now()
+    run = MatchRun.objects.create(
+        status=RunStatus.RUNNING, progress=45, phase="score", started_at=now, heartbeat_at=now
+    )
+
+    response = client_for(ministry_analyst, HTTP_ACCEPT_LANGUAGE="en").get(
+        reverse("web:analyst-run", kwargs={"pk": run.pk})
+    )
+
+    page = response.content.decode()
+    assert '<span data-testid="run-phase" data-phase="score">Scoring candidate pairs</span>' in page
+    assert response.context["phase_labels"]["score"] == "Scoring candidate pairs"  # for the script that follows it
+    assert 'id="run-phase-labels"' in page
+
+
+def test_a_queued_run_has_no_phase_yet(ministry_analyst, client_for):
+    run = MatchRun.objects.create(status=RunStatus.QUEUED)
+
+    page = client_for(ministry_analyst).get(reverse("web:analyst-run", kwargs={"pk": run.pk})).content.decode()
+
+    assert '<span data-testid="run-phase" data-phase="">–</span>' in page
 
 
 def test_an_unknown_mode_is_refused_next_to_the_field(ministry_analyst, client_for):

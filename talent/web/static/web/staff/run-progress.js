@@ -7,6 +7,7 @@
   var box = document.querySelector("[data-run-poll]");
   if (!box) { return; }
   var labels = JSON.parse(document.getElementById("run-status-labels").textContent);
+  var phaseLabels = JSON.parse(document.getElementById("run-phase-labels").textContent);
   var seconds = Number(box.getAttribute("data-run-poll-seconds")) || 2;
   var status = box.querySelector("[data-testid=run-status]");
   var phase = box.querySelector("[data-testid=run-phase]");
@@ -16,7 +17,7 @@
   function show(run) {
     status.textContent = labels[run.status] || run.status;
     status.setAttribute("data-status", run.status);
-    if (phase) { phase.textContent = run.phase || ""; }
+    if (phase) { phase.textContent = phaseLabels[run.phase] || "–"; }
     bar.value = run.progress;
     bar.textContent = run.progress + "%";
     if (percent) { percent.textContent = run.progress + "%"; }
