@@ -275,6 +275,7 @@ def test_the_download_is_the_apis_export(client_for, profiles):
     api = client.get("/api/v1/me/export/")
 
     assert download["Content-Disposition"].startswith('attachment; filename="ax-talent-my-data-')
+    assert "no-store" in download["Cache-Control"]
     mine, theirs = json.loads(download.content), json.loads(api.content)
     mine.pop("exported_at"), theirs.pop("exported_at")
     assert mine == theirs

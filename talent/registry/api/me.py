@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from django.urls import path, re_path
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -311,7 +312,9 @@ class ExportView(APIView):
     def get(self, request: Request) -> Response:
         filename = f"ax-talent-my-data-{timezone.localdate().isoformat()}.json"
         headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-        return Response(personal_data_export(user=request.user), headers=headers)
+        response = Response(personal_data_export(user=request.user), headers=headers)
+        add_never_cache_headers(response)  # a file of personal data: no browser or proxy keeps a copy
+        return response
 
 
 urlpatterns = [

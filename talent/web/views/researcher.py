@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.renderers import JSONRenderer
 
@@ -211,6 +212,7 @@ def my_data(request: HttpRequest, person: Person) -> HttpResponse:
 
 @person_required
 @require_GET
+@never_cache  # a file of personal data: no browser or proxy keeps a copy
 def my_data_download(request: HttpRequest, person: Person) -> HttpResponse:
     export = services.personal_data_export(user=request.user)
     response = HttpResponse(JSONRenderer().render(export), content_type="application/json")

@@ -293,6 +293,7 @@ def test_the_export_is_a_download_with_the_enrollment_history_and_who_read_the_r
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="ax-talent-my-data-')
+    assert "no-store" in response["Cache-Control"]
     data = json.loads(response.content)
     assert data["person"]["id"] == person.pk
     [exported] = data["enrollments"]
