@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from rest_framework.permissions import BasePermission
 
 from talent.registry import roles, selectors
 from talent.registry.models import Organization, Person
@@ -53,3 +54,21 @@ def company_required(
         return view(request, company, *args, **kwargs)
 
     return wrapper
+
+
+View = Callable[..., HttpResponse]
+
+
+def allowed_by(permission: type[BasePermission]) -> Callable[[View], View]:
+    """Sign in first; then the API's own permission class decides (one rule, one place): anyone else 403."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not permission().has_permission(request, None):  # type: ignore[arg-type]
+                raise PermissionDenied(permission.message)
+            return view(request, *args, **kwargs)
+
+        return login_required(checked)
+
+    return decorate

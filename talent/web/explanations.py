@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from talent.common.errors import DomainError
 from talent.matching.api import expert_card
 from talent.matching.models import Answer, Proposal, ProposalStatus
 from talent.matching.selectors import shown_expert_fields
+from talent.matching.services import proposal_accept, proposal_decline
 
 if TYPE_CHECKING:
     from talent.registry.roles import User
@@ -60,3 +64,15 @@ def proposal_card(proposal: Proposal, *, user: User, side: str) -> dict[str, Any
         "other_answer": Answer(other_answer).label,
         "may_answer": proposal.status == ProposalStatus.PROPOSED and own_answer == Answer.PENDING,
     }
+
+
+def proposal_answer_submit(request: HttpRequest, proposal: Proposal, answer: str, saved: str) -> None:
+    """Accept or decline `proposal` for the signing-in side (the matching service decides which side that is); a
+    refusal or the `saved` confirmation goes to the messages shown on the next page."""
+    answering = proposal_accept if answer == "accept" else proposal_decline
+    try:
+        answering(actor=request.user, proposal=proposal)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, saved)

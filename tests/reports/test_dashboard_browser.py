@@ -12,10 +12,10 @@ import json
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.test import Client
 
 from talent.reports.models import Target
 from tests import factories
+from tests.browser import session_cookie
 from tests.reports.conftest import D, graduate
 
 
@@ -39,9 +39,7 @@ def ministry_session(seeded_targets, campus, history) -> str:
     history(factories.PersonFactory(), campus.ms_x, admitted=D(2026, 3, 2), steps=[("enrolled", D(2026, 3, 2))])
     analyst = factories.UserFactory(username="demo-ministry-browser")
     factories.MembershipFactory(user=analyst, organization=factories.MinistryFactory())
-    client = Client()
-    client.force_login(analyst)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    return session_cookie(analyst)
 
 
 def test_the_dashboard_shows_the_api_figures_and_switches_to_english(ministry_session, live_server, browser, artifacts):

@@ -7,13 +7,9 @@ the run has finished.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -25,10 +21,10 @@ from talent.common.errors import DomainError
 from talent.matching import selectors, services
 from talent.matching.models import MatchRun, RunStatus, RunTrigger
 from talent.registry.api.permissions import IsMinistryOrOperator
+from talent.web.access import allowed_by
 from talent.web.forms import add_domain_error
 from talent.web.forms.analyst import MatchRunForm
 
-View = Callable[..., HttpResponse]
 REFRESH_SECONDS = 2
 RECENT_RUNS = 10
 #: A label for every count the execution service writes (talent.matching.services.execution), in the order the page
@@ -66,16 +62,7 @@ PHASE_LABELS = {
 }
 
 
-def ministry_only(view: View) -> View:
-    """Sign in first; then the API's rule: the ministry or an operator, anyone else 403."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not IsMinistryOrOperator().has_permission(request, None):  # type: ignore[arg-type]
-            raise PermissionDenied(IsMinistryOrOperator.message)
-        return view(request, *args, **kwargs)
-
-    return login_required(checked)
+ministry_only = allowed_by(IsMinistryOrOperator)
 
 
 def _home(request: HttpRequest, form: MatchRunForm) -> HttpResponse:

@@ -18,13 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from talent.common.errors import DomainError
 from talent.matching import selectors as matching_selectors
-from talent.matching import services as matching
 from talent.matching.models import ProposalStatus
 from talent.registry import selectors, services
 from talent.registry.models import FieldProblem, Organization
 from talent.registry.vocabulary import ProblemStatus
 from talent.web.access import company_required
-from talent.web.explanations import proposal_card
+from talent.web.explanations import proposal_answer_submit, proposal_card
 from talent.web.forms import posted, submit
 from talent.web.forms.company import FieldProblemForm
 
@@ -104,13 +103,7 @@ def problem_status(request: HttpRequest, company: Organization, pk: int, status:
 @require_POST
 def proposal_answer(request: HttpRequest, company: Organization, pk: int, answer: str) -> HttpResponse:
     proposal = get_object_or_404(matching_selectors.proposal_list_for_user(user=request.user), pk=pk)
-    answering = matching.proposal_accept if answer == "accept" else matching.proposal_decline
-    try:
-        answering(actor=request.user, proposal=proposal)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Your company's answer is saved."))
+    proposal_answer_submit(request, proposal, answer, _("Your company's answer is saved."))
     return redirect("web:problem-detail", pk=proposal.problem_id)
 
 

@@ -21,15 +21,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.renderers import JSONRenderer
 
-from talent.common.errors import DomainError, InvalidInput
+from talent.common.errors import InvalidInput
 from talent.matching import selectors as matching_selectors
-from talent.matching import services as matching
 from talent.matching.models import Proposal, ProposalStatus
 from talent.registry import services
 from talent.registry.models import OverseasPosition, Person
 from talent.registry.services.accounts import account_delete, overseas_position_delete, overseas_position_update
 from talent.web.access import person_required
-from talent.web.explanations import proposal_card
+from talent.web.explanations import proposal_answer_submit, proposal_card
 from talent.web.forms import posted, submit
 from talent.web.forms.accounts import AccountDeleteForm
 from talent.web.forms.researcher import (
@@ -191,13 +190,7 @@ def proposals(request: HttpRequest, person: Person) -> HttpResponse:
 @require_POST
 def proposal_answer(request: HttpRequest, person: Person, pk: int, answer: str) -> HttpResponse:
     proposal = get_object_or_404(_proposals(request, person), pk=pk)
-    answering = matching.proposal_accept if answer == "accept" else matching.proposal_decline
-    try:
-        answering(actor=request.user, proposal=proposal)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Your answer is saved."))
+    proposal_answer_submit(request, proposal, answer, _("Your answer is saved."))
     return redirect("web:my-proposals")
 
 

@@ -7,13 +7,7 @@ university's enrollment is not found (404). Every read of a person's record is w
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -28,23 +22,14 @@ from talent.common.errors import DomainError
 from talent.registry import roles, selectors, services
 from talent.registry.api.permissions import IsUniversityStaff
 from talent.registry.models import Enrollment
+from talent.web.access import allowed_by
 from talent.web.forms import add_domain_error
 from talent.web.forms.university import ClaimCodeForm, EnrollmentPageFilter, TransitionForm
 
 PAGE_SIZE = 25
-View = Callable[..., HttpResponse]
 
 
-def university_staff_only(view: View) -> View:
-    """Sign in first; then the API's rule: staff of a university or an operator, anyone else 403."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not IsUniversityStaff().has_permission(request, None):  # type: ignore[arg-type]
-            raise PermissionDenied(IsUniversityStaff.message)
-        return view(request, *args, **kwargs)
-
-    return login_required(checked)
+university_staff_only = allowed_by(IsUniversityStaff)
 
 
 def _enrollment(request: HttpRequest, pk: int) -> Enrollment:
