@@ -8,10 +8,12 @@ rebuilds every enrollment's status on the as-of date from its EnrollmentEvents, 
 then aggregates, so every figure is a count of distinct persons and the breakdown rows add up to the total.
 
 How, at a million enrollments: almost every person has one enrollment, whose figures are the person's. So
-the enrollments are counted per value of the few columns the figures depend on (straight from an index,
-without a row per person), and only the persons with several enrollments (reports_person_enrollments, kept
-by a trigger) are looked at one by one: their enrollments are taken back and each is counted once. The
-result is the same as grouping every enrollment by person; the reference test checks it against the events.
+the enrollments are counted per value of the few columns the figures depend on (reports_enrollment_groups,
+kept by triggers: a few ten thousand rows rather than a row per enrollment), and only the persons with
+several enrollments (reports_person_enrollments, kept by a trigger) are looked at one by one: their
+enrollments are taken back and each is counted once. The result is the same as grouping every enrollment by
+person; the reference test checks it against the events. A breakdown by a fact about the person (gender,
+origin) cannot use the groups and counts the enrollments themselves, through the counting index.
 
 Counting rules (DESIGN.md § Counting rules), as implemented:
 - counting enrollment: an enrollment in a programme whose `counts_toward_target` is set *now*. A programme
@@ -159,17 +161,12 @@ declined AS (
 ),
 enrollment_counts AS (
     -- Every enrollment with a status on the date, counted per value of the columns its figures depend on
-    -- (the counting index holds them in this order: a million enrollments are a few ten thousand rows here).
-    -- An enrollment whose latest event is on or before the date (`status_since`, kept by the database
-    -- trigger from the same ordering) has its current status then; only the others are looked up in the
-    -- events. A final status (graduated, withdrawn, dismissed, progressed) is never followed by another
-    -- event, so its `status_since` is the date it was reached.
-    SELECT e.programme_id, e.status, e.status_since AS since, e.admission_date, e.expected_completion
-           {{row_key}}, count(*) AS enrollments,
-           count(*) FILTER (WHERE e.status = 'withdrawn' AND e.id IN (SELECT enrollment_id FROM declined)) AS declined
-      FROM {T["enrollment"]} e {{row_joins}}
-     WHERE e.status_since <= %(as_of)s {{enrollment_filter}}
-     GROUP BY e.programme_id, e.status, e.status_since, e.admission_date, e.expected_completion {{row_group}}
+    -- (a million enrollments are a few ten thousand rows here). An enrollment whose latest event is on or
+    -- before the date (`status_since`, kept by the database trigger from the same ordering) has its current
+    -- status then; only the others are looked up in the events. A final status (graduated, withdrawn,
+    -- dismissed, progressed) is never followed by another event, so its `status_since` is the date it was
+    -- reached.
+    {{current_counts}}
     UNION ALL
     SELECT e.programme_id, ch.status, e.status_since, e.admission_date, e.expected_completion {{row_key}}, count(*),
            count(*) FILTER (WHERE ch.status = 'withdrawn' AND e.id IN (SELECT enrollment_id FROM declined))
@@ -244,6 +241,33 @@ per_person AS (
       FROM shared_figures f
      GROUP BY f.person_id
 )
+"""
+
+#: The enrollments whose status on the date is their current one, per group: read from
+#: reports_enrollment_groups (kept by triggers, talent/reports/migrations/0004), with the declined admissions
+#: (the few withdrawn enrollments with a declined event) counted beside them.
+_CURRENT_FROM_GROUPS = f"""
+    SELECT e.programme_id, e.status, e.status_since AS since, e.admission_date, e.expected_completion,
+           e.enrollments::bigint AS enrollments, 0::bigint AS declined
+      FROM reports_enrollment_groups e
+     WHERE e.status_since <= %(as_of)s {{enrollment_filter}}
+    UNION ALL
+    SELECT e.programme_id, 'withdrawn', e.status_since, e.admission_date, e.expected_completion, 0, count(*)
+      FROM {T["enrollment"]} e
+     WHERE e.status = 'withdrawn' AND e.id IN (SELECT enrollment_id FROM declined)
+       AND e.status_since <= %(as_of)s {{enrollment_filter}}
+     GROUP BY e.programme_id, e.status_since, e.admission_date, e.expected_completion
+"""
+
+#: The same from the enrollments themselves (in the counting index's order), for a breakdown by a fact about
+#: the person (`row_key`), which the groups do not hold.
+_CURRENT_FROM_ENROLLMENTS = f"""
+    SELECT e.programme_id, e.status, e.status_since AS since, e.admission_date, e.expected_completion
+           {{row_key}}, count(*) AS enrollments,
+           count(*) FILTER (WHERE e.status = 'withdrawn' AND e.id IN (SELECT enrollment_id FROM declined)) AS declined
+      FROM {T["enrollment"]} e {{row_joins}}
+     WHERE e.status_since <= %(as_of)s {{enrollment_filter}}
+     GROUP BY e.programme_id, e.status, e.status_since, e.admission_date, e.expected_completion {{row_group}}
 """
 
 #: What each enrollment in `{state}` would give its person. `first_enrollment` packs the admission date (days
@@ -342,6 +366,7 @@ def _person_state(scope: Scope, dimension: Dimension | None = None, *, attribute
     sql = _PERSON_STATE + (_ATTRIBUTED if attributed else "")
     person_key = dimension.person_key if dimension else None
     parts = {
+        "{current_counts}": _CURRENT_FROM_ENROLLMENTS if person_key else _CURRENT_FROM_GROUPS,
         "{figures_of_counted_state}": _ENROLLMENT_FIGURES.format(state="counted_state"),
         "{figures_of_shared_state}": _ENROLLMENT_FIGURES.format(state="shared_state"),
         "{row_key}": f", {person_key} AS person_key" if person_key else "",

@@ -1,0 +1,113 @@
+"""reports_enrollment_groups, kept by triggers, always equals a GROUP BY over registry_enrollment.
+
+The counting statements read it instead of the enrollments; here every kind of write the registry makes
+(admission, status changes, corrections, a roster import by COPY, a change of person, a delete, a truncate)
+is followed by the comparison."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+import pgtrigger
+import pytest
+from django.db import connection, transaction
+
+from talent.common.errors import Conflict
+from talent.registry import roster, services
+from talent.registry.models import Enrollment, EnrollmentEvent
+from tests import factories
+from tests.reports.conftest import D
+from tests.reports.test_counting_reference import random_histories
+
+KEY = "programme_id, status, status_since, admission_date, expected_completion"
+
+
+def groups() -> dict[tuple, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {KEY}, enrollments FROM reports_enrollment_groups")  # noqa: S608
+        return {tuple(row[:-1]): row[-1] for row in cursor.fetchall()}
+
+
+def grouped_enrollments() -> dict[tuple, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {KEY}, count(*) FROM registry_enrollment GROUP BY {KEY}")  # noqa: S608
+        return {tuple(row[:-1]): row[-1] for row in cursor.fetchall()}
+
+
+def assert_groups_match() -> None:
+    expected = grouped_enrollments()
+    assert expected, "nothing was written: the comparison would prove nothing"
+    assert groups() == expected
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_admissions_and_status_changes_are_counted(campus, history, seed):
+    random_histories(campus, history, random.Random(seed), persons=30)
+    assert_groups_match()
+    assert sum(groups().values()) == Enrollment.objects.count()
+
+
+def test_a_status_change_and_a_corrected_expected_completion_move_the_enrollment(campus, history):
+    steps = [("enrolled", D(2025, 3, 2))]
+    enrollment = history(factories.PersonFactory(), campus.ms_x, admitted=D(2025, 3, 1), steps=steps)
+    other = history(factories.PersonFactory(), campus.ms_x, admitted=D(2025, 3, 1), steps=steps)
+    assert groups()[(campus.ms_x.pk, "enrolled", D(2025, 3, 2), D(2025, 3, 1), None)] == 2
+
+    services.enrollment_transition(actor=None, enrollment=enrollment, status="on_leave", effective_date=D(2025, 9, 1))
+    services.enrollment_update(actor=None, enrollment=other, expected_completion=D(2027, 2, 28))
+
+    assert_groups_match()
+    assert (campus.ms_x.pk, "enrolled", D(2025, 3, 2), D(2025, 3, 1), None) not in groups(), "emptied groups go"
+
+
+def test_a_roster_import_by_copy_is_counted(university, university_staff, ms_programme):
+    rows = [
+        [f"2026-{n:04d}", "김", f"학생{n}", "", "", "2001-04-12", "여", "", ms_programme.name_ko, "2026-03-02", status]
+        for n, status in enumerate(["재학", "재학", "입학", "휴학"], start=1)
+    ]
+    header = "학번,성,이름,영문 성,영문 이름,생년월일,성별,이메일,과정,입학일,학적상태\r\n"
+    content = (header + "".join(",".join(row) + "\r\n" for row in rows)).encode()
+    result = roster.roster_import(
+        actor=university_staff, university=university, filename="명단.csv", content=content, dry_run=False
+    )
+    assert result.applied and result.totals()["created"] == 4
+
+    assert_groups_match()
+
+
+def test_moving_an_enrollment_to_another_person_and_deleting_one_are_counted(campus, history):
+    first = history(factories.PersonFactory(), campus.ms_y, admitted=D(2025, 9, 1))
+    history(factories.PersonFactory(), campus.ms_y, admitted=D(2025, 9, 1))
+    Enrollment.objects.filter(pk=first.pk).update(person=factories.PersonFactory())
+    # Events are append-only, so an enrollment is never deleted in use; the trigger counts a delete all the same.
+    with pgtrigger.ignore("registry.EnrollmentEvent:enrollment_event_append_only"):
+        EnrollmentEvent.objects.filter(enrollment=first).delete()
+    Enrollment.objects.filter(pk=first.pk).delete()
+
+    assert_groups_match()
+    assert sum(groups().values()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_truncate_empties_the_groups_and_the_shared_persons(campus, history):
+    # Django's flush (after this very test too) truncates the tables: the groups go with the enrollments.
+    history(factories.PersonFactory(), campus.ms_x, admitted=D(2025, 9, 1))
+    assert groups()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE registry_enrollment CASCADE")
+        cursor.execute("SELECT count(*) FROM reports_person_enrollments")
+        shared = cursor.fetchone()[0]
+    assert groups() == {}
+    assert shared == 0
+
+
+def test_a_drift_fails_the_write_instead_of_miscounting(campus, history):
+    enrollment = history(factories.PersonFactory(), campus.ms_x, admitted=D(2025, 9, 1))
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reports_enrollment_groups")  # as if the table had lost its rows
+    with pytest.raises(Conflict) as refused, transaction.atomic():
+        services.enrollment_transition(
+            actor=None, enrollment=enrollment, status="enrolled", effective_date=datetime.date(2025, 9, 2)
+        )
+    assert "reports_enrollment_groups has drifted" in str(refused.value.__cause__)
