@@ -323,13 +323,14 @@ TRAINED_DIMENSIONS: dict[str, Dimension] = {
     "school": Dimension("pp.school_id::text", f"JOIN {T['school']} g ON g.id = pp.school_id", "g.name_ko", "g.name_en"),
     "region": Dimension("u.region", _UNIVERSITY),
     # A school's sector is that of its first consortium company (by id): one section per person, so the
-    # rows add up; schools without a company are `unspecified`.
+    # rows add up; schools without a company are `unspecified`. (Found once per school, not per person.)
     "ksic_section": Dimension(
         f"COALESCE(NULLIF(sector.ksic_section, ''), '{UNSPECIFIED}')",
-        f"""LEFT JOIN LATERAL (
-            SELECT o.ksic_section FROM {T["consortium"]} cc JOIN {T["organization"]} o ON o.id = cc.organization_id
-             WHERE cc.graduateschool_id = pp.school_id ORDER BY o.id LIMIT 1
-        ) sector ON TRUE""",
+        f"""LEFT JOIN (
+            SELECT DISTINCT ON (cc.graduateschool_id) cc.graduateschool_id AS school_id, o.ksic_section
+              FROM {T["consortium"]} cc JOIN {T["organization"]} o ON o.id = cc.organization_id
+             ORDER BY cc.graduateschool_id, o.id
+        ) sector ON sector.school_id = pp.school_id""",
     ),
     "degree_level": Dimension("pr.degree_level", _PROGRAMME),
     "cohort": Dimension("extract(year FROM pp.admission_date)::int::text"),
