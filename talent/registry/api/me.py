@@ -24,12 +24,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from talent.common.errors import Conflict
-from talent.registry import selectors, services
+from talent.registry import lockout, selectors, services
+from talent.registry.api.accounts import LOCKED_OUT, LockedOut
 from talent.registry.api.permissions import HasPersonRecord
 from talent.registry.api.schema import error_responses
 from talent.registry.models import ExpertProfile, OverseasPosition, Person, ResearcherProfile
 from talent.registry.services.accounts import (
-    account_delete,
     overseas_position_delete,
     overseas_position_update,
     personal_data_export,
@@ -133,7 +133,7 @@ class OwnRecordView(generics.GenericAPIView):
         "its positions, the expert profile and consent. A record that a university's enrollment refers to "
         "stays, without a login (universities must keep enrollment records); otherwise it is deleted too.",
         request=AccountDeleteSerializer,
-        responses={204: None, **WRITE_ERRORS},
+        responses={204: None, **WRITE_ERRORS, 429: LOCKED_OUT},
     ),
 )
 class MeView(OwnRecordView, generics.RetrieveUpdateDestroyAPIView):
@@ -150,7 +150,9 @@ class MeView(OwnRecordView, generics.RetrieveUpdateDestroyAPIView):
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         confirmation = AccountDeleteSerializer(data=request.data)
         confirmation.is_valid(raise_exception=True)
-        account_delete(user=request.user, password=confirmation.validated_data["password"])
+        if lockout.is_locked_out(request, request.user):
+            raise LockedOut(request)
+        lockout.account_delete_counted(request, request.user, confirmation.validated_data["password"])
         request.session.flush()  # this browser is signed out; other sessions find their login gone
         return Response(status=status.HTTP_204_NO_CONTENT)
 

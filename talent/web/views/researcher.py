@@ -7,10 +7,8 @@ another person's position or proposal is simply not found.
 
 from __future__ import annotations
 
-from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_login_failed
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,12 +19,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.renderers import JSONRenderer
 
-from talent.common.errors import InvalidInput
 from talent.matching import selectors as matching_selectors
 from talent.matching.models import Proposal, ProposalStatus
-from talent.registry import services
+from talent.registry import lockout, services
 from talent.registry.models import OverseasPosition, Person
-from talent.registry.services.accounts import account_delete, overseas_position_delete, overseas_position_update
+from talent.registry.services.accounts import overseas_position_delete, overseas_position_update
 from talent.web.access import person_required
 from talent.web.explanations import proposal_answer_submit, proposal_card
 from talent.web.forms import posted, submit
@@ -214,26 +211,18 @@ def my_data_download(request: HttpRequest, person: Person) -> HttpResponse:
     return response
 
 
-def _close_checking_password(request: HttpRequest, password: str) -> bool:
-    """`account_delete`, with a wrong password counted by django-axes as a failed sign-in: the form is no way
-    around sign-in's lockout for guessing the password."""
-    try:
-        return account_delete(user=request.user, password=password)
-    except InvalidInput as refusal:
-        if "password" in refusal.as_dict():
-            credentials = {"username": request.user.get_username()}
-            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-        raise
-
-
 @person_required
 @EDITING
 def account_close(request: HttpRequest, person: Person) -> HttpResponse:
     form = AccountDeleteForm(posted(request))
-    if form.is_bound and AxesProxyHandler.is_locked(request, {"username": request.user.get_username()}):
+    if form.is_bound and lockout.is_locked_out(request, request.user):
         form.add_error(None, _("Too many wrong passwords from here: try again later, or reset your password."))
         return render(request, "web/researcher/account_close.html", {"form": form}, status=429)
-    if form.is_bound and submit(form, lambda data: _close_checking_password(request, data["password"])) is not None:
+
+    def close(data: dict) -> bool:
+        return lockout.account_delete_counted(request, request.user, data["password"])
+
+    if form.is_bound and submit(form, close) is not None:
         logout(request)
         messages.success(request, _("Your account is closed. Thank you for taking part."))
         return redirect("web:home")

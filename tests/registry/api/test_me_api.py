@@ -377,3 +377,17 @@ def test_closing_the_account_needs_the_current_password(world, me):
     assert Person.objects.get(pk=world.researcher_person.pk).user == world.users["researcher"]
     assert ExpertProfile.objects.filter(person=world.researcher_person).exists()
     assert me.delete(ME, format="json").status_code == 400
+
+
+def test_closing_the_account_is_no_way_around_the_sign_in_lockout(world, me):
+    """Five wrong passwords lock the login (django-axes), as at sign-in: then even the right one is refused."""
+    wrong = [me.delete(ME, {"password": f"guess-{n}"}, format="json").status_code for n in range(5)]
+    assert wrong == [400] * 5
+
+    response = me.delete(ME, {"password": PASSWORD}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 429
+    assert response.data["code"] == "locked_out"
+    assert "locked for 15 minutes" in response.data["detail"]
+    assert int(response["Retry-After"]) == 15 * 60
+    assert Person.objects.get(pk=world.researcher_person.pk).user == world.users["researcher"]
