@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime
 import random
+import threading
 
 import pgtrigger
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from talent.common.errors import Conflict
 from talent.registry import roster, services
@@ -111,3 +112,32 @@ def test_a_drift_fails_the_write_instead_of_miscounting(campus, history):
             actor=None, enrollment=enrollment, status="enrolled", effective_date=datetime.date(2025, 9, 2)
         )
     assert "reports_enrollment_groups has drifted" in str(refused.value.__cause__)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_status_changes_in_the_same_groups_are_all_counted(campus, history):
+    """Four connections move students of one group through the same statuses on the same days at once: they
+    meet on the same group rows (and create the same new ones), and every change is counted once."""
+    cohort = [history(factories.PersonFactory(), campus.ms_y, admitted=D(2025, 3, 1)) for _ in range(16)]
+    steps = [("enrolled", D(2025, 3, 2)), ("on_leave", D(2025, 9, 1)), ("enrolled", D(2026, 3, 2))]
+    failures: list[Exception] = []
+
+    def move(enrollments: list[Enrollment]) -> None:
+        try:
+            for status, day in steps:
+                for enrollment in enrollments:
+                    services.enrollment_transition(actor=None, enrollment=enrollment, status=status, effective_date=day)
+        except Exception as exc:  # noqa: BLE001 -- any failure in a thread is reported by the test below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=move, args=(cohort[n::4],)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not failures, failures
+    assert_groups_match()
+    assert groups() == {(campus.ms_y.pk, "enrolled", D(2026, 3, 2), D(2025, 3, 1), None): 16}
