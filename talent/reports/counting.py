@@ -129,8 +129,11 @@ class Counts:
 class Dimension:
     """A way to break a figure down: the SQL of the group key, its joins, and the labels' source.
 
-    A key that is a fact about the person rather than their enrollment's programme is computed for each
-    enrollment (`person_key`, over the enrollment `e` and `person_joins`) and grouped by as `pp.person_key`."""
+    A key that is a fact about the person rather than their enrollment's programme is grouped by as
+    `pp.person_key`. It is read from the enrollment groups (`grouped_key`, over the groups `e`) or, where
+    they cannot know it, counted under a stand-in (`counted_key`, over the enrollment `e` and `counted_joins`)
+    and the persons whose key differs from the stand-in (`shared_persons`) are counted one by one under their
+    own (`person_key`, over the enrollment `e` and `person_joins`)."""
 
     key: str
     joins: str = ""
@@ -138,6 +141,10 @@ class Dimension:
     name_en: str = "NULL"
     person_key: str | None = None
     person_joins: str = ""
+    grouped_key: str = "NULL::text"
+    counted_key: str = "NULL::text"
+    counted_joins: str = ""
+    shared_persons: str = ""
 
 
 # --- AX-TRAINED -----------------------------------------------------------------------------------------
@@ -161,52 +168,65 @@ declined AS (
 ),
 enrollment_counts AS (
     -- Every enrollment with a status on the date, counted per value of the columns its figures depend on
-    -- (a million enrollments are a few ten thousand rows here). An enrollment whose latest event is on or
-    -- before the date (`status_since`, kept by the database trigger from the same ordering) has its current
-    -- status then; only the others are looked up in the events. A final status (graduated, withdrawn,
-    -- dismissed, progressed) is never followed by another event, so its `status_since` is the date it was
-    -- reached.
-    {{current_counts}}
+    -- (`key`: the breakdown's key where it is a fact about the person). An enrollment whose latest event is
+    -- on or before the date (`status_since`, kept by the database trigger from the same ordering) has its
+    -- current status then: those are counted from reports_enrollment_groups (kept by triggers, migration
+    -- reports 0004), a few ten thousand rows for a million enrollments, and the declined admissions among
+    -- them from the withdrawn enrollments' index. A final status (graduated, withdrawn, dismissed,
+    -- progressed) is never followed by another event, so its `status_since` is the date it was reached.
+    SELECT e.programme_id, e.status, e.status_since AS since, e.admission_date, e.expected_completion,
+           {{grouped_key}} AS key, e.enrollments::bigint AS enrollments, 0::bigint AS declined
+      FROM reports_enrollment_groups e
+     WHERE e.status_since <= %(as_of)s {{enrollment_filter}}
     UNION ALL
-    SELECT e.programme_id, ch.status, e.status_since, e.admission_date, e.expected_completion {{row_key}}, count(*),
-           count(*) FILTER (WHERE ch.status = 'withdrawn' AND e.id IN (SELECT enrollment_id FROM declined))
-      FROM changed ch JOIN {T["enrollment"]} e ON e.id = ch.enrollment_id {{row_joins}}
+    SELECT e.programme_id, 'withdrawn', e.status_since, e.admission_date, e.expected_completion,
+           {{counted_key}}, 0, count(*)
+      FROM {T["enrollment"]} e {{counted_joins}}
+     WHERE e.status = 'withdrawn' AND e.id IN (SELECT enrollment_id FROM declined)
+       AND e.status_since <= %(as_of)s {{enrollment_filter}}
+     GROUP BY e.programme_id, e.status_since, e.admission_date, e.expected_completion, 6
+    UNION ALL
+    -- Only the others are looked up in the events.
+    SELECT e.programme_id, ch.status, e.status_since, e.admission_date, e.expected_completion, {{counted_key}},
+           count(*), count(*) FILTER (WHERE ch.status = 'withdrawn' AND e.id IN (SELECT enrollment_id FROM declined))
+      FROM changed ch JOIN {T["enrollment"]} e ON e.id = ch.enrollment_id {{counted_joins}}
      WHERE TRUE {{enrollment_filter}}
-     GROUP BY e.programme_id, ch.status, e.status_since, e.admission_date, e.expected_completion {{row_group}}
+     GROUP BY e.programme_id, ch.status, e.status_since, e.admission_date, e.expected_completion, 6
 ),
 shared_lookup AS MATERIALIZED (
-    -- The enrollments of the persons with several (reports_person_enrollments, kept by a trigger), found
-    -- person by person through the person index (OFFSET 0 keeps the lookup per person).
-    SELECT e.* FROM reports_person_enrollments several
+    -- The enrollments of the persons counted one by one: those with several (reports_person_enrollments,
+    -- kept by a trigger) and, for some breakdowns, those whose key the counts above do not know. Found person
+    -- by person through the person index (OFFSET 0 keeps the lookup per person).
+    SELECT e.* FROM ({{shared_persons}}) one_by_one
      CROSS JOIN LATERAL (SELECT en.id, en.person_id, en.programme_id, en.status, en.status_since,
                                 en.admission_date, en.expected_completion
-                           FROM {T["enrollment"]} en WHERE en.person_id = several.person_id OFFSET 0) e
-     WHERE several.several
+                           FROM {T["enrollment"]} en WHERE en.person_id = one_by_one.person_id OFFSET 0) e
 ),
 shared_enrollments AS (
-    -- ... each with its status on the date.
+    -- ... each with its status on the date, its person's key, and the key it was counted under above.
     SELECT e.id, e.person_id, e.programme_id, e.status_since AS since, e.admission_date, e.expected_completion,
-           CASE WHEN e.status_since <= %(as_of)s THEN e.status ELSE ch.status END AS status {{row_key}}
+           CASE WHEN e.status_since <= %(as_of)s THEN e.status ELSE ch.status END AS status,
+           {{person_key}} AS person_key, {{counted_key}} AS counted_key
       FROM shared_lookup e
       LEFT JOIN changed ch ON ch.enrollment_id = e.id
-           {{row_joins}}
+           {{person_joins}}
      WHERE CASE WHEN e.status_since <= %(as_of)s THEN e.status ELSE ch.status END IS NOT NULL
 ),
 enrollment_groups AS (
-    -- The same, with the status date kept only where a figure reads it: a graduation's date, and whether a
+    -- The counts, with the status date kept only where a figure reads it: a graduation's date, and whether a
     -- withdrawal or dismissal was on or after the start (their dates are many; merged, far fewer rows).
-    SELECT c.programme_id, c.status, c.admission_date, c.expected_completion {{group_key}},
+    SELECT c.programme_id, c.status, c.admission_date, c.expected_completion, c.key,
            CASE WHEN c.status = 'graduated' THEN c.since WHEN c.since >= %(start)s THEN %(start)s END AS since,
            sum(c.enrollments) AS enrollments, sum(c.declined) AS declined
       FROM enrollment_counts c
-     GROUP BY c.programme_id, c.status, c.admission_date, c.expected_completion {{group_key}},
+     GROUP BY c.programme_id, c.status, c.admission_date, c.expected_completion, c.key,
               CASE WHEN c.status = 'graduated' THEN c.since WHEN c.since >= %(start)s THEN %(start)s END
 ),
 counted_state AS (
     -- Counting enrollments with their status on the date, `persons` of them alike (each counted as if it
     -- were its person's only one)...
     SELECT NULL::bigint AS person_id, c.programme_id, c.status, c.since, c.admission_date, c.expected_completion,
-           p.normal_duration_months, w.declined, w.persons {{state_key}}
+           p.normal_duration_months, w.declined, w.persons, c.key AS person_key, c.key AS counted_key
       FROM enrollment_groups c
       JOIN {T["programme"]} p ON p.id = c.programme_id AND p.counts_toward_target
      CROSS JOIN LATERAL (VALUES (false, (c.enrollments - c.declined)::int), (true, c.declined::int))
@@ -214,11 +234,11 @@ counted_state AS (
      WHERE w.persons > 0
 ),
 shared_state AS (
-    -- ... and one by one for the persons with several.
+    -- ... and one by one for the persons counted so.
     SELECT s.person_id, s.programme_id, s.status, s.since, s.admission_date, s.expected_completion,
            p.normal_duration_months,
-           s.status = 'withdrawn' AND s.id IN (SELECT enrollment_id FROM declined) AS declined, 1 AS persons
-           {{state_key}}
+           s.status = 'withdrawn' AND s.id IN (SELECT enrollment_id FROM declined) AS declined, 1 AS persons,
+           s.person_key, s.counted_key
       FROM shared_enrollments s
       JOIN {T["programme"]} p ON p.id = s.programme_id AND p.counts_toward_target
 ),
@@ -226,13 +246,14 @@ counted_figures AS ({{figures_of_counted_state}}),
 shared_figures AS ({{figures_of_shared_state}}),
 per_person AS (
     -- Persons, `persons` of them alike: every enrollment as if it were its person's only one; then, for
-    -- each person with several, their enrollments taken back (-1 each) and the person counted once from all
-    -- of them (+1). A person counts once in every figure, and is attributed to their first enrollment.
+    -- each person counted one by one, their enrollments taken back (-1 each, under the key they were counted
+    -- under) and the person counted once from all of them (+1, under their own key). A person counts once
+    -- in every figure, and is attributed to their first enrollment.
     SELECT f.persons, f.person_key, f.first_enrollment, f.trained_on, f.entered_on, f.active_rank, f.finishing,
            f.graduations, f.endings
       FROM counted_figures f
     UNION ALL
-    SELECT -1, f.person_key, f.first_enrollment, f.trained_on, f.entered_on, f.active_rank, f.finishing,
+    SELECT -1, f.counted_key, f.first_enrollment, f.trained_on, f.entered_on, f.active_rank, f.finishing,
            -f.graduations, -f.endings
       FROM shared_figures f
     UNION ALL
@@ -243,38 +264,14 @@ per_person AS (
 )
 """
 
-#: The enrollments whose status on the date is their current one, per group: read from
-#: reports_enrollment_groups (kept by triggers, talent/reports/migrations/0004), with the declined admissions
-#: (the few withdrawn enrollments with a declined event) counted beside them.
-_CURRENT_FROM_GROUPS = f"""
-    SELECT e.programme_id, e.status, e.status_since AS since, e.admission_date, e.expected_completion,
-           e.enrollments::bigint AS enrollments, 0::bigint AS declined
-      FROM reports_enrollment_groups e
-     WHERE e.status_since <= %(as_of)s {{enrollment_filter}}
-    UNION ALL
-    SELECT e.programme_id, 'withdrawn', e.status_since, e.admission_date, e.expected_completion, 0, count(*)
-      FROM {T["enrollment"]} e
-     WHERE e.status = 'withdrawn' AND e.id IN (SELECT enrollment_id FROM declined)
-       AND e.status_since <= %(as_of)s {{enrollment_filter}}
-     GROUP BY e.programme_id, e.status_since, e.admission_date, e.expected_completion
-"""
-
-#: The same from the enrollments themselves (in the counting index's order), for a breakdown by a fact about
-#: the person (`row_key`), which the groups do not hold.
-_CURRENT_FROM_ENROLLMENTS = f"""
-    SELECT e.programme_id, e.status, e.status_since AS since, e.admission_date, e.expected_completion
-           {{row_key}}, count(*) AS enrollments,
-           count(*) FILTER (WHERE e.status = 'withdrawn' AND e.id IN (SELECT enrollment_id FROM declined)) AS declined
-      FROM {T["enrollment"]} e {{row_joins}}
-     WHERE e.status_since <= %(as_of)s {{enrollment_filter}}
-     GROUP BY e.programme_id, e.status, e.status_since, e.admission_date, e.expected_completion {{row_group}}
-"""
+#: The persons with several enrollments (the `several` index).
+_SEVERAL = "SELECT several.person_id FROM reports_person_enrollments several WHERE several.several"
 
 #: What each enrollment in `{state}` would give its person. `first_enrollment` packs the admission date (days
 #: since 1970) above the programme id, so that the minimum over a person's enrollments is their first counting
 #: enrollment (earliest admission date, then lowest programme id) and carries its programme along.
 _ENROLLMENT_FIGURES = """
-    SELECT s.person_id, s.persons, s.person_key,
+    SELECT s.person_id, s.persons, s.person_key, s.counted_key,
            ((s.admission_date - DATE '1970-01-01')::bigint << 31) | s.programme_id AS first_enrollment,
            CASE WHEN s.status = 'graduated' AND s.since >= %(start)s THEN s.since END AS trained_on,
            CASE WHEN s.status <> 'admitted' AND NOT s.declined THEN s.admission_date END AS entered_on,
@@ -336,11 +333,21 @@ TRAINED_DIMENSIONS: dict[str, Dimension] = {
     "cohort": Dimension("extract(year FROM pp.admission_date)::int::text"),
     "gender": Dimension(
         "pp.person_key",
+        # The groups hold each enrollment's person's gender (kept by a trigger on the persons too).
+        grouped_key=f"COALESCE(NULLIF(e.gender, ''), '{UNSPECIFIED}')",
+        counted_key=f"COALESCE(NULLIF(pe.gender, ''), '{UNSPECIFIED}')",
+        counted_joins=f"JOIN {T['person']} pe ON pe.id = e.person_id",
         person_key=f"COALESCE(NULLIF(pe.gender, ''), '{UNSPECIFIED}')",
         person_joins=f"JOIN {T['person']} pe ON pe.id = e.person_id",
     ),
     "origin": Dimension(
         "pp.person_key",
+        # Whether a person had returned depends on the date: everyone is counted as domestic, and the
+        # researchers returned by then (a few thousand) one by one.
+        grouped_key="'domestic'",
+        counted_key="'domestic'",
+        shared_persons=f"""SELECT rp.person_id FROM {T["researcher"]} rp
+                            WHERE NOT rp.return_planned AND rp.return_date <= %(as_of)s""",
         person_key="CASE WHEN rp.id IS NULL THEN 'domestic' ELSE 'returning' END",
         person_joins=f"""LEFT JOIN {T["researcher"]} rp ON rp.person_id = e.person_id
                 AND NOT rp.return_planned AND rp.return_date <= %(as_of)s""",
@@ -365,16 +372,17 @@ def _person_state(scope: Scope, dimension: Dimension | None = None, *, attribute
     """The per-person steps (the attribution only where needed: referenced twice, the persons would be kept
     in a temporary table), and the condition keeping the persons attributed to the scope's university."""
     sql = _PERSON_STATE + (_ATTRIBUTED if attributed else "")
-    person_key = dimension.person_key if dimension else None
+    d = dimension or Dimension("NULL")
+    shared_persons = f"{_SEVERAL} UNION {d.shared_persons}" if d.shared_persons else _SEVERAL
     parts = {
-        "{current_counts}": _CURRENT_FROM_ENROLLMENTS if person_key else _CURRENT_FROM_GROUPS,
         "{figures_of_counted_state}": _ENROLLMENT_FIGURES.format(state="counted_state"),
         "{figures_of_shared_state}": _ENROLLMENT_FIGURES.format(state="shared_state"),
-        "{row_key}": f", {person_key} AS person_key" if person_key else "",
-        "{row_group}": f", {person_key}" if person_key else "",
-        "{group_key}": ", c.person_key" if person_key else "",
-        "{row_joins}": dimension.person_joins if dimension else "",
-        "{state_key}": ", person_key" if person_key else ", NULL::text AS person_key",
+        "{grouped_key}": d.grouped_key,
+        "{counted_key}": d.counted_key,
+        "{counted_joins}": d.counted_joins,
+        "{person_key}": d.person_key or "NULL::text",
+        "{person_joins}": d.person_joins,
+        "{shared_persons}": shared_persons,
         "{enrollment_filter}": "",
     }
     condition = ""

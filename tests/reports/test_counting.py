@@ -196,6 +196,23 @@ def test_breakdown_rows_add_up_to_the_total_for_every_dimension(campus, history,
     assert sectors == {"C": 3, "J": 2}
 
 
+def test_a_graduate_counts_as_returning_from_their_return_date_on(campus, history, trained_target):
+    """The origin breakdown counts every student as domestic and the returned researchers one by one: here
+    each has a single enrollment, and a planned return is no return."""
+    steps = graduate(D(2025, 3, 4), D(2026, 1, 5), D(2026, 2, 20))
+    returned, planned, domestic = (factories.PersonFactory() for _ in range(3))
+    for person, programme in ((returned, campus.ms_x), (planned, campus.ms_y), (domestic, campus.ms_y)):
+        history(person, programme, admitted=D(2025, 3, 4), steps=steps)
+    factories.ResearcherProfileFactory(person=returned, return_date=D(2026, 5, 1))
+    factories.ResearcherProfileFactory(person=planned, return_date=D(2026, 4, 1), return_planned=True)
+
+    def origin(as_of: datetime.date) -> dict[str, int]:
+        return {row.key: row.counts["achieved"] for row in table(trained_target, "origin", as_of).rows}
+
+    assert origin(D(2026, 4, 30)) == {"domestic": 3}
+    assert origin(D(2026, 5, 1)) == {"domestic": 2, "returning": 1}
+
+
 def test_a_universitys_own_report_is_its_row_of_the_national_breakdown(campus, history, trained_target):
     for programme in (campus.ms_x, campus.ms_x, campus.ms_y):
         history(

@@ -16,23 +16,28 @@ from django.db import connection, connections, transaction
 
 from talent.common.errors import Conflict
 from talent.registry import roster, services
-from talent.registry.models import Enrollment, EnrollmentEvent
+from talent.registry.models import Enrollment, EnrollmentEvent, Person
 from tests import factories
 from tests.reports.conftest import D
 from tests.reports.test_counting_reference import random_histories
 
-KEY = "programme_id, status, status_since, admission_date, expected_completion"
+COLUMNS = "programme_id, status, status_since, admission_date, expected_completion"
 
 
 def groups() -> dict[tuple, int]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {KEY}, enrollments FROM reports_enrollment_groups")  # noqa: S608
+        cursor.execute(f"SELECT {COLUMNS}, gender, enrollments FROM reports_enrollment_groups")  # noqa: S608
         return {tuple(row[:-1]): row[-1] for row in cursor.fetchall()}
 
 
 def grouped_enrollments() -> dict[tuple, int]:
+    columns = ", ".join(f"e.{column}" for column in COLUMNS.split(", "))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {KEY}, count(*) FROM registry_enrollment GROUP BY {KEY}")  # noqa: S608
+        cursor.execute(
+            f"""SELECT {columns}, pe.gender, count(*)
+                  FROM registry_enrollment e JOIN registry_person pe ON pe.id = e.person_id
+                 GROUP BY {columns}, pe.gender"""  # noqa: S608
+        )
         return {tuple(row[:-1]): row[-1] for row in cursor.fetchall()}
 
 
@@ -52,14 +57,30 @@ def test_admissions_and_status_changes_are_counted(campus, history, seed):
 def test_a_status_change_and_a_corrected_expected_completion_move_the_enrollment(campus, history):
     steps = [("enrolled", D(2025, 3, 2))]
     enrollment = history(factories.PersonFactory(), campus.ms_x, admitted=D(2025, 3, 1), steps=steps)
-    other = history(factories.PersonFactory(), campus.ms_x, admitted=D(2025, 3, 1), steps=steps)
-    assert groups()[(campus.ms_x.pk, "enrolled", D(2025, 3, 2), D(2025, 3, 1), None)] == 2
+    other = history(factories.PersonFactory(gender="female"), campus.ms_x, admitted=D(2025, 3, 1), steps=steps)
+    Person.objects.filter(pk=enrollment.person_id).update(gender="female")
+    assert groups()[(campus.ms_x.pk, "enrolled", D(2025, 3, 2), D(2025, 3, 1), None, "female")] == 2
 
     services.enrollment_transition(actor=None, enrollment=enrollment, status="on_leave", effective_date=D(2025, 9, 1))
     services.enrollment_update(actor=None, enrollment=other, expected_completion=D(2027, 2, 28))
 
     assert_groups_match()
-    assert (campus.ms_x.pk, "enrolled", D(2025, 3, 2), D(2025, 3, 1), None) not in groups(), "emptied groups go"
+    assert (campus.ms_x.pk, "enrolled", D(2025, 3, 2), D(2025, 3, 1), None, "female") not in groups(), "emptied"
+
+
+def test_a_persons_changed_gender_moves_their_enrollments(campus, history):
+    person = factories.PersonFactory(gender="female")
+    history(person, campus.ms_x, admitted=D(2024, 3, 4), steps=[("enrolled", D(2024, 3, 4))])
+    history(person, campus.phd_x, admitted=D(2025, 3, 4))
+    history(factories.PersonFactory(gender="female"), campus.ms_x, admitted=D(2024, 3, 4))
+
+    services.person_update(actor=None, person=person, gender="male")
+    assert_groups_match()
+    assert {key[-1]: count for key, count in groups().items() if key[0] == campus.phd_x.pk} == {"male": 1}
+
+    Person.objects.filter(gender="female").update(gender="")  # several persons in one statement
+    assert_groups_match()
+    assert {key[-1] for key in groups()} == {"male", ""}
 
 
 def test_a_roster_import_by_copy_is_counted(university, university_staff, ms_programme):
@@ -118,7 +139,7 @@ def test_a_drift_fails_the_write_instead_of_miscounting(campus, history):
 def test_concurrent_status_changes_in_the_same_groups_are_all_counted(campus, history):
     """Four connections move students of one group through the same statuses on the same days at once: they
     meet on the same group rows (and create the same new ones), and every change is counted once."""
-    cohort = [history(factories.PersonFactory(), campus.ms_y, admitted=D(2025, 3, 1)) for _ in range(16)]
+    cohort = [history(factories.PersonFactory(gender="male"), campus.ms_y, admitted=D(2025, 3, 1)) for _ in range(16)]
     steps = [("enrolled", D(2025, 3, 2)), ("on_leave", D(2025, 9, 1)), ("enrolled", D(2026, 3, 2))]
     failures: list[Exception] = []
 
@@ -140,4 +161,4 @@ def test_concurrent_status_changes_in_the_same_groups_are_all_counted(campus, hi
 
     assert not failures, failures
     assert_groups_match()
-    assert groups() == {(campus.ms_y.pk, "enrolled", D(2026, 3, 2), D(2025, 3, 1), None): 16}
+    assert groups() == {(campus.ms_y.pk, "enrolled", D(2026, 3, 2), D(2025, 3, 1), None, "male"): 16}
