@@ -162,3 +162,50 @@ def test_concurrent_status_changes_in_the_same_groups_are_all_counted(campus, hi
     assert not failures, failures
     assert_groups_match()
     assert groups() == {(campus.ms_y.pk, "enrolled", D(2026, 3, 2), D(2025, 3, 1), None, "male"): 16}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_gender_changed_while_an_enrollment_is_being_added_is_not_missed(campus):
+    """An admission's trigger reads the person's gender; a concurrent change of that gender moves the
+    enrollments it can see. Without a lock each would miss the other and leave the new enrollment counted
+    under the old gender. The trigger's FOR SHARE makes the change wait for the admission to commit."""
+    person = factories.PersonFactory(gender="female")
+    admitted, done = threading.Event(), threading.Event()
+    failures: list[Exception] = []
+
+    def admit() -> None:
+        try:
+            with transaction.atomic():
+                services.enrollment_admit(
+                    actor=None,
+                    person=person,
+                    programme=campus.ms_x,
+                    student_number="L0000001",
+                    admission_date=D(2025, 9, 1),
+                )
+                admitted.set()
+                done.wait(timeout=2)  # the change below is blocked meanwhile (or, without the lock, done)
+        except Exception as exc:  # noqa: BLE001 -- any failure in a thread is reported by the test below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    def change_gender() -> None:
+        try:
+            admitted.wait(timeout=10)
+            Person.objects.filter(pk=person.pk).update(gender="male")
+            done.set()
+        except Exception as exc:  # noqa: BLE001
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=admit), threading.Thread(target=change_gender)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert not failures, failures
+    assert_groups_match()
+    assert {key[-1] for key in groups()} == {"male"}
