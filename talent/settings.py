@@ -163,6 +163,9 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER", default="1200/minute"),
         "register": env.str("THROTTLE_REGISTER", default="10/hour"),
         "claim": env.str("THROTTLE_CLAIM", default="10/hour"),
+        # Asking for a password reset link: per address, and per email address asked for (its owner's inbox).
+        "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="10/hour"),
+        "password_reset_email": env.str("THROTTLE_PASSWORD_RESET_EMAIL", default="3/hour"),
     },
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }

@@ -304,7 +304,14 @@ def test_a_staff_login_cannot_claim_a_record(client_for, company_member, enrollm
 def tight_limits(monkeypatch):
     from rest_framework.throttling import SimpleRateThrottle
 
-    rates = {"anon": None, "user": None, "register": "2/hour", "claim": "2/hour"}
+    rates = {
+        "anon": None,
+        "user": None,
+        "register": "2/hour",
+        "claim": "2/hour",
+        "password_reset": "3/hour",
+        "password_reset_email": "2/hour",
+    }
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
     cache.clear()
     yield
@@ -337,3 +344,27 @@ def test_a_missing_page_is_a_page_of_the_site_not_json(client_for, researcher):
     assert response["Content-Type"].startswith("text/html")
     assert 'data-testid="page-title"' in response.content.decode()
     assert client_for(researcher).get("/api/v1/no-such-route/").json()["code"] == "not_found"
+
+
+def test_asking_for_reset_links_is_bounded_per_address(client_for, db, tight_limits):
+    client = client_for(None, HTTP_ACCEPT_LANGUAGE="en")
+
+    statuses = [client.post(reverse("web:password-reset"), {"email": f"n{n}@example.org"}) for n in range(4)]
+
+    assert [response.status_code for response in statuses] == [302, 302, 302, 429]
+    assert "Too many attempts" in str(statuses[-1].context["form"].non_field_errors())
+
+
+def test_an_inbox_gets_a_bounded_number_of_reset_links_and_the_page_does_not_tell(client_for, researcher, tight_limits):
+    researcher.email = "seoyeon@example.ac.kr"
+    researcher.save()
+
+    responses = [
+        client_for(None, REMOTE_ADDR=f"198.51.100.{n}").post(
+            reverse("web:password-reset"), {"email": " Seoyeon@Example.ac.kr"}
+        )
+        for n in range(4)
+    ]
+
+    assert [r["Location"] for r in responses] == [reverse("web:password-reset-done")] * 4, "every answer alike"
+    assert len(mail.outbox) == 2

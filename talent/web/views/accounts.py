@@ -6,11 +6,13 @@ Sign-in is Django's own view, so django-axes counts failed passwords as it does 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse_lazy
 from django.utils.translation import gettext as _
@@ -86,15 +88,34 @@ class LogoutView(auth.LogoutView):
         return response
 
 
+class PasswordResetView(auth.PasswordResetView):
+    """Django's, with two limits: requests per address (429, said on the form), and links per email address.
+    Past the second, the page says the link is sent as always but none is: whoever asks learns nothing about
+    the address, and its owner's inbox is not flooded."""
+
+    template_name = "web/accounts/password_reset.html"
+    email_template_name = "web/accounts/password_reset_email.txt"
+    subject_template_name = "web/accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("web:password-reset-done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refusal = throttled(request, "password_reset")
+        if refusal:
+            form = self.get_form()
+            form.add_error(None, refusal)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if throttled(self.request, "password_reset_email", about=form.cleaned_data["email"].strip().lower()):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
 PASSWORD_RESET = [
     path(
         "password-reset/",
-        auth.PasswordResetView.as_view(
-            template_name="web/accounts/password_reset.html",
-            email_template_name="web/accounts/password_reset_email.txt",
-            subject_template_name="web/accounts/password_reset_subject.txt",
-            success_url=reverse_lazy("web:password-reset-done"),
-        ),
+        PasswordResetView.as_view(),
         name="password-reset",
     ),
     path(
