@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from talent.registry import lifecycle, selectors
+from talent.registry import lifecycle, roles, selectors
 from talent.registry.api.enrollments import EnrollmentFilter
-from talent.registry.models import Enrollment, GraduateSchool, Programme
-from talent.registry.vocabulary import CompletionRoute, EnrollmentStatus
+from talent.registry.models import Enrollment, GraduateSchool, Organization, Person, Programme
+from talent.registry.services.enrollments import ENROLLMENT_FIELDS
+from talent.registry.services.people import PERSON_FIELDS
+from talent.registry.vocabulary import CompletionRoute, DegreeLevel, EnrollmentStatus
+from talent.web.forms import ServiceForm, model_label
+
+if TYPE_CHECKING:
+    from talent.registry.roles import User
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _programmes(request: HttpRequest | None) -> QuerySet[Programme]:
@@ -78,7 +86,7 @@ class TransitionForm(forms.Form):
     def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"effective_date": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        # The fast track to a doctorate links a new enrollment: the API's fast-track action records it.
+        # The fast track to a doctorate links a new enrollment: its own page (FastTrackForm) records it.
         legal = lifecycle.legal_next(enrollment.status, degree_level=enrollment.programme.degree_level)
         self.fields["status"].choices = [
             (s, EnrollmentStatus(s).label) for s in legal if s != EnrollmentStatus.PROGRESSED
@@ -88,6 +96,87 @@ class TransitionForm(forms.Form):
         fields = dict(self.cleaned_data)
         fields["completion_route"] = fields.get("completion_route") or None
         return fields
+
+
+def _advisors(user: User, university: Organization | None) -> QuerySet[Person]:
+    """Advisors are picked, never searched for: those who already advise or co-advise at the university, among the
+    persons the user may see (an operator, who belongs to no university, picks among every advisor)."""
+    if university is None:
+        advising = Q(advised_enrollments__isnull=False) | Q(co_advised_enrollments__isnull=False)
+    else:
+        advising = Q(advised_enrollments__university=university) | Q(co_advised_enrollments__university=university)
+    return selectors.person_list(user=user).filter(advising).distinct()
+
+
+class EnrollmentForm(ServiceForm):
+    """An enrollment's details, as `enrollment_update` takes them; its status changes only by a status change."""
+
+    class Meta:
+        model = Enrollment
+        fields = list(ENROLLMENT_FIELDS)
+        widgets = {"admission_date": DATE, "expected_completion": DATE}
+        help_texts = {
+            "advisor": _("One of those who already advise your university's students."),
+            "co_advisor": _("One of those who already co-advise your university's students."),
+        }
+
+    def __init__(self, *args: Any, user: User, university: Organization | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        advisors = _advisors(user, university)
+        for name in ("advisor", "co_advisor"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = advisors
+
+
+class AdmitForm(EnrollmentForm):
+    """A new enrollment in one of the user's programmes, as `enrollment_admit` takes it (the API's admit fields)."""
+
+    programme = forms.ModelChoiceField(queryset=Programme.objects.none(), label=model_label(Enrollment, "programme"))
+
+    class Meta(EnrollmentForm.Meta):
+        fields = ["programme", *ENROLLMENT_FIELDS]
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, university=roles.university_of(user), **kwargs)
+        field = self.fields["programme"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = selectors.programme_list(user=user).order_by("school__name_ko", "degree_level", "name_ko")
+
+
+class AdmittedPersonForm(ServiceForm):
+    """A person new to the registry, admitted with their first enrollment. No resident registration number."""
+
+    class Meta:
+        model = Person
+        fields = list(PERSON_FIELDS)
+        widgets = {"birth_date": DATE}
+
+
+class FastTrackForm(forms.Form):
+    """An enrolled master's student continues into a doctorate at the same university (the API's fast-track body)."""
+
+    doctoral_programme = forms.ModelChoiceField(queryset=Programme.objects.none(), label=_("Doctoral programme"))
+    student_number = forms.CharField(
+        label=_("Student number in the doctorate"),
+        max_length=20,
+        help_text=_("The new enrollment's student number; the master's enrollment keeps its own."),
+    )
+    effective_date = forms.DateField(label=_("Effective date"), widget=DATE)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args: Any, user: User, enrollment: Enrollment, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"effective_date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        # The doctorates the fast track may lead to; the service checks again.
+        doctoral = selectors.programme_list(user=user).filter(
+            school__university=enrollment.university_id, degree_level__in=[DegreeLevel.PHD, DegreeLevel.INTEGRATED]
+        )
+        field = self.fields["doctoral_programme"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = doctoral.order_by("school__name_ko", "name_ko")
 
 
 class ClaimCodeForm(forms.Form):

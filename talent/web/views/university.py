@@ -1,5 +1,6 @@
 """University staff's pages: their schools and programmes, their students' enrollments with the status timeline
-and status changes, claim codes, and the roster import and export (talent.web.views.roster).
+and status changes, admitting a student, correcting an enrollment's details, the fast track to a doctorate, claim
+codes, and the roster import and export (talent.web.views.roster).
 
 The same rules as the API's: staff of a university (and operators) only, anyone else is refused (403); another
 university's enrollment is not found (404). Every read of a person's record is written to the access log.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,12 +21,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from talent.common.errors import DomainError
-from talent.registry import roles, selectors, services
+from talent.registry import lifecycle, roles, selectors, services
 from talent.registry.api.permissions import IsUniversityStaff
-from talent.registry.models import Enrollment
+from talent.registry.models import Enrollment, Person
+from talent.registry.vocabulary import EnrollmentStatus
 from talent.web.access import allowed_by
-from talent.web.forms import add_domain_error
-from talent.web.forms.university import ClaimCodeForm, EnrollmentPageFilter, TransitionForm
+from talent.web.forms import add_domain_error, posted, submit
+from talent.web.forms.university import (
+    AdmitForm,
+    AdmittedPersonForm,
+    ClaimCodeForm,
+    EnrollmentForm,
+    EnrollmentPageFilter,
+    FastTrackForm,
+    TransitionForm,
+)
 
 PAGE_SIZE = 25
 
@@ -80,9 +91,100 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": selectors.enrollment_history(enrollment=enrollment),
         "codes": selectors.claim_code_list(user=request.user).filter(person_id=enrollment.person_id)[:5],
         "form": form,
+        "may_fast_track": _may_fast_track(enrollment),
         "now": timezone.now(),
     }
     return render(request, "web/university/enrollment_detail.html", context)
+
+
+# --- Admitting, correcting, the fast track: the API's services, one form each ------------------------------------
+
+
+def _may_fast_track(enrollment: Enrollment) -> bool:
+    legal = lifecycle.legal_next(enrollment.status, degree_level=enrollment.programme.degree_level)
+    return EnrollmentStatus.PROGRESSED in legal
+
+
+@university_staff_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def enrollment_admit(request: HttpRequest) -> HttpResponse:
+    """Admit a person new to the registry: their details and the enrollment, kept together or not at all."""
+    return _admit(request, person=None)
+
+
+@university_staff_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def person_admit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Admit a person already in the registry, as the API's `person_id` does: only a person the staff member may
+    see (the university's own students and advisors); anyone else is not found. Nobody is searched for here."""
+    person = get_object_or_404(selectors.person_list(user=request.user), pk=pk)
+    return _admit(request, person=person)
+
+
+def _admit(request: HttpRequest, *, person: Person | None) -> HttpResponse:
+    form = AdmitForm(posted(request), user=request.user)
+    person_form = AdmittedPersonForm(posted(request)) if person is None else None
+    enrollment = _admitted(request, form, person_form, person) if form.is_bound else None
+    if enrollment is not None:
+        messages.success(request, _("The student is admitted."))
+        return redirect("web:university-enrollment", pk=enrollment.pk)
+    if person is not None:
+        _log_reads(request, [person.pk], "person_admit")
+    context = {"form": form, "person_form": person_form, "person": person}
+    return render(request, "web/university/admit.html", context)
+
+
+def _admitted(
+    request: HttpRequest, form: AdmitForm, person_form: AdmittedPersonForm | None, person: Person | None
+) -> Enrollment | None:
+    """The new enrollment, or None with every problem next to its field (of the person's form or the enrollment's)."""
+    if not all([f.is_valid() for f in (form, person_form) if f is not None]):  # a list: every form shows its errors
+        return None
+    at_fault: AdmitForm | AdmittedPersonForm = form
+    try:
+        with transaction.atomic():  # a new person is kept only with their enrollment, as the API does
+            if person is None:
+                assert person_form is not None
+                at_fault = person_form
+                person = services.person_create(actor=request.user, **person_form.cleaned_data)
+                at_fault = form
+            return services.enrollment_admit(actor=request.user, person=person, **form.cleaned_data)
+    except DomainError as error:
+        add_domain_error(at_fault, error)
+        return None
+
+
+@university_staff_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _enrollment(request, pk)
+    form = EnrollmentForm(posted(request), instance=enrollment, user=request.user, university=enrollment.university)
+    if form.is_bound and submit(
+        form, lambda data: services.enrollment_update(actor=request.user, enrollment=enrollment, **data)
+    ):
+        messages.success(request, _("The enrollment's details are saved."))
+        return redirect("web:university-enrollment", pk=enrollment.pk)
+    if form.is_bound:
+        enrollment.refresh_from_db()  # a refused change leaves the service's assignments on the object
+    _log_reads(request, [enrollment.person_id], "enrollment_edit")
+    return render(request, "web/university/enrollment_form.html", {"form": form, "enrollment": enrollment})
+
+
+@university_staff_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def enrollment_fast_track(request: HttpRequest, pk: int) -> HttpResponse:
+    """An enrolled master's student continues into a doctorate: the page shows the new, linked enrollment."""
+    enrollment = _enrollment(request, pk)
+    form = FastTrackForm(posted(request), user=request.user, enrollment=enrollment)
+    doctoral = form.is_bound and submit(
+        form, lambda data: services.enrollment_fast_track(actor=request.user, enrollment=enrollment, **data)
+    )
+    if doctoral:
+        messages.success(request, _("The fast track is recorded: this is the student's new doctoral enrollment."))
+        return redirect("web:university-enrollment", pk=doctoral.pk)
+    _log_reads(request, [enrollment.person_id], "enrollment_fast_track")
+    context = {"form": form, "enrollment": enrollment, "may_fast_track": _may_fast_track(enrollment)}
+    return render(request, "web/university/fast_track.html", context)
 
 
 def _issued(request: HttpRequest, enrollment: Enrollment) -> HttpResponse:
@@ -133,7 +235,11 @@ def claim_codes(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("university/", home, name="university-home"),
     path("university/enrollments/", enrollment_list, name="university-enrollments"),
+    path("university/enrollments/admit/", enrollment_admit, name="university-admit"),
+    path("university/persons/<int:pk>/admit/", person_admit, name="university-admit-person"),
     path("university/enrollments/<int:pk>/", enrollment_detail, name="university-enrollment"),
+    path("university/enrollments/<int:pk>/edit/", enrollment_edit, name="university-enrollment-edit"),
+    path("university/enrollments/<int:pk>/fast-track/", enrollment_fast_track, name="university-fast-track"),
     path("university/enrollments/<int:pk>/claim-code/", enrollment_claim_code, name="university-claim-code"),
     path("university/claim-codes/", claim_codes, name="university-claim-codes"),
     path("university/roster/", include("talent.web.views.roster")),
