@@ -176,7 +176,8 @@ def _plan(
 ) -> Plan:
     plan = Plan()
     rows = [
-        _Row(parse_row(number, cells, header.positions), header) for number, cells in table.rows[header.first_data :]
+        _Row(parse_row(number, cells, header.positions, epoch=table.epoch), header)
+        for number, cells in table.rows[header.first_data :]
     ]
     numbers = {row.parsed.student_number for row in rows if row.parsed.student_number}
     existing = _existing(university, numbers, lock=lock)

@@ -2,7 +2,9 @@
 UTF-16 "Unicode text") and XLSX. The format and encoding are detected, never asked.
 
 Formulas are data: XLSX is read with `data_only=False`, so a formula cell arrives as its text ("=A1+1")
-and is never evaluated. Entirely empty rows (trailing ones, or blank lines between) are skipped.
+and is never evaluated. A number cell arrives as a number, even in a date column: the table carries the
+workbook's date system so that the row parser can read such a cell as an Excel date serial. Entirely empty rows
+(trailing ones, or blank lines between) are skipped.
 """
 
 from __future__ import annotations
@@ -37,12 +39,14 @@ class Table:
     rows: list[tuple[int, list[Cell]]]
     file_format: str  # "csv" or "xlsx"
     encoding: str  # the CSV's encoding; "" for XLSX
+    #: The workbook's day 0 (openpyxl's WINDOWS_EPOCH for the 1900 date system, MAC_EPOCH for 1904); None for CSV.
+    epoch: datetime.datetime | None = None
 
 
 def read_table(content: bytes, *, row_limit: int) -> Table:
     """Read a roster file. More than `row_limit` non-empty rows stops the reading (the caller reports it)."""
     if content.startswith(XLSX_MAGIC):
-        return Table(_limited(_xlsx_rows(content), row_limit), "xlsx", "")
+        return _xlsx_table(content, row_limit=row_limit)
     if content.startswith(OLE_MAGIC):
         raise InvalidInput(
             _("This is an old Excel file (.xls). Save it as Excel Workbook (.xlsx) or CSV and upload it again."),
@@ -83,7 +87,7 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[Cell]]]:
         ) from exc
 
 
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Cell]]]:
+def _xlsx_table(content: bytes, *, row_limit: int) -> Table:
     import openpyxl  # a second or so to import: only when a workbook comes
 
     _refuse_zip_bomb(content)
@@ -95,7 +99,8 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Cell]]]:
         ) from exc
     try:
         sheet = workbook.worksheets[0]
-        yield from enumerate((list(row) for row in sheet.iter_rows(values_only=True)), start=1)
+        rows = enumerate((list(row) for row in sheet.iter_rows(values_only=True)), start=1)
+        return Table(_limited(rows, row_limit), "xlsx", "", epoch=workbook.epoch)
     finally:
         workbook.close()
 

@@ -1,7 +1,9 @@
 """From cells to values: one row of the file becomes the fields it gives, or the problems it has.
 
-Pure: no database. Dates as 2026-03-02, 2026.03.02, 2026/3/2, 20260302, 2026년 3월 2일 or Excel date cells;
-statuses, genders and completion routes in Korean office words, English or the registry's codes.
+Pure: no database. Dates as 2026-03-02, 2026.03.02, 2026/3/2, 20260302, 2026년 3월 2일 or Excel date cells,
+and in a workbook also as the number an Excel date is when its column is formatted "General" (일반): 46083 is
+2026-03-02 in the 1900 date system. Statuses, genders and completion routes in Korean office words, English or
+the registry's codes.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -78,6 +80,15 @@ _DATE_FORMS = (
 )
 
 
+#: The dates an Excel serial number is read as. Outside them a number is more likely something else (a year typed
+#: alone, 2026, would be 1905-07-18), so it is refused rather than taken for a date.
+SERIAL_DATES = (datetime.date(1920, 1, 1), datetime.date(2099, 12, 31))
+#: Day 0 of Excel's two date systems (openpyxl's WINDOWS_EPOCH and MAC_EPOCH, named here so that a CSV
+#: does not import openpyxl).
+EXCEL_DAY_ZERO = (datetime.date(1899, 12, 30), datetime.date(1904, 1, 1))
+_BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+
+
 class CellError(ValueError):
     """A cell's value cannot be read; the message says what was expected."""
 
@@ -102,11 +113,47 @@ def text_of(cell: Cell | Any) -> str:
     return value
 
 
-def parse_date(cell: Cell) -> datetime.date | None:
+def _serial_span(day_zero: datetime.date) -> tuple[int, int]:
+    """The first and last Excel serial number read as a date, in the date system starting at `day_zero`."""
+    first, last = SERIAL_DATES
+    return (first - day_zero).days, (last - day_zero).days
+
+
+def serial_date(value: int | float, epoch: datetime.datetime) -> datetime.date | None:
+    """The date an Excel serial number stands for in the workbook's date system (`epoch`, as openpyxl gives
+    it), or None outside SERIAL_DATES. A fraction is a time of day: the date is kept, as for a date-time cell."""
+    from openpyxl.utils.datetime import from_excel
+
+    first, last = _serial_span(epoch.date())
+    if not first <= value < last + 1:  # also false for NaN
+        return None
+    return from_excel(value, epoch=epoch).date()
+
+
+def _is_number(cell: Cell) -> TypeGuard[int | float]:
+    return isinstance(cell, (int, float)) and not isinstance(cell, bool)
+
+
+def _looks_like_serial(value: str) -> bool:
+    """A bare number that would be a date in SERIAL_DATES as an Excel serial, in either date system."""
+    if not _BARE_NUMBER.match(value):
+        return False
+    spans = [_serial_span(day_zero) for day_zero in EXCEL_DAY_ZERO]
+    return min(first for first, _ in spans) <= float(value) < max(last for _, last in spans) + 1
+
+
+def parse_date(cell: Cell, *, epoch: datetime.datetime | None = None) -> datetime.date | None:
+    """A date from a date cell or text; from a number cell of a workbook (`epoch` is its date system, None for a
+    CSV) as an Excel serial date."""
     if isinstance(cell, datetime.datetime):
         return cell.date()
     if isinstance(cell, datetime.date):
         return cell
+    if epoch is not None and _is_number(cell):
+        on = serial_date(cell, epoch)
+        if on is not None:
+            return on
+        # Else perhaps 20260302 typed into a "General" column: read below as the text it shows.
     value = text_of(cell)
     if not value:
         return None
@@ -118,6 +165,20 @@ def parse_date(cell: Cell) -> datetime.date | None:
                 return datetime.date(year, month, day)
             except ValueError:
                 break
+    if epoch is not None and _is_number(cell):
+        first, last = SERIAL_DATES
+        raise CellError(
+            _("“%(value)s” is a number, not a date: as an Excel date number it would fall outside %(first)s to "
+              "%(last)s. Type the date as 2026-03-02, or format the column as a date.")
+            % {"value": value[:40], "first": first.isoformat(), "last": last.isoformat()}
+        )  # fmt: skip
+    if _looks_like_serial(value):
+        # A CSV (or a workbook's text cell) does not say which date system the number was counted in: no guess.
+        raise CellError(
+            _("“%(value)s” looks like an Excel date number, which this file does not say how to read: format the "
+              "column as a date in Excel (Format Cells → Date) and save again, or type the date as 2026-03-02.")
+            % {"value": value[:40]}
+        )  # fmt: skip
     raise CellError(
         _("“%(value)s” is not a date: write it as 2026-03-02 (2026.03.02, 2026/3/2 and 20260302 are read too).")
         % {"value": value[:40]}
@@ -169,11 +230,10 @@ def export_word(words: dict[str, tuple[str, ...]], code: str) -> str:
     return words[code][0] if code else ""
 
 
+#: Read by parse_date, with the workbook's date system.
+DATE_COLUMNS = frozenset({"birth_date", "admission_date", "expected_completion", "status_date"})
+
 PARSERS = {
-    "birth_date": parse_date,
-    "admission_date": parse_date,
-    "expected_completion": parse_date,
-    "status_date": parse_date,
     "status": parse_status,
     "gender": parse_gender,
     "completion_route": parse_route,
@@ -195,14 +255,19 @@ class ParsedRow:
         return str(self.values.get("student_number") or "")
 
 
-def parse_row(number: int, cells: list[Cell], positions: dict[str, int]) -> ParsedRow:
-    """Read the cells of the known columns (`positions`: column key -> cell index)."""
+def parse_row(
+    number: int, cells: list[Cell], positions: dict[str, int], *, epoch: datetime.datetime | None = None
+) -> ParsedRow:
+    """Read the cells of the known columns (`positions`: column key -> cell index); `epoch` is a workbook's date
+    system (Table.epoch), for its number cells in date columns."""
     row = ParsedRow(number)
     for key, index in positions.items():
         cell = cells[index] if index < len(cells) else None
-        parser = PARSERS.get(key, text_of)
         try:
-            row.values[key] = parser(cell)
+            if key in DATE_COLUMNS:
+                row.values[key] = parse_date(cell, epoch=epoch)
+            else:
+                row.values[key] = PARSERS.get(key, text_of)(cell)
         except CellError as exc:
             row.problems.append((key, str(exc)))
     if "nationality" in row.values and not row.values["nationality"]:
