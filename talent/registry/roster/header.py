@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from stdnum.kr import rrn
 
 from talent.common.errors import InvalidInput
 from talent.registry import validators
@@ -120,11 +122,23 @@ def _refuse_resident_registration_numbers(table: Table, header: FileHeader) -> N
                 continue
             text = cell if isinstance(cell, str) else text_of(cell)
             if len(text) >= 13 and validators.looks_like_resident_registration_number(text):
-                column = header_cells[position] if position < len(header_cells) else str(position + 1)
-                raise InvalidInput(
-                    _("Row %(row)s, column %(column)s looks like a resident registration number (주민등록번호); "
-                      "the file was refused and nothing was stored. %(why)s")
-                    % {"row": number, "column": f"“{column}”", "why": validators.RRN_MESSAGE},
-                    field="file",
-                    code="resident_registration_number",
-                )  # fmt: skip
+                _refuse_at(number, position, header_cells)
+            # A number cell drops the leading zeros of a 2000s birth date (0101014… is kept as 101014…). Such a
+            # number is refused when its check digit holds too, so that other long numbers rarely are.
+            if _is_number(cell) and 11 <= len(text) <= 12 and rrn.is_valid(text.zfill(13)):
+                _refuse_at(number, position, header_cells)
+
+
+def _is_number(cell: object) -> bool:
+    return isinstance(cell, (int, float)) and not isinstance(cell, bool)
+
+
+def _refuse_at(row: int, position: int, header_cells: list[str]) -> NoReturn:
+    column = header_cells[position] if position < len(header_cells) else str(position + 1)
+    raise InvalidInput(
+        _("Row %(row)s, column %(column)s looks like a resident registration number (주민등록번호); "
+          "the file was refused and nothing was stored. %(why)s")
+        % {"row": row, "column": f"“{column}”", "why": validators.RRN_MESSAGE},
+        field="file",
+        code="resident_registration_number",
+    )  # fmt: skip

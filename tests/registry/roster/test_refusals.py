@@ -57,6 +57,28 @@ def test_digits_without_the_hyphen_are_caught_too(import_as, university_staff, m
     _nothing_stored()
 
 
+def test_a_number_cell_that_lost_the_leading_zeros_of_a_2000s_birth_date_is_caught(
+    import_as, university_staff, ms_programme
+):
+    """Excel keeps 0101014234560 typed into a General cell as the number 101014234560."""
+    rows = [[*row, ""] for row in ROWS]
+    rows[0][-1] = 101014234560
+    content = xlsx_bytes(rows, headers=[*HEADERS, "비고"])
+
+    with pytest.raises(InvalidInput, match="주민등록번호") as refused:
+        import_as(university_staff, content, dry_run=True)
+
+    assert "101014234560" not in str(refused.value)
+    _nothing_stored()
+
+
+def test_a_long_number_that_is_no_registration_number_is_imported(import_as, university_staff, ms_programme):
+    rows = [[*row, ""] for row in ROWS]
+    rows[0][-1] = 101014234567  # a date-shaped start, but the check digit does not hold
+    result = import_as(university_staff, xlsx_bytes(rows, headers=[*HEADERS, "비고"]), dry_run=True)
+    assert not result.errors
+
+
 def test_a_file_over_the_size_limit_is_refused(settings, import_as, university_staff, ms_programme):
     settings.ROSTER_MAX_BYTES = 100
 
