@@ -4,6 +4,8 @@ proposals are not found; other roles are refused; anonymous visitors sign in fir
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +14,7 @@ from django.urls import reverse
 from talent.matching.models import MatchRun, Proposal
 from talent.registry import services
 from talent.registry.models import AccessLog, FieldProblem
+from talent.web.views.company import PAGE_SIZE
 from tests import factories
 from tests.matching.market import run_now
 
@@ -281,3 +284,54 @@ def test_withdrawn_proposals_are_not_listed(client_for, market):
     page = client_for(market.company_member).get(reverse("web:problem-detail", args=[market.weld.pk]))
 
     assert f'data-testid="proposal-{proposal.pk}"' not in page.content.decode()
+
+
+def _proposal_ids(page: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'data-testid="proposal-(\d+)"', page)]
+
+
+def test_the_proposals_of_a_problem_come_in_pages_each_shown_once_in_score_order(client_for, market):
+    run = run_now()
+    _experts_proposed_for(market.weld, run, PAGE_SIZE + 2)  # the same score: the id decides
+    client = client_for(market.company_member)
+    url = reverse("web:problem-detail", args=[market.weld.pk])
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+
+    listed = Proposal.objects.filter(problem=market.weld).exclude(status="withdrawn").order_by("-score", "id")
+    expected = list(listed.values_list("pk", flat=True))
+    assert len(expected) > PAGE_SIZE
+    assert _proposal_ids(first) == expected[:PAGE_SIZE]
+    assert _proposal_ids(second) == expected[PAGE_SIZE:]
+    assert 'href="?page=2" rel="next"' in first and 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_only_the_experts_on_the_page_shown_are_written_to_the_access_log(client_for, market):
+    run = run_now()
+    _experts_proposed_for(market.weld, run, PAGE_SIZE + 2)
+    url = reverse("web:problem-detail", args=[market.weld.pk])
+
+    second = client_for(market.company_member).get(url, {"page": 2}).content.decode()
+
+    shown = Proposal.objects.filter(pk__in=_proposal_ids(second)).values_list("expert__person_id", flat=True)
+    assert sorted(AccessLog.objects.values_list("person_id", flat=True)) == sorted(shown)
+
+
+def test_a_full_page_of_proposals_costs_the_same_queries_as_one(client_for, market):
+    run = run_now()
+    _experts_proposed_for(market.weld, run, 1)
+    client = client_for(market.company_member)
+    url = reverse("web:problem-detail", args=[market.weld.pk])
+    client.get(url)  # warm: session, user
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    _experts_proposed_for(market.weld, run, 2 * PAGE_SIZE)
+    with CaptureQueriesContext(connection) as full:
+        page = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as last:
+        client.get(url, {"page": 3})
+
+    assert page.count('data-testid="explanation"') == PAGE_SIZE
+    assert len(full) == len(one) == len(last)

@@ -5,16 +5,19 @@ the writes are the API's services (same export, same account closing, same propo
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from talent.matching.models import Proposal
+from talent.matching.models import MatchRun, Proposal
 from talent.registry import services
-from talent.registry.models import AccessLog, ExpertProfile, OverseasPosition, Person
+from talent.registry.models import AccessLog, ExpertProfile, Organization, OverseasPosition, Person
+from talent.web.views.researcher import PAGE_SIZE
 from tests import factories
 from tests.matching.market import run_now
 
@@ -326,3 +329,51 @@ def test_my_proposals_cost_the_same_queries_for_1_and_10(client_for, market):
 
     assert page.count('data-testid="explanation"') == 10
     assert len(ten) == len(one)
+
+
+def _proposed_for(expert: ExpertProfile, run: MatchRun, n: int, organization: Organization) -> list[Proposal]:
+    proposals = []
+    for _ in range(n):
+        problem = factories.FieldProblemFactory(organization=organization, status="draft")
+        proposals.append(Proposal.objects.create(run=run, expert=expert, problem=problem, score=0.4))
+    return proposals
+
+
+def _proposal_ids(page: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'data-testid="proposal-(\d+)"', page)]
+
+
+def test_my_proposals_come_in_pages_newest_first_each_shown_once(client_for, market):
+    run = run_now()
+    _proposed_for(market.lee, run, PAGE_SIZE + 2, market.weld.organization)
+    Proposal.objects.filter(expert=market.lee).update(created_at=timezone.now())  # one instant: the id decides
+    client = client_for(market.lee.person.user)
+
+    first = client.get(reverse("web:my-proposals")).content.decode()
+    second = client.get(reverse("web:my-proposals"), {"page": 2}).content.decode()
+
+    mine = Proposal.objects.filter(expert=market.lee).exclude(status="withdrawn").order_by("-id")
+    expected = list(mine.values_list("pk", flat=True))
+    assert len(expected) > PAGE_SIZE
+    assert _proposal_ids(first) == expected[:PAGE_SIZE]
+    assert _proposal_ids(second) == expected[PAGE_SIZE:]
+    assert 'href="?page=2" rel="next"' in first and 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_a_page_of_my_proposals_costs_the_same_queries_for_1_and_a_full_page(client_for, market):
+    run = run_now()
+    Proposal.objects.filter(expert=market.lee).delete()
+    _proposed_for(market.lee, run, 1, market.weld.organization)
+    client = client_for(market.lee.person.user)
+    client.get(reverse("web:my-proposals"))  # warm: session, user
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("web:my-proposals"))
+    _proposed_for(market.lee, run, 2 * PAGE_SIZE, market.weld.organization)
+    with CaptureQueriesContext(connection) as full:
+        page = client.get(reverse("web:my-proposals")).content.decode()
+    with CaptureQueriesContext(connection) as last:
+        client.get(reverse("web:my-proposals"), {"page": 3})
+
+    assert page.count('data-testid="explanation"') == PAGE_SIZE
+    assert len(full) == len(one) == len(last)

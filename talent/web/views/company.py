@@ -9,6 +9,7 @@ access log, as the API does.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +27,9 @@ from talent.web.access import company_required
 from talent.web.explanations import proposal_answer_submit, proposal_card
 from talent.web.forms import posted, submit
 from talent.web.forms.company import FieldProblemForm
+
+#: Proposals per page of a problem (a card each, as long as a dozen table rows).
+PAGE_SIZE = 20
 
 
 def _problems(request: HttpRequest) -> QuerySet[FieldProblem]:
@@ -76,10 +80,11 @@ def problem_detail(request: HttpRequest, company: Organization, pk: int) -> Http
     problem = get_object_or_404(_problems(request), pk=pk)
     rows = matching_selectors.proposal_list_for_user(user=request.user).filter(problem=problem)
     rows = rows.exclude(status=ProposalStatus.WITHDRAWN)  # superseded by a newer run
-    cards = [proposal_card(p, user=request.user, side="company") for p in rows.order_by("-score", "id")]
+    page = Paginator(rows.order_by("-score", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = [proposal_card(p, user=request.user, side="company") for p in page]
     shown = {card["proposal"].expert.person_id for card in cards if len(card["expert"]) > 1}
     services.access_log_record(actor=request.user, person_ids=shown, action="proposal_page", request=request)
-    return render(request, "web/company/problem_detail.html", {"problem": problem, "cards": cards})
+    return render(request, "web/company/problem_detail.html", {"problem": problem, "cards": cards, "page": page})
 
 
 @company_required

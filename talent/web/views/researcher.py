@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,6 +38,8 @@ from talent.web.forms.researcher import (
 )
 
 EDITING = require_http_methods(["GET", "POST"])
+#: Proposals per page (a card each, as long as a dozen table rows).
+PAGE_SIZE = 20
 
 
 def _positions(person: Person) -> QuerySet[OverseasPosition]:
@@ -179,8 +182,9 @@ def consent(request: HttpRequest, person: Person) -> HttpResponse:
 @require_GET
 def proposals(request: HttpRequest, person: Person) -> HttpResponse:
     rows = _current(_proposals(request, person)).order_by("-created_at", "-id")
-    cards = [proposal_card(proposal, user=request.user, side="expert") for proposal in rows]
-    return render(request, "web/researcher/proposals.html", {"cards": cards})
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = [proposal_card(proposal, user=request.user, side="expert") for proposal in page]
+    return render(request, "web/researcher/proposals.html", {"cards": cards, "page": page})
 
 
 @person_required
