@@ -316,6 +316,10 @@ _TRAINED_FIGURES = """
 _UNIVERSITY = f"JOIN {T['organization']} u ON u.id = pp.university_id"
 _PROGRAMME = f"JOIN {T['programme']} pr ON pr.id = pp.programme_id"
 
+#: A gender as a breakdown key (`table`: the alias of the row holding it), and the join to an enrollment's person.
+_GENDER = "COALESCE(NULLIF({table}.gender, ''), '" + UNSPECIFIED + "')"
+_PERSON_OF_ENROLLMENT = f"JOIN {T['person']} pe ON pe.id = e.person_id"
+
 TRAINED_DIMENSIONS: dict[str, Dimension] = {
     "university": Dimension("pp.university_id::text", _UNIVERSITY, "u.name_ko", "u.name_en"),
     "school": Dimension("pp.school_id::text", f"JOIN {T['school']} g ON g.id = pp.school_id", "g.name_ko", "g.name_en"),
@@ -334,12 +338,13 @@ TRAINED_DIMENSIONS: dict[str, Dimension] = {
     "cohort": Dimension("extract(year FROM pp.admission_date)::int::text"),
     "gender": Dimension(
         "pp.person_key",
-        # The groups hold each enrollment's person's gender (kept by a trigger on the persons too).
-        grouped_key=f"COALESCE(NULLIF(e.gender, ''), '{UNSPECIFIED}')",
-        counted_key=f"COALESCE(NULLIF(pe.gender, ''), '{UNSPECIFIED}')",
-        counted_joins=f"JOIN {T['person']} pe ON pe.id = e.person_id",
-        person_key=f"COALESCE(NULLIF(pe.gender, ''), '{UNSPECIFIED}')",
-        person_joins=f"JOIN {T['person']} pe ON pe.id = e.person_id",
+        # The groups hold each enrollment's person's gender (kept by a trigger on the persons too), so the
+        # key it is counted under is the person's own.
+        grouped_key=_GENDER.format(table="e"),
+        counted_key=_GENDER.format(table="pe"),
+        counted_joins=_PERSON_OF_ENROLLMENT,
+        person_key=_GENDER.format(table="pe"),
+        person_joins=_PERSON_OF_ENROLLMENT,
     ),
     "origin": Dimension(
         "pp.person_key",

@@ -7,8 +7,10 @@ is followed by the comparison."""
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 import threading
+from collections.abc import Callable
 
 import pgtrigger
 import pytest
@@ -135,31 +137,40 @@ def test_a_drift_fails_the_write_instead_of_miscounting(campus, history):
     assert "reports_enrollment_groups has drifted" in str(refused.value.__cause__)
 
 
+def run_together(*jobs: Callable[[], object], timeout: float = 60) -> None:
+    """Run each job in a thread of its own (its own database connection) and fail with any job's error."""
+    failures: list[Exception] = []
+
+    def run(job: Callable[[], object]) -> None:
+        try:
+            job()
+        except Exception as exc:  # noqa: BLE001 -- reported in the test's thread below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not failures, failures
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_status_changes_in_the_same_groups_are_all_counted(campus, history):
     """Four connections move students of one group through the same statuses on the same days at once: they
     meet on the same group rows (and create the same new ones), and every change is counted once."""
     cohort = [history(factories.PersonFactory(gender="male"), campus.ms_y, admitted=D(2025, 3, 1)) for _ in range(16)]
     steps = [("enrolled", D(2025, 3, 2)), ("on_leave", D(2025, 9, 1)), ("enrolled", D(2026, 3, 2))]
-    failures: list[Exception] = []
 
     def move(enrollments: list[Enrollment]) -> None:
-        try:
-            for status, day in steps:
-                for enrollment in enrollments:
-                    services.enrollment_transition(actor=None, enrollment=enrollment, status=status, effective_date=day)
-        except Exception as exc:  # noqa: BLE001 -- any failure in a thread is reported by the test below
-            failures.append(exc)
-        finally:
-            connections.close_all()
+        for status, day in steps:
+            for enrollment in enrollments:
+                services.enrollment_transition(actor=None, enrollment=enrollment, status=status, effective_date=day)
 
-    threads = [threading.Thread(target=move, args=(cohort[n::4],)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_together(*(functools.partial(move, cohort[n::4]) for n in range(4)))
 
-    assert not failures, failures
     assert_groups_match()
     assert groups() == {(campus.ms_y.pk, "enrolled", D(2026, 3, 2), D(2025, 3, 1), None, "male"): 16}
 
@@ -171,41 +182,25 @@ def test_a_gender_changed_while_an_enrollment_is_being_added_is_not_missed(campu
     under the old gender. The trigger's FOR SHARE makes the change wait for the admission to commit."""
     person = factories.PersonFactory(gender="female")
     admitted, done = threading.Event(), threading.Event()
-    failures: list[Exception] = []
 
     def admit() -> None:
-        try:
-            with transaction.atomic():
-                services.enrollment_admit(
-                    actor=None,
-                    person=person,
-                    programme=campus.ms_x,
-                    student_number="L0000001",
-                    admission_date=D(2025, 9, 1),
-                )
-                admitted.set()
-                done.wait(timeout=2)  # the change below is blocked meanwhile (or, without the lock, done)
-        except Exception as exc:  # noqa: BLE001 -- any failure in a thread is reported by the test below
-            failures.append(exc)
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            services.enrollment_admit(
+                actor=None,
+                person=person,
+                programme=campus.ms_x,
+                student_number="L0000001",
+                admission_date=D(2025, 9, 1),
+            )
+            admitted.set()
+            done.wait(timeout=2)  # the change below is blocked meanwhile (or, without the lock, done)
 
     def change_gender() -> None:
-        try:
-            admitted.wait(timeout=10)
-            Person.objects.filter(pk=person.pk).update(gender="male")
-            done.set()
-        except Exception as exc:  # noqa: BLE001
-            failures.append(exc)
-        finally:
-            connections.close_all()
+        admitted.wait(timeout=10)
+        Person.objects.filter(pk=person.pk).update(gender="male")
+        done.set()
 
-    threads = [threading.Thread(target=admit), threading.Thread(target=change_gender)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_together(admit, change_gender, timeout=30)
 
-    assert not failures, failures
     assert_groups_match()
     assert {key[-1] for key in groups()} == {"male"}

@@ -259,23 +259,6 @@ def _experts_proposed_for(problem: FieldProblem, run: MatchRun, n: int) -> None:
         Proposal.objects.create(run=run, expert=expert, problem=problem, score=0.5, explanation={"rank": 2})
 
 
-def test_the_proposals_of_a_problem_cost_the_same_queries_for_2_and_20(client_for, market):
-    run = run_now()
-    _experts_proposed_for(market.weld, run, 1)
-    client = client_for(market.company_member)
-    url = reverse("web:problem-detail", args=[market.weld.pk])
-    client.get(url)  # warm: session, user
-
-    with CaptureQueriesContext(connection) as two:
-        client.get(url)
-    _experts_proposed_for(market.weld, run, 18)
-    with CaptureQueriesContext(connection) as twenty:
-        page = client.get(url).content.decode()
-
-    assert page.count('data-testid="explanation"') == 20
-    assert len(twenty) == len(two)
-
-
 def test_withdrawn_proposals_are_not_listed(client_for, market):
     run_now()
     proposal = market.proposal(market.lee, market.weld)

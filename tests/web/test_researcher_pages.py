@@ -314,23 +314,6 @@ def test_the_researchers_own_pages_write_no_access_log(client_for, market):
     assert not AccessLog.objects.exists()
 
 
-def test_my_proposals_cost_the_same_queries_for_1_and_10(client_for, market):
-    run = run_now()
-    client = client_for(market.lee.person.user)
-    client.get(reverse("web:my-proposals"))  # warm: session, user
-
-    with CaptureQueriesContext(connection) as one:
-        client.get(reverse("web:my-proposals"))
-    for _ in range(9):
-        problem = factories.FieldProblemFactory(organization=market.weld.organization, status="draft")
-        Proposal.objects.create(run=run, expert=market.lee, problem=problem, score=0.4, explanation={"rank": 3})
-    with CaptureQueriesContext(connection) as ten:
-        page = client.get(reverse("web:my-proposals")).content.decode()
-
-    assert page.count('data-testid="explanation"') == 10
-    assert len(ten) == len(one)
-
-
 def _proposed_for(expert: ExpertProfile, run: MatchRun, n: int, organization: Organization) -> list[Proposal]:
     proposals = []
     for _ in range(n):

@@ -55,6 +55,9 @@ def model_label(model: type[models.Model], name: str) -> Any:
     return capfirst(model._meta.get_field(name).verbose_name)
 
 
+#: A date field as the browser's date picker; the value in ISO form, which the picker needs.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 SKILLS_HELP = _("One per line, or separated by commas.")
 
 

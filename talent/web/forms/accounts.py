@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talent.registry.models import Person
 from talent.registry.services.accounts import REGISTRATION_PERSON_FIELDS
-from talent.web.forms import ServiceForm
+from talent.web.forms import DATE, ServiceForm
 
 
 class LoginForm(AuthenticationForm):
@@ -38,7 +38,7 @@ class SignupForm(ServiceForm):
     class Meta:
         model = Person
         fields = ["email", *REGISTRATION_PERSON_FIELDS]
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"birth_date": DATE}
 
     field_order = ["email", "password", "password_again", *REGISTRATION_PERSON_FIELDS]
 

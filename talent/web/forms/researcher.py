@@ -11,12 +11,10 @@ from talent.registry import selectors, vocabulary
 from talent.registry.models import ExpertProfile, OverseasPosition, Person, ResearcherProfile
 from talent.registry.services.people import EXPERT_FIELDS, PERSON_FIELDS, POSITION_FIELDS, RESEARCHER_FIELDS
 from talent.registry.vocabulary import ShareableField
-from talent.web.forms import SKILLS_HELP, ServiceForm, SkillsField, model_label
+from talent.web.forms import DATE, SKILLS_HELP, ServiceForm, SkillsField, model_label
 
 if TYPE_CHECKING:
     from talent.registry.roles import User
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PersonForm(ServiceForm):

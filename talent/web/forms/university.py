@@ -17,12 +17,10 @@ from talent.registry.models import Enrollment, GraduateSchool, Organization, Per
 from talent.registry.services.enrollments import ENROLLMENT_FIELDS
 from talent.registry.services.people import PERSON_FIELDS
 from talent.registry.vocabulary import CompletionRoute, DegreeLevel, EnrollmentStatus
-from talent.web.forms import ServiceForm, model_label
+from talent.web.forms import DATE, ServiceForm, model_label
 
 if TYPE_CHECKING:
     from talent.registry.roles import User
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _programmes(request: HttpRequest | None) -> QuerySet[Programme]:
@@ -54,13 +52,13 @@ class EnrollmentPageFilter(EnrollmentFilter):
         field_name="admission_date",
         lookup_expr="gte",
         label=_("Admitted on or after"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE,
     )
     admission_date_before = filters.DateFilter(
         field_name="admission_date",
         lookup_expr="lte",
         label=_("Admitted on or before"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE,
     )
 
     class Meta:
@@ -72,7 +70,7 @@ class TransitionForm(forms.Form):
     """A status change: the choices are the moves the status machine allows from the current status."""
 
     status = forms.ChoiceField(label=_("New status"))
-    effective_date = forms.DateField(label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_date = forms.DateField(label=_("Effective date"), widget=DATE)
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
