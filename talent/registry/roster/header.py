@@ -17,7 +17,7 @@ from talent.registry import validators
 from talent.registry.roster.columns import BY_KEY, column_for, names_resident_registration_number
 from talent.registry.roster.reading import Table, read_table
 from talent.registry.roster.results import RowMessage
-from talent.registry.roster.rows import text_of
+from talent.registry.roster.rows import is_number, text_of
 
 #: The header row is looked for among the first rows (offices often put a title above it).
 HEADER_SEARCH_ROWS = 10
@@ -125,12 +125,8 @@ def _refuse_resident_registration_numbers(table: Table, header: FileHeader) -> N
                 _refuse_at(number, position, header_cells)
             # A number cell drops the leading zeros of a 2000s birth date (0101014… is kept as 101014…). Such a
             # number is refused when its check digit holds too, so that other long numbers rarely are.
-            if _is_number(cell) and 11 <= len(text) <= 12 and rrn.is_valid(text.zfill(13)):
+            if is_number(cell) and 11 <= len(text) <= 12 and rrn.is_valid(text.zfill(13)):
                 _refuse_at(number, position, header_cells)
-
-
-def _is_number(cell: object) -> bool:
-    return isinstance(cell, (int, float)) and not isinstance(cell, bool)
 
 
 def _refuse_at(row: int, position: int, header_cells: list[str]) -> NoReturn:

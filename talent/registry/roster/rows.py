@@ -130,7 +130,8 @@ def serial_date(value: int | float, epoch: datetime.datetime) -> datetime.date |
     return from_excel(value, epoch=epoch).date()
 
 
-def _is_number(cell: Cell) -> TypeGuard[int | float]:
+def is_number(cell: Cell | Any) -> TypeGuard[int | float]:
+    """A number cell of a workbook (a bool is not one)."""
     return isinstance(cell, (int, float)) and not isinstance(cell, bool)
 
 
@@ -149,7 +150,7 @@ def parse_date(cell: Cell, *, epoch: datetime.datetime | None = None) -> datetim
         return cell.date()
     if isinstance(cell, datetime.date):
         return cell
-    if epoch is not None and _is_number(cell):
+    if epoch is not None and is_number(cell):
         on = serial_date(cell, epoch)
         if on is not None:
             return on
@@ -165,7 +166,7 @@ def parse_date(cell: Cell, *, epoch: datetime.datetime | None = None) -> datetim
                 return datetime.date(year, month, day)
             except ValueError:
                 break
-    if epoch is not None and _is_number(cell):
+    if epoch is not None and is_number(cell):
         first, last = SERIAL_DATES
         raise CellError(
             _("“%(value)s” is a number, not a date: as an Excel date number it would fall outside %(first)s to "
