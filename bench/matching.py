@@ -161,7 +161,7 @@ def seed() -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from talent.registry.demo import texts
+    from talent.demo import texts
     from talent.registry.models import ExpertProfile, FieldProblem, Organization, Person
     from talent.registry.vocabulary import OrganizationKind, ProblemStatus, ShareableField
 

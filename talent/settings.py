@@ -44,9 +44,12 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "talent.common",
     "talent.registry",
+    "talent.roster",
     "talent.matching",
+    "talent.accounts",
     "talent.reports",
     "talent.web",
+    "talent.demo",  # only its seed_demo command: nothing imports it
 ]
 
 MIDDLEWARE = [
@@ -254,15 +257,6 @@ MATCHING_MAX_ATTEMPTS = env.int("MATCHING_MAX_ATTEMPTS", default=3)
 MATCHING_RESEND_AFTER_SECONDS = env.float("MATCHING_RESEND_AFTER_SECONDS", default=120)
 MATCHING_RUN_SOFT_TIME_LIMIT = env.int("MATCHING_RUN_SOFT_TIME_LIMIT", default=20 * 60)
 MATCHING_QUEUE = env.str("MATCHING_QUEUE", default="") or None  # optional dedicated queue for matching workers
-# Called when a company opens a field problem (the registry may not import matching): queues a run.
-ON_PROBLEM_OPENED = env.str("ON_PROBLEM_OPENED", default="talent.matching.services.match_run_request_for_problem")
-# Called after an expert profile or field problem is saved, with its kind and id: matching stores its index terms.
-ON_MATCHING_TEXT_SAVED = env.str("ON_MATCHING_TEXT_SAVED", default="talent.matching.services.index_after_save")
-# Sections other apps add to a person's "download my data" (the registry may not import them): name -> function.
-PERSONAL_DATA_EXPORT_SECTIONS = {
-    "match_proposals": "talent.matching.selectors.proposals_of_person_for_export",
-    "match_near_misses": "talent.matching.selectors.near_misses_of_person_for_export",
-}
 
 # --- Roster import: files above either limit are refused with a clear error -------------------------
 ROSTER_MAX_BYTES = env.int("ROSTER_MAX_BYTES", default=10 * 1024 * 1024)

@@ -17,10 +17,10 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Count
 
-from talent.registry.demo.records import StudentPlan, World
-from talent.registry.demo.students import StudentPlanner
-from talent.registry.demo.world import WorldPlanner
-from talent.registry.demo.writer import write
+from talent.demo.records import StudentPlan, World
+from talent.demo.students import StudentPlanner
+from talent.demo.world import WorldPlanner
+from talent.demo.writer import write
 from talent.registry.models import (
     Enrollment,
     EnrollmentEvent,
@@ -51,7 +51,7 @@ LOGINS = (
 
 def plan(*, scale: int, seed: int, today: datetime.date) -> tuple[World, Iterator[StudentPlan]]:
     """The demo data for `scale` and `seed` as of `today`: the world, and the students as a stream."""
-    rng = random.Random(seed)  # noqa: S311 - made-up demo data, not secrets: reproducibility is the point
+    rng = random.Random(seed)
     planner = WorldPlanner(rng, scale=scale, today=today)
     world = planner.plan()
     students = StudentPlanner(

@@ -9,10 +9,10 @@ import dataclasses
 import datetime
 import random
 
-from talent.registry.demo import texts
-from talent.registry.demo.expertise import RESEARCHERS_PER_SCALE, ExpertisePlanning
-from talent.registry.demo.people import PersonMaker
-from talent.registry.demo.records import (
+from talent.demo import texts
+from talent.demo.expertise import RESEARCHERS_PER_SCALE, ExpertisePlanning
+from talent.demo.people import PersonMaker
+from talent.demo.records import (
     LoginPlan,
     OrganizationPlan,
     PersonPlan,

@@ -23,7 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, reset_queries, transaction
 from django.utils import timezone
 
-from talent.registry.demo.records import EnrollmentPlan, LoginPlan, PersonPlan, StudentPlan, World
+from talent.demo.records import EnrollmentPlan, LoginPlan, PersonPlan, StudentPlan, World
 from talent.registry.models import (
     Enrollment,
     EnrollmentEvent,

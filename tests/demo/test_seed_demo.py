@@ -17,8 +17,8 @@ from django.db import transaction
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
-from talent.registry import demo, lifecycle
-from talent.registry.demo import writer
+from talent.demo import seeding, writer
+from talent.registry import lifecycle
 from talent.registry.models import (
     Enrollment,
     EnrollmentEvent,
@@ -61,7 +61,7 @@ def test_the_same_seed_plans_the_same_data_and_another_seed_does_not():
     today = timezone.localdate()
 
     def planned(seed):
-        world, students = demo.plan(scale=1, seed=seed, today=today)
+        world, students = seeding.plan(scale=1, seed=seed, today=today)
         return world, list(students)
 
     assert planned(SEED) == planned(SEED)
@@ -69,8 +69,8 @@ def test_the_same_seed_plans_the_same_data_and_another_seed_does_not():
 
 
 def test_seeding_on_a_later_day_gives_the_same_people_with_longer_histories():
-    world_now, now = demo.plan(scale=1, seed=SEED, today=datetime.date(2026, 11, 27))
-    world_later, later = demo.plan(scale=1, seed=SEED, today=datetime.date(2027, 8, 31))
+    world_now, now = seeding.plan(scale=1, seed=SEED, today=datetime.date(2026, 11, 27))
+    world_later, later = seeding.plan(scale=1, seed=SEED, today=datetime.date(2027, 8, 31))
     assert world_later.organizations == world_now.organizations
     assert [(e.person, e.skills) for e in world_later.experts] == [(e.person, e.skills) for e in world_now.experts]
     longer = 0
@@ -120,16 +120,16 @@ class TestASeededRegistry:
         def sign_in(username, password):
             return authenticate(RequestFactory().post("/admin/login/"), username=username, password=password)
 
-        for username in demo.LOGINS:
+        for username in seeding.LOGINS:
             assert sign_in(username, settings.DEMO_PASSWORD) is not None, username
         assert sign_in("demo-university", "wrong-password") is None
 
     def test_only_the_operator_is_django_staff(self):
-        staff = get_user_model().objects.filter(username__in=demo.LOGINS, is_staff=True)
+        staff = get_user_model().objects.filter(username__in=seeding.LOGINS, is_staff=True)
         assert list(staff.values_list("username", "is_superuser")) == [("demo-operator", True)]
 
     def test_each_login_belongs_where_its_name_says(self):
-        users = {u.username: u for u in get_user_model().objects.filter(username__in=demo.LOGINS)}
+        users = {u.username: u for u in get_user_model().objects.filter(username__in=seeding.LOGINS)}
 
         def organization(username):
             return users[username].membership.organization
@@ -156,7 +156,7 @@ class TestASeededRegistry:
         assert re.search(r"enrollments\s+[\d,]+", seeded)
         assert re.search(r"persons\s+[\d,]+", seeded)
         assert settings.DEMO_PASSWORD in seeded
-        for username in demo.LOGINS:
+        for username in seeding.LOGINS:
             assert username in seeded
 
     def test_it_is_a_demo_of_ten_schools_in_both_tracks_with_their_consortium_companies(self):
@@ -278,7 +278,7 @@ class TestASeededRegistry:
             assert expert.skills
 
     def test_the_database_holds_exactly_what_the_seed_plans(self):
-        world, students = demo.plan(scale=1, seed=SEED, today=timezone.localdate())
+        world, students = seeding.plan(scale=1, seed=SEED, today=timezone.localdate())
         planned = {
             (e.student_number, s.person.family_name_ko + s.person.given_name_ko, e.admission_date, e.events[-1].status)
             for s in students

@@ -10,10 +10,9 @@ from itertools import accumulate
 
 from django.utils import timezone
 
-from talent.registry import careers
-from talent.registry.demo import texts
-from talent.registry.demo.people import PersonMaker
-from talent.registry.demo.records import (
+from talent.demo import texts
+from talent.demo.people import PersonMaker
+from talent.demo.records import (
     ExpertPlan,
     LoginPlan,
     OrganizationPlan,
@@ -23,6 +22,7 @@ from talent.registry.demo.records import (
     ResearcherPlan,
     SchoolPlan,
 )
+from talent.registry import careers
 from talent.registry.vocabulary import OrganizationKind, ProblemStatus, ReturnProgramme, ShareableField
 
 D = datetime.date

@@ -14,9 +14,9 @@ import random
 from collections import defaultdict
 from collections.abc import Iterator
 
-from talent.registry.demo import texts
-from talent.registry.demo.people import PersonMaker
-from talent.registry.demo.records import EnrollmentPlan, Event, ProgrammePlan, SchoolPlan, StudentPlan, World
+from talent.demo import texts
+from talent.demo.people import PersonMaker
+from talent.demo.records import EnrollmentPlan, Event, ProgrammePlan, SchoolPlan, StudentPlan, World
 from talent.registry.vocabulary import CompletionRoute, DegreeLevel, Gender
 from talent.registry.vocabulary import EnrollmentStatus as S
 

@@ -1,5 +1,5 @@
 """`manage.py seed_demo [--scale N] [--seed S] [--if-empty]`: realistic, deterministic demo data and the
-demo logins, into an empty database. The data is made in `talent.registry.demo`; this parses and reports."""
+demo logins, into an empty database. The data is made in `talent.demo`; this parses and reports."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
-from talent.registry import demo
+from talent.demo import seeding
 
 
 def _at_least_one(value: str) -> int:
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, scale: int, seed: int, if_empty: bool, **options: Any) -> None:
-        if demo.has_data():
+        if seeding.has_data():
             if not if_empty:
                 raise CommandError(
                     "The database already has organizations: seed_demo only fills an empty database. "
@@ -51,7 +51,7 @@ class Command(BaseCommand):
 
         today = timezone.localdate()
         started = time.monotonic()
-        world, students = demo.plan(scale=scale, seed=seed, today=today)
+        world, students = seeding.plan(scale=scale, seed=seed, today=today)
         with tqdm(
             total=world.student_count,
             unit=" students",
@@ -60,18 +60,18 @@ class Command(BaseCommand):
             file=sys.stderr,
             disable=None if options["verbosity"] > 0 else True,  # None: only on a terminal
         ) as bar:
-            demo.write(world, students, progress=bar.update)
+            seeding.write(world, students, progress=bar.update)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(f"Seeded demo data (scale {scale}, seed {seed}, as of {today}) in {elapsed:.1f} s:")
         )
-        for label, count, breakdown in demo.summary():
+        for label, count, breakdown in seeding.summary():
             details = ", ".join(f"{name} {n:,}" for name, n in breakdown.items())
             self.stdout.write(f"  {label:<22}{count:>12,}" + (f"  ({details})" if details else ""))
         self._print_logins()
 
     def _print_logins(self) -> None:
-        logins = demo.logins()
+        logins = seeding.logins()
         if not logins:
             self.stdout.write("No demo logins in this database.")
             return

@@ -9,8 +9,8 @@ from itertools import accumulate
 
 from stdnum.iso7064 import mod_11_2
 
-from talent.registry.demo import names
-from talent.registry.demo.records import PersonPlan
+from talent.demo import names
+from talent.demo.records import PersonPlan
 from talent.registry.vocabulary import Gender
 
 _FAMILY_CUMULATIVE = list(accumulate(weight for _, _, weight in names.FAMILY_NAMES))

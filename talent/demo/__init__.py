@@ -1,0 +1,1 @@
+"""Realistic, deterministic demo data (`manage.py seed_demo`): see `talent.demo.seeding`."""
