@@ -143,8 +143,8 @@ def naive_import(org, content: bytes) -> int:
 
     from talent.registry import services
     from talent.registry.models import Enrollment, Programme
-    from talent.registry.roster.reading import decode
-    from talent.registry.roster.rows import parse_date, parse_gender, parse_status
+    from talent.roster.reading import decode
+    from talent.roster.rows import parse_date, parse_gender, parse_status
 
     text, _encoding = decode(content)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -209,7 +209,7 @@ def main() -> None:
     prepare_database(fresh=args.fresh)
     from django.conf import settings
 
-    from talent.registry import roster
+    from talent.roster import services as roster
 
     settings.ROSTER_MAX_ROWS = max(settings.ROSTER_MAX_ROWS, args.rows)
     settings.ROSTER_MAX_BYTES = max(settings.ROSTER_MAX_BYTES, 1024 * args.rows)

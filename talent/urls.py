@@ -9,7 +9,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Before the registry's: its enrollments router would take "enrollments/import/" for an enrollment's id.
+    path("api/v1/", include("talent.roster.api")),
     path("api/v1/", include("talent.registry.api.urls")),
+    path("api/v1/", include("talent.accounts.api.urls")),
     path("api/v1/", include("talent.matching.urls")),
     path("api/v1/reports/", include("talent.reports.urls")),
     path("", include("talent.reports.pages")),

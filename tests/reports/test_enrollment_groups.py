@@ -17,8 +17,9 @@ import pytest
 from django.db import connection, connections, transaction
 
 from talent.common.errors import Conflict
-from talent.registry import roster, services
+from talent.registry import services
 from talent.registry.models import Enrollment, EnrollmentEvent, Person
+from talent.roster import services as roster
 from tests import factories
 from tests.reports.conftest import D
 from tests.reports.test_counting_reference import random_histories

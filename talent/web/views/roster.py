@@ -4,7 +4,7 @@ Upload -> dry run: the preview shows what each row would do and every problem, r
 error the staff member confirms and the very same file is imported, without uploading it again: between the two
 steps the file is kept in the cache (CACHE_URL) for an hour, under a key made of the uploader's id, the university
 it was checked for and the file's SHA-256, and checked against that hash again before it is imported. Parsing and
-every rule are the roster service's (talent.registry.roster); this module only carries bytes and shows results.
+every rule are the roster service's (talent.roster); this module only carries bytes and shows results.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from talent.common.errors import DomainError
 from talent.registry import roles, selectors
 from talent.registry.models import Organization
-from talent.registry.roster import (
+from talent.roster.columns import BY_KEY
+from talent.roster.services import (
     ImportResult,
     RosterFormat,
     RowAction,
@@ -36,7 +37,6 @@ from talent.registry.roster import (
     roster_import,
     roster_template,
 )
-from talent.registry.roster.columns import BY_KEY
 from talent.web.forms import add_domain_error
 from talent.web.forms.university import RosterConfirmForm, RosterUploadForm
 from talent.web.views.university import university_staff_only

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from talent.registry.models import Enrollment, ImportBatch, ImportBatchStatus
-from tests.registry.roster.conftest import ROWS, csv_bytes, xlsx_bytes
+from tests.roster.conftest import ROWS, csv_bytes, xlsx_bytes
 
 UPLOAD = "admin:registry_importbatch_upload"
 
@@ -123,7 +123,7 @@ def test_the_command_refuses_an_unknown_university(tmp_path, company):
 
 
 def test_progress_is_reported_while_rows_are_checked_and_stored(university_staff, university, ms_programme):
-    from talent.registry import roster
+    from talent.roster import services as roster
 
     calls: list[tuple[str, int, int]] = []
     roster.roster_import(

@@ -11,7 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from talent.registry import roster
+from talent.roster import services as roster
 
 HEADERS = ["학번", " 성 ", "이름", "영문 성", "영문 이름", "생년월일", "성별", "이메일", "과정", "입학일", "학적상태"]
 

@@ -1,5 +1,5 @@
 """`manage.py import_roster FILE --university ID [--dry-run] [--user NAME]`: a roster file into a university,
-with a progress bar on the terminal. The work is `talent.registry.roster.roster_import`'s."""
+with a progress bar on the terminal. The work is `talent.roster.roster_import`'s."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from talent.common.errors import DomainError
-from talent.registry import roster
 from talent.registry.models import Organization
 from talent.registry.vocabulary import OrganizationKind
+from talent.roster import services as roster
 
 PHASES = {"check": "checking rows", "write": "storing"}
 

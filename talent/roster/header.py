@@ -14,10 +14,10 @@ from stdnum.kr import rrn
 
 from talent.common.errors import InvalidInput
 from talent.registry import validators
-from talent.registry.roster.columns import BY_KEY, column_for, names_resident_registration_number
-from talent.registry.roster.reading import Table, read_table
-from talent.registry.roster.results import RowMessage
-from talent.registry.roster.rows import is_number, text_of
+from talent.roster.columns import BY_KEY, column_for, names_resident_registration_number
+from talent.roster.reading import Table, read_table
+from talent.roster.results import RowMessage
+from talent.roster.rows import is_number, text_of
 
 #: The header row is looked for among the first rows (offices often put a title above it).
 HEADER_SEARCH_ROWS = 10

@@ -8,11 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from talent.registry import roster, services
+from talent.registry import services
 from talent.registry.models import Enrollment, EnrollmentEvent, ImportBatch, ImportBatchStatus, Person
-from talent.registry.roster import RowAction
+from talent.roster import services as roster
+from talent.roster.services import RowAction
 from tests import factories
-from tests.registry.roster.conftest import HEADERS, ROWS, csv_bytes
+from tests.roster.conftest import HEADERS, ROWS, csv_bytes
 
 D = datetime.date
 

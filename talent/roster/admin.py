@@ -14,10 +14,10 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from talent.common.errors import DomainError
-from talent.registry import roster
 from talent.registry.admin.base import ReadOnlyAdmin, show_refusal
 from talent.registry.models import ImportBatch, Organization
 from talent.registry.vocabulary import OrganizationKind
+from talent.roster import services as roster
 
 
 class RosterUploadForm(forms.Form):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from talent.common.errors import InvalidInput, NotAllowed
-from talent.registry import roster
 from talent.registry.models import Enrollment, ImportBatch, ImportBatchStatus, Person
-from tests.registry.roster.conftest import HEADERS, ROWS, csv_bytes, xlsx_bytes
+from talent.roster import services as roster
+from tests.roster.conftest import HEADERS, ROWS, csv_bytes, xlsx_bytes
 
 #: A made-up number shaped as a 주민등록번호 (a real birth date, 13 digits).
 RRN = "010412-4123456"

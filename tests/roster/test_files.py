@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from talent.registry.models import Enrollment, Person
-from talent.registry.roster import RowAction
-from tests.registry.roster.conftest import HEADERS, ROWS, csv_bytes, xlsx_bytes
+from talent.roster.services import RowAction
+from tests.roster.conftest import HEADERS, ROWS, csv_bytes, xlsx_bytes
 
 D = datetime.date
 

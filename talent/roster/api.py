@@ -1,5 +1,5 @@
 """Roster files: the template, the import (dry run or real) and the export, for a university's own staff and
-operators; and the record of past uploads. The work is `talent.registry.roster`'s; these views parse and answer."""
+operators; and the record of past uploads. The work is `talent.roster`'s; these views parse and answer."""
 
 from __future__ import annotations
 
@@ -20,11 +20,12 @@ from rest_framework.views import APIView
 
 from talent.common.api_schema import ErrorSerializer
 from talent.common.errors import InvalidInput
-from talent.registry import roles, roster, selectors
+from talent.registry import roles, selectors
 from talent.registry.api.permissions import IsUniversityStaff
 from talent.registry.api.schema import error_responses
 from talent.registry.models import ImportBatch, Organization
 from talent.registry.vocabulary import OrganizationKind
+from talent.roster import services as roster
 
 FORMATS = [str(f) for f in roster.RosterFormat]
 

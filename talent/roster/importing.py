@@ -32,16 +32,16 @@ from talent.registry.models import (
     Person,
     Programme,
 )
-from talent.registry.roster.columns import BY_KEY
-from talent.registry.roster.header import FileHeader, read_file
-from talent.registry.roster.reading import Table
-from talent.registry.roster.results import ImportResult, RowAction, RowMessage, RowOutcome
-from talent.registry.roster.rows import ParsedRow, parse_row
-from talent.registry.roster.writing import NewRow, Plan, apply
 from talent.registry.services._base import Actor, acting
 from talent.registry.services.enrollments import check_transition
 from talent.registry.services.people import PERSON_FIELDS, normalise_person_fields
 from talent.registry.vocabulary import EnrollmentStatus, OrganizationKind
+from talent.roster.columns import BY_KEY
+from talent.roster.header import FileHeader, read_file
+from talent.roster.reading import Table
+from talent.roster.results import ImportResult, RowAction, RowMessage, RowOutcome
+from talent.roster.rows import ParsedRow, parse_row
+from talent.roster.writing import NewRow, Plan, apply
 
 Progress = Callable[[str, int, int], object]
 PROGRESS_EVERY = 500

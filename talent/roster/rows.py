@@ -18,9 +18,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from talent.registry import vocabulary
-from talent.registry.roster.columns import BY_KEY
-from talent.registry.roster.reading import Cell
 from talent.registry.vocabulary import CompletionRoute, EnrollmentStatus, Gender
+from talent.roster.columns import BY_KEY
+from talent.roster.reading import Cell
 
 #: Exported text that starts with one of these is escaped with a leading apostrophe (CSV injection); the
 #: apostrophe is taken off again on import, so an export imports back to no change.

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from talent.registry.models import Enrollment, ImportBatch
-from tests.registry.roster.conftest import ROWS, csv_bytes, xlsx_bytes
+from tests.roster.conftest import ROWS, csv_bytes, xlsx_bytes
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from talent.common.db import database_refusals
 from talent.registry.models import Enrollment, EnrollmentEvent, Person
-from talent.registry.roster.results import RowOutcome
 from talent.registry.services._base import Actor
 from talent.registry.vocabulary import EnrollmentStatus
+from talent.roster.results import RowOutcome
 
 BULK_BATCH = 2000
 

@@ -15,10 +15,10 @@ from django.utils import translation
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from talent.common.errors import InvalidInput
-from talent.registry import roster
 from talent.registry.models import Enrollment, EnrollmentEvent
-from talent.registry.roster import RowAction
-from tests.registry.roster.conftest import csv_bytes
+from talent.roster import services as roster
+from talent.roster.services import RowAction
+from tests.roster.conftest import csv_bytes
 
 D = datetime.date
 HEADERS = ["학번", "성", "이름", "생년월일", "과정", "입학일", "학적상태", "상태변경일"]

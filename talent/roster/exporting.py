@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from talent.common.errors import InvalidInput, NotAllowed
 from talent.registry import roles, selectors
 from talent.registry.models import Enrollment, Organization
-from talent.registry.roster.columns import COLUMNS
-from talent.registry.roster.rows import FORMULA_STARTS, GENDER_WORDS, ROUTE_WORDS, STATUS_WORDS, export_word
 from talent.registry.services._base import Actor
 from talent.registry.services.access import access_log_record
+from talent.roster.columns import COLUMNS
+from talent.roster.rows import FORMULA_STARTS, GENDER_WORDS, ROUTE_WORDS, STATUS_WORDS, export_word
 
 ExportCell = str | datetime.date | None
 

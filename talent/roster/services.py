@@ -14,9 +14,9 @@ The entry points (services: they check who acts, and every write happens inside 
 `fmt` is `RosterFormat.CSV` or `RosterFormat.XLSX` (or the strings "csv" / "xlsx").
 """
 
-from talent.registry.roster.exporting import RosterFormat, content_type, export_filename, roster_export, roster_template
-from talent.registry.roster.importing import roster_import
-from talent.registry.roster.results import ImportResult, RowAction, RowMessage, RowOutcome
+from talent.roster.exporting import RosterFormat, content_type, export_filename, roster_export, roster_template
+from talent.roster.importing import roster_import
+from talent.roster.results import ImportResult, RowAction, RowMessage, RowOutcome
 
 __all__ = [
     "ImportResult",
