@@ -1,5 +1,5 @@
-"""An expert's "download my data" holds their own match proposals and near misses (the registry's export reaches
-them through settings.PERSONAL_DATA_EXPORT_SECTIONS), and never another expert's."""
+"""An expert's "download my data" holds their own match proposals and near misses (the accounts export reads
+them from matching's selectors), and never another expert's."""
 
 from __future__ import annotations
 

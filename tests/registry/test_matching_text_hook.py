@@ -1,5 +1,5 @@
-"""Saving an expert profile or a field problem tells the listener named in settings.ON_MATCHING_TEXT_SAVED (matching
-indexes the text), once the save is committed; a broken or failing listener never loses the save."""
+"""Saving an expert profile or a field problem sends the registry's `matching_text_saved` signal (matching indexes
+the text), once the save is committed; a failing receiver never loses the save."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from talent.common.errors import DomainError
-from talent.registry import services
+from talent.registry import services, signals
 from talent.registry.models import ExpertProfile, FieldProblem
 from tests import factories
 
@@ -18,18 +18,25 @@ PROBLEM = {"description": "검사 이미지를 분류합니다.", "ksic_section"
 heard: list[dict] = []
 
 
-def listener(**announced) -> None:
-    heard.append(announced)
+def listener(sender, *, kind, pk, **kwargs) -> None:
+    heard.append({"kind": kind, "pk": pk})
 
 
-def failing_listener(**announced) -> None:
+def failing_listener(sender, **kwargs) -> None:
     raise RuntimeError("the listener is down")
 
 
 @pytest.fixture(autouse=True)
-def listening(settings):
-    settings.ON_MATCHING_TEXT_SAVED = f"{__name__}.listener"
+def listening():
+    """Only this test's receiver listens (matching's own is tested in tests/matching/test_index_hook.py)."""
+    saved = signals.matching_text_saved.receivers
+    signals.matching_text_saved.receivers = []
+    signals.matching_text_saved.sender_receivers_cache.clear()
+    signals.matching_text_saved.connect(listener)
     heard.clear()
+    yield
+    signals.matching_text_saved.receivers = saved
+    signals.matching_text_saved.sender_receivers_cache.clear()
 
 
 def test_a_saved_profile_is_announced_with_its_kind_and_id_after_commit(django_capture_on_commit_callbacks):
@@ -63,11 +70,9 @@ def test_a_refused_save_announces_nothing(researcher, django_capture_on_commit_c
     assert not ExpertProfile.objects.filter(person=someone_else).exists()
 
 
-@pytest.mark.parametrize("path", ["talent.nowhere.index_after_save", f"{__name__}.failing_listener"])
-def test_a_broken_or_failing_listener_never_loses_the_save(
-    path, settings, company, caplog, django_capture_on_commit_callbacks
-):
-    settings.ON_MATCHING_TEXT_SAVED = path
+def test_a_failing_listener_never_loses_the_save(company, caplog, django_capture_on_commit_callbacks):
+    signals.matching_text_saved.connect(failing_listener)
+    path = f"{__name__}.failing_listener"
     person = factories.PersonFactory(email="seoyeon@example.ac.kr")
 
     with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
@@ -80,10 +85,10 @@ def test_a_broken_or_failing_listener_never_loses_the_save(
     assert "용접" not in caplog.text and "seoyeon" not in caplog.text, "no personal data in the log"
 
 
-def test_no_listener_no_announcement(settings, django_capture_on_commit_callbacks):
-    settings.ON_MATCHING_TEXT_SAVED = ""
+def test_no_listener_no_announcement(django_capture_on_commit_callbacks):
+    signals.matching_text_saved.disconnect(listener)
 
-    with django_capture_on_commit_callbacks(execute=False) as pending:
+    with django_capture_on_commit_callbacks(execute=True):
         services.expert_profile_save(actor=None, person=factories.PersonFactory(), summary_ko="용접")
 
-    assert pending == []
+    assert heard == []

@@ -5,17 +5,8 @@ Callers use `services.<entity>_<verb>(...)`; the modules group them by entity.
 """
 
 from talent.registry.services.access import access_log_record
-from talent.registry.services.accounts import (
-    account_delete,
-    account_register,
-    auth_token_issue,
-    auth_token_revoke,
-    overseas_position_delete,
-    overseas_position_update,
-    personal_data_export,
-)
 from talent.registry.services.catalogue_updates import graduate_school_update, programme_update
-from talent.registry.services.claims import claim_code_issue, claim_code_redeem
+from talent.registry.services.claims import claim_code_issue
 from talent.registry.services.enrollments import (
     enrollment_admit,
     enrollment_fast_track,
@@ -33,6 +24,8 @@ from talent.registry.services.people import (
     expert_consent_set,
     expert_profile_save,
     overseas_position_add,
+    overseas_position_delete,
+    overseas_position_update,
     person_create,
     person_update,
     researcher_profile_save,
@@ -47,12 +40,7 @@ from talent.registry.services.problems import (
 
 __all__ = [
     "access_log_record",
-    "account_delete",
-    "account_register",
-    "auth_token_issue",
-    "auth_token_revoke",
     "claim_code_issue",
-    "claim_code_redeem",
     "enrollment_admit",
     "enrollment_fast_track",
     "enrollment_transition",
@@ -73,7 +61,6 @@ __all__ = [
     "overseas_position_update",
     "person_create",
     "person_update",
-    "personal_data_export",
     "programme_create",
     "programme_set_counting",
     "programme_update",

@@ -11,14 +11,12 @@ import datetime
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from talent.common.db import database_refusals
-from talent.common.errors import Conflict, InvalidInput, NotAllowed
+from talent.common.errors import Conflict, NotAllowed
 from talent.registry import roles
-from talent.registry.models import ClaimCode, Enrollment, Person
+from talent.registry.models import ClaimCode, Enrollment
 from talent.registry.services._base import Actor, acting, save
 
 CLAIM_CODE_LIFETIME = datetime.timedelta(days=14)
@@ -66,37 +64,3 @@ def claim_code_issue(*, actor: Actor, enrollment: Enrollment) -> tuple[ClaimCode
         )
         save(claim)
     return claim, code
-
-
-def claim_code_redeem(*, user: AbstractBaseUser, code: str) -> Person:
-    """Link `user` (who has no record yet) to the person a valid, unused, unexpired code was issued for;
-    the code is then spent. A wrong, expired or spent code is refused with InvalidInput."""
-    if not user.is_authenticated:
-        raise NotAllowed(_("Sign in first, then enter your claim code."))
-    if Person.objects.filter(user=user).exists():
-        raise Conflict(_("This login is already linked to a record."), code="already_linked")
-    if roles.is_operator(user) or roles.organization_of(user) is not None:
-        raise NotAllowed(_("A staff login cannot claim a student record: sign up with your own personal login first."))
-    with acting(user, "claim_code_redeem"):
-        claim = (
-            ClaimCode.objects.select_for_update()
-            .select_related("person")
-            .filter(code_hash=hash_claim_code(code))
-            .first()
-        )
-        now = timezone.now()
-        if claim is None:
-            raise InvalidInput(_("This claim code is not valid: check it for typos."), field="code")
-        if claim.used_at is not None:
-            raise InvalidInput(_("This claim code has already been used."), field="code")
-        if claim.expires_at <= now:
-            raise InvalidInput(_("This claim code has expired: ask your university for a new one."), field="code")
-        person = Person.objects.select_for_update().get(pk=claim.person_id)
-        if person.user_id is not None:
-            raise Conflict(_("This record is already linked to a login."), code="already_claimed")
-        person.user = user
-        with database_refusals(Person):
-            save(person, update_fields=["user"])
-        claim.used_at = now
-        claim.save(update_fields=["used_at"])
-    return person

@@ -141,3 +141,25 @@ def expert_consent_set(
     with acting(actor, "expert_consent_set"):
         save(profile)
     return profile
+
+
+def overseas_position_update(*, actor: Actor, position: OverseasPosition, **fields: Any) -> OverseasPosition:
+    """Correct one's own overseas position; a position may not end before it starts, nor be in Korea."""
+    _check_position_owner(actor, position)
+    assign(position, fields, POSITION_FIELDS)
+    with acting(actor, "overseas_position_update"):
+        save(position)
+    return position
+
+
+def overseas_position_delete(*, actor: Actor, position: OverseasPosition) -> None:
+    _check_position_owner(actor, position)
+    with acting(actor, "overseas_position_delete"):
+        position.delete()
+
+
+def _check_position_owner(actor: Actor, position: OverseasPosition) -> None:
+    if actor is None or roles.is_operator(actor):
+        return
+    if position.profile.person.user_id != actor.pk:
+        raise NotAllowed(_("You may only change your own overseas positions."))

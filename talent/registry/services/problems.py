@@ -5,14 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from talent.common.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed
-from talent.registry import roles
+from talent.registry import roles, signals
 from talent.registry.models import (
     FieldProblem,
     Organization,
@@ -90,30 +88,24 @@ def _problem_status(actor: Actor, problem: FieldProblem, status: str, *, allowed
 
 
 def field_problem_open_and_announce(*, actor: Actor, problem: FieldProblem) -> FieldProblem:
-    """Open a draft problem and tell the listener named in settings.ON_PROBLEM_OPENED (matching queues a run).
-
-    The registry imports no other app, so the listener is named in settings; bulk loaders (seed_demo) call
-    `field_problem_open` and queue nothing."""
-    opened = field_problem_open(actor=actor, problem=problem)
-    listener = getattr(settings, "ON_PROBLEM_OPENED", "")
-    if listener:
-        import_string(listener)(actor=actor, problem=opened)
+    """Open a draft problem and send `signals.problem_opened` (matching queues a run), in the same transaction.
+    Bulk loaders (seed_demo) call `field_problem_open` and queue nothing."""
+    with transaction.atomic():
+        opened = field_problem_open(actor=actor, problem=problem)
+        signals.problem_opened.send(sender=FieldProblem, actor=actor, problem=opened)
     return opened
 
 
 def announce_text_saved(kind: str, pk: int) -> None:
-    """Once the transaction commits, tell the listener named in settings.ON_MATCHING_TEXT_SAVED that an expert
-    profile or field problem (`kind`) was saved (matching stores its index terms). The save never depends on it: a
-    listener that cannot be imported or fails is logged with the kind and id only, and the next match run indexes
-    the row. Bulk loaders (seed_demo, roster import) announce nothing."""
-    listener = getattr(settings, "ON_MATCHING_TEXT_SAVED", "")
-    if not listener:
-        return
+    """Once the transaction commits, send `signals.matching_text_saved` for an expert profile or field problem
+    (`kind`) that was saved (matching stores its index terms). The save never depends on it: a receiver that fails
+    is logged with the kind and id only, and the next match run indexes the row. Bulk loaders (seed_demo, roster
+    import) announce nothing."""
 
     def announce() -> None:
-        try:
-            import_string(listener)(kind=kind, pk=pk)
-        except Exception as error:  # noqa: BLE001 - the save is committed; the next match run indexes it
-            logger.warning("%s %s saved, but %s failed (%s)", kind, pk, listener, type(error).__name__)
+        for receiver, outcome in signals.matching_text_saved.send_robust(sender=None, kind=kind, pk=pk):
+            if isinstance(outcome, Exception):
+                name = f"{getattr(receiver, '__module__', '?')}.{getattr(receiver, '__qualname__', '?')}"
+                logger.warning("%s %s saved, but %s failed (%s)", kind, pk, name, type(outcome).__name__)
 
     transaction.on_commit(announce)

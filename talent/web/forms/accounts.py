@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from talent.accounts.services import REGISTRATION_PERSON_FIELDS
 from talent.registry.models import Person
-from talent.registry.services.accounts import REGISTRATION_PERSON_FIELDS
 from talent.web.forms import DATE, ServiceForm
 
 

@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
+from talent.accounts.services import account_register, claim_code_redeem
 from talent.registry import roles, selectors
-from talent.registry.services.accounts import account_register
-from talent.registry.services.claims import claim_code_redeem
 from talent.web.forms import posted, submit
 from talent.web.forms.accounts import ClaimForm, LoginForm, SignupForm
 from talent.web.navigation import home_url, nav_links

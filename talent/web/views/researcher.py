@@ -20,11 +20,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.renderers import JSONRenderer
 
+from talent.accounts import lockout
+from talent.accounts.services import personal_data_export
 from talent.matching import selectors as matching_selectors
 from talent.matching.models import Proposal, ProposalStatus
-from talent.registry import lockout, services
+from talent.registry import services
 from talent.registry.models import OverseasPosition, Person
-from talent.registry.services.accounts import overseas_position_delete, overseas_position_update
 from talent.web.access import person_required
 from talent.web.explanations import proposal_answer_submit, proposal_card
 from talent.web.forms import posted, submit
@@ -122,7 +123,7 @@ def position_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponse
     position = get_object_or_404(_positions(person), pk=pk)
     form = PositionForm(posted(request), instance=position)
     if form.is_bound and submit(
-        form, lambda data: overseas_position_update(actor=request.user, position=position, **data)
+        form, lambda data: services.overseas_position_update(actor=request.user, position=position, **data)
     ):
         messages.success(request, _("The overseas position is saved."))
         return redirect("web:researcher-profile")
@@ -134,7 +135,7 @@ def position_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponse
 def position_remove(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     position = get_object_or_404(_positions(person), pk=pk)
     if request.method == "POST":
-        overseas_position_delete(actor=request.user, position=position)
+        services.overseas_position_delete(actor=request.user, position=position)
         messages.success(request, _("The overseas position is removed."))
         return redirect("web:researcher-profile")
     return render(request, "web/researcher/position_remove.html", {"position": position})
@@ -208,7 +209,7 @@ def my_data(request: HttpRequest, person: Person) -> HttpResponse:
 @require_GET
 @never_cache  # a file of personal data: no browser or proxy keeps a copy
 def my_data_download(request: HttpRequest, person: Person) -> HttpResponse:
-    export = services.personal_data_export(user=request.user)
+    export = personal_data_export(user=request.user)
     response = HttpResponse(JSONRenderer().render(export), content_type="application/json")
     filename = f"ax-talent-my-data-{timezone.localdate().isoformat()}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -13,11 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
+from talent.accounts.services import claim_code_redeem
 from talent.common.errors import Conflict, InvalidInput, NotAllowed
 from talent.registry import services
 from talent.registry.models import AccessLog, ClaimCode, Enrollment, Person, Programme
 from talent.registry.services.catalogue_updates import graduate_school_update, programme_update
-from talent.registry.services.claims import claim_code_issue, claim_code_redeem
+from talent.registry.services.claims import claim_code_issue
 from tests import factories
 
 ENROLLMENTS = "/api/v1/enrollments/"

@@ -27,16 +27,16 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from talent.registry import selectors
-from talent.registry.api.schema import ErrorSerializer, error_responses
-from talent.registry.models import Person
-from talent.registry.services.accounts import (
+from talent.accounts.services import (
     REGISTRATION_PERSON_FIELDS,
     account_register,
     auth_token_issue,
     auth_token_revoke,
+    claim_code_redeem,
 )
-from talent.registry.services.claims import claim_code_redeem
+from talent.registry import selectors
+from talent.registry.api.schema import ErrorSerializer, error_responses
+from talent.registry.models import Person
 
 LOCKED_OUT = OpenApiResponse(
     ErrorSerializer,

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from talent.accounts.services import claim_code_redeem
 from talent.registry import services
 from talent.registry.models import (
     Enrollment,
@@ -22,7 +23,7 @@ from talent.registry.models import (
     Person,
     ResearcherProfile,
 )
-from talent.registry.services.claims import claim_code_issue, claim_code_redeem
+from talent.registry.services.claims import claim_code_issue
 from tests import factories
 
 ME = "/api/v1/me/"
@@ -322,17 +323,12 @@ def test_the_export_holds_the_profiles_and_consent(world, me):
     assert "유" not in me.get(EXPORT).content.decode()  # the other researcher, 유하준
 
 
-def section_of_another_app(*, person: Person) -> list[dict[str, Any]]:
-    """A stand-in for another app's export section (matching's proposals are tested in tests/matching)."""
-    return [{"person": person.pk, "note": "다른 앱의 기록"}]
-
-
-def test_the_export_adds_the_sections_other_apps_name_in_settings(world, me, settings):
-    settings.PERSONAL_DATA_EXPORT_SECTIONS = {"elsewhere": f"{__name__}.section_of_another_app"}
-
+def test_the_export_holds_what_matching_keeps_about_the_person(world, me):
     data = json.loads(me.get(EXPORT).content)
 
-    assert data["elsewhere"] == [{"person": world.researcher_person.pk, "note": "다른 앱의 기록"}]
+    # The proposals themselves are tested in tests/matching/test_export.py; none has been made here yet.
+    assert data["match_proposals"] == []
+    assert data["match_near_misses"] == []
 
 
 # --- Closing the account ------------------------------------------------------------------------------------

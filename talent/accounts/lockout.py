@@ -15,8 +15,8 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.signals import user_login_failed
 
+from talent.accounts.services import account_delete
 from talent.common.errors import InvalidInput
-from talent.registry.services.accounts import account_delete
 
 
 def _credentials(user: AbstractBaseUser) -> dict[str, str]:

@@ -11,6 +11,7 @@ from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
+from talent.accounts.services import account_delete
 from talent.registry import services
 from talent.registry.models import (
     ExpertProfileHistory,
@@ -52,7 +53,7 @@ def test_closing_the_account_erases_the_history_of_a_record_that_goes(returning)
     assert ExpertProfileHistory.objects.filter(pgh_obj__person_id=person_id).count() == 2
     assert OverseasPositionHistory.objects.filter(pgh_obj__profile_id=profile_id).exists()
 
-    assert services.account_delete(user=returning, password=PASSWORD) is False
+    assert account_delete(user=returning, password=PASSWORD) is False
 
     assert not PersonHistory.objects.filter(pgh_obj_id=person_id).exists()
     assert not ResearcherProfileHistory.objects.filter(pgh_obj_id=profile_id).exists()
@@ -73,7 +74,7 @@ def test_a_record_the_university_keeps_keeps_its_history_but_not_the_profiles(
         admission_date=datetime.date(2026, 3, 2),
     )
 
-    assert services.account_delete(user=returning, password=PASSWORD) is True
+    assert account_delete(user=returning, password=PASSWORD) is True
 
     assert PersonHistory.objects.filter(pgh_obj_id=person.pk, given_name_ko="서윤").exists()
     assert not ExpertProfileHistory.objects.filter(person_id=person.pk).exists()
@@ -93,7 +94,7 @@ def test_closing_the_account_forgets_its_sign_in_records(returning, outsider, se
     _failed_login("outsider")
     assert AccessAttempt.objects.filter(username="researcher").exists()
 
-    services.account_delete(user=returning, password=PASSWORD)
+    account_delete(user=returning, password=PASSWORD)
 
     assert not AccessAttempt.objects.filter(username="researcher").exists()
     assert not AccessFailureLog.objects.filter(username="researcher").exists()

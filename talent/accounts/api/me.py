@@ -23,17 +23,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from talent.accounts import lockout
+from talent.accounts.api.accounts import LOCKED_OUT, LockedOut
+from talent.accounts.services import (
+    personal_data_export,
+)
 from talent.common.errors import Conflict
-from talent.registry import lockout, selectors, services
-from talent.registry.api.accounts import LOCKED_OUT, LockedOut
+from talent.registry import selectors, services
 from talent.registry.api.permissions import HasPersonRecord
 from talent.registry.api.schema import error_responses
 from talent.registry.models import ExpertProfile, OverseasPosition, Person, ResearcherProfile
-from talent.registry.services.accounts import (
-    overseas_position_delete,
-    overseas_position_update,
-    personal_data_export,
-)
 from talent.registry.services.people import EXPERT_FIELDS, PERSON_FIELDS, POSITION_FIELDS, RESEARCHER_FIELDS
 
 # --- Serializers ------------------------------------------------------------------------------------------
@@ -231,12 +230,12 @@ class PositionDetailView(OwnPositionsView, generics.RetrieveUpdateDestroyAPIView
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        serializer.instance = overseas_position_update(
+        serializer.instance = services.overseas_position_update(
             actor=self.request.user, position=serializer.instance, **serializer.validated_data
         )
 
     def perform_destroy(self, instance: OverseasPosition) -> None:
-        overseas_position_delete(actor=self.request.user, position=instance)
+        services.overseas_position_delete(actor=self.request.user, position=instance)
 
 
 def _own_expert_profile(view: OwnRecordView, *, required: bool) -> ExpertProfile | None:
@@ -307,7 +306,7 @@ class ExportView(APIView):
         description="A JSON file (`Content-Disposition: attachment`) with the login, the record, the researcher "
         "profile and positions, the expert profile and consent, enrollments with their status histories, "
         "who read the record (organization, action, time; never the reader's name), and the sections other apps "
-        "add (settings.PERSONAL_DATA_EXPORT_SECTIONS: the match proposals made to the person, with score, "
+        "add (matching: the match proposals made to the person, with score, "
         "explanation, status and answers, and the near misses of the latest run).",
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The export."), **error_responses(401, 403)},
     )

@@ -1,5 +1,5 @@
-"""Logins of their own: a returning researcher registers, scripts get a token, anyone may take their data
-with them or close their account; overseas positions are edited and removed by their owner.
+"""Logins of their own: a returning researcher registers, scripts get a token, a student claims their university
+record with a code, anyone may take their data with them or close their account.
 
 Closing an account removes what belongs to that person alone (login, token, researcher and expert profiles,
 consent), with the history copies of that data and the login's sign-in records. Enrollment records are the
@@ -14,29 +14,30 @@ from typing import Any
 import pgtrigger
 from axes.models import AccessAttempt, AccessFailureLog
 from axes.models import AccessLog as AxesAccessLog
-from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from talent.common.db import database_refusals, validate
 from talent.common.errors import Conflict, InvalidInput, NotAllowed
+from talent.matching.selectors import near_misses_of_person_for_export, proposals_of_person_for_export
 from talent.registry import roles, selectors
 from talent.registry.models import (
     AccessLog,
+    ClaimCode,
     Enrollment,
     ExpertProfile,
     OverseasPosition,
     Person,
     ResearcherProfile,
 )
-from talent.registry.services._base import Actor, acting, assign, save
+from talent.registry.services._base import acting, save
+from talent.registry.services.claims import hash_claim_code
 from talent.registry.services.people import (
     EXPERT_FIELDS,
     PERSON_FIELDS,
@@ -201,35 +202,13 @@ def _universities_keep(person: Person) -> bool:
     return Enrollment.objects.filter(Q(person=person) | Q(advisor=person) | Q(co_advisor=person)).exists()
 
 
-def overseas_position_update(*, actor: Actor, position: OverseasPosition, **fields: Any) -> OverseasPosition:
-    """Correct one's own overseas position; a position may not end before it starts, nor be in Korea."""
-    _check_position_owner(actor, position)
-    assign(position, fields, POSITION_FIELDS)
-    with acting(actor, "overseas_position_update"):
-        save(position)
-    return position
-
-
-def overseas_position_delete(*, actor: Actor, position: OverseasPosition) -> None:
-    _check_position_owner(actor, position)
-    with acting(actor, "overseas_position_delete"):
-        position.delete()
-
-
-def _check_position_owner(actor: Actor, position: OverseasPosition) -> None:
-    if actor is None or roles.is_operator(actor):
-        return
-    if position.profile.person.user_id != actor.pk:
-        raise NotAllowed(_("You may only change your own overseas positions."))
-
-
 # --- Personal data export (read only) -----------------------------------------------------------------
 
 
 def personal_data_export(*, user: AbstractBaseUser) -> dict[str, Any]:
     """Everything held about the signed-in person, as plain data for a JSON download: the login, the person,
     profiles and consent, enrollments with their status histories, who read the record (organization, action,
-    when), and the sections other apps add (settings.PERSONAL_DATA_EXPORT_SECTIONS). Nothing about anyone else."""
+    when), and what matching holds (proposals and near misses). Nothing about anyone else."""
     person = selectors.own_person(user=user)
     return {
         "exported_at": timezone.now(),
@@ -244,16 +223,16 @@ def personal_data_export(*, user: AbstractBaseUser) -> dict[str, Any]:
         "expert_profile": _expert_data(person) if person else None,
         "enrollments": _enrollments_data(person) if person else [],
         "record_reads": _reads_data(person) if person else [],
-        **_other_apps_data(person),
+        **_matching_data(person),
     }
 
 
-def _other_apps_data(person: Person | None) -> dict[str, Any]:
-    """The sections other apps hold about the person (matching: their proposals). The registry imports no other
-    app, so each section is a function named in settings, as ON_PROBLEM_OPENED is: `(*, person) -> JSON-ready data`.
-    """
-    sections: dict[str, str] = getattr(settings, "PERSONAL_DATA_EXPORT_SECTIONS", {})
-    return {name: import_string(path)(person=person) if person else [] for name, path in sections.items()}
+def _matching_data(person: Person | None) -> dict[str, Any]:
+    """What matching holds about the person: the proposals made to them, and the near misses kept for them."""
+    return {
+        "match_proposals": proposals_of_person_for_export(person=person) if person else [],
+        "match_near_misses": near_misses_of_person_for_export(person=person) if person else [],
+    }
 
 
 def _values(instance: Any, names: tuple[str, ...] | list[str]) -> dict[str, Any]:
@@ -344,3 +323,37 @@ def _reader_organization(entry: AccessLog) -> str:
     if organization is not None:
         return organization.name_ko
     return _("Registry operator") if roles.is_operator(reader) else _("(no organization)")
+
+
+def claim_code_redeem(*, user: AbstractBaseUser, code: str) -> Person:
+    """Link `user` (who has no record yet) to the person a valid, unused, unexpired code was issued for;
+    the code is then spent. A wrong, expired or spent code is refused with InvalidInput."""
+    if not user.is_authenticated:
+        raise NotAllowed(_("Sign in first, then enter your claim code."))
+    if Person.objects.filter(user=user).exists():
+        raise Conflict(_("This login is already linked to a record."), code="already_linked")
+    if roles.is_operator(user) or roles.organization_of(user) is not None:
+        raise NotAllowed(_("A staff login cannot claim a student record: sign up with your own personal login first."))
+    with acting(user, "claim_code_redeem"):
+        claim = (
+            ClaimCode.objects.select_for_update()
+            .select_related("person")
+            .filter(code_hash=hash_claim_code(code))
+            .first()
+        )
+        now = timezone.now()
+        if claim is None:
+            raise InvalidInput(_("This claim code is not valid: check it for typos."), field="code")
+        if claim.used_at is not None:
+            raise InvalidInput(_("This claim code has already been used."), field="code")
+        if claim.expires_at <= now:
+            raise InvalidInput(_("This claim code has expired: ask your university for a new one."), field="code")
+        person = Person.objects.select_for_update().get(pk=claim.person_id)
+        if person.user_id is not None:
+            raise Conflict(_("This record is already linked to a login."), code="already_claimed")
+        person.user = user
+        with database_refusals(Person):
+            save(person, update_fields=["user"])
+        claim.used_at = now
+        claim.save(update_fields=["used_at"])
+    return person
