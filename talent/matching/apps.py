@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MatchingConfig(AppConfig):
     name = "talent.matching"
     verbose_name = _("Matching")
+
+    def ready(self) -> None:
+        from talent.matching import receivers
+        from talent.registry import signals
+
+        signals.problem_opened.connect(receivers.queue_run_for_opened_problem, dispatch_uid="matching.problem_opened")
+        signals.matching_text_saved.connect(receivers.index_saved_text, dispatch_uid="matching.text_saved")

@@ -68,7 +68,7 @@ def shown_expert_fields(*, user: User, proposal: Proposal) -> frozenset[str]:
     return shared
 
 
-# --- A person's own data, for their "download my data" (settings.PERSONAL_DATA_EXPORT_SECTIONS) ---------------
+# --- A person's own data, for their "download my data" (talent.accounts.services) ---------------
 
 
 def proposals_of_person_for_export(*, person: Person) -> list[dict[str, Any]]:

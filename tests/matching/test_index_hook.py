@@ -1,4 +1,4 @@
-"""Index terms are computed when a profile or problem is saved (the registry's ON_MATCHING_TEXT_SAVED hook and the
+"""Index terms are computed when a profile or problem is saved (the registry's `matching_text_saved` signal and the
 `index_texts` task, in-process here), so a run only reads them; a failure to index never loses the save."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The stored index terms of experts and problems.
 
-Terms are computed when a profile or problem is saved: the registry's services call `index_after_save` after
-commit (settings.ON_MATCHING_TEXT_SAVED; the registry cannot import matching), which enqueues a small task for
+Terms are computed when a profile or problem is saved: the registry sends `matching_text_saved` after commit and
+matching's receiver calls `index_after_save`, which enqueues a small task for
 that row (run in-process when no broker is configured). A hash of the text is stored beside the terms, so a text
 that did not change is never tokenised again.
 
@@ -54,7 +54,7 @@ def _source_hash(*parts: str) -> str:
 
 
 def index_after_save(*, kind: str, pk: int) -> None:
-    """The registry's hook (settings.ON_MATCHING_TEXT_SAVED), called after an expert profile or field problem was
+    """Called (through the registry's `matching_text_saved` signal) after an expert profile or field problem was
     committed: a task stores its terms if its text changed. Never raises: the save is kept, and the next run indexes
     the row."""
     from talent.matching import tasks  # tasks import the services

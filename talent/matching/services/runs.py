@@ -41,8 +41,8 @@ def match_run_request(
 
 
 def match_run_request_for_problem(*, actor: Actor, problem: FieldProblem) -> MatchRun | None:
-    """Opening a field problem queues a run (or joins the one waiting, whatever its mode): the hook the registry
-    calls after `field_problem_open` (settings.ON_PROBLEM_OPENED). Nothing for a problem that is not open."""
+    """Opening a field problem queues a run (or joins the one waiting, whatever its mode): matching's answer to
+    the registry's `problem_opened` signal. Nothing for a problem that is not open."""
     if problem.status != ProblemStatus.OPEN:
         return None
     return _queue(requested_by=actor, mode=MatchMode.STABLE, trigger=RunTrigger.PROBLEM_OPENED, enqueue=True)

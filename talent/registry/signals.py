@@ -1,0 +1,14 @@
+"""What the registry tells the apps above it. The registry imports no other app: an app that must act on a
+registry event (matching indexes a saved text, queues a run for an opened problem) connects its receiver to one
+of these signals in its `AppConfig.ready()`. Code connects receivers; no setting can rewire them.
+"""
+
+from django.dispatch import Signal
+
+#: A company opened a field problem to matching (keyword arguments: `actor`, `problem`). Sent in the caller's
+#: transaction, with `send`: a receiver's error fails the opening (matching queues its run in the same transaction).
+problem_opened = Signal()
+
+#: An expert profile or field problem was saved and committed (keyword arguments: `kind` — "expert_profile" or
+#: "field_problem" — and `pk`). Sent after commit with `send_robust`: the save never depends on a receiver.
+matching_text_saved = Signal()
