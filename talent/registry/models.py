@@ -2,6 +2,11 @@
 
 Every table that holds personal data is tracked by django-pghistory (database triggers, so bulk writes
 are caught too); the acting user comes from the request middleware or the service's history context.
+
+Triggers of another app sit on these tables too: talent.reports keeps its counting tables
+(`reports_enrollment_groups`, `reports_person_enrollments`) equal to `registry_enrollment` and the persons'
+gender in the same transaction (talent/reports/counting_tables.py). A bulk load that goes around triggers must
+rebuild them with `manage.py rebuild_counting_tables`.
 """
 
 from __future__ import annotations
