@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractYear
-from django.utils.translation import get_language
 
+from talent.common.presentation import bilingual_name
 from talent.registry import roles, selectors, vocabulary
 from talent.registry.models import (
     Enrollment,
@@ -290,5 +290,4 @@ def _label(by: str, key: Any, name_ko: str = "", name_en: str = "") -> str:
         return dict(vocabulary.region_choices()).get(key, key)
     if by == "admission_year":
         return str(key)
-    english = (get_language() or "ko").startswith("en")
-    return (name_en if english and name_en else name_ko) or str(key)
+    return bilingual_name(name_ko, name_en) or str(key)

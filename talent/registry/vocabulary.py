@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pycountry
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from talent.common.presentation import bilingual_name
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -103,7 +104,7 @@ class ShareableField(models.TextChoices):
 
 
 def _bilingual(entry: dict[str, str]) -> str:
-    return entry["en"] if (get_language() or "ko").startswith("en") else entry["ko"]
+    return bilingual_name(entry["ko"], entry["en"])
 
 
 @cache

@@ -52,9 +52,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from talent.common.presentation import bilingual_name
 from talent.registry import vocabulary
 from talent.registry.models import (
     Enrollment,
@@ -566,8 +567,7 @@ def label(by: str, record: dict[str, Any]) -> str:
     if key == UNSPECIFIED:
         return _("Unspecified")
     if by in ("university", "school"):
-        english = (get_language() or "ko").startswith("en")
-        return (record["name_en"] if english and record["name_en"] else record["name_ko"]) or key
+        return bilingual_name(record["name_ko"], record["name_en"]) or key
     if by == "region":
         return dict(vocabulary.region_choices()).get(key, key)
     if by == "ksic_section":

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from talent.common.presentation import bilingual_name
 from talent.reports import api, charts, exports, selectors
 from talent.reports.models import Target
 
@@ -110,7 +111,7 @@ def _target_panel(
     report_data = api.TargetReportSerializer(report).data
     table_data = api.HeadcountSerializer(api.shown_headcount(table, public=False)).data
     trajectory_data = api.TrajectorySerializer(path_).data
-    name = target.name_en if language == "en" else target.name_ko
+    name = bilingual_name(target.name_ko, target.name_en, language=language)
     query = {"target": target.code, "as_of": as_of.isoformat()}
     return {
         "code": target.code,

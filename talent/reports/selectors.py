@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from talent.common.errors import InvalidInput, NotAllowed
+from talent.common.presentation import bilingual_name
 from talent.registry import roles
 from talent.registry.models import Organization
 from talent.reports import arithmetic, counting
@@ -62,8 +62,7 @@ class ReportScope:
     def label(self) -> str:
         if self.university is None:
             return _("National")
-        english = (get_language() or "ko").startswith("en")
-        return (self.university.name_en if english and self.university.name_en else self.university.name_ko) or ""
+        return bilingual_name(self.university.name_ko, self.university.name_en)
 
 
 def may_read_reports(*, user: User) -> bool:
