@@ -71,7 +71,8 @@ def prepare_database(*, fresh: bool) -> None:
 
 
 def roster_rows(n: int, rng: random.Random) -> list[list[str]]:
-    statuses, weights = zip(*STATUSES, strict=True)
+    statuses = [status for status, _ in STATUSES]
+    weights = [weight for _, weight in STATUSES]
     rows = []
     for i in range(n):
         admitted = datetime.date(2025 + i % 2, 3, 2)

@@ -17,6 +17,7 @@ Run: .venv/bin/python bench/reports.py [--scales 10,100,1000] [--fresh]
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import os
@@ -116,7 +117,7 @@ def measure() -> dict[str, Any]:
     trained = selectors.target_current(code="AX-TRAINED")
     report = selectors.target_report(scope=scope, target=trained, as_of=today)
     by_dimension = {
-        by: best(lambda by=by: selectors.headcount_of(scope=scope, target=trained, by=by, as_of=today))
+        by: best(functools.partial(selectors.headcount_of, scope=scope, target=trained, by=by, as_of=today))
         for by in selectors.dimensions_of(trained)
     }
     return {

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.db import models
 from factory.django import DjangoModelFactory
 
 from talent.registry.models import (
@@ -21,6 +24,19 @@ from talent.registry.models import (
 from talent.registry.validators import business_registration_number_check_digit
 from talent.registry.vocabulary import DegreeLevel, OrganizationKind, SchoolTrack
 
+_Model = TypeVar("_Model", bound=models.Model)
+
+
+class ModelFactory(DjangoModelFactory[_Model]):
+    """A DjangoModelFactory whose call, `PersonFactory(...)`, mypy knows returns the model instance it makes."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # factory_boy's metaclass turns the call into create(); mypy would take it for an instance of the factory.
+        def __new__(cls, *args: Any, **kwargs: Any) -> _Model: ...  # type: ignore[misc]
+
 
 def valid_brn(n: int) -> str:
     """A business registration number with a correct check digit, distinct for each n."""
@@ -30,7 +46,7 @@ def valid_brn(n: int) -> str:
     return first_nine + business_registration_number_check_digit(first_nine)
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -39,7 +55,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password("correct-horse-battery-staple")
 
 
-class UniversityFactory(DjangoModelFactory):
+class UniversityFactory(ModelFactory[Organization]):
     class Meta:
         model = Organization
 
@@ -49,7 +65,7 @@ class UniversityFactory(DjangoModelFactory):
     region = "KR-30"
 
 
-class CompanyFactory(DjangoModelFactory):
+class CompanyFactory(ModelFactory[Organization]):
     class Meta:
         model = Organization
 
@@ -61,7 +77,7 @@ class CompanyFactory(DjangoModelFactory):
     ksic_section = "C"
 
 
-class MinistryFactory(DjangoModelFactory):
+class MinistryFactory(ModelFactory[Organization]):
     class Meta:
         model = Organization
         django_get_or_create = ("kind", "name_ko")
@@ -72,7 +88,7 @@ class MinistryFactory(DjangoModelFactory):
     region = "KR-50"
 
 
-class MembershipFactory(DjangoModelFactory):
+class MembershipFactory(ModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -80,7 +96,7 @@ class MembershipFactory(DjangoModelFactory):
     organization = factory.SubFactory(UniversityFactory)
 
 
-class GraduateSchoolFactory(DjangoModelFactory):
+class GraduateSchoolFactory(ModelFactory[GraduateSchool]):
     class Meta:
         model = GraduateSchool
 
@@ -94,7 +110,7 @@ class GraduateSchoolFactory(DjangoModelFactory):
     convergence_fields = factory.LazyFunction(lambda: ["robotics", "manufacturing"])
 
 
-class ProgrammeFactory(DjangoModelFactory):
+class ProgrammeFactory(ModelFactory[Programme]):
     class Meta:
         model = Programme
 
@@ -106,7 +122,7 @@ class ProgrammeFactory(DjangoModelFactory):
     counts_toward_target = True
 
 
-class PersonFactory(DjangoModelFactory):
+class PersonFactory(ModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -119,7 +135,7 @@ class PersonFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.ac.kr")
 
 
-class ResearcherProfileFactory(DjangoModelFactory):
+class ResearcherProfileFactory(ModelFactory[ResearcherProfile]):
     class Meta:
         model = ResearcherProfile
 
@@ -130,7 +146,7 @@ class ResearcherProfileFactory(DjangoModelFactory):
     phd_country = "US"
 
 
-class ExpertProfileFactory(DjangoModelFactory):
+class ExpertProfileFactory(ModelFactory[ExpertProfile]):
     class Meta:
         model = ExpertProfile
 
@@ -143,7 +159,7 @@ class ExpertProfileFactory(DjangoModelFactory):
     consent_to_matching = True
 
 
-class FieldProblemFactory(DjangoModelFactory):
+class FieldProblemFactory(ModelFactory[FieldProblem]):
     class Meta:
         model = FieldProblem
 

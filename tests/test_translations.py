@@ -122,7 +122,7 @@ def parse_po(path: Path) -> tuple[PoEntry, list[PoEntry]]:
 
 def load_mo(path: Path) -> dict:
     with path.open("rb") as handle:
-        return dict(gettext.GNUTranslations(handle)._catalog)
+        return dict(gettext.GNUTranslations(handle)._catalog)  # type: ignore[attr-defined]  # parsed; not in typeshed
 
 
 def po_as_catalog(entries: list[PoEntry]) -> dict:
@@ -211,6 +211,7 @@ MSGFMT = shutil.which("msgfmt")
 @pytest.mark.skipif(MSGFMT is None, reason="msgfmt (GNU gettext) is not on PATH: cannot rebuild django.mo to compare")
 def test_compiled_catalogue_matches_a_fresh_msgfmt_build(tmp_path):
     fresh = tmp_path / "django.mo"
+    assert MSGFMT is not None
     result = subprocess.run(  # noqa: S603 - the system's msgfmt on our own catalogue
         [MSGFMT, "--check-format", "--check-header", "-o", str(fresh), str(PO_FILE)],
         capture_output=True,

@@ -30,7 +30,7 @@ def _status_for(error: DomainError) -> int:
     return status.HTTP_400_BAD_REQUEST
 
 
-def _body(detail: str, code: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def _body(detail: str, code: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"detail": detail, "code": code}
     if errors:
         body["errors"] = errors

@@ -3,6 +3,8 @@ that documents the errors any endpoint can give (401, 403, 404, 429) where a vie
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -18,12 +20,13 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[Any]):
     """Every error of the API (talent.common.api.exception_handler), in the request's language."""
 
     detail = serializers.CharField(help_text="A message a person understands.")
     code = serializers.CharField(help_text="A stable code, e.g. `invalid`, `not_found`, `illegal_transition`.")
-    errors = serializers.DictField(
+    # Documentation only (it never validates), so this field may shadow Serializer.errors: the body's key.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.JSONField(),
         required=False,
         help_text="Field name -> list of messages (`non_field_errors` for the record as a whole); nested input "
@@ -45,10 +48,12 @@ ALWAYS_POSSIBLE = (400, 401, 403, 404, 429)
 class AutoSchema(SpectacularAutoSchema):
     """Documents the always-possible error responses on every operation that does not list them."""
 
-    def _get_response_bodies(self, direction: str = "response") -> dict:
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         for status in ALWAYS_POSSIBLE:
             if str(status) not in responses:
                 documented = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[status])
-                responses[str(status)] = self._get_response_for_code(documented, str(status), direction=direction)
+                responses[str(status)] = self._get_response_for_code(  # type: ignore[no-untyped-call]  # drf-spectacular's
+                    documented, str(status), direction=direction
+                )
         return responses

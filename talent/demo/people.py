@@ -15,7 +15,7 @@ from talent.registry.vocabulary import Gender
 
 _FAMILY_CUMULATIVE = list(accumulate(weight for _, _, weight in names.FAMILY_NAMES))
 _FOREIGN_CUMULATIVE = list(accumulate(weight for _, weight in names.STUDENT_FOREIGN_NATIONALITIES))
-_GIVEN = {
+_GIVEN: dict[tuple[str, bool], tuple[tuple[str, str], ...]] = {
     (Gender.MALE, True): names.YOUNG_MALE_NAMES,
     (Gender.FEMALE, True): names.YOUNG_FEMALE_NAMES,
     (Gender.MALE, False): names.OLDER_MALE_NAMES,

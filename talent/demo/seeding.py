@@ -104,7 +104,10 @@ def summary() -> list[tuple[str, int, dict[str, int]]]:
     """(what, how many, breakdown) for each kind of record, as the command prints them."""
 
     def by(model: type[models.Model], field: str) -> dict[str, int]:
-        return {str(value): n for value, n in model.objects.order_by(field).values_list(field).annotate(n=Count("pk"))}
+        return {
+            str(value): n
+            for value, n in model._default_manager.order_by(field).values_list(field).annotate(n=Count("pk"))
+        }
 
     enrollments = by(Enrollment, "status")
     enrollments["linked to a fast-track doctorate"] = Enrollment.objects.filter(progressed_to__isnull=False).count()

@@ -13,6 +13,7 @@ import datetime
 import random
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import TypeVar
 
 from talent.demo import texts
 from talent.demo.people import PersonMaker
@@ -39,7 +40,7 @@ CONFERRAL = {
 #: Admission terms: (first day, share of the scale's students, degree-level mix). The AX programmes open
 #: in 2026; the few 2025 entrants moved over from their university's earlier AI programmes.
 _FULL_MIX = {MS: 50, PHD: 14, INTEGRATED: 11, NON_DEGREE: 25}
-COHORTS: tuple[tuple[datetime.date, int, dict[str, int]], ...] = (
+COHORTS: tuple[tuple[datetime.date, int, dict[DegreeLevel, int]], ...] = (
     (D(2025, 3, 4), 5, {MS: 85, PHD: 15}),
     (D(2025, 9, 1), 4, {MS: 60, PHD: 15, NON_DEGREE: 25}),
     (D(2026, 3, 2), 47, _FULL_MIX),
@@ -60,7 +61,10 @@ WITHDRAWAL = 0.025
 GRADUATE_ON_TIME = {MS: 0.8, NON_DEGREE: 0.97}  # a doctorate takes years after coursework: not in the horizon
 
 
-def apportion(total: int, weights: dict[str, int]) -> dict[str, int]:
+_Key = TypeVar("_Key")
+
+
+def apportion(total: int, weights: dict[_Key, int]) -> dict[_Key, int]:
     """Split `total` in proportion to `weights`, by largest remainder (the parts add up to the total)."""
     whole = sum(weights.values())
     exact = {key: total * weight / whole for key, weight in weights.items()}
@@ -118,11 +122,11 @@ class StudentPlanner:
                         if student is not None:
                             yield student
 
-    def _student_number(self, university: str, year: int, level: str) -> str:
+    def _student_number(self, university: str, year: int, level: DegreeLevel) -> str:
         self.serials[university, year, level] += 1
         return f"{year}{LEVEL_CODES[level]}{self.serials[university, year, level]:05d}"
 
-    def _student(self, school: SchoolPlan, term: datetime.date, level: str) -> StudentPlan | None:
+    def _student(self, school: SchoolPlan, term: datetime.date, level: DegreeLevel) -> StudentPlan | None:
         rng = self.rng
         nationality = self.people.student_nationality()
         low, high = AGES[level]
@@ -158,11 +162,11 @@ class StudentPlanner:
                 co_advisor=co_advisor,
                 events=self._until_today(phd_events),
             )
-        events = self._until_today(events)
-        if not events:
+        so_far = self._until_today(events)
+        if not so_far:
             return None  # admitted after today: not there yet
-        finishing = any(e.status in (S.COURSEWORK_COMPLETE, S.GRADUATED) for e in events)
-        linked = doctorate is not None and events[-1].status == S.PROGRESSED
+        finishing = any(e.status in (S.COURSEWORK_COMPLETE, S.GRADUATED) for e in so_far)
+        linked = doctorate is not None and so_far[-1].status == S.PROGRESSED
         main = EnrollmentPlan(
             programme=programme.key,
             university=school.university,
@@ -172,7 +176,7 @@ class StudentPlanner:
             completion_route=route if level == MS and finishing else "",
             advisor=advisor,
             co_advisor=co_advisor,
-            events=events,
+            events=so_far,
             progressed_to=1 if linked else None,
         )
         return StudentPlan(person=person, enrollments=(main, doctorate) if linked and doctorate else (main,))
@@ -180,7 +184,9 @@ class StudentPlanner:
     def _until_today(self, events: list[Event]) -> tuple[Event, ...]:
         return tuple(e for e in events if e.effective_date <= self.today)
 
-    def _career(self, level: str, first: int, *, fresh: bool, conscript: bool) -> tuple[list[Event], int | None]:
+    def _career(
+        self, level: DegreeLevel, first: int, *, fresh: bool, conscript: bool
+    ) -> tuple[list[Event], int | None]:
         """The simulated history from the semester `first` on, and the semester of a fast track if any."""
         rng = self.rng
         start = SEMESTERS[first]

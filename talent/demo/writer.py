@@ -13,7 +13,7 @@ from its events once per statement, as it does for every other write.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 import pghistory
 import pgtrigger
@@ -102,7 +102,7 @@ def _copy(model: type[models.Model], rows: Sequence[dict[str, Any]], *, with_ids
     for f in fields:
         value = now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
         defaults[f.attname] = f.get_db_prep_save(value, db)
-    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(db.ops.quote_name(cast(str, f.column)) for f in fields)  # concrete: has a column
     statement = f"COPY {db.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
     with db.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:

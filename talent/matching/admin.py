@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from talent.common.users import signed_in_user
 from talent.matching import services
 from talent.matching.models import MatchRun, Proposal, RunTrigger
 from talent.registry.admin.base import ReadOnlyAdmin, ServiceAdmin
@@ -60,7 +61,9 @@ class MatchRunAdmin(ServiceAdmin):
 
     def create(self, request: HttpRequest, form: forms.ModelForm) -> MatchRun:
         """The admin's "add" starts a run (or joins the one waiting to start)."""
-        return services.match_run_request(actor=request.user, mode=form.cleaned_data["mode"], trigger=RunTrigger.ADMIN)
+        return services.match_run_request(
+            actor=signed_in_user(request), mode=form.cleaned_data["mode"], trigger=RunTrigger.ADMIN
+        )
 
 
 @admin.register(Proposal)

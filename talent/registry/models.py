@@ -12,6 +12,8 @@ rebuild them with `manage.py rebuild_counting_tables`.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import TypeVar
 
 import pghistory
 import pgtrigger
@@ -44,7 +46,10 @@ CONVERGENCE_FIELD_CODES = sorted(ConvergenceField.values)
 SHAREABLE_FIELD_CODES = sorted(ShareableField.values)
 
 
-def _tracked(model_name: str) -> pghistory.track:
+_Model = TypeVar("_Model", bound=type[models.Model])
+
+
+def _tracked(model_name: str) -> Callable[[_Model], _Model]:
     """Append-only history of inserts, updates and deletes, with the acting user from the pghistory context."""
     return pghistory.track(
         pghistory.InsertEvent(),

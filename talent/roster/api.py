@@ -3,6 +3,7 @@ operators; and the record of past uploads. The work is `talent.roster`'s; these 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -14,12 +15,14 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from talent.common.api_schema import ErrorSerializer
 from talent.common.errors import InvalidInput
+from talent.common.users import signed_in_user
 from talent.registry import roles, selectors
 from talent.registry.api.permissions import IsUniversityStaff
 from talent.registry.api.schema import error_responses
@@ -33,8 +36,11 @@ FORMATS = [str(f) for f in roster.RosterFormat]
 class JsonErrors(DefaultContentNegotiation):
     """A file download answers whatever the client accepts; its errors are JSON."""
 
-    def select_renderer(self, request: Request, renderers: list, format_suffix: str | None = None) -> tuple:
-        return renderers[0], renderers[0].media_type
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        first = next(iter(renderers))
+        return first, first.media_type
 
 
 def _university(user: Any, university: Organization | None) -> Organization:
@@ -78,7 +84,7 @@ class TotalsSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
-    errors = serializers.IntegerField()
+    errors = serializers.IntegerField()  # type: ignore[assignment]  # output only: never validates, so no .errors
 
 
 class ImportResultSerializer(serializers.Serializer):
@@ -117,7 +123,7 @@ class ImportView(APIView):
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
         result = roster.roster_import(
-            actor=request.user,
+            actor=signed_in_user(request),
             university=_university(request.user, body.validated_data.get("university")),
             filename=upload.name or "",
             content=upload.read(settings.ROSTER_MAX_BYTES + 1),  # a byte more than allowed: the service refuses
@@ -177,7 +183,7 @@ class ExportView(APIView):
         query.is_valid(raise_exception=True)
         university = _university(request.user, query.validated_data.get("university"))
         fmt = query.validated_data["file_format"]
-        content = roster.roster_export(actor=request.user, university=university, fmt=fmt)
+        content = roster.roster_export(actor=signed_in_user(request), university=university, fmt=fmt)
         return _file(content, fmt, roster.export_filename(university, fmt))
 
 

@@ -14,7 +14,7 @@ import datetime
 import hashlib
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
@@ -42,6 +42,17 @@ from talent.roster.reading import Table
 from talent.roster.results import ImportResult, RowAction, RowMessage, RowOutcome
 from talent.roster.rows import ParsedRow, parse_row
 from talent.roster.writing import NewRow, Plan, apply
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class _LastSequence(TypedDict):
+        last_sequence: int | None
+
+    #: An enrollment as _existing fetches it: with the sequence of its last event (None when it has none).
+    ExistingEnrollment = WithAnnotations[Enrollment, _LastSequence]
 
 Progress = Callable[[str, int, int], object]
 PROGRESS_EVERY = 500
@@ -207,7 +218,7 @@ def _plan(
     return plan
 
 
-def _existing(university: Organization, numbers: set[str], *, lock: bool) -> dict[str, Enrollment]:
+def _existing(university: Organization, numbers: set[str], *, lock: bool) -> dict[str, ExistingEnrollment]:
     """The university's enrollments with these student numbers, with their persons and last event: one query."""
     last_sequence = EnrollmentEvent.objects.filter(enrollment=OuterRef("pk")).order_by("-sequence").values("sequence")
     qs = (
@@ -384,7 +395,7 @@ def _new_steps(
 
 
 def _plan_existing(
-    row: _Row, enrollment: Enrollment, programmes: _Programmes, identifiers: _IdentifierOwners, plan: Plan
+    row: _Row, enrollment: ExistingEnrollment, programmes: _Programmes, identifiers: _IdentifierOwners, plan: Plan
 ) -> None:
     values = row.parsed.values
     if values.get("programme"):
@@ -404,7 +415,7 @@ def _plan_existing(
         _check_records(row, person, enrollment)
     if person_changes & set(_IdentifierOwners.FIELDS):
         identifiers.check(row, person)
-    status = values.get("status")
+    status: str = values.get("status") or ""
     status_change = bool(status) and status != enrollment.status
     if status_change:
         on = values.get("status_date") or timezone.localdate()

@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 
 from talent.common.errors import InvalidInput
 
-Cell = str | int | float | datetime.date | datetime.datetime | None
+#: A cell's value as read: text from a CSV; from a workbook whatever openpyxl gives (numbers, dates and times,
+#: booleans, formulas, rich text). talent.roster.rows reads each with text_of / parse_*.
+Cell = object
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
@@ -99,7 +101,9 @@ def _xlsx_table(content: bytes, *, row_limit: int) -> Table:
         ) from exc
     try:
         sheet = workbook.worksheets[0]
-        rows = enumerate((list(row) for row in sheet.iter_rows(values_only=True)), start=1)
+        rows: Iterator[tuple[int, list[Cell]]] = enumerate(
+            (list(row) for row in sheet.iter_rows(values_only=True)), start=1
+        )
         return Table(_limited(rows, row_limit), "xlsx", "", epoch=workbook.epoch)
     finally:
         workbook.close()

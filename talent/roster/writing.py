@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
 from django.utils import timezone
@@ -121,7 +121,7 @@ def _copy(model: type[models.Model], instances: Sequence[models.Model], now: dat
             setattr(instance, name, now)
         instance._state.adding = False
     fields = meta.concrete_fields
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)  # concrete: has a column
     statement = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
     names = [f.attname for f in fields]
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
@@ -135,5 +135,5 @@ def _bulk_update(model: type[Person] | type[Enrollment], changed: Iterable[tuple
     for instance, names in changed:
         instance.updated_at = now
         groups.setdefault(tuple(sorted(names)), []).append(instance)
-    for names, instances in groups.items():
-        model.objects.bulk_update(instances, [*names, "updated_at"], batch_size=BULK_BATCH)
+    for fields, instances in groups.items():
+        model.objects.bulk_update(instances, [*fields, "updated_at"], batch_size=BULK_BATCH)

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 
 from talent.accounts.services import account_delete
 from talent.registry import services
-from talent.registry.models import (
+from talent.registry.models import (  # type: ignore[attr-defined]  # pghistory makes these models at run time
     ExpertProfileHistory,
     OverseasPositionHistory,
     PersonHistory,

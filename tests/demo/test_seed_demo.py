@@ -250,6 +250,7 @@ class TestASeededRegistry:
         assert 0.15 <= count / korean.count() <= 0.30
         assert len(families) >= 30
         kim = korean.filter(family_name_ko="김").first()
+        assert kim is not None
         assert kim.family_name_latin == "Kim"
         assert kim.given_name_latin.isascii()
 

@@ -31,13 +31,14 @@ def broker_unreachable() -> Iterator[None]:
     """The Celery app pointed at a port where no broker listens (and not eager): what a Redis outage looks like."""
     saved = app.conf.task_always_eager, app.conf.broker_write_url
     # The write URL: the settings' namespaced CELERY_BROKER_URL shadows a plain `broker_url` set here.
-    app.conf.task_always_eager, app.conf.broker_write_url = False, "redis://127.0.0.1:9/0"
-    app._pool = app.amqp._producer_pool = None
+    # Celery's stubs: `broker_write_url` is a read-only property and the connection pools are private.
+    app.conf.task_always_eager, app.conf.broker_write_url = False, "redis://127.0.0.1:9/0"  # type: ignore[misc]
+    app._pool = app.amqp._producer_pool = None  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        app.conf.task_always_eager, app.conf.broker_write_url = saved
-        app._pool = app.amqp._producer_pool = None
+        app.conf.task_always_eager, app.conf.broker_write_url = saved  # type: ignore[misc]
+        app._pool = app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
 
 def test_a_run_requested_while_the_broker_is_down_is_kept_queued(ministry_analyst, django_capture_on_commit_callbacks):
@@ -85,8 +86,9 @@ def test_without_a_broker_a_requested_run_executes_in_process(
 
 def test_run_match_is_acknowledged_late_limited_in_time_and_retries_only_database_outages():
     assert tasks.run_match.acks_late and tasks.run_match.reject_on_worker_lost
-    assert 0 < tasks.run_match.soft_time_limit < tasks.run_match.time_limit
-    assert set(tasks.run_match.autoretry_for) == {OperationalError, InterfaceError}
+    soft, hard = tasks.run_match.soft_time_limit, tasks.run_match.time_limit
+    assert soft is not None and hard is not None and 0 < soft < hard
+    assert set(tasks.run_match.autoretry_for) == {OperationalError, InterfaceError}  # type: ignore[attr-defined]
 
 
 def test_the_task_executes_a_run_and_a_second_delivery_does_nothing(market):
@@ -177,6 +179,7 @@ def test_proposals_are_read_only_in_the_admin(market, operator, client):
     services.match_run_execute(run_id=services.match_run_request(actor=None, enqueue=False).pk)
     client.force_login(operator)
     proposal = Proposal.objects.first()
+    assert proposal is not None
 
     assert client.get("/admin/matching/proposal/").status_code == 200
     assert client.get(f"/admin/matching/proposal/{proposal.pk}/change/").status_code == 200

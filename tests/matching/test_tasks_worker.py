@@ -84,7 +84,8 @@ class Workers:
             worker.wait(timeout=30)
         with app.connection_for_write() as broker:  # nothing of this test stays in Redis
             queue = self.queue
-            broker.default_channel.client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+            redis = broker.default_channel.client  # type: ignore[attr-defined]  # kombu's Redis channel has one
+            redis.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
         for log in sorted(self.logs.glob("*.log")):
             sys.stderr.write(f"--- {log.name} (last lines)\n{''.join(log.read_text().splitlines(True)[-15:])}")
 

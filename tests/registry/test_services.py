@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -21,7 +22,7 @@ RRN = "900101-1234567"
     ["family_name_ko", "given_name_ko", "family_name_latin", "given_name_latin", "email"],
 )
 def test_a_resident_registration_number_in_any_person_field_is_refused_and_nothing_is_stored(university_staff, field):
-    fields = {"family_name_ko": "한", "given_name_ko": "결"}
+    fields: dict[str, Any] = {"family_name_ko": "한", "given_name_ko": "결"}
     fields[field] = RRN if field != "email" else f"{RRN.replace('-', '')}@example.com"
     with pytest.raises(InvalidInput) as excinfo:
         services.person_create(actor=university_staff, **fields)

@@ -10,6 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 
 from talent.roster import services as roster
 
@@ -45,17 +46,18 @@ def xlsx_bytes(rows: Sequence[Sequence[Any]] = ROWS, *, headers: Sequence[str] =
     """A workbook as Excel saves it: dates in date columns become real date cells."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     sheet.append(list(headers))
     for row in rows:
         cells = []
         for header, value in zip(headers, row, strict=True):
             if header.strip() in ("생년월일", "입학일") and isinstance(value, str) and value[:4].isdigit():
-                digits = (
+                year, month, day = (
                     [int(part) for part in value.replace(".", "-").replace("/", "-").split("-")]
                     if ("-" in value or "." in value or "/" in value)
                     else [int(value[:4]), int(value[4:6]), int(value[6:])]
                 )
-                cells.append(datetime.datetime(*digits))
+                cells.append(datetime.datetime(year, month, day))
             else:
                 cells.append(value)
         sheet.append(cells)

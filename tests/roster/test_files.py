@@ -8,6 +8,7 @@ import io
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 
 from talent.registry.models import Enrollment, Person
 from talent.roster.services import RowAction
@@ -100,6 +101,7 @@ def test_empty_trailing_rows_are_ignored(import_as, university_staff, ms_program
 def test_a_formula_cell_is_data_never_evaluated(import_as, university_staff, ms_programme):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     sheet.append(HEADERS)
     sheet.append([*ROWS[0][:2], '=CONCATENATE("서","연")', *ROWS[0][3:9], datetime.datetime(2026, 3, 2), "재학"])
     sheet.append([*ROWS[1][:5], "=DATE(2000,11,3)", *ROWS[1][6:]])

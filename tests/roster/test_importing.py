@@ -123,6 +123,7 @@ def test_a_changed_status_becomes_one_event_through_the_lifecycle(import_as, uni
     seoyeon = Enrollment.objects.get(student_number="2026-1001")
     assert (seoyeon.status, seoyeon.status_since) == ("on_leave", D(2026, 9, 1))
     last = seoyeon.events.order_by("sequence").last()
+    assert last is not None
     assert (last.sequence, last.previous_status, last.status, last.actor) == (
         3,
         "enrolled",
@@ -234,9 +235,11 @@ def test_the_template_has_korean_headers_and_the_english_alias_row():
     import io
 
     import openpyxl
+    from openpyxl.worksheet.worksheet import Worksheet
 
     csv_text = roster.roster_template("csv").decode("utf-8-sig").splitlines()
     sheet = openpyxl.load_workbook(io.BytesIO(roster.roster_template("xlsx"))).active
+    assert isinstance(sheet, Worksheet)
 
     assert csv_text[0].startswith("학번,성,이름,영문 성")
     assert csv_text[1].startswith("Student number,Family name (Korean)")
@@ -282,8 +285,8 @@ def test_re_importing_with_changes_updates_in_bulk(import_as, university_staff, 
 def test_the_history_records_who_imported_each_new_record(import_as, university_staff, ms_programme):
     import_as(university_staff, csv_bytes())
 
-    for model in (Person, Enrollment):
-        history = model.history.rel.related_model.objects.filter(pgh_label="insert").select_related("pgh_context")
+    for events in (Person.history, Enrollment.history):  # type: ignore[attr-defined]  # pghistory's, made at run time
+        history = events.rel.related_model.objects.filter(pgh_label="insert").select_related("pgh_context")
         assert history.count() == 3
         assert {(h.pgh_context.metadata["user"], h.pgh_context.metadata["action"]) for h in history} == {
             (university_staff.pk, "roster_import")

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from django.utils import translation
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
+from openpyxl.worksheet.worksheet import Worksheet
 
 from talent.common.errors import InvalidInput
 from talent.registry.models import Enrollment, EnrollmentEvent
@@ -38,6 +39,7 @@ def _workbook(rows: Sequence[Sequence[Any]], *, headers: Sequence[str] = HEADERS
     if mac_1904:
         workbook.epoch = CALENDAR_MAC_1904
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     sheet.append(list(headers))
     for row in rows:
         sheet.append(list(row))
@@ -193,8 +195,8 @@ def test_the_csv_hint_is_in_korean_by_default(import_as, university_staff, ms_pr
 
 
 def test_a_number_no_excel_date_could_be_keeps_the_plain_message_in_a_csv(import_as, university_staff, ms_programme):
-    row = ["2026-1001", "김", "서연", "2001", "AX 융합 석사", "2026-03-02", "재학", ""]
-    content = csv_bytes([row], headers=HEADERS)
+    cells = ["2026-1001", "김", "서연", "2001", "AX 융합 석사", "2026-03-02", "재학", ""]
+    content = csv_bytes([cells], headers=HEADERS)
 
     with translation.override("en"):
         result = import_as(university_staff, content, dry_run=True)

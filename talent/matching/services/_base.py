@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import InterfaceError, OperationalError
 
 from talent.matching import scoring
 
-Actor = AbstractBaseUser | None
+Actor = User | None
 Pair = tuple[int, int]
 ProgressCallback = Callable[[int, str], None]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, Field, Model, QuerySet
 from django.db.models.functions import Concat
 from django.db.models.lookups import IContains
 from django.http import HttpRequest, HttpResponse
@@ -35,14 +35,21 @@ def show_refusal(form: forms.BaseForm, refusal: DomainError) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
+def model_field(model: type[Model], name: str) -> Field[Any, Any]:
+    """The model's own field `name` (not the reverse side of another model's relation)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field), f"{model.__name__}.{name} is not a field of its own"
+    return field
+
+
 def field_label(model: type[Model], name: str) -> Any:
     """A form label from the model field's (translated) verbose name."""
-    return capfirst(model._meta.get_field(name).verbose_name)
+    return capfirst(model_field(model, name).verbose_name)
 
 
 def multiple_choice(model: type[Model], name: str, choices: Any) -> forms.MultipleChoiceField:
     """Checkboxes for an ArrayField of choices, labelled by the model field."""
-    field = model._meta.get_field(name)
+    field = model_field(model, name)
     return forms.MultipleChoiceField(
         label=field_label(model, name),
         help_text=field.help_text,
@@ -57,7 +64,7 @@ class RegistryForm(forms.ModelForm):
 
     service_refusal: DomainError | None = None
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         if self.service_refusal is not None:
             show_refusal(self, self.service_refusal)
@@ -187,11 +194,11 @@ class CountryFilter(admin.SimpleListFilter):
         return sorted(((code, names.get(code, code)) for code in present if code), key=lambda choice: choice[1])
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        return queryset.filter(**{self.parameter_name: self.value()}) if self.value() else queryset
+        return queryset.filter(**{str(self.parameter_name): self.value()}) if self.value() else queryset
 
 
 def country_filter(model: type[Model], field_name: str) -> type[CountryFilter]:
-    title = model._meta.get_field(field_name).verbose_name
+    title = model_field(model, field_name).verbose_name
     return type(f"{field_name.title()}Filter", (CountryFilter,), {"title": title, "parameter_name": field_name})
 
 

@@ -17,6 +17,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from talent.common.errors import DomainError
+from talent.common.users import signed_in_user
 from talent.registry import lifecycle, selectors, services
 from talent.registry.admin.base import (
     PersonNameSearch,
@@ -136,7 +137,7 @@ class EnrollmentAdmin(PersonNameSearch, ServiceAdmin):
     def create(self, request: HttpRequest, form: forms.ModelForm) -> Enrollment:
         data = form.cleaned_data
         return services.enrollment_admit(
-            actor=request.user,
+            actor=signed_in_user(request),
             person=data["person"],
             programme=data["programme"],
             **service_fields(data, ENROLLMENT_FIELDS),
@@ -144,7 +145,7 @@ class EnrollmentAdmin(PersonNameSearch, ServiceAdmin):
 
     def update(self, request: HttpRequest, obj: Enrollment, form: forms.ModelForm) -> Enrollment:
         return services.enrollment_update(
-            actor=request.user, enrollment=obj, **service_fields(form.cleaned_data, ENROLLMENT_FIELDS)
+            actor=signed_in_user(request), enrollment=obj, **service_fields(form.cleaned_data, ENROLLMENT_FIELDS)
         )
 
     def object_tools(self, request: HttpRequest, obj: Enrollment) -> list[dict[str, Any]]:
@@ -173,7 +174,9 @@ class EnrollmentAdmin(PersonNameSearch, ServiceAdmin):
         form = StatusChangeForm(request.POST if request.method == "POST" else None, statuses=statuses)
         if form.is_bound and form.is_valid():
             try:
-                event = services.enrollment_transition(actor=request.user, enrollment=enrollment, **form.transition())
+                event = services.enrollment_transition(
+                    actor=signed_in_user(request), enrollment=enrollment, **form.transition()
+                )
             except DomainError as refusal:
                 show_refusal(form, refusal)
             else:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from talent.common.errors import DomainError
+from talent.common.users import signed_in_user
 from talent.registry import services
 from talent.registry.admin.base import RegistryForm, ServiceAdmin, multiple_choice, service_fields
 from talent.registry.models import GraduateSchool, Membership, Organization, Programme
@@ -26,7 +27,7 @@ class OrganizationAdmin(ServiceAdmin):
 
     def create(self, request: HttpRequest, form: forms.ModelForm) -> Organization:
         return services.organization_create(
-            actor=request.user, **service_fields(form.cleaned_data, ORGANIZATION_FIELDS)
+            actor=signed_in_user(request), **service_fields(form.cleaned_data, ORGANIZATION_FIELDS)
         )
 
     def can_update(self, obj: Organization) -> bool:
@@ -52,13 +53,13 @@ class MembershipAdmin(ServiceAdmin):
     def create(self, request: HttpRequest, form: forms.ModelForm) -> Membership:
         data = form.cleaned_data
         return services.membership_set(
-            actor=request.user, user=data["user"], organization=data["organization"], role=data["role"]
+            actor=signed_in_user(request), user=data["user"], organization=data["organization"], role=data["role"]
         )
 
     def update(self, request: HttpRequest, obj: Membership, form: forms.ModelForm) -> Membership:
         data = form.cleaned_data
         return services.membership_set(
-            actor=request.user, user=obj.user, organization=data["organization"], role=data["role"]
+            actor=signed_in_user(request), user=obj.user, organization=data["organization"], role=data["role"]
         )
 
 
@@ -91,7 +92,7 @@ class GraduateSchoolAdmin(ServiceAdmin):
     def create(self, request: HttpRequest, form: forms.ModelForm) -> GraduateSchool:
         data = form.cleaned_data
         return services.graduate_school_create(
-            actor=request.user,
+            actor=signed_in_user(request),
             consortium_companies=data.get("consortium_companies", ()),
             **service_fields(data, SCHOOL_FIELDS),
         )
@@ -130,17 +131,19 @@ class ProgrammeAdmin(ServiceAdmin):
 
     def create(self, request: HttpRequest, form: forms.ModelForm) -> Programme:
         data = form.cleaned_data
-        programme = services.programme_create(actor=request.user, **service_fields(data, PROGRAMME_FIELDS))
+        programme = services.programme_create(actor=signed_in_user(request), **service_fields(data, PROGRAMME_FIELDS))
         if data.get("counts_toward_target"):
             programme = services.programme_set_counting(
-                actor=request.user, programme=programme, counts_toward_target=True
+                actor=signed_in_user(request), programme=programme, counts_toward_target=True
             )
         return programme
 
     def update(self, request: HttpRequest, obj: Programme, form: forms.ModelForm) -> Programme:
         if "counts_toward_target" in form.changed_data:
             return services.programme_set_counting(
-                actor=request.user, programme=obj, counts_toward_target=form.cleaned_data["counts_toward_target"]
+                actor=signed_in_user(request),
+                programme=obj,
+                counts_toward_target=form.cleaned_data["counts_toward_target"],
             )
         return obj
 
@@ -156,7 +159,9 @@ class ProgrammeAdmin(ServiceAdmin):
         changed = 0
         for programme in queryset:
             try:
-                services.programme_set_counting(actor=request.user, programme=programme, counts_toward_target=counts)
+                services.programme_set_counting(
+                    actor=signed_in_user(request), programme=programme, counts_toward_target=counts
+                )
             except DomainError as refusal:
                 self.message_user(request, f"{programme}: {refusal}", messages.ERROR)
             else:

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from talent.common.users import signed_in_user
 from talent.registry import services, vocabulary
 from talent.registry.admin.base import (
     PersonNameSearch,
@@ -70,11 +71,13 @@ class PersonAdmin(PersonNameSearch, ServiceAdmin):
 
     def create(self, request: HttpRequest, form: forms.ModelForm) -> Person:
         data = form.cleaned_data
-        return services.person_create(actor=request.user, user=data.get("user"), **service_fields(data, PERSON_FIELDS))
+        return services.person_create(
+            actor=signed_in_user(request), user=data.get("user"), **service_fields(data, PERSON_FIELDS)
+        )
 
     def update(self, request: HttpRequest, obj: Person, form: forms.ModelForm) -> Person:
         return services.person_update(
-            actor=request.user, person=obj, **service_fields(form.cleaned_data, PERSON_FIELDS)
+            actor=signed_in_user(request), person=obj, **service_fields(form.cleaned_data, PERSON_FIELDS)
         )
 
 
@@ -131,19 +134,19 @@ class ResearcherProfileAdmin(PersonNameSearch, ServiceAdmin):
     def create(self, request: HttpRequest, form: forms.ModelForm) -> ResearcherProfile:
         data = form.cleaned_data
         return services.researcher_profile_save(
-            actor=request.user, person=data["person"], **service_fields(data, RESEARCHER_FIELDS)
+            actor=signed_in_user(request), person=data["person"], **service_fields(data, RESEARCHER_FIELDS)
         )
 
     def update(self, request: HttpRequest, obj: ResearcherProfile, form: forms.ModelForm) -> ResearcherProfile:
         return services.researcher_profile_save(
-            actor=request.user, person=obj.person, **service_fields(form.cleaned_data, RESEARCHER_FIELDS)
+            actor=signed_in_user(request), person=obj.person, **service_fields(form.cleaned_data, RESEARCHER_FIELDS)
         )
 
     def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
         for position in formset.extra_forms:
             if position.has_changed():
                 added = services.overseas_position_add(
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     profile=form.instance,
                     **service_fields(position.cleaned_data, POSITION_FIELDS),
                 )
@@ -163,7 +166,7 @@ class OverseasPositionAdmin(PersonNameSearch, ServiceAdmin):
     def create(self, request: HttpRequest, form: forms.ModelForm) -> OverseasPosition:
         data = form.cleaned_data
         return services.overseas_position_add(
-            actor=request.user, profile=data["profile"], **service_fields(data, POSITION_FIELDS)
+            actor=signed_in_user(request), profile=data["profile"], **service_fields(data, POSITION_FIELDS)
         )
 
     def can_update(self, obj: OverseasPosition) -> bool:
@@ -211,7 +214,7 @@ class ExpertProfileAdmin(PersonNameSearch, ServiceAdmin):
     def create(self, request: HttpRequest, form: forms.ModelForm) -> ExpertProfile:
         data = form.cleaned_data
         profile = services.expert_profile_save(
-            actor=request.user, person=data["person"], **service_fields(data, EXPERT_FIELDS)
+            actor=signed_in_user(request), person=data["person"], **service_fields(data, EXPERT_FIELDS)
         )
         if data.get("consent_to_matching"):
             profile = self._set_consent(request, profile, data)
@@ -220,7 +223,7 @@ class ExpertProfileAdmin(PersonNameSearch, ServiceAdmin):
     def update(self, request: HttpRequest, obj: ExpertProfile, form: forms.ModelForm) -> ExpertProfile:
         data = form.cleaned_data
         profile = services.expert_profile_save(
-            actor=request.user, person=obj.person, **service_fields(data, EXPERT_FIELDS)
+            actor=signed_in_user(request), person=obj.person, **service_fields(data, EXPERT_FIELDS)
         )
         if {"consent_to_matching", "shared_fields"} & set(form.changed_data):
             profile = self._set_consent(request, profile, data)
@@ -228,7 +231,7 @@ class ExpertProfileAdmin(PersonNameSearch, ServiceAdmin):
 
     def _set_consent(self, request: HttpRequest, profile: ExpertProfile, data: dict[str, Any]) -> ExpertProfile:
         return services.expert_consent_set(
-            actor=request.user,
+            actor=signed_in_user(request),
             profile=profile,
             consent_to_matching=data.get("consent_to_matching", False),
             shared_fields=data.get("shared_fields", ()),

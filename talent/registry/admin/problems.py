@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from talent.common.errors import DomainError
+from talent.common.users import signed_in_user
 from talent.registry import services
 from talent.registry.admin.base import ServiceAdmin, service_fields
 from talent.registry.models import FieldProblem
@@ -62,12 +63,12 @@ class FieldProblemAdmin(ServiceAdmin):
     def create(self, request: HttpRequest, form: forms.ModelForm) -> FieldProblem:
         data = form.cleaned_data
         return services.field_problem_create(
-            actor=request.user, organization=data["organization"], **service_fields(data, PROBLEM_FIELDS)
+            actor=signed_in_user(request), organization=data["organization"], **service_fields(data, PROBLEM_FIELDS)
         )
 
     def update(self, request: HttpRequest, obj: FieldProblem, form: forms.ModelForm) -> FieldProblem:
         return services.field_problem_update(
-            actor=request.user, problem=obj, **service_fields(form.cleaned_data, PROBLEM_FIELDS)
+            actor=signed_in_user(request), problem=obj, **service_fields(form.cleaned_data, PROBLEM_FIELDS)
         )
 
     @admin.action(description=_("Open the selected field problems to matching"), permissions=["change"])
@@ -91,7 +92,7 @@ class FieldProblemAdmin(ServiceAdmin):
         done = 0
         for problem in queryset.select_related("organization"):
             try:
-                service(actor=request.user, problem=problem)
+                service(actor=signed_in_user(request), problem=problem)
             except DomainError as refusal:
                 self.message_user(request, f"{problem}: {refusal}", messages.ERROR)
             else:

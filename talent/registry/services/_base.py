@@ -7,14 +7,14 @@ from contextlib import contextmanager
 from typing import Any
 
 import pghistory
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from talent.common.db import database_refusals, validate
 from talent.common.errors import InvalidInput
 
-Actor = AbstractBaseUser | None
+Actor = User | None
 
 
 @contextmanager

@@ -7,7 +7,7 @@ workers and this command follows its progress until it ends.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError(str(refusal)) from refusal
         self.stdout.write(f"match run #{run.pk} ({run.mode})")
         # tqdm redraws its line with "\r": it writes to the raw stream, not to Django's line-ending wrapper.
-        with tqdm(total=100, unit="%", file=self.stderr._out, disable=options["verbosity"] == 0) as bar:
+        with tqdm(total=100, unit="%", file=cast(TextIO, self.stderr._out), disable=options["verbosity"] == 0) as bar:
 
             def show(progress: int, phase: str) -> None:
                 bar.set_postfix_str(phase)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             if bar is None:
                 # tqdm redraws its line with "\r": it writes to the raw stream, not Django's line-ending wrapper.
                 bar = bars[phase] = tqdm(
-                    total=total, unit=" rows", desc=PHASES.get(phase, phase), file=self.stderr._out,
+                    total=total, unit=" rows", desc=PHASES.get(phase, phase), file=cast(TextIO, self.stderr._out),
                     disable=True if options["verbosity"] == 0 else None,  # None: only on a terminal
                 )  # fmt: skip
             bar.update(done - bar.n)
