@@ -15,10 +15,10 @@ from django.http import HttpRequest
 from talent.common.users import signed_in_user
 from talent.matching import services
 from talent.matching.models import MatchRun, Proposal, RunTrigger
-from talent.registry.admin.base import ReadOnlyAdmin, ServiceAdmin
+from talent.registry.admin.base import ReadOnlyAdmin, RegistryForm, ServiceAdmin
 
 
-class MatchRunStartForm(forms.ModelForm):
+class MatchRunStartForm(RegistryForm):
     class Meta:
         model = MatchRun
         fields = ["mode"]

@@ -175,6 +175,17 @@ def test_an_operator_starts_a_run_in_the_admin_and_reads_it(operator, client):
     assert b'name="_save"' not in shown.content, "a run is read-only once started"
 
 
+def test_a_run_refused_in_the_admin_is_shown_on_the_form(operator, client):
+    waiting = services.match_run_request(actor=None, mode="stable", enqueue=False)
+    client.force_login(operator)
+
+    refused = client.post("/admin/matching/matchrun/add/", {"mode": "max_fit"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert refused.status_code == 200
+    assert "match run is already waiting to start" in refused.content.decode()
+    assert list(MatchRun.objects.values_list("pk", "mode")) == [(waiting.pk, "stable")]
+
+
 def test_proposals_are_read_only_in_the_admin(market, operator, client):
     services.match_run_execute(run_id=services.match_run_request(actor=None, enqueue=False).pk)
     client.force_login(operator)
