@@ -1,15 +1,18 @@
 """Settings for the AX Talent Registry: one file, every value from the environment (django-environ).
 
 With no variables set this is the embedded default: DEBUG on, the embedded PostgreSQL server, Celery
-tasks run in-process. Production sets DEBUG=off, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and
-CELERY_BROKER_URL.
+tasks run in-process. Production (DEBUG=off) fails closed: it refuses to load without SECRET_KEY,
+ALLOWED_HOSTS, a shared Redis CACHE_URL and CELERY_BROKER_URL (or TASKS_IN_PROCESS=true on purpose), naming
+each one that is missing (talent/common/fail_closed.py).
 """
 
+import os
 from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from talent.common.fail_closed import refuse_unsafe_production
 from talent.matching import schedules as matching_schedules  # plain data: celery schedules only
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -17,10 +20,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=True)
-if DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-only-for-debug-mode")
-else:
-    SECRET_KEY = env.str("SECRET_KEY")  # required: refuses to start without one
+if not DEBUG:
+    refuse_unsafe_production(os.environ)
+SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-only-for-debug-mode")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -97,7 +99,9 @@ else:
     from talent.embedded_postgres import embedded_database
 
     DATABASES = {"default": embedded_database(EMBEDDED_DB_DIR)}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Persistent connections pay off under gunicorn's fixed workers. The development server (DEBUG) starts a thread
+# per request, each with a connection of its own that would stay open: it closes them after every request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Separate test databases let several test sessions share one server (pytest-xdist adds _gwN itself).
@@ -133,6 +137,12 @@ LOGOUT_REDIRECT_URL = "web:home"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AX Talent Registry <noreply@localhost>")
 
+# --- The client's address: how many reverse proxies in front of us append to X-Forwarded-For ----------
+# 0 (default): the header is ignored and REMOTE_ADDR is the client. One rule for the throttles, django-axes and
+# the access log (talent/common/client_address.py); the proxy's X-Forwarded-Proto is believed only with a proxy.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "talent.common.client_address.client_address"
+
 # --- Login lockout (django-axes): repeated failures lock the username from that address for a while.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours; the default "never" needs an admin
@@ -157,9 +167,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "talent.common.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "talent.common.api.exception_handler",
+    # Keyed on the one client-address rule (TRUSTED_PROXIES), like the lockout and the access log.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "talent.common.throttles.AnonRateThrottle",
+        "talent.common.throttles.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="60/minute"),
@@ -171,6 +182,7 @@ REST_FRAMEWORK = {
         "password_reset_email": env.str("THROTTLE_PASSWORD_RESET_EMAIL", default="3/hour"),
     },
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
+    "NUM_PROXIES": TRUSTED_PROXIES,  # DRF's own reading, for any class that still uses it: the same rule
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AX Talent Registry API",
@@ -214,8 +226,8 @@ STORAGES = {
 }
 
 # --- Security (production values whenever DEBUG is off) --------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)  # only behind a proxy that sets it
+# Without a trusted proxy, a client could send X-Forwarded-Proto itself and pass for HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES > 0 else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -226,6 +238,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 # --- Celery: in-process when no broker is configured ----------------------------------------------
+# Production needs a broker, or TASKS_IN_PROCESS=true said on purpose (match runs then execute inside the web
+# request that asks for them: a single small server only).
 TASKS_IN_PROCESS = not env.str("CELERY_BROKER_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "memory://"
 CELERY_TASK_ALWAYS_EAGER = TASKS_IN_PROCESS

@@ -14,7 +14,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from rest_framework.throttling import SimpleRateThrottle
+
+from talent.common.throttles import SimpleRateThrottle
 
 
 class _PageThrottle(SimpleRateThrottle):

@@ -1,4 +1,4 @@
-"""Settings come only from the environment; production refuses to start without a secret key."""
+"""Settings come only from the environment; production (DEBUG off) fails closed, naming every missing setting."""
 
 from __future__ import annotations
 
@@ -7,30 +7,85 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
+OURS = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL", "CELERY_BROKER_URL", "TASKS_IN_PROCESS"}
+OURS |= {"TRUSTED_PROXIES", "CONN_MAX_AGE"}
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x" * 60,
+    "ALLOWED_HOSTS": "registry.example.kr",
+    "CACHE_URL": "rediscache://127.0.0.1:6379/4",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/4",
+}
+MISSING = ["SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL", "CELERY_BROKER_URL"]
 
 
-def load_settings(**env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+def load_settings(*names: str, **env: str) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter with only `env` of ours set; print the `names` asked for."""
+    environment = {k: v for k, v in os.environ.items() if k not in OURS}
     environment.update({"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", **env})
-    code = "import talent.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.LANGUAGE_CODE)"
+    values = ", ".join(f"s.{name}" for name in ("DEBUG", "SESSION_COOKIE_SECURE", "LANGUAGE_CODE", *names))
+    code = f"import talent.settings as s; print(repr(({values},)))"
     return subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, check=False
     )
 
 
-def test_production_settings_refuse_to_load_without_a_secret_key():
-    result = load_settings(DEBUG="false")
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+def refusal(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode != 0, result.stdout
+    assert result.stderr.count("Refusing to start in production") == 1, result.stderr
+    return result.stderr.split("Refusing to start in production", 1)[1]
 
 
-def test_production_settings_load_with_a_secret_key_and_secure_cookies():
-    result = load_settings(DEBUG="false", SECRET_KEY="x" * 60)
+def test_production_with_nothing_set_refuses_naming_each_missing_setting_in_one_message():
+    message = refusal(load_settings(DEBUG="false"))
+    for name in MISSING:
+        assert f"- {name}:" in message
+
+
+@pytest.mark.parametrize("missing", MISSING)
+def test_production_refuses_without_each_setting_and_names_only_that_one(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    message = refusal(load_settings(**env))
+    assert f"- {missing}:" in message
+    assert [name for name in MISSING if f"- {name}:" in message] == [missing]
+
+
+@pytest.mark.parametrize("cache_url", ["locmemcache://", "dummycache://", "filecache:///tmp/talent-cache"])
+def test_production_refuses_a_cache_each_process_keeps_to_itself(cache_url):
+    message = refusal(load_settings(**{**PRODUCTION, "CACHE_URL": cache_url}))
+    assert "- CACHE_URL:" in message
+    assert cache_url.split("://")[0] in message
+
+
+def test_production_runs_tasks_in_process_only_when_told_so():
+    env = {k: v for k, v in PRODUCTION.items() if k != "CELERY_BROKER_URL"}
+    result = load_settings("TASKS_IN_PROCESS", **env, TASKS_IN_PROCESS="true")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True", "ko"]
+    assert result.stdout.strip() == "(False, True, 'ko', True)"
+
+
+def test_production_settings_load_when_complete_with_secure_cookies_and_workers_for_tasks():
+    result = load_settings("TASKS_IN_PROCESS", 'DATABASES["default"]["CONN_MAX_AGE"]', **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "(False, True, 'ko', False, 60)"
+
+
+def test_the_development_server_closes_its_connections_after_each_request():
+    # runserver opens a thread (and so a connection) per request: persistent ones would pile up.
+    result = load_settings('DATABASES["default"]["CONN_MAX_AGE"]')
+    assert result.stdout.strip() == "(True, False, 'ko', 0)", result.stderr
+
+
+def test_the_forwarded_protocol_is_believed_only_behind_a_trusted_proxy():
+    direct = load_settings("SECURE_PROXY_SSL_HEADER", 'REST_FRAMEWORK["NUM_PROXIES"]', **PRODUCTION)
+    assert direct.stdout.strip() == "(False, True, 'ko', None, 0)", direct.stderr
+    proxied = load_settings("SECURE_PROXY_SSL_HEADER", **PRODUCTION, TRUSTED_PROXIES="1")
+    assert proxied.stdout.strip() == "(False, True, 'ko', ('HTTP_X_FORWARDED_PROTO', 'https'))", proxied.stderr
 
 
 def test_korean_is_the_default_language_and_english_is_available():
-    result = load_settings(LANGUAGE_CODE="en")
-    assert result.stdout.split()[-1] == "en"
+    assert load_settings().stdout.strip() == "(True, False, 'ko')"
+    assert load_settings(LANGUAGE_CODE="en").stdout.strip() == "(True, False, 'en')"

@@ -84,6 +84,19 @@ def test_seeding_on_a_later_day_gives_the_same_people_with_longer_histories():
     assert longer > 100
 
 
+@pytest.fixture(autouse=True)
+def _development_machine(settings):
+    """seed_demo runs on a development machine (DEBUG on; the test runner turns it off)."""
+    settings.DEBUG = True
+
+
+def test_with_debug_off_seeding_is_refused_and_writes_nothing(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--allow-production"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert set(row_counts().values()) == {0}
+
+
 def test_a_scale_below_one_is_refused(db):
     with pytest.raises(CommandError, match="scale"):
         call_command("seed_demo", "--scale", "0", stdout=io.StringIO())
@@ -101,12 +114,13 @@ def test_a_failure_halfway_leaves_nothing_behind(db, monkeypatch):
 
 @pytest.fixture(scope="class")
 def seeded(django_db_setup, django_db_blocker):
-    """One scale-1 seed (as `make run` loads it) for a class of tests, rolled back after them."""
+    """One scale-1 seed (as `make run` loads it) for a class of tests, rolled back after them. Seeded with DEBUG
+    off and --allow-production, as on a demonstration server: the flag lets it through."""
     # The same quick hasher as conftest's per-test fixture, which has not run yet at class set-up.
-    quick_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    quick_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], DEBUG=False)
     with django_db_blocker.unblock(), quick_hasher, transaction.atomic():
         out = io.StringIO()
-        call_command("seed_demo", "--if-empty", "--seed", str(SEED), stdout=out)
+        call_command("seed_demo", "--if-empty", "--allow-production", "--seed", str(SEED), stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)
 

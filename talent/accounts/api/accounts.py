@@ -24,7 +24,6 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from talent.accounts.services import (
@@ -34,6 +33,7 @@ from talent.accounts.services import (
     auth_token_revoke,
     claim_code_redeem,
 )
+from talent.common.throttles import ScopedRateThrottle
 from talent.registry import selectors
 from talent.registry.api.schema import ErrorSerializer, error_responses
 from talent.registry.models import Person

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.http import HttpRequest
 
+from talent.common.client_address import client_address
 from talent.registry.models import AccessLog
 from talent.registry.services._base import Actor
-
-
-def _client_address(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # Behind a reverse proxy REMOTE_ADDR is the proxy; its X-Forwarded-For is trusted only when configured.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.USE_X_FORWARDED_FOR else ""
-    address = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return address or None
 
 
 def access_log_record(
@@ -31,7 +22,7 @@ def access_log_record(
     if not ids:
         return 0
     path = request.get_full_path()[:300] if request is not None else ""
-    address = _client_address(request)
+    address = client_address(request) if request is not None else None
     AccessLog.objects.bulk_create(
         [AccessLog(user=actor, person_id=pid, action=action, path=path, ip_address=address) for pid in ids]
     )

@@ -1,5 +1,8 @@
-"""`manage.py seed_demo [--scale N] [--seed S] [--if-empty]`: realistic, deterministic demo data and the
-demo logins, into an empty database. The data is made in `talent.demo`; this parses and reports."""
+"""`manage.py seed_demo [--scale N] [--seed S] [--if-empty] [--allow-production]`: realistic, deterministic demo
+data and the demo logins, into an empty database. The data is made in `talent.demo`; this parses and reports.
+
+The demo logins include a superuser with a known password: with DEBUG off the command refuses unless
+`--allow-production` says the database really is a demonstration one."""
 
 from __future__ import annotations
 
@@ -37,8 +40,19 @@ class Command(BaseCommand):
             action="store_true",
             help="do nothing (but list the demo logins) when the database already has organizations",
         )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="seed even with DEBUG off (the demo logins, a superuser among them, share one known password)",
+        )
 
-    def handle(self, *args: Any, scale: int, seed: int, if_empty: bool, **options: Any) -> None:
+    def handle(self, *args: Any, scale: int, seed: int, if_empty: bool, allow_production: bool, **options: Any) -> None:
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "DEBUG is off: this looks like a production database, and seed_demo would create demo logins "
+                "(a superuser among them) with a known password. Nothing was written. Pass --allow-production "
+                "if this really is a demonstration server."
+            )
         if seeding.has_data():
             if not if_empty:
                 raise CommandError(

@@ -1,0 +1,53 @@
+"""Production fails closed: with DEBUG off, the settings refuse to load until every setting a fleet of processes
+needs is given. One message names each missing setting, so a deploy is fixed in one pass.
+
+Plain Python over the environment (no Django settings yet): `talent/settings.py` calls it before anything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+#: CACHE_URL schemes (django-environ) of a cache every process shares. A per-process cache (locmem, dummy, file
+#: on one machine) silently breaks the throttles, the lockout and the roster's preview → confirm step as soon as
+#: there are two gunicorn workers.
+SHARED_CACHE_SCHEMES = frozenset({"redis", "rediss", "rediscache"})
+
+_TRUE = frozenset({"1", "true", "yes", "on", "y", "t"})
+
+
+def production_problems(environ: Mapping[str, str]) -> list[str]:
+    """What a production start (DEBUG off) lacks, one line per missing or unsafe setting; empty when ready."""
+    problems: list[str] = []
+    if not environ.get("SECRET_KEY", "").strip():
+        problems.append(
+            "SECRET_KEY: set a long random value (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(60))'`)"
+        )
+    if not [host for host in environ.get("ALLOWED_HOSTS", "").split(",") if host.strip()]:
+        problems.append("ALLOWED_HOSTS: the host names this site answers to, comma-separated")
+    cache_url = environ.get("CACHE_URL", "").strip()
+    if urlsplit(cache_url).scheme not in SHARED_CACHE_SCHEMES:
+        found = f" (got {urlsplit(cache_url).scheme or 'nothing'}://)" if cache_url else ""
+        problems.append(f"CACHE_URL: a Redis cache shared by every process, e.g. rediscache://host:6379/1{found}")
+    in_process = environ.get("TASKS_IN_PROCESS", "").strip().lower() in _TRUE
+    if not environ.get("CELERY_BROKER_URL", "").strip() and not in_process:
+        problems.append(
+            "CELERY_BROKER_URL: the broker of the Celery workers, e.g. redis://host:6379/0 "
+            "(or TASKS_IN_PROCESS=true to run match runs inside web requests, on purpose)"
+        )
+    return problems
+
+
+def refuse_unsafe_production(environ: Mapping[str, str]) -> None:
+    """Raise ImproperlyConfigured naming every missing setting, if there is one."""
+    problems = production_problems(environ)
+    if problems:
+        raise ImproperlyConfigured(
+            "Refusing to start in production (DEBUG is off) without these settings "
+            "(운영 모드에서는 아래 설정 없이 시작하지 않습니다):\n"
+            + "\n".join(f"  - {problem}" for problem in problems)
+            + "\nSet them in the environment, or DEBUG=true for a development machine."
+        )
