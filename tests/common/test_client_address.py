@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from axes.helpers import get_client_ip_address
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -21,9 +22,11 @@ PROXY = "10.0.0.2"
 CLIENT = "198.51.100.7"
 
 
-def request_from(remote: str, forwarded: str | None = None):
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
-    return RequestFactory().get("/", REMOTE_ADDR=remote, **extra)
+def request_from(remote: str, forwarded: str | None = None) -> HttpRequest:
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
+    if forwarded is not None:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return request
 
 
 @pytest.mark.parametrize(
