@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models
 from django.utils.translation import gettext as _
 
 from talent.common.errors import Conflict, InvalidInput
+
+
+def model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The model's own field `name` (not the reverse side of another model's relation)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{model.__name__}.{name} is not a field of its own"
+    return field
 
 
 def validation_error_to_domain(error: ValidationError) -> InvalidInput:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import F, Field, Model, QuerySet
+from django.db.models import F, Model, QuerySet
 from django.db.models.functions import Concat
 from django.db.models.lookups import IContains
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from talent.common.db import model_field
 from talent.common.errors import DomainError
 from talent.registry import vocabulary
 
@@ -33,13 +34,6 @@ def show_refusal(form: forms.BaseForm, refusal: DomainError) -> None:
     for field, messages in refusal.as_dict().items():
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
-
-
-def model_field(model: type[Model], name: str) -> Field[Any, Any]:
-    """The model's own field `name` (not the reverse side of another model's relation)."""
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field), f"{model.__name__}.{name} is not a field of its own"
-    return field
 
 
 def field_label(model: type[Model], name: str) -> Any:
