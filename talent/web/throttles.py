@@ -36,7 +36,8 @@ def throttled(request: HttpRequest, scope: str, *, about: str | None = None) -> 
     show when it is over the limit, else None."""
     ident = hashlib.sha256(about.encode()).hexdigest() if about is not None else None
     throttle = _PageThrottle(scope, ident)
-    if throttle.allow_request(request, None):
+    # DRF's throttle on a page's HttpRequest, with no view: get_cache_key above reads only its user and address.
+    if throttle.allow_request(request, None):  # type: ignore[arg-type]
         return None
     minutes = max(1, math.ceil((throttle.wait() or 60) / 60))
     return _("Too many attempts from here: try again in %(minutes)d minutes.") % {"minutes": minutes}
