@@ -31,6 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from talent.matching.concepts import EMPTY, Vocabulary, build_vocabulary, shipped_concepts  # noqa: E402
 from talent.matching.engine import assign  # noqa: E402
 from talent.matching.scoring import ExpertDoc, ProblemDoc, score_candidates  # noqa: E402
 from talent.matching.text import tokenize  # noqa: E402
@@ -121,6 +122,7 @@ def naive_jaccard(labelled: LabelledSet) -> Ranking:
 class Documents:
     problems: list[ProblemDoc]
     experts: list[ExpertDoc]
+    vocabulary: Vocabulary
 
 
 def engine_documents(labelled: LabelledSet) -> Documents:
@@ -151,11 +153,12 @@ def engine_documents(labelled: LabelledSet) -> Documents:
         )
         for e, terms in zip(labelled.experts, expert_terms, strict=True)
     ]
-    return Documents(problems=problems, experts=experts)
+    return Documents(problems=problems, experts=experts, vocabulary=build_vocabulary(shipped_concepts()))
 
 
 def engine(documents: Documents, **options: Any) -> Ranking:
     """The engine's scores of every pair (top_k = every expert, so that each problem's whole ranking is known)."""
+    options = {"vocabulary": documents.vocabulary, **options}
     candidates = score_candidates(documents.experts, documents.problems, top_k=len(documents.experts), **options)
     ranking: Ranking = {pid: [] for pid in candidates.problem_ids}
     for p, e, score in zip(
@@ -244,7 +247,11 @@ def report(name: str, labelled: LabelledSet, ranking: Ranking, *, verbose: bool 
 def scorers(documents: Documents, *, ablations: bool) -> dict[str, Callable[[], Ranking]]:
     """The engine as the runs use it, and (with --ablations) the variants that switch one part of it off."""
     variants: dict[str, Callable[[], Ranking]] = {"engine": lambda: engine(documents)}
-    del ablations  # the engine has no parts to switch off yet
+    if ablations:
+        variants["without the AX vocabulary"] = lambda: engine(documents, vocabulary=EMPTY)
+        variants["skills as whole strings, no vocabulary: the engine before issue 20"] = lambda: engine(
+            documents, skills_as_terms=False, vocabulary=EMPTY
+        )
     return variants
 
 

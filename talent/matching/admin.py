@@ -14,8 +14,9 @@ from django.http import HttpRequest
 
 from talent.common.users import signed_in_user
 from talent.matching import services
-from talent.matching.models import MatchRun, Proposal, RunTrigger
-from talent.registry.admin.base import ReadOnlyAdmin, RegistryForm, ServiceAdmin
+from talent.matching.models import AxConcept, MatchRun, Proposal, RunTrigger
+from talent.matching.services.vocabulary import CONCEPT_FIELDS
+from talent.registry.admin.base import ReadOnlyAdmin, RegistryForm, ServiceAdmin, service_fields
 
 
 class MatchRunStartForm(RegistryForm):
@@ -73,3 +74,33 @@ class ProposalAdmin(ReadOnlyAdmin):
     list_select_related = ("problem", "expert__person", "run")
     search_fields = ("problem__title", "expert__person__family_name_ko", "expert__person__given_name_latin")
     ordering = ("-created_at",)
+
+
+class AxConceptForm(RegistryForm):
+    class Meta:
+        model = AxConcept
+        fields = list(CONCEPT_FIELDS)
+
+
+@admin.register(AxConcept)
+class AxConceptAdmin(ServiceAdmin):
+    """Operators extend the vocabulary: a refused term (empty, too long, twice, another concept's) is shown on the
+    form. Edits count from the next match run."""
+
+    form = AxConceptForm
+    list_display = ("key", "terms_ko", "terms_en", "abbreviations", "ksic_divisions", "shipped", "updated_at")
+    list_filter = ("shipped",)
+    search_fields = ("key", "terms_ko", "terms_en", "abbreviations")
+    ordering = ("key",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: AxConcept | None = None) -> Any:
+        return ("shipped",) if obj is None else ("key", "shipped")
+
+    def create(self, request: HttpRequest, form: forms.ModelForm) -> AxConcept:
+        return services.ax_concept_create(
+            actor=signed_in_user(request), **service_fields(form.cleaned_data, CONCEPT_FIELDS)
+        )
+
+    def update(self, request: HttpRequest, obj: AxConcept, form: forms.ModelForm) -> AxConcept:
+        fields = service_fields(form.cleaned_data, CONCEPT_FIELDS[1:])
+        return services.ax_concept_update(actor=signed_in_user(request), concept=obj, **fields)

@@ -1,19 +1,24 @@
-"""Match runs, the proposals they make, and the stored index terms of profiles and problems.
+"""Match runs, the proposals they make, the stored index terms of profiles and problems, and the AX vocabulary.
 
 Fields, constraints and single-row rules only; every write is in `talent.matching.services`.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from typing import Any
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from talent.registry.models import ExpertProfile, FieldProblem
+from talent.matching.concepts import MAX_TERM_LENGTH
+from talent.registry.models import KSIC_CODES, ExpertProfile, FieldProblem
 
 
 class MatchMode(models.TextChoices):
@@ -293,3 +298,77 @@ class ProblemIndex(IndexTerms):
 
     def __str__(self) -> str:
         return str(self.problem_id)
+
+
+def _term_key(term: str) -> str:
+    """A term as terms are compared for repeats: NFKC, case-folded, without spaces."""
+    return "".join(unicodedata.normalize("NFKC", term).casefold().split())
+
+
+@pghistory.track(model_name="AxConceptHistory", obj_field=pghistory.ObjForeignKey(related_name="history"))
+class AxConcept(models.Model):
+    """A concept of the bilingual AX vocabulary (잔존수명 / remaining useful life / RUL): its terms in each language
+    and its KSIC divisions. The scorer finds its terms in texts and skills on both sides (`talent.matching.concepts`).
+    Shipped ones come from `talent/matching/data/ax_vocabulary.json`; operators add and edit them in the admin."""
+
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    terms_ko = ArrayField(
+        models.CharField(max_length=MAX_TERM_LENGTH), default=list, blank=True, verbose_name=_("Korean terms")
+    )
+    terms_en = ArrayField(
+        models.CharField(max_length=MAX_TERM_LENGTH), default=list, blank=True, verbose_name=_("English terms")
+    )
+    abbreviations = ArrayField(
+        models.CharField(max_length=MAX_TERM_LENGTH), default=list, blank=True, verbose_name=_("abbreviations")
+    )
+    ksic_divisions = ArrayField(
+        models.CharField(max_length=3),
+        default=list,
+        blank=True,
+        verbose_name=_("KSIC divisions"),
+        help_text=_("Section letter and two digits, e.g. C26; empty for a concept of every sector."),
+    )
+    shipped = models.BooleanField(_("shipped with the application"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("AX vocabulary concept")
+        verbose_name_plural = _("AX vocabulary")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def all_terms(self) -> list[str]:
+        return [*self.terms_ko, *self.terms_en, *self.abbreviations]
+
+    def clean(self) -> None:
+        """Single-row rules (the field limits each term to MAX_TERM_LENGTH): every term written, none twice, at least
+        two terms (a concept of one term links nothing to anything), divisions a known section letter and two
+        digits."""
+        errors: dict[str, list[Any]] = {}
+        seen: dict[str, str] = {}
+        for name in ("terms_ko", "terms_en", "abbreviations"):
+            for term in getattr(self, name):
+                key = _term_key(term)
+                if not key:
+                    errors.setdefault(name, []).append(_("A term may not be empty."))
+                elif key in seen:
+                    errors.setdefault(name, []).append(
+                        _("“%(term)s” is written twice (also as “%(other)s”).") % {"term": term, "other": seen[key]}
+                    )
+                else:
+                    seen[key] = term
+        if len(seen) < 2 and not errors:
+            errors.setdefault("terms_ko", []).append(
+                _("A concept needs at least two different terms: with one it maps a term only to itself.")
+            )
+        for division in self.ksic_divisions:
+            if not (len(division) == 3 and division[0] in KSIC_CODES and division[1:].isdigit()):
+                errors.setdefault("ksic_divisions", []).append(
+                    _("“%(division)s” is not a KSIC division (a section letter and two digits, e.g. C26).")
+                    % {"division": division}
+                )
+        if errors:
+            raise ValidationError(errors)

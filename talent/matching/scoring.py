@@ -1,9 +1,14 @@
 """How well each expert fits each problem, in [0, 1], and each problem's top-K candidates with their explanations.
 
 The score is a weighted sum (weights: `Weights`, from settings) of four components, each in [0, 1]:
-- skills: cosine of the binary skill vectors weighted by IDF (IDF over the skills of experts and problems together),
-  so a rare shared skill counts for more than a common one, and listing every skill in the book does not pay;
+- skills: cosine of the binary vectors of skill terms weighted by IDF (over the skills of experts and problems
+  together): each skill analysed as texts are (`text.analyse_skills`: Kiwi nouns, English stems, case and spacing
+  ignored) into its terms plus one phrase term for the whole skill, so that 사출 성형 matches 사출성형 whole and
+  사출 공정 in part; a rare shared term counts for more than a common one, and listing every skill in the book does
+  not pay;
 - text: cosine of the TF-IDF vectors (sublinear term frequency) of the stored terms of problem and expert;
+both skills and text also hold the concepts of the AX vocabulary found in them (`concepts.Vocabulary`), so that
+  잔존수명 and "remaining useful life" meet in one term;
 - sector: 1 when the problem's KSIC section is one of the expert's sections, else 0;
 - region: 1 when the expert works in the problem's region, or the problem allows remote work and the expert
   works remotely; else 0.
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, pairwise
 from typing import Any, TypeAlias
@@ -25,8 +30,9 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from talent.matching.concepts import CONCEPT_PREFIX, EMPTY, Vocabulary
 from talent.matching.engine import SCORE_SCALE, Assignment
-from talent.matching.text import normalize_skill
+from talent.matching.text import analyse_skills, normalize_skill, skill_terms
 
 Id: TypeAlias = Any  # hashable, and orderable among the ids of the same side
 IntArray: TypeAlias = npt.NDArray[np.int64]
@@ -131,6 +137,9 @@ class Candidates:
     region_reason: npt.NDArray[np.int8]
     skill_index: TermIndex = field(repr=False)
     text_index: TermIndex = field(repr=False)
+    # Per problem: each skill wanted (normalised) and its terms, to say which skills matched.
+    problem_skills: list[list[tuple[str, tuple[str, ...]]]] = field(repr=False, default_factory=list)
+    vocabulary: Vocabulary = field(repr=False, default=EMPTY)
 
     def __len__(self) -> int:
         return len(self.total)
@@ -181,17 +190,24 @@ def _normalise_rows(matrix: sp.csr_array) -> None:
 
 
 def _tfidf_index(
-    problem_terms: Sequence[Sequence[str]], expert_terms: Sequence[Sequence[str]], *, binary: bool
+    problem_terms: Sequence[Sequence[str]],
+    expert_terms: Sequence[Sequence[str]],
+    *,
+    binary: bool,
+    weight_of: Callable[[str], float] | None = None,
 ) -> TermIndex:
     """Unit TF-IDF vectors over the terms of both sides; term frequency is 1 + ln(count), or 1 when `binary`.
 
-    IDF = ln((1 + N) / (1 + df)) + 1 over all N documents of both sides, so it is positive and finite.
+    IDF = ln((1 + N) / (1 + df)) + 1 over all N documents of both sides, so it is positive and finite; times
+    `weight_of(term)` when given.
     """
     (problems, experts), terms = _count_matrices([problem_terms, expert_terms])
     document_frequency = np.bincount(problems.indices, minlength=len(terms)) + np.bincount(
         experts.indices, minlength=len(terms)
     )
     idf = np.log((1.0 + problems.shape[0] + experts.shape[0]) / (1.0 + document_frequency)) + 1.0
+    if weight_of is not None:
+        idf *= np.fromiter(map(weight_of, terms), dtype=np.float64, count=len(terms))
     for matrix in (problems, experts):
         matrix.data = np.ones_like(matrix.data) if binary else 1.0 + np.log(matrix.data)
         matrix.data *= idf[matrix.indices]
@@ -316,6 +332,38 @@ def _row_dots(left: sp.csr_array, right: sp.csr_array, left_rows: IntArray, righ
     return np.asarray(left[left_rows].multiply(right[right_rows]).sum(axis=1), dtype=np.float64).ravel()
 
 
+def _skill_analysis(
+    expert_docs: Sequence[ExpertDoc], problem_docs: Sequence[ProblemDoc], *, as_terms: bool, vocabulary: Vocabulary
+) -> dict[str, tuple[str, ...]]:
+    """Each distinct skill of either side (normalised) → the terms it is compared by: its analysed terms, phrase
+    term and concepts, or (`as_terms` false, for comparison in the benchmark) the whole normalised skill only."""
+    skills = set(chain.from_iterable(doc.skills for doc in expert_docs))
+    skills.update(chain.from_iterable(doc.skills_wanted for doc in problem_docs))
+    if not as_terms:
+        return {key: (key,) for key in map(_skill_key, skills) if key}
+    analysed = analyse_skills(skills)
+    if vocabulary.forms:
+        # The phrase term is last; concepts are found in the words before it.
+        analysed = {
+            key: (*terms, *(CONCEPT_PREFIX + c for c in vocabulary.find(terms[:-1]))) for key, terms in analysed.items()
+        }
+    return analysed
+
+
+# A concept's term counts this many times the IDF weight of a word: a concept names what a text or skill is
+# about, where a word is one way of saying it (measured on bench/match_labelled.py).
+CONCEPT_WEIGHT_TEXT = 2.0
+CONCEPT_WEIGHT_SKILLS = 2.0
+
+
+def _text_weight(term: str) -> float:
+    return CONCEPT_WEIGHT_TEXT if term.startswith(CONCEPT_PREFIX) else 1.0
+
+
+def _skill_weight(term: str) -> float:
+    return CONCEPT_WEIGHT_SKILLS if term.startswith(CONCEPT_PREFIX) else 1.0
+
+
 def score_candidates(
     experts: Sequence[ExpertDoc],
     problems: Sequence[ProblemDoc],
@@ -324,21 +372,37 @@ def score_candidates(
     top_k: int = 20,
     min_score: float = 0.0,
     chunk_cells: int = CHUNK_CELLS,
+    skills_as_terms: bool = True,
+    vocabulary: Vocabulary = EMPTY,
 ) -> Candidates:
     """Every problem's `top_k` best experts (score above 0 and at least `min_score`), best first, ties broken by
-    expert id. Ids must be unique and sortable on each side; skills are compared normalised (`normalize_skill`)."""
+    expert id. Ids must be unique and sortable on each side; skills are compared by their terms (`skills_as_terms`
+    false: as whole normalised strings, as before issue 20; kept for the benchmark's comparison)."""
     if top_k < 1:
         raise ValueError(f"top_k must be at least 1, not {top_k!r}")
     expert_docs: list[ExpertDoc] = _sorted_by_id(experts, "expert")
     problem_docs: list[ProblemDoc] = _sorted_by_id(problems, "problem")
     n_experts, n_problems = len(expert_docs), len(problem_docs)
 
-    text_index = _tfidf_index([doc.tokens for doc in problem_docs], [doc.tokens for doc in expert_docs], binary=False)
+    if vocabulary.forms:
+        problem_tokens = [vocabulary.annotate(doc.tokens) for doc in problem_docs]
+        expert_tokens = [vocabulary.annotate(doc.tokens) for doc in expert_docs]
+    else:
+        problem_tokens = [doc.tokens for doc in problem_docs]
+        expert_tokens = [doc.tokens for doc in expert_docs]
+    text_index = _tfidf_index(problem_tokens, expert_tokens, binary=False, weight_of=_text_weight)
+    del problem_tokens, expert_tokens
+    analysed = _skill_analysis(expert_docs, problem_docs, as_terms=skills_as_terms, vocabulary=vocabulary)
     skill_index = _tfidf_index(
-        [[_skill_key(skill) for skill in doc.skills_wanted] for doc in problem_docs],
-        [[_skill_key(skill) for skill in doc.skills] for doc in expert_docs],
+        [skill_terms(doc.skills_wanted, analysed) for doc in problem_docs],
+        [skill_terms(doc.skills, analysed) for doc in expert_docs],
         binary=True,
+        weight_of=_skill_weight,
     )
+    problem_skills = [
+        [(key, analysed[key]) for key in dict.fromkeys(map(_skill_key, doc.skills_wanted)) if key in analysed]
+        for doc in problem_docs
+    ]
     problem_sectors, expert_sectors = _sector_features(expert_docs, problem_docs)
     problem_regions, expert_regions = _region_features(expert_docs, problem_docs)
     scale = float(SCORE_SCALE)
@@ -399,6 +463,8 @@ def score_candidates(
         region_reason=region_reason,
         skill_index=skill_index,
         text_index=text_index,
+        problem_skills=problem_skills,
+        vocabulary=vocabulary,
     )
 
 
@@ -423,12 +489,41 @@ def _shared(index: TermIndex, problem: int, expert: int) -> tuple[list[tuple[str
     return shared, [term for term, _ in missing]
 
 
+def _skills_matched(candidates: Candidates, problem: int, expert: int) -> tuple[list[str], list[str]]:
+    """(the problem's skills the expert matches, whole ones first, then rarest first (the mean weight of the terms
+    shared); the skills it lacks, in the problem's order)."""
+    shared, _ = _shared(candidates.skill_index, problem, expert)
+    weight = dict(shared)
+    matched: list[tuple[bool, float, int, str]] = []
+    missing: list[str] = []
+    for position, (skill, terms) in enumerate(candidates.problem_skills[problem]):
+        common = [term for term in terms if term in weight]
+        if common:
+            whole = all(term in weight for term in terms)
+            matched.append((not whole, -sum(weight[term] for term in common) / len(common), position, skill))
+        else:
+            missing.append(skill)
+    return [skill for *_, skill in sorted(matched)], missing
+
+
 def explain(candidates: Candidates, i: int, *, terms: int = 5) -> dict[str, Any]:
     """Why candidate `i` scored what it did: its rank (1 = best), score and components, the skills it shares with
-    the problem and those it lacks (rarest first), and the `terms` shared terms that weigh most. JSON-ready."""
+    the problem (whole or in part) and those it lacks, the `terms` shared words that weigh most, and the concepts
+    of the vocabulary that linked the two sides (each named in Korean and English), heaviest first. JSON-ready."""
     problem, expert = int(candidates.problem_index[i]), int(candidates.expert_index[i])
-    shared_skills, missing_skills = _shared(candidates.skill_index, problem, expert)
+    matched_skills, missing_skills = _skills_matched(candidates, problem, expert)
     shared_terms, _ = _shared(candidates.text_index, problem, expert)
+    shared_skill_terms, _ = _shared(candidates.skill_index, problem, expert)
+    concept_weight: dict[str, float] = {}
+    for term, weight in chain(shared_terms, shared_skill_terms):
+        if term.startswith(CONCEPT_PREFIX):
+            concept_weight[term] = concept_weight.get(term, 0.0) + weight
+    concepts = [
+        label
+        for term in sorted(concept_weight, key=lambda term: (-concept_weight[term], term))
+        if (label := candidates.vocabulary.label(term)) is not None
+    ]
+    shared_terms = [(term, weight) for term, weight in shared_terms if not term.startswith(CONCEPT_PREFIX)]
     return {
         "rank": int(candidates.rank[i]) + 1,
         "score": float(candidates.total[i]),
@@ -439,9 +534,10 @@ def explain(candidates: Candidates, i: int, *, terms: int = 5) -> dict[str, Any]
             "region": float(candidates.region[i]),
         },
         "weights": candidates.weights.as_dict(),
-        "matched_skills": [skill for skill, _ in shared_skills],
+        "matched_skills": matched_skills,
         "missing_skills": missing_skills,
         "matched_terms": [{"term": term, "weight": round(weight, 4)} for term, weight in shared_terms[:terms]],
+        "matched_concepts": concepts[:terms],
         "sector_match": bool(candidates.sector[i]),
         "region_match": REGION_REASONS[int(candidates.region_reason[i])],
     }

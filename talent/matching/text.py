@@ -1,5 +1,7 @@
 """Text of profiles and problems as index terms: Korean nouns from the Kiwi analyser, English words lower-cased
 and stemmed (Snowball), so that "검출하는 비전 모델" and "vision models detecting" share terms with what they mean.
+Skills go through the same analysis (`skill_terms`), so that 사출성형 and 사출 성형, or "Injection Molding" and
+"injection molding", are the same skill.
 
 Terms are stored per profile and problem (`services.index`): computed once when a text is saved (a task, in the
 worker; in-process without a broker), and only read by the runs. Kiwi takes a second or more to load its model
@@ -101,7 +103,8 @@ def normalize_skills(skills: Iterable[str]) -> list[str]:
 def _latin_term(word: str) -> str | None:
     """A Latin-script word as a term: lower-cased, stemmed when purely alphabetic; None for words without a
     letter, stopwords and single letters (they match too much)."""
-    word = word.strip(JOINERS).lower()
+    # Kiwi reads a sentence's last word and its full stop as one ("models." → "mod" + "els."): the stop goes.
+    word = word.strip(JOINERS).rstrip(".").lower()
     if len(word) < 2 or word in ENGLISH_STOPWORDS or not any(char.isalpha() for char in word):
         return None
     return stem(word) if word.isalpha() else word
@@ -143,6 +146,45 @@ def _terms(tokens: Iterable[Token]) -> list[str]:
         elif word not in KOREAN_STOPWORDS:
             terms.append(word)
     return terms
+
+
+# A skill's terms carry one more: the whole skill, written as its terms run together, so that a skill matched
+# whole counts for more than one matched in part. ":" never occurs in an analysed term (Kiwi splits at it).
+PHRASE_PREFIX = "skill:"
+_skill_cache: dict[str, tuple[str, ...]] = {}
+_skill_cache_lock = threading.Lock()
+SKILL_CACHE_SIZE = 200_000
+
+
+def skill_phrase(terms: Sequence[str]) -> str:
+    """The phrase term of a skill analysed into `terms`."""
+    return PHRASE_PREFIX + "".join(terms)
+
+
+def analyse_skills(skills: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Each distinct skill (normalised, `normalize_skill`) → its terms and its phrase term; every skill not seen
+    before by this process goes through one batch call of the analyser. A skill with no term (only stopwords or
+    symbols) is its own phrase."""
+    keys = {normalize_skill(skill) for skill in skills} - {""}
+    with _skill_cache_lock:
+        known = {key: _skill_cache[key] for key in keys if key in _skill_cache}
+    fresh = sorted(keys - known.keys())
+    if fresh:
+        analysed = {
+            key: (*terms, skill_phrase(terms or [key.replace(" ", "")]))
+            for key, terms in zip(fresh, tokenize(fresh), strict=True)
+        }
+        with _skill_cache_lock:
+            if len(_skill_cache) + len(analysed) > SKILL_CACHE_SIZE:
+                _skill_cache.clear()
+            _skill_cache.update(analysed)
+        known.update(analysed)
+    return known
+
+
+def skill_terms(skills: Sequence[str], analysed: dict[str, tuple[str, ...]]) -> list[str]:
+    """The terms of one document's skills (`analysed` from `analyse_skills`), each once."""
+    return list(dict.fromkeys(term for skill in skills for term in analysed.get(normalize_skill(skill), ())))
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:

@@ -7,6 +7,7 @@ import json
 import math
 import random
 from collections import Counter
+from itertools import chain
 
 import numpy as np
 import pytest
@@ -22,7 +23,7 @@ from talent.matching.scoring import (
     score_candidates,
     scores_dict,
 )
-from talent.matching.text import tokenize
+from talent.matching.text import analyse_skills, skill_terms, tokenize
 
 WELDING_PROBLEM = "용접 불량을 실시간으로 검출하는 비전 모델이 필요합니다. weld defect detection on the line"
 WELDING_EXPERT = "제조 현장의 용접 불량 검출 비전 모델을 개발했습니다. Built weld defect detection models."
@@ -151,6 +152,40 @@ def test_region_counts_for_the_same_region_or_remote_work_on_both_sides():
         ("원격가능", "원격"): "remote",
         ("원격가능", "섹터"): None,
     }
+
+
+def test_skills_match_whatever_their_spacing_case_or_inflection():
+    wanted = problem("사출", skills=["사출성형", "Injection Molding", "수요 예측"])
+    spelled_otherwise = expert("김", skills=["사출 성형", "injection  molding", "수요예측"])
+    unrelated = expert("박", skills=["용접", "PyTorch"])
+
+    result = score_candidates([spelled_otherwise, unrelated], [wanted], top_k=2)
+
+    assert candidates_of(result) == ["김"]
+    assert result.skills[0] == pytest.approx(1.0)
+    assert explain(result, 0)["matched_skills"] == ["사출성형", "injection molding", "수요 예측"]
+
+
+def test_a_skill_matched_whole_counts_for_more_than_one_matched_in_part():
+    wanted = problem("사출", skills=["사출 성형"])
+    whole = expert("김", skills=["사출성형"])
+    in_part = expert("이", skills=["사출 공정"])
+    other = expert("박", skills=["용접"])
+
+    result = score_candidates([in_part, whole, other], [wanted], top_k=3)
+
+    assert candidates_of(result) == ["김", "이"]
+    assert result.skills[0] == pytest.approx(1.0)
+    assert 0.0 < result.skills[1] < 0.5
+    assert explain(result, 1)["matched_skills"] == ["사출 성형"]  # in part, but named: 사출 is what they share
+
+
+def test_skills_compared_as_whole_strings_when_asked():
+    wanted = problem("사출", skills=["사출성형"])
+    spaced = expert("김", skills=["사출 성형"])
+
+    assert len(score_candidates([spaced], [wanted], skills_as_terms=False)) == 0
+    assert len(score_candidates([spaced], [wanted])) == 1
 
 
 def test_the_explanation_lists_matched_skills_terms_and_components(welding):
@@ -293,8 +328,13 @@ def reference_scores(experts, problems):
         expert_vectors = unit_vectors(expert_terms, problem_terms, binary)
         return [[sum(v * e.get(t, 0.0) for t, v in p.items()) for e in expert_vectors] for p in problem_vectors]
 
+    analysed = analyse_skills(
+        [*chain.from_iterable(p.skills_wanted for p in problems), *chain(*(e.skills for e in experts))]
+    )
     skills = cosines(
-        [[s.lower() for s in p.skills_wanted] for p in problems], [[s.lower() for s in e.skills] for e in experts], True
+        [skill_terms(p.skills_wanted, analysed) for p in problems],
+        [skill_terms(e.skills, analysed) for e in experts],
+        True,
     )
     text = cosines([p.tokens for p in problems], [e.tokens for e in experts], False)
     totals = {}

@@ -22,9 +22,19 @@ from talent.matching.services.runs import (
     send_next_queued,
     send_to_workers,
 )
+from talent.matching.services.vocabulary import (
+    ax_concept_create,
+    ax_concept_update,
+    ax_concepts,
+    ax_vocabulary_load,
+)
 
 __all__ = [
     "RunOutcome",
+    "ax_concept_create",
+    "ax_concept_update",
+    "ax_concepts",
+    "ax_vocabulary_load",
     "check_pairs",
     "index_after_save",
     "index_texts",

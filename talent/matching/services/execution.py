@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talent.matching import scoring
+from talent.matching.concepts import build_vocabulary
 from talent.matching.engine import AssignmentMode, InvariantViolation, assign
 from talent.matching.models import LIVE_STATUSES, Answer, MatchRun, NearMiss, Proposal, ProposalStatus, RunStatus
 from talent.matching.services._base import (
@@ -38,6 +39,7 @@ from talent.matching.services._base import (
 from talent.matching.services.bulk_rows import insert_rows, update_rows
 from talent.matching.services.index import refresh_index
 from talent.matching.services.runs import send_next_queued
+from talent.matching.services.vocabulary import ax_concepts
 from talent.registry.models import ExpertProfile, FieldProblem
 from talent.registry.vocabulary import ProblemStatus
 
@@ -297,6 +299,7 @@ def _compute(run: MatchRun, tracker: _Tracker) -> _Result:
             weights=scoring.Weights(**params["weights"]),
             top_k=int(params["top_k"]),
             min_score=float(params["min_score"]),
+            vocabulary=build_vocabulary(ax_concepts()),
         )
         scores = scoring.scores_dict(candidates)
 

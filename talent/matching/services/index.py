@@ -29,7 +29,7 @@ from talent.registry.models import ExpertProfile, FieldProblem
 logger = logging.getLogger(__name__)
 
 # Bump when `text.tokenize` changes what it returns: every stored index is then recomputed once.
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"  # 2: a full stop no longer sticks to the last English word
 
 
 @dataclass(frozen=True)

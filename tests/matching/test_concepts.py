@@ -1,0 +1,122 @@
+"""The bilingual AX vocabulary as the scorer uses it (no database): concepts found in Korean and English texts and
+skills, however they are spaced or inflected, linking a Korean posting to an English-only profile."""
+
+from __future__ import annotations
+
+import pytest
+
+from talent.matching.concepts import Concept, build_vocabulary, shipped_concepts, shipped_entries
+from talent.matching.scoring import ExpertDoc, ProblemDoc, explain, score_candidates
+from talent.matching.text import tokenize
+
+RUL = Concept("rul", ("잔존수명", "잔여 수명"), ("remaining useful life",), ("RUL",))
+VM = Concept("virtual-metrology", ("가상계측",), ("virtual metrology",), ("VM",), ("C26",))
+METROLOGY = Concept("metrology", ("계측",), ("metrology",))
+HYDROPONICS = Concept("hydroponics", ("양액",), ("hydroponics",))
+
+
+@pytest.fixture(scope="module")
+def vocabulary():
+    return build_vocabulary((RUL, VM, METROLOGY, HYDROPONICS))
+
+
+def found(vocabulary, text):
+    [terms] = tokenize([text])
+    return vocabulary.find(terms)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "배터리 잔존수명을 예측합니다",
+        "잔존 수명 추정",
+        "잔여수명 모델",
+        "estimating the remaining useful life of bearings",
+        "REMAINING USEFUL LIFE",
+        "RUL prediction",
+    ],
+)
+def test_a_concept_is_found_in_either_language_whatever_the_spacing_case_or_inflection(vocabulary, text):
+    assert found(vocabulary, text) == ["rul"]
+
+
+def test_the_longest_term_found_at_a_place_wins(vocabulary):
+    assert found(vocabulary, "가상 계측 모델과 계측 장비") == ["virtual-metrology", "metrology"]
+    assert found(vocabulary, "virtual metrology") == ["virtual-metrology"]
+
+
+def test_a_term_the_analyser_shortens_to_one_syllable_is_not_looked_for(vocabulary):
+    # Kiwi reads 양액 as 양 + 액: looking for 액 alone would find it in every 용액 and 액체.
+    assert found(vocabulary, "양액 농도와 액체 용액") == []
+    assert found(vocabulary, "hydroponics") == ["hydroponics"]
+
+
+def test_a_text_with_no_term_of_the_vocabulary_has_no_concept(vocabulary):
+    assert found(vocabulary, "회계 감사 자동화") == []
+
+
+def test_a_korean_posting_and_an_english_only_profile_meet_in_a_concept_named_in_both_languages(vocabulary):
+    [problem_terms, expert_terms, other_terms] = tokenize(
+        [
+            "전지 잔존수명 예측과 가상 계측 모델 개발",
+            "I estimate the remaining useful life of cells and build virtual metrology models.",
+            "I build recommendation models for online shops.",
+        ]
+    )
+    problem = ProblemDoc("p", problem_terms, ["잔존수명"], "C", "KR-11", True, 1)
+    english = ExpertDoc("en", expert_terms, ["RUL", "virtual metrology"], ["C"], ["KR-11"], True, 1)
+    other = ExpertDoc("x", other_terms, ["recommender systems"], ["C"], ["KR-11"], True, 1)
+
+    without = score_candidates([english, other], [problem], top_k=2)
+    result = score_candidates([english, other], [problem], top_k=2, vocabulary=vocabulary)
+
+    assert without.text[0] == 0.0 and without.skills[0] == 0.0
+    assert result.expert_ids[result.expert_index[0]] == "en"
+    assert result.text[0] > 0.2 and result.skills[0] > 0.2
+    why = explain(result, 0)
+    assert {"key": "rul", "ko": "잔존수명", "en": "remaining useful life"} in why["matched_concepts"]
+    assert {"key": "virtual-metrology", "ko": "가상계측", "en": "virtual metrology"} in why["matched_concepts"]
+    assert why["matched_skills"] == ["잔존수명"]
+    assert all(not term["term"].startswith("ax:") for term in why["matched_terms"])
+
+
+def test_an_explanation_without_a_concept_in_common_says_so_with_an_empty_list(vocabulary):
+    [problem_terms, expert_terms] = tokenize(["회계 감사 자동화", "회계 감사 자동화 경험"])
+    problem = ProblemDoc("p", problem_terms, [], "M", "", True, 1)
+    expert = ExpertDoc("e", expert_terms, [], ["M"], [], True, 1)
+
+    why = explain(score_candidates([expert], [problem], vocabulary=vocabulary), 0)
+
+    assert why["matched_concepts"] == []
+    assert {term["term"] for term in why["matched_terms"]} >= {"회계", "감사"}
+
+
+def test_the_shipped_vocabulary_is_well_formed():
+    entries = shipped_entries()
+    keys = [entry["key"] for entry in entries]
+    assert len(keys) >= 150 and len(set(keys)) == len(keys)
+    seen: dict[str, str] = {}
+    for entry in entries:
+        terms = [*entry["ko"], *entry["en"], *entry["abbr"]]
+        assert len(set(terms)) >= 2, entry["key"]
+        assert all(0 < len(term) <= 60 for term in terms), entry["key"]
+        for term in terms:
+            folded = "".join(term.casefold().split())
+            assert seen.setdefault(folded, entry["key"]) == entry["key"], f"{term} in {seen[folded]} and {entry['key']}"
+        assert all(len(division) == 3 and division[1:].isdigit() for division in entry["ksic"]), entry["key"]
+    assert {"rul", "soh", "machine-vision", "virtual-metrology", "cii", "spc", "oee"} <= set(keys)
+
+
+def test_the_abbreviations_the_issue_names_find_their_concepts():
+    vocabulary = build_vocabulary(shipped_concepts())
+    for abbreviation, key in {
+        "SOH": "soh",
+        "RUL": "rul",
+        "AOI": "machine-vision",
+        "VM": "virtual-metrology",
+        "CII": "cii",
+        "SPC": "spc",
+        "OEE": "oee",
+        "PdM": "predictive-maintenance",
+    }.items():
+        assert found(vocabulary, abbreviation) == [key], abbreviation
