@@ -248,9 +248,13 @@ def scorers(documents: Documents, *, ablations: bool) -> dict[str, Callable[[], 
     """The engine as the runs use it, and (with --ablations) the variants that switch one part of it off."""
     variants: dict[str, Callable[[], Ranking]] = {"engine": lambda: engine(documents)}
     if ablations:
+        variants["generic words at full weight"] = lambda: engine(documents, generic_terms=frozenset())
+        variants["sector by KSIC section only"] = lambda: engine(documents, divisions=False)
         variants["without the AX vocabulary"] = lambda: engine(documents, vocabulary=EMPTY)
-        variants["skills as whole strings, no vocabulary: the engine before issue 20"] = lambda: engine(
-            documents, skills_as_terms=False, vocabulary=EMPTY
+        variants[
+            "skills as whole strings, no vocabulary, generic words and sections as before: the engine before issue 20"
+        ] = lambda: engine(
+            documents, skills_as_terms=False, vocabulary=EMPTY, generic_terms=frozenset(), divisions=False
         )
     return variants
 

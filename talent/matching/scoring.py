@@ -9,7 +9,10 @@ The score is a weighted sum (weights: `Weights`, from settings) of four componen
 - text: cosine of the TF-IDF vectors (sublinear term frequency) of the stored terms of problem and expert;
 both skills and text also hold the concepts of the AX vocabulary found in them (`concepts.Vocabulary`), so that
   잔존수명 and "remaining useful life" meet in one term;
-- sector: 1 when the problem's KSIC section is one of the expert's sections, else 0;
+- sector: 1 when the problem's KSIC section is one of the expert's sections, else 0; where the vocabulary's
+  concepts place the problem in KSIC divisions of its section (C26 semiconductors, C28 batteries…), half of it is
+  the section and half the share of those divisions the expert's own concepts also name, so that sector separates
+  candidates within manufacturing;
 - region: 1 when the expert works in the problem's region, or the problem allows remote work and the expert
   works remotely; else 0.
 Each side is a sparse feature matrix, and the score of every pair is their product, computed a chunk of problems
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, pairwise
@@ -32,7 +36,14 @@ import scipy.sparse as sp
 
 from talent.matching.concepts import CONCEPT_PREFIX, EMPTY, Vocabulary
 from talent.matching.engine import SCORE_SCALE, Assignment
-from talent.matching.text import analyse_skills, normalize_skill, skill_terms
+from talent.matching.text import (
+    GENERIC_TERMS,
+    GENERIC_WEIGHT,
+    PHRASE_PREFIX,
+    analyse_skills,
+    normalize_skill,
+    skill_terms,
+)
 
 Id: TypeAlias = Any  # hashable, and orderable among the ids of the same side
 IntArray: TypeAlias = npt.NDArray[np.int64]
@@ -140,6 +151,9 @@ class Candidates:
     # Per problem: each skill wanted (normalised) and its terms, to say which skills matched.
     problem_skills: list[list[tuple[str, tuple[str, ...]]]] = field(repr=False, default_factory=list)
     vocabulary: Vocabulary = field(repr=False, default=EMPTY)
+    # KSIC divisions the vocabulary's concepts place each problem in (with shares) and each expert in.
+    problem_divisions: list[dict[str, float]] = field(repr=False, default_factory=list)
+    expert_divisions: list[frozenset[str]] = field(repr=False, default_factory=list)
 
     def __len__(self) -> int:
         return len(self.total)
@@ -235,15 +249,41 @@ def _many_per_row(columns: Sequence[Collection[int]], width: int) -> sp.csr_arra
     return matrix
 
 
-def _sector_features(experts: Sequence[ExpertDoc], problems: Sequence[ProblemDoc]) -> tuple[sp.csr_array, ...]:
-    """(problems, experts) one column per KSIC section: their product is 1 exactly when the sector matches."""
+# The share of the sector component that the section holds when the problem's divisions are known.
+SECTION_SHARE = 0.5
+
+
+def _sector_features(
+    experts: Sequence[ExpertDoc],
+    problems: Sequence[ProblemDoc],
+    problem_divisions: Sequence[Mapping[str, float]],
+    expert_divisions: Sequence[Collection[str]],
+) -> tuple[sp.csr_array, ...]:
+    """(problems, experts): one column per KSIC section, then one per division. A problem holds its section at 1,
+    or at SECTION_SHARE when it has divisions, which then share the rest (`problem_divisions`: shares adding up to
+    1); an expert holds each of its sections and divisions at 1. Their product is the sector component."""
     sections = {
         section: i for i, section in enumerate(sorted(set(chain.from_iterable(doc.ksic_sections for doc in experts))))
     }
-    return (
-        _one_per_row([sections.get(doc.ksic_section) for doc in problems], len(sections)),
-        _many_per_row([[sections[section] for section in doc.ksic_sections] for doc in experts], len(sections)),
+    offset = len(sections)
+    divisions = {division: offset + i for i, division in enumerate(sorted(set(chain.from_iterable(expert_divisions))))}
+    width = offset + len(divisions)
+    problem_rows = sp.lil_array((len(problems), width))
+    for row, (doc, shares) in enumerate(zip(problems, problem_divisions, strict=True)):
+        section = sections.get(doc.ksic_section)
+        if section is not None:
+            problem_rows[row, section] = SECTION_SHARE if shares else 1.0
+        for division, share in shares.items():
+            if division in divisions:
+                problem_rows[row, divisions[division]] = (1.0 - SECTION_SHARE) * share
+    expert_rows = _many_per_row(
+        [
+            [*(sections[section] for section in doc.ksic_sections), *(divisions[d] for d in held)]
+            for doc, held in zip(experts, expert_divisions, strict=True)
+        ],
+        width,
     )
+    return problem_rows.tocsr(), expert_rows
 
 
 def _region_features(experts: Sequence[ExpertDoc], problems: Sequence[ProblemDoc]) -> tuple[sp.csr_array, ...]:
@@ -356,12 +396,55 @@ CONCEPT_WEIGHT_TEXT = 2.0
 CONCEPT_WEIGHT_SKILLS = 2.0
 
 
-def _text_weight(term: str) -> float:
-    return CONCEPT_WEIGHT_TEXT if term.startswith(CONCEPT_PREFIX) else 1.0
+def _term_weights(
+    generic: Collection[str], analysed: Mapping[str, Sequence[str]]
+) -> tuple[Callable[[str], float], Callable[[str], float]]:
+    """The IDF multipliers of text terms and of skill terms: concepts weigh more, generic words (`text.GENERIC_TERMS`)
+    less, and so does a skill's phrase term when every word of the skill is generic (품질 예측)."""
+    generic_phrases = set()
+    for terms in analysed.values():
+        words = [term for term in terms if not term.startswith((PHRASE_PREFIX, CONCEPT_PREFIX))]
+        if words and all(word in generic for word in words):
+            generic_phrases.update(term for term in terms if term.startswith(PHRASE_PREFIX))
+
+    def text(term: str) -> float:
+        if term.startswith(CONCEPT_PREFIX):
+            return CONCEPT_WEIGHT_TEXT
+        return GENERIC_WEIGHT if term in generic else 1.0
+
+    def skill(term: str) -> float:
+        if term.startswith(CONCEPT_PREFIX):
+            return CONCEPT_WEIGHT_SKILLS
+        return GENERIC_WEIGHT if term in generic or term in generic_phrases else 1.0
+
+    return text, skill
 
 
-def _skill_weight(term: str) -> float:
-    return CONCEPT_WEIGHT_SKILLS if term.startswith(CONCEPT_PREFIX) else 1.0
+def _with_concepts(docs: Sequence[ExpertDoc] | Sequence[ProblemDoc], concepts: list[list[str]] | None) -> list[Any]:
+    """Each document's terms, followed by a concept term per concept found in them."""
+    if concepts is None:
+        return [doc.tokens for doc in docs]
+    return [[*doc.tokens, *(CONCEPT_PREFIX + key for key in keys)] for doc, keys in zip(docs, concepts, strict=True)]
+
+
+def _division_counts(vocabulary: Vocabulary, text_concepts: Sequence[str], skill_terms: Sequence[str]) -> Counter[str]:
+    """How often the concepts of a document's text and skills name each KSIC division."""
+    counts = vocabulary.divisions(CONCEPT_PREFIX + key for key in text_concepts)
+    counts.update(vocabulary.divisions(skill_terms))
+    return counts
+
+
+def _division_shares(
+    vocabulary: Vocabulary, section: str, text_concepts: Sequence[str], skill_terms: Sequence[str]
+) -> dict[str, float]:
+    """The problem's divisions within its own section, each with its share of the mentions (adding up to 1)."""
+    counts = {
+        division: count
+        for division, count in _division_counts(vocabulary, text_concepts, skill_terms).items()
+        if division.startswith(section) and section
+    }
+    total = sum(counts.values())
+    return {division: count / total for division, count in counts.items()} if total else {}
 
 
 def score_candidates(
@@ -372,38 +455,57 @@ def score_candidates(
     top_k: int = 20,
     min_score: float = 0.0,
     chunk_cells: int = CHUNK_CELLS,
-    skills_as_terms: bool = True,
     vocabulary: Vocabulary = EMPTY,
+    skills_as_terms: bool = True,
+    generic_terms: Collection[str] = GENERIC_TERMS,
+    divisions: bool = True,
 ) -> Candidates:
     """Every problem's `top_k` best experts (score above 0 and at least `min_score`), best first, ties broken by
-    expert id. Ids must be unique and sortable on each side; skills are compared by their terms (`skills_as_terms`
-    false: as whole normalised strings, as before issue 20; kept for the benchmark's comparison)."""
+    expert id. Ids must be unique and sortable on each side. The runs give the AX `vocabulary`; the other switches
+    exist for the benchmark's comparisons (bench/match_labelled.py --ablations): skills as whole normalised strings
+    (`skills_as_terms` false, as before issue 20), generic words at full weight (`generic_terms` empty), sector by
+    section only (`divisions` false)."""
     if top_k < 1:
         raise ValueError(f"top_k must be at least 1, not {top_k!r}")
     expert_docs: list[ExpertDoc] = _sorted_by_id(experts, "expert")
     problem_docs: list[ProblemDoc] = _sorted_by_id(problems, "problem")
     n_experts, n_problems = len(expert_docs), len(problem_docs)
 
-    if vocabulary.forms:
-        problem_tokens = [vocabulary.annotate(doc.tokens) for doc in problem_docs]
-        expert_tokens = [vocabulary.annotate(doc.tokens) for doc in expert_docs]
-    else:
-        problem_tokens = [doc.tokens for doc in problem_docs]
-        expert_tokens = [doc.tokens for doc in expert_docs]
-    text_index = _tfidf_index(problem_tokens, expert_tokens, binary=False, weight_of=_text_weight)
-    del problem_tokens, expert_tokens
+    problem_concepts = [vocabulary.find(doc.tokens) for doc in problem_docs] if vocabulary.forms else None
+    expert_concepts = [vocabulary.find(doc.tokens) for doc in expert_docs] if vocabulary.forms else None
     analysed = _skill_analysis(expert_docs, problem_docs, as_terms=skills_as_terms, vocabulary=vocabulary)
-    skill_index = _tfidf_index(
-        [skill_terms(doc.skills_wanted, analysed) for doc in problem_docs],
-        [skill_terms(doc.skills, analysed) for doc in expert_docs],
-        binary=True,
-        weight_of=_skill_weight,
+    text_weight, skill_weight = _term_weights(generic_terms, analysed)
+    text_index = _tfidf_index(
+        _with_concepts(problem_docs, problem_concepts),
+        _with_concepts(expert_docs, expert_concepts),
+        binary=False,
+        weight_of=text_weight,
     )
+    problem_skill_terms = [skill_terms(doc.skills_wanted, analysed) for doc in problem_docs]
+    expert_skill_terms = [skill_terms(doc.skills, analysed) for doc in expert_docs]
+    skill_index = _tfidf_index(problem_skill_terms, expert_skill_terms, binary=True, weight_of=skill_weight)
     problem_skills = [
         [(key, analysed[key]) for key in dict.fromkeys(map(_skill_key, doc.skills_wanted)) if key in analysed]
         for doc in problem_docs
     ]
-    problem_sectors, expert_sectors = _sector_features(expert_docs, problem_docs)
+    problem_divisions: list[dict[str, float]] = []
+    expert_divisions: list[frozenset[str]] = []
+    if divisions and problem_concepts is not None and expert_concepts is not None:
+        problem_divisions = [
+            _division_shares(vocabulary, doc.ksic_section, concepts, terms)
+            for doc, concepts, terms in zip(problem_docs, problem_concepts, problem_skill_terms, strict=True)
+        ]
+        expert_divisions = [
+            frozenset(_division_counts(vocabulary, concepts, terms))
+            for concepts, terms in zip(expert_concepts, expert_skill_terms, strict=True)
+        ]
+    del problem_concepts, expert_concepts, problem_skill_terms, expert_skill_terms
+    problem_sectors, expert_sectors = _sector_features(
+        expert_docs,
+        problem_docs,
+        problem_divisions or [{}] * n_problems,
+        expert_divisions or [frozenset()] * n_experts,
+    )
     problem_regions, expert_regions = _region_features(expert_docs, problem_docs)
     scale = float(SCORE_SCALE)
     scorer = _pair_scorer(
@@ -458,13 +560,15 @@ def score_candidates(
         total=np.minimum(level, SCORE_SCALE) / SCORE_SCALE,
         skills=np.clip(_row_dots(skill_index.problems, skill_index.experts, problem_index, expert_index), 0.0, 1.0),
         text=np.clip(_row_dots(text_index.problems, text_index.experts, problem_index, expert_index), 0.0, 1.0),
-        sector=np.rint(sector),
+        sector=np.clip(np.round(sector, 6), 0.0, 1.0),
         region=np.rint(region),
         region_reason=region_reason,
         skill_index=skill_index,
         text_index=text_index,
         problem_skills=problem_skills,
         vocabulary=vocabulary,
+        problem_divisions=problem_divisions,
+        expert_divisions=expert_divisions,
     )
 
 
@@ -500,7 +604,9 @@ def _skills_matched(candidates: Candidates, problem: int, expert: int) -> tuple[
         common = [term for term in terms if term in weight]
         if common:
             whole = all(term in weight for term in terms)
-            matched.append((not whole, -sum(weight[term] for term in common) / len(common), position, skill))
+            # Rarity from the skill's own words: its concepts' extra weight would put every concept's skill first.
+            words = [term for term in common if not term.startswith(CONCEPT_PREFIX)] or common
+            matched.append((not whole, -sum(weight[term] for term in words) / len(words), position, skill))
         else:
             missing.append(skill)
     return [skill for *_, skill in sorted(matched)], missing
@@ -539,6 +645,11 @@ def explain(candidates: Candidates, i: int, *, terms: int = 5) -> dict[str, Any]
         "matched_terms": [{"term": term, "weight": round(weight, 4)} for term, weight in shared_terms[:terms]],
         "matched_concepts": concepts[:terms],
         "sector_match": bool(candidates.sector[i]),
+        "matched_divisions": sorted(
+            set(candidates.problem_divisions[problem]) & candidates.expert_divisions[expert]
+            if candidates.problem_divisions
+            else ()
+        ),
         "region_match": REGION_REASONS[int(candidates.region_reason[i])],
     }
 

@@ -28,6 +28,111 @@ KOREAN_TAGS = frozenset({"NNG", "NNP", "XR", "SH"})
 LATIN_WORD_TAGS = frozenset({"SL", "SN", "SW", "SO"})
 JOINERS = "-"
 
+# Words every AI posting and profile uses, whatever its field: with IDF from a small pool they would still weigh
+# as much as the words that say what the work is, and lift experts who only share them. Not dropped (a text of
+# nothing else still scores), but weighed at GENERIC_WEIGHT of their IDF. Reviewed against bench/labelled: none of
+# them tells one field problem from another.
+GENERIC_WEIGHT = 0.25
+_GENERIC_KOREAN = {
+    "데이터",
+    "예측",
+    "검토",
+    "평가",
+    "설계",
+    "분석",
+    "모델",
+    "개발",
+    "시스템",
+    "최적화",
+    "관리",
+    "자동화",
+    "인공지능",
+    "딥러닝",
+    "머신러닝",
+    "학습",
+    "알고리즘",
+    "기술",
+    "연구",
+    "프로젝트",
+    "솔루션",
+    "플랫폼",
+    "서비스",
+    "개선",
+    "향상",
+    "적용",
+    "구축",
+    "성능",
+    "정확도",
+    "효율",
+    "방안",
+    "문제",
+    "기업",
+    "현장",
+    "경험",
+    "공정",
+    "품질",
+    "제조",
+    "생산",
+    "산업",
+    "기반",
+    "도입",
+    "지원",
+    "업무",
+    "운영",
+    "모니터링",
+    "실시간",
+    "자동",
+    "검증",
+    "방식",
+    "처리",
+    "정보",
+}
+_GENERIC_ENGLISH = {
+    "data",
+    "prediction",
+    "predict",
+    "review",
+    "evaluation",
+    "evaluate",
+    "design",
+    "analysis",
+    "analytics",
+    "model",
+    "develop",
+    "development",
+    "system",
+    "optimization",
+    "optimisation",
+    "optimize",
+    "management",
+    "automation",
+    "ai",
+    "deep",
+    "learning",
+    "machine",
+    "algorithm",
+    "technology",
+    "research",
+    "project",
+    "solution",
+    "platform",
+    "service",
+    "improvement",
+    "improve",
+    "performance",
+    "accuracy",
+    "efficiency",
+    "industry",
+    "process",
+    "quality",
+    "manufacturing",
+    "production",
+    "real-time",
+    "monitoring",
+    "work",
+    "build",
+}
+
 # Small on purpose: IDF already discounts words that every document uses.
 KOREAN_STOPWORDS = frozenset(
     {
@@ -108,6 +213,10 @@ def _latin_term(word: str) -> str | None:
     if len(word) < 2 or word in ENGLISH_STOPWORDS or not any(char.isalpha() for char in word):
         return None
     return stem(word) if word.isalpha() else word
+
+
+#: The generic words as analysed terms (English ones stemmed as texts are).
+GENERIC_TERMS = frozenset(_GENERIC_KOREAN) | {term for word in _GENERIC_ENGLISH if (term := _latin_term(word))}
 
 
 def _words(tokens: Iterable[Token]) -> Iterator[tuple[bool, str]]:

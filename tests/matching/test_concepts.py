@@ -120,3 +120,60 @@ def test_the_abbreviations_the_issue_names_find_their_concepts():
         "PdM": "predictive-maintenance",
     }.items():
         assert found(vocabulary, abbreviation) == [key], abbreviation
+
+
+def test_generic_words_lift_a_candidate_less_than_a_word_of_the_field():
+    [problem_terms, generic_terms, specific_terms, filler] = tokenize(
+        [
+            "데이터 기반 예측 모델로 사출 불량을 줄이고 싶습니다",
+            "데이터 기반 예측 모델을 개발하고 평가합니다",
+            "사출 공정을 다룹니다",
+            "회계 감사",
+        ]
+    )
+    problem = ProblemDoc("p", problem_terms, [], "C", "", True, 1)
+    generic = ExpertDoc("generic", generic_terms, [], ["C"], [], True, 1)
+    specific = ExpertDoc("specific", specific_terms, [], ["C"], [], True, 1)
+    others = [ExpertDoc(f"x{i}", filler, [], ["C"], [], True, 1) for i in range(5)]
+
+    full_weight = score_candidates([generic, specific, *others], [problem], top_k=2, generic_terms=frozenset())
+    weighed = score_candidates([generic, specific, *others], [problem], top_k=2)
+
+    assert full_weight.expert_ids[full_weight.expert_index[0]] == "generic"
+    assert weighed.expert_ids[weighed.expert_index[0]] == "specific"
+
+
+def test_a_skill_of_generic_words_only_counts_for_little():
+    problem = ProblemDoc("p", [], ["품질 예측", "사출 성형"], "C", "", True, 1)
+    generic = ExpertDoc("generic", [], ["품질 예측"], ["C"], [], True, 1)
+    specific = ExpertDoc("specific", [], ["사출성형"], ["C"], [], True, 1)
+
+    result = score_candidates([generic, specific], [problem], top_k=2)
+
+    assert result.expert_ids[result.expert_index[0]] == "specific"
+    assert result.skills[0] > 2 * result.skills[1] > 0
+
+
+def test_the_vocabulary_places_problems_and_experts_in_ksic_divisions_within_their_section():
+    vocabulary = build_vocabulary(
+        (
+            Concept("wafer", ("웨이퍼",), ("wafer",), (), ("C26",)),
+            Concept("battery", ("배터리",), ("battery",), (), ("C28",)),
+        )
+    )
+    [problem_terms, wafer_terms, battery_terms] = tokenize(
+        ["웨이퍼 검사 이미지 분석", "wafer inspection images", "battery inspection images"]
+    )
+    problem = ProblemDoc("p", problem_terms, [], "C", "", True, 1)
+    wafer = ExpertDoc("wafer", wafer_terms, [], ["C"], [], True, 1)
+    battery = ExpertDoc("battery", battery_terms, [], ["C"], [], True, 1)
+
+    by_section = score_candidates([battery, wafer], [problem], top_k=2, vocabulary=vocabulary, divisions=False)
+    by_division = score_candidates([battery, wafer], [problem], top_k=2, vocabulary=vocabulary)
+
+    assert list(by_section.sector) == [1.0, 1.0]
+    sector = dict(zip((by_division.expert_ids[e] for e in by_division.expert_index), by_division.sector, strict=True))
+    assert sector == {"wafer": 1.0, "battery": 0.5}
+    first = explain(by_division, 0)
+    assert by_division.expert_ids[by_division.expert_index[0]] == "wafer"
+    assert first["matched_divisions"] == ["C26"]

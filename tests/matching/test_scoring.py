@@ -23,7 +23,7 @@ from talent.matching.scoring import (
     score_candidates,
     scores_dict,
 )
-from talent.matching.text import analyse_skills, skill_terms, tokenize
+from talent.matching.text import GENERIC_TERMS, GENERIC_WEIGHT, analyse_skills, skill_terms, tokenize
 
 WELDING_PROBLEM = "용접 불량을 실시간으로 검출하는 비전 모델이 필요합니다. weld defect detection on the line"
 WELDING_EXPERT = "제조 현장의 용접 불량 검출 비전 모델을 개발했습니다. Built weld defect detection models."
@@ -311,10 +311,18 @@ def test_no_experts_or_no_problems_give_no_candidates():
 def reference_scores(experts, problems):
     """The four components of every pair, by the definitions, one pair at a time."""
 
+    analysed = analyse_skills(
+        [*chain.from_iterable(p.skills_wanted for p in problems), *chain(*(e.skills for e in experts))]
+    )
+    generic_phrases = {terms[-1] for terms in analysed.values() if all(t in GENERIC_TERMS for t in terms[:-1])}
+
+    def weight(term):
+        return GENERIC_WEIGHT if term in GENERIC_TERMS or term in generic_phrases else 1.0
+
     def unit_vectors(docs_terms, other_terms, binary):
         everything = [*docs_terms, *other_terms]
         frequency = Counter(term for terms in everything for term in set(terms))
-        idf = {term: math.log((1 + len(everything)) / (1 + count)) + 1 for term, count in frequency.items()}
+        idf = {t: (math.log((1 + len(everything)) / (1 + count)) + 1) * weight(t) for t, count in frequency.items()}
         vectors = []
         for terms in docs_terms:
             counts = Counter(terms)
