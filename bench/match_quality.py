@@ -13,6 +13,7 @@ Run: .venv/bin/python bench/match_quality.py
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import random
@@ -31,7 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from talent.matching.concepts import EMPTY, build_vocabulary, shipped_concepts
-from talent.matching.engine import assign
+from talent.matching.engine import AssignmentMode, assign
 from talent.matching.scoring import (
     Candidates,
     ExpertDoc,
@@ -269,7 +270,7 @@ def quality(n_experts: int = 2_000, n_problems: int = 400) -> None:
 
     candidates = score_candidates(expert_docs, problem_docs, weights=Weights(), top_k=TOP_K)
     expert_capacity, problem_capacity = candidates.capacities()
-    assignment = assign(scores_dict(candidates), expert_capacity, problem_capacity, mode="stable")
+    assignment = assign(scores_dict(candidates), expert_capacity, problem_capacity, mode=AssignmentMode.STABLE)
     placed = {expert: matched for expert, matched in assignment.matching.items() if matched}
     own = sum(all(problems[p].sector == experts[e].sector for p in matched) for e, matched in placed.items())
     pairs = [(e, p) for e, matched in placed.items() for p in matched]
@@ -306,7 +307,7 @@ def scale(n_experts: int = 20_000, n_problems: int = 4_000) -> None:
     for _ in range(3):
         for name, options in variants.items():
             candidates, seconds, cpu = timed(
-                lambda options=options: score_candidates(expert_docs, problem_docs, top_k=TOP_K, **options)
+                functools.partial(score_candidates, expert_docs, problem_docs, top_k=TOP_K, **options)
             )
             if name not in best or seconds < best[name][0]:
                 best[name] = (seconds, cpu)
@@ -328,7 +329,9 @@ def scale(n_experts: int = 20_000, n_problems: int = 4_000) -> None:
     scores, seconds, _ = timed(lambda: scores_dict(candidates))
     print(f"   scores_dict                          {seconds:8.2f} s")
     expert_capacity, problem_capacity = candidates.capacities()
-    assignment, seconds, _ = timed(lambda: assign(scores, expert_capacity, problem_capacity, mode="stable"))
+    assignment, seconds, _ = timed(
+        lambda: assign(scores, expert_capacity, problem_capacity, mode=AssignmentMode.STABLE)
+    )
     pairs = sum(map(len, assignment.matching.values()))
     print(f"   stable assignment                    {seconds:8.2f} s ({pairs:,} pairs)")
     position = {

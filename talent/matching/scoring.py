@@ -326,7 +326,8 @@ class _PairScorer:
 
     def units(self, start: int, stop: int) -> FloatArray:
         dense = self.problem_dense[start:stop] @ self.expert_dense_t
-        return (self.problem_sparse[start:stop] @ self.expert_sparse_t) + dense
+        units: FloatArray = (self.problem_sparse[start:stop] @ self.expert_sparse_t) + dense
+        return units
 
 
 def _pair_scorer(problem_blocks: Sequence[sp.csr_array], expert_blocks: Sequence[sp.csr_array]) -> _PairScorer:
@@ -401,7 +402,7 @@ def _term_weights(
 ) -> tuple[Callable[[str], float], Callable[[str], float]]:
     """The IDF multipliers of text terms and of skill terms: concepts weigh more, generic words (`text.GENERIC_TERMS`)
     less, and so does a skill's phrase term when every word of the skill is generic (품질 예측)."""
-    generic_phrases = set()
+    generic_phrases: set[str] = set()
     for terms in analysed.values():
         words = [term for term in terms if not term.startswith((PHRASE_PREFIX, CONCEPT_PREFIX))]
         if words and all(word in generic for word in words):
@@ -420,7 +421,7 @@ def _term_weights(
     return text, skill
 
 
-def _with_concepts(docs: Sequence[ExpertDoc] | Sequence[ProblemDoc], concepts: list[list[str]] | None) -> list[Any]:
+def _with_concepts(docs: Sequence[ExpertDoc | ProblemDoc], concepts: list[list[str]] | None) -> list[Any]:
     """Each document's terms, followed by a concept term per concept found in them."""
     if concepts is None:
         return [doc.tokens for doc in docs]

@@ -186,7 +186,8 @@ def _stemmer() -> BaseStemmer:
 @functools.lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """The English stem of a lower-case word: "detecting" → "detect", "defects" → "defect"."""
-    return _stemmer().stemWord(word)
+    stemmed: str = _stemmer().stemWord(word)  # snowballstemmer has no type hints
+    return stemmed
 
 
 def normalize_text(text: str) -> str:
