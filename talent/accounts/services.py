@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pghistory
 import pgtrigger
 from axes.models import AccessAttempt, AccessFailureLog
 from axes.models import AccessLog as AxesAccessLog
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ProtectedError, Q
@@ -325,15 +326,30 @@ def _reader_organization(entry: AccessLog) -> str:
     return _("Registry operator") if roles.is_operator(reader) else _("(no organization)")
 
 
-def claim_code_redeem(*, user: AbstractBaseUser, code: str) -> Person:
-    """Link `user` (who has no record yet) to the person a valid, unused, unexpired code was issued for;
-    the code is then spent. A wrong, expired or spent code is refused with InvalidInput."""
+def claim_refusal(user: AbstractBaseUser | AnonymousUser) -> str | None:
+    """Why this login may not claim a student record, or None when it may: a staff login never does; a login whose
+    record a university keeps (it is enrolled, or advises) already has its university record. A record the login
+    made itself at sign-up does not stand in the way: claiming absorbs it (`claim_code_redeem`)."""
     if not user.is_authenticated:
-        raise NotAllowed(_("Sign in first, then enter your claim code."))
-    if Person.objects.filter(user=user).exists():
-        raise Conflict(_("This login is already linked to a record."), code="already_linked")
+        return _("Sign in first, then enter your claim code.")
     if roles.is_operator(user) or roles.organization_of(user) is not None:
-        raise NotAllowed(_("A staff login cannot claim a student record: sign up with your own personal login first."))
+        return _("A staff login cannot claim a student record: sign up with your own personal login first.")
+    own = selectors.own_person(user=user)
+    if own is not None and _universities_keep(own):
+        return _("This login is already linked to a university's record.")
+    return None
+
+
+def claim_code_redeem(*, user: AbstractBaseUser, code: str) -> Person:
+    """Link `user` to the person a valid, unused, unexpired code was issued for; the code is then spent. A record
+    the login made itself at sign-up is absorbed into the university's record in the same transaction (its
+    profiles, consent and access log move; its history stays, under the claim). A wrong, expired or spent code is
+    refused with InvalidInput; a login that may not claim (`claim_refusal`) with NotAllowed or Conflict."""
+    refusal = claim_refusal(user)
+    if refusal is not None:
+        if user.is_authenticated and selectors.own_person(user=user) is not None:
+            raise Conflict(refusal, code="already_linked")
+        raise NotAllowed(refusal)
     with acting(user, "claim_code_redeem"):
         claim = (
             ClaimCode.objects.select_for_update()
@@ -351,9 +367,37 @@ def claim_code_redeem(*, user: AbstractBaseUser, code: str) -> Person:
         person = Person.objects.select_for_update().get(pk=claim.person_id)
         if person.user_id is not None:
             raise Conflict(_("This record is already linked to a login."), code="already_claimed")
+        own = Person.objects.select_for_update().filter(user=user).first()
+        if own is not None:
+            if _universities_keep(own):  # enrolled meanwhile: checked again under the lock
+                raise Conflict(_("This login is already linked to a university's record."), code="already_linked")
+            _absorb(own, into=person)
         person.user = user
         with database_refusals(Person):
-            save(person, update_fields=["user"])
+            save(person)
         claim.used_at = now
         claim.save(update_fields=["used_at"])
     return person
+
+
+def _absorb(own: Person, *, into: Person) -> None:
+    """Fold the login's self-made record into the university's: its profiles (with consent, positions and what
+    matching holds for them), claim codes and access log move; the university's record keeps its own details and
+    takes the self-made record's where it has none (email, Latin names, identifiers). The self-made record is then
+    deleted; its history stays, and every change here carries the absorbed record's id in the history context."""
+    for model, label in ((ResearcherProfile, _("returning-researcher")), (ExpertProfile, _("expert"))):
+        if model.objects.filter(person=own).exists() and model.objects.filter(person=into).exists():
+            raise Conflict(
+                _("Both your own record and your university's have a %(kind)s profile: ask an operator to merge them.")
+                % {"kind": label},
+                code="profiles_on_both",
+            )
+    with pghistory.context(absorbed_person=own.pk):
+        ResearcherProfile.objects.filter(person=own).update(person=into)
+        ExpertProfile.objects.filter(person=own).update(person=into)
+        ClaimCode.objects.filter(person=own).update(person=into)
+        AccessLog.objects.filter(person=own).update(person=into)
+        taken = {name: getattr(own, name) for name in PERSON_FIELDS if getattr(into, name) in ("", None)}
+        own.delete()  # first: its ORCID iD and researcher number are unique, and the login is one-to-one
+        for name, value in taken.items():
+            setattr(into, name, value)

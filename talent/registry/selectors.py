@@ -83,6 +83,17 @@ def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
     return qs.none()
 
 
+def own_enrollment_list(*, user: User) -> QuerySet[Enrollment]:
+    """The enrollments of the login's own person record (a student who claimed it), oldest first."""
+    if not user.is_authenticated:
+        return Enrollment.objects.none()
+    return (
+        Enrollment.objects.filter(person__user=user)
+        .select_related("university", "programme__school")
+        .order_by("admission_date", "id")
+    )
+
+
 def person_list(*, user: User) -> QuerySet[Person]:
     """Persons a user may read: a university's own students (and their advisors), one's own record."""
     if roles.is_operator(user):

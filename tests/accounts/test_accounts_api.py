@@ -15,7 +15,8 @@ from django.db.models import F
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from talent.registry.models import Person, ResearcherProfile
+from talent.registry import services
+from talent.registry.models import ClaimCode, Person, ResearcherProfile
 from talent.registry.services.claims import claim_code_issue
 from tests import factories
 
@@ -325,12 +326,87 @@ def test_a_wrong_claim_code_is_refused(outsider, claim_code):
     assert "not valid" in response.data["errors"]["code"][0]
 
 
-def test_a_login_that_has_a_record_cannot_claim_another(researcher, student, claim_code):
+def test_a_student_who_signed_up_claims_their_university_record_and_one_person_holds_both(
+    db, student, enrollment, claim_code
+):
+    Person.objects.filter(pk=student.pk).update(email="")  # the university did not record one
+    registered = APIClient().post(REGISTER, new_researcher(), format="json")
+    assert registered.status_code == 201, registered.data
+    own_pk = registered.data["person"]["id"]
     client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {registered.data['token']}")
+    saved = client.put(f"{ME}expert-profile/", {"skills": ["로봇 제어"], "capacity": 2}, format="json")
+    assert saved.status_code == 200, saved.data
+
+    response = client.post(CLAIM, {"code": claim_code}, format="json")
+
+    assert response.status_code == 200, response.data
+    assert response.data["id"] == student.pk
+    assert not Person.objects.filter(pk=own_pk).exists(), "the self-made record is absorbed, not left beside"
+    student.refresh_from_db()
+    assert student.user.get_username() == "minjun.park@example.org"
+    assert (student.family_name_ko, student.given_name_ko) == ("박", "지훈"), "the university's details stay"
+    assert student.email == "minjun.park@example.org", "what the university's record lacked comes from sign-up"
+    assert ResearcherProfile.objects.get(person=student)
+    me = client.get(ME).data
+    assert me["id"] == student.pk
+    assert client.get(f"{ME}expert-profile/").data["skills"] == ["로봇 제어"]
+    assert enrollment.person_id == student.pk
+
+
+def test_absorbing_the_self_made_record_keeps_its_history_under_the_claim(db, student, claim_code):
+    registered = APIClient().post(REGISTER, new_researcher(), format="json")
+    own_pk = registered.data["person"]["id"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {registered.data['token']}")
+
+    assert client.post(CLAIM, {"code": claim_code}, format="json").status_code == 200
+
+    events = Person.history.field.model.objects.filter(pgh_obj_id=own_pk).order_by("pgh_id")
+    assert [e.pgh_label for e in events] == ["insert", "delete"]
+    deleted = events.last()
+    assert deleted.pgh_context.metadata["action"] == "claim_code_redeem"
+    assert deleted.pgh_context.metadata["absorbed_person"] == own_pk
+
+
+def test_a_login_whose_record_a_university_keeps_cannot_claim_another(
+    university_staff, student, claim_code, ms_programme
+):
+    other = factories.PersonFactory(family_name_ko="최", given_name_ko="유나")
+    user = factories.UserFactory(username="already-a-student")
+    other.user = user
+    other.save()
+    services.enrollment_admit(
+        actor=university_staff,
+        person=other,
+        programme=ms_programme,
+        student_number="2026-0099",
+        admission_date=datetime.date(2026, 3, 2),
+    )
+    client = english_client()
+    client.force_authenticate(user)
+
+    response = client.post(CLAIM, {"code": claim_code}, format="json")
+
+    assert response.status_code == 409
+    assert response.data["detail"] == "This login is already linked to a university's record."
+    student.refresh_from_db()
+    assert student.user is None
+    assert Person.objects.filter(pk=other.pk, user=user).exists()
+
+
+def test_a_claim_is_refused_whole_when_both_records_have_a_profile(researcher, student, claim_code):
+    factories.ExpertProfileFactory(person=student)
+    factories.ExpertProfileFactory(person=researcher.person)
+    own_pk = researcher.person.pk
+    client = english_client()
     client.force_authenticate(researcher)
 
     response = client.post(CLAIM, {"code": claim_code}, format="json")
 
     assert response.status_code == 409
+    assert "ask an operator" in response.data["detail"]
     student.refresh_from_db()
     assert student.user is None
+    assert Person.objects.filter(pk=own_pk, user=researcher).exists()
+    assert ClaimCode.objects.get(person=student).used_at is None, "the code is not spent"

@@ -277,13 +277,37 @@ def test_a_wrong_claim_code_is_said_next_to_the_field(client_for, outsider, db):
     assert 'value="7K2M-QX9P-4RTA"' in response.content.decode()
 
 
-@pytest.mark.parametrize("actor", [None, "researcher"], indirect=True)
-def test_claiming_needs_a_login_without_a_record(client_for, actor):
-    response = client_for(actor).get(reverse("web:claim"))
+def test_claiming_needs_a_login(client_for, db):
+    response = client_for(None).get(reverse("web:claim"))
 
     assert response.status_code == 302
-    expected = reverse("web:login") if actor is None else reverse("web:home")
-    assert response["Location"].startswith(expected)
+    assert response["Location"].startswith(reverse("web:login"))
+
+
+def test_a_login_whose_record_is_already_a_universitys_is_sent_home(client_for, outsider, enrollment, university_staff):
+    _claim, code = claim_code_issue(actor=university_staff, enrollment=enrollment)
+    client = client_for(outsider, HTTP_ACCEPT_LANGUAGE="en")
+    assert client.post(reverse("web:claim"), {"code": code}).status_code == 302
+
+    response = client.get(reverse("web:claim"), follow=True)
+
+    assert response.redirect_chain[0][0] == reverse("web:home")
+    assert "already linked to a university&#x27;s record" in response.content.decode()
+
+
+def test_a_signed_up_researcher_is_offered_the_claim_and_claims(client_for, researcher, enrollment, university_staff):
+    _claim, code = claim_code_issue(actor=university_staff, enrollment=enrollment)
+    client = client_for(researcher, HTTP_ACCEPT_LANGUAGE="en")
+    assert reverse("web:claim") in client.get(reverse("web:researcher-home")).content.decode()
+
+    response = client.post(reverse("web:claim"), {"code": code}, follow=True)
+
+    assert response.status_code == 200
+    enrollment.person.refresh_from_db()
+    assert enrollment.person.user == researcher
+    page = client.get(reverse("web:researcher-home")).content.decode()
+    assert enrollment.programme.name_ko in page
+    assert 'data-testid="claim-record"' not in page, "a student with their university record claims no more"
 
 
 def test_a_staff_login_cannot_claim_a_record(client_for, company_member, enrollment, university_staff):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
-from talent.accounts.services import account_register, claim_code_redeem
+from talent.accounts.services import account_register, claim_code_redeem, claim_refusal
 from talent.registry import roles, selectors
 from talent.web.forms import posted, submit
 from talent.web.forms.accounts import ClaimForm, LoginForm, SignupForm
@@ -60,8 +60,9 @@ def signup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim(request: HttpRequest) -> HttpResponse:
-    if selectors.own_person(user=request.user) is not None:
-        messages.info(request, _("This login is already linked to a record."))
+    cannot = claim_refusal(request.user)
+    if cannot is not None and selectors.own_person(user=request.user) is not None:
+        messages.info(request, cannot)  # a staff login sees the form: the service says why on submitting
         return redirect("web:home")
     form = ClaimForm(posted(request))
     refusal = form.is_bound and throttled(request, "claim")  # bounds guessing codes, as the API does

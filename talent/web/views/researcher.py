@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rest_framework.renderers import JSONRenderer
 
 from talent.accounts import lockout
-from talent.accounts.services import personal_data_export
+from talent.accounts.services import claim_refusal, personal_data_export
 from talent.matching import selectors as matching_selectors
 from talent.matching.models import Proposal, ProposalStatus
-from talent.registry import services
+from talent.registry import selectors, services
 from talent.registry.models import OverseasPosition, Person
 from talent.web.access import person_required
 from talent.web.explanations import proposal_answer_submit, proposal_card
@@ -69,6 +69,8 @@ def overview(request: HttpRequest, person: Person) -> HttpResponse:
         "positions": _positions(person),
         "expert": getattr(person, "expert_profile", None),
         "open_proposals": _proposals(request, person).filter(status=ProposalStatus.PROPOSED).count(),
+        "claimable": claim_refusal(request.user) is None,
+        "enrollments": selectors.own_enrollment_list(user=request.user),
     }
     return render(request, "web/researcher/overview.html", context)
 
