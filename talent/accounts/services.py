@@ -385,13 +385,18 @@ def _absorb(own: Person, *, into: Person) -> None:
     matching holds for them), claim codes and access log move; the university's record keeps its own details and
     takes the self-made record's where it has none (email, Latin names, identifiers). The self-made record is then
     deleted; its history stays, and every change here carries the absorbed record's id in the history context."""
-    for model, label in ((ResearcherProfile, _("returning-researcher")), (ExpertProfile, _("expert"))):
+    both = {
+        ResearcherProfile: _(
+            "Both your own record and your university's have a returning-researcher profile: ask an operator to "
+            "merge them."
+        ),
+        ExpertProfile: _(
+            "Both your own record and your university's have an expert profile: ask an operator to merge them."
+        ),
+    }
+    for model, refusal in both.items():
         if model.objects.filter(person=own).exists() and model.objects.filter(person=into).exists():
-            raise Conflict(
-                _("Both your own record and your university's have a %(kind)s profile: ask an operator to merge them.")
-                % {"kind": label},
-                code="profiles_on_both",
-            )
+            raise Conflict(refusal, code="profiles_on_both")
     with pghistory.context(absorbed_person=own.pk):
         ResearcherProfile.objects.filter(person=own).update(person=into)
         ExpertProfile.objects.filter(person=own).update(person=into)

@@ -690,6 +690,7 @@ class ExpertProfile(Timestamped):
                 condition=Q(capacity__gte=1, capacity__lte=20),
                 name="expert_capacity_range",
                 violation_error_message=_("Capacity is between 1 and 20 problems at once."),
+                violation_error_code="capacity_out_of_range",
             ),
             models.CheckConstraint(
                 condition=Q(ksic_sections__contained_by=KSIC_CODES), name="expert_ksic_sections_valid"
@@ -705,6 +706,9 @@ class ExpertProfile(Timestamped):
                 violation_error_message=_("List at most 50 skills."),
             ),
         ]
+
+    #: Constraint errors shown next to the field a person must change (see talent.common.db.validate).
+    CONSTRAINT_ERROR_FIELDS = {"capacity_out_of_range": "capacity"}
 
     def __str__(self) -> str:
         return str(self.person)
@@ -765,6 +769,7 @@ class FieldProblem(Timestamped):
                 condition=Q(experts_wanted__gte=1, experts_wanted__lte=50),
                 name="problem_experts_wanted_range",
                 violation_error_message=_("A problem wants between 1 and 50 experts."),
+                violation_error_code="experts_wanted_out_of_range",
             ),
             models.CheckConstraint(condition=Q(status__in=ProblemStatus.values), name="problem_status_valid"),
             models.CheckConstraint(
@@ -780,6 +785,8 @@ class FieldProblem(Timestamped):
             ),
         ]
         indexes = [models.Index(fields=["status", "organization"], name="problem_status_org_idx")]
+
+    CONSTRAINT_ERROR_FIELDS = {"experts_wanted_out_of_range": "experts_wanted"}
 
     def __str__(self) -> str:
         return self.title

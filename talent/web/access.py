@@ -1,4 +1,4 @@
-"""Who may open a role's pages: the same rules as the API's permission classes (HasPersonRecord, IsCompanyMember).
+"""Who may open a role's pages: the role gates of `talent.registry.roles`, which the API's permission classes ask too.
 
 Anonymous visitors are sent to the sign-in page; a signed-in user of another role gets 403. Which objects a user
 reaches is then the selectors' job: another person's or company's object is simply not found (404).
@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from rest_framework.permissions import BasePermission
 
 from talent.registry import roles, selectors
 from talent.registry.models import Organization, Person
@@ -32,9 +31,7 @@ def person_required(
     def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         person = selectors.own_person(user=request.user)
         if person is None:
-            raise PermissionDenied(
-                _("This login has no personal record: register as a researcher or claim your student record first.")
-            )
+            raise PermissionDenied(roles.PERSON_RECORD.refusal)
         return view(request, person, *args, **kwargs)
 
     return wrapper
@@ -59,14 +56,14 @@ def company_required(
 View = Callable[..., HttpResponse]
 
 
-def allowed_by(permission: type[BasePermission]) -> Callable[[View], View]:
-    """Sign in first; then the API's own permission class decides (one rule, one place): anyone else 403."""
+def allowed_by(gate: roles.Gate) -> Callable[[View], View]:
+    """Sign in first; then the role's gate decides, as it does for the API (one rule, one place): anyone else 403."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not permission().has_permission(request, None):  # type: ignore[arg-type]
-                raise PermissionDenied(permission.message)
+            if not gate(request.user):
+                raise PermissionDenied(gate.refusal)
             return view(request, *args, **kwargs)
 
         return login_required(checked)

@@ -242,6 +242,14 @@ def test_an_expert_profile_keeps_its_consent_when_edited(world, me):
     assert (profile.skills, profile.capacity, profile.consent_to_matching) == (["강화학습", "로봇 제어"], 3, True)
 
 
+@pytest.mark.parametrize("capacity", [0, 21])
+def test_a_capacity_out_of_range_is_refused_next_to_the_field(world, me, capacity):
+    response = me.patch(EXPERT_PROFILE, {"capacity": capacity}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert response.data["errors"] == {"capacity": ["Capacity is between 1 and 20 problems at once."]}
+
+
 def test_consent_is_withdrawn_and_the_shared_fields_are_cleared(world, me):
     withdrawn = me.put(CONSENT, {"consent_to_matching": False, "shared_fields": ["name"]}, format="json")
 

@@ -140,6 +140,16 @@ def test_a_problem_without_a_region_or_remote_work_is_refused_and_nothing_typed_
     assert not FieldProblem.objects.exists()
 
 
+def test_experts_wanted_out_of_range_is_said_next_to_the_field(client_for, company_member):
+    response = client_for(company_member, HTTP_ACCEPT_LANGUAGE="en").post(
+        reverse("web:problem-create"), _problem(experts_wanted="51")
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["experts_wanted"] == ["A problem wants between 1 and 50 experts."]
+    assert not FieldProblem.objects.exists()
+
+
 def test_missing_fields_are_said_next_to_them(client_for, company_member):
     response = client_for(company_member).post(reverse("web:problem-create"), _problem(title="", ksic_section=""))
 

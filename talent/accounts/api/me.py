@@ -82,7 +82,6 @@ class OwnExpertProfileSerializer(serializers.ModelSerializer):
         model = ExpertProfile
         fields = [*EXPERT_FIELDS, "consent_to_matching", "shared_fields", "consent_updated_at", "updated_at"]
         read_only_fields = ["consent_to_matching", "shared_fields", "consent_updated_at", "updated_at"]
-        extra_kwargs = {"capacity": {"min_value": 1, "max_value": 20}}
 
 
 class OwnConsentSerializer(serializers.ModelSerializer):

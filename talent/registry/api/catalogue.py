@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -20,6 +19,7 @@ from rest_framework.routers import SimpleRouter
 from talent.registry import roles, selectors, services
 from talent.registry.api.permissions import IsUniversityStaffOrMinistryReading
 from talent.registry.api.schema import error_responses
+from talent.registry.filters import IntegerFilter
 from talent.registry.models import GraduateSchool, Organization, Programme
 from talent.registry.services import catalogue_updates
 from talent.registry.vocabulary import DegreeLevel, OrganizationKind, SchoolTrack
@@ -44,13 +44,6 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self) -> QuerySet:
         return self.scope(self.context["request"].user)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IntegerFilter(filters.NumberFilter):
-    """A whole number: an id (one the caller cannot see simply matches nothing) or a year."""
-
-    field_class = forms.IntegerField
 
 
 def _universities(user: Any) -> QuerySet[Organization]:

@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Concat
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.cache import add_never_cache_headers
@@ -22,9 +21,10 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from talent.registry import selectors, services
-from talent.registry.api.catalogue import IntegerFilter, ScopedPrimaryKeyRelatedField
+from talent.registry.api.catalogue import ScopedPrimaryKeyRelatedField
 from talent.registry.api.permissions import IsUniversityStaff
 from talent.registry.api.schema import error_responses
+from talent.registry.filters import EnrollmentFilter
 from talent.registry.models import Enrollment, EnrollmentEvent, Person, Programme
 from talent.registry.services.claims import claim_code_issue
 from talent.registry.validators import validate_national_researcher_number, validate_orcid
@@ -41,22 +41,6 @@ def _persons(user: Any) -> QuerySet[Person]:
 
 def _programmes(user: Any) -> QuerySet[Programme]:
     return selectors.programme_list(user=user)
-
-
-def _check_student_number_free(
-    serializer: serializers.Serializer, university_id: int, number: str, *, instance: Enrollment | None = None
-) -> None:
-    """Name the field at fault up front: the database's uniqueness rule can only blame the record as a whole.
-    (The service and the database still decide when two admissions race.)"""
-    taken = selectors.enrollment_list(user=serializer.context["request"].user).filter(
-        university_id=university_id, student_number=number.strip()
-    )
-    if instance is not None:
-        taken = taken.exclude(pk=instance.pk)
-    if taken.exists():
-        raise serializers.ValidationError(
-            {"student_number": [_("This student number is already used at this university.")]}
-        )
 
 
 class EnrolledPersonSerializer(serializers.ModelSerializer):
@@ -116,14 +100,9 @@ class EnrollmentSerializer(serializers.ModelSerializer):
         ]
         # The status changes only through a transition; programme and university are fixed once admitted.
         read_only_fields = ["id", "programme", "university", "status", "status_since", "progressed_to"]
-        validators: list = []  # the service validates the record as a whole
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if self.instance is not None and "student_number" in attrs:
-            _check_student_number_free(
-                self, self.instance.university_id, attrs["student_number"], instance=self.instance
-            )
-        return attrs
+        # The service validates the record as a whole; a database rule's refusal names its field
+        # (the model's CONSTRAINT_ERROR_FIELDS), e.g. a student number already used at the university.
+        validators: list = []
 
 
 class EnrollmentAdmitSerializer(EnrollmentSerializer):
@@ -143,31 +122,7 @@ class EnrollmentAdmitSerializer(EnrollmentSerializer):
             raise serializers.ValidationError(
                 {"person": [_("Give either the new person's details or an existing person_id (one of the two).")]}
             )
-        _check_student_number_free(self, attrs["programme"].school.university_id, attrs["student_number"])
         return attrs
-
-
-class EnrollmentFilter(filters.FilterSet):
-    programme = IntegerFilter(field_name="programme_id")
-    school = IntegerFilter(field_name="programme__school_id")
-    status = filters.MultipleChoiceFilter(choices=EnrollmentStatus.choices)
-    admission_date = filters.DateFromToRangeFilter(help_text="admission_date_after / admission_date_before")
-    search = filters.CharFilter(method="filter_search", help_text="Student number or name (Korean or Latin).")
-
-    class Meta:
-        model = Enrollment
-        fields = ["programme", "school", "status", "admission_date", "search"]
-
-    def filter_search(self, queryset: QuerySet[Enrollment], name: str, value: str) -> QuerySet[Enrollment]:
-        queryset = queryset.alias(person_name_ko=Concat("person__family_name_ko", "person__given_name_ko"))
-        for term in value.split():  # every word must match something: "Yuna Seo", "서윤아", "A2026"
-            queryset = queryset.filter(
-                Q(student_number__icontains=term)
-                | Q(person_name_ko__icontains=term)
-                | Q(person__family_name_latin__icontains=term)
-                | Q(person__given_name_latin__icontains=term)
-            )
-        return queryset
 
 
 class FastTrackSerializer(serializers.Serializer):
@@ -175,10 +130,6 @@ class FastTrackSerializer(serializers.Serializer):
     student_number = serializers.CharField(max_length=20)
     effective_date = serializers.DateField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        _check_student_number_free(self, attrs["doctoral_programme"].school.university_id, attrs["student_number"])
-        return attrs
 
 
 class ClaimCodeSerializer(serializers.Serializer):

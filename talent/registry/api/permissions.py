@@ -1,4 +1,5 @@
-"""Which kinds of user may use an endpoint at all. Which rows they see is the selectors' job."""
+"""Which kinds of user may use an endpoint at all: the role gates of `talent.registry.roles`, as DRF permission
+classes (the web pages ask the same gates). Which rows they see is the selectors' job."""
 
 from __future__ import annotations
 
@@ -8,14 +9,36 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from talent.registry import roles, selectors
+from talent.registry import roles
 
 
-class IsUniversityStaff(BasePermission):
-    message = _("Only staff of a university (or an operator) may do this.")
+class GatePermission(BasePermission):
+    gate: roles.Gate
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.message = cls.gate.refusal
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return roles.is_operator(request.user) or roles.university_of(request.user) is not None
+        return self.gate(request.user)
+
+
+class IsUniversityStaff(GatePermission):
+    gate = roles.UNIVERSITY_STAFF
+
+
+class IsCompanyMember(GatePermission):
+    gate = roles.COMPANY_MEMBER
+
+
+class IsMinistryOrOperator(GatePermission):
+    gate = roles.MINISTRY
+
+
+class HasPersonRecord(GatePermission):
+    """Researchers and students who claimed their record: their own data only."""
+
+    gate = roles.PERSON_RECORD
 
 
 class IsUniversityStaffOrMinistryReading(BasePermission):
@@ -24,30 +47,6 @@ class IsUniversityStaffOrMinistryReading(BasePermission):
     message = _("Only university staff, the ministry or an operator may see this.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        user = request.user
-        if roles.is_operator(user) or roles.university_of(user) is not None:
+        if roles.UNIVERSITY_STAFF(request.user):
             return True
-        return roles.is_ministry(user) and request.method in ("GET", "HEAD", "OPTIONS")
-
-
-class IsCompanyMember(BasePermission):
-    message = _("Only members of a company (or an operator) may do this.")
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return roles.is_operator(request.user) or roles.company_of(request.user) is not None
-
-
-class IsMinistryOrOperator(BasePermission):
-    message = _("Only the ministry (or an operator) may see this.")
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return roles.is_operator(request.user) or roles.is_ministry(request.user)
-
-
-class HasPersonRecord(BasePermission):
-    """Researchers and students who claimed their record: their own data only."""
-
-    message = _("This login has no personal record: register as a researcher or claim your student record first.")
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return selectors.own_person(user=request.user) is not None
+        return roles.is_ministry(request.user) and request.method in ("GET", "HEAD", "OPTIONS")

@@ -69,8 +69,6 @@ class FieldProblemSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["organization", "status", "opened_at", "closed_at", "created_by"]
         extra_kwargs = {
-            # The same range as the database's check, so that the message names the field.
-            "experts_wanted": {"min_value": 1, "max_value": 50},
             # The choices already name every region; the model's validator would refuse the blank that
             # a remote problem may leave (Django skips validators for blanks, DRF does not).
             "region": {"validators": []},

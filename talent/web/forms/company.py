@@ -12,9 +12,6 @@ from talent.web.forms import SKILLS_HELP, ServiceForm, SkillsField, model_label
 
 class FieldProblemForm(ServiceForm):
     skills_wanted = SkillsField(label=model_label(FieldProblem, "skills_wanted"), required=False, help_text=SKILLS_HELP)
-    experts_wanted = forms.IntegerField(
-        label=model_label(FieldProblem, "experts_wanted"), min_value=1, max_value=50, initial=1
-    )
 
     class Meta:
         model = FieldProblem

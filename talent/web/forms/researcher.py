@@ -58,7 +58,6 @@ class ExpertProfileForm(ServiceForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    capacity = forms.IntegerField(label=model_label(ExpertProfile, "capacity"), min_value=1, max_value=20, initial=1)
 
     class Meta:
         model = ExpertProfile

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from talent.registry import lifecycle, roles, selectors
-from talent.registry.api.enrollments import EnrollmentFilter
+from talent.registry.filters import EnrollmentFilter
 from talent.registry.models import Enrollment, GraduateSchool, Organization, Person, Programme
 from talent.registry.services.enrollments import ENROLLMENT_FIELDS
 from talent.registry.services.people import PERSON_FIELDS

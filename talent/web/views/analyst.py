@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from talent.common.errors import DomainError
 from talent.matching import selectors, services
 from talent.matching.models import MatchRun, RunStatus, RunTrigger
-from talent.registry.api.permissions import IsMinistryOrOperator
+from talent.registry import roles
 from talent.web.access import allowed_by
 from talent.web.forms import add_domain_error
 from talent.web.forms.analyst import MatchRunForm
@@ -62,7 +62,7 @@ PHASE_LABELS = {
 }
 
 
-ministry_only = allowed_by(IsMinistryOrOperator)
+ministry_only = allowed_by(roles.MINISTRY)
 
 
 def _home(request: HttpRequest, form: MatchRunForm) -> HttpResponse:

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from talent.common.errors import DomainError
 from talent.registry import lifecycle, roles, selectors, services
-from talent.registry.api.permissions import IsUniversityStaff
 from talent.registry.models import Enrollment, Person
 from talent.registry.vocabulary import EnrollmentStatus
 from talent.web.access import allowed_by
@@ -40,7 +39,7 @@ from talent.web.forms.university import (
 PAGE_SIZE = 25
 
 
-university_staff_only = allowed_by(IsUniversityStaff)
+university_staff_only = allowed_by(roles.UNIVERSITY_STAFF)
 
 
 def _enrollment(request: HttpRequest, pk: int) -> Enrollment:

@@ -4,8 +4,8 @@
 signed-in role gets 403, anonymous 401, and another researcher's position is not found (404).
 Signing in is open to everyone with the right password (the body signs in as the researcher whatever the
 client already is); registering is for anonymous visitors only (a signed-in user gets 403: sign out first).
-A claim code is redeemed by a login without a record: the body's code is wrong (400); a researcher already has
-a record (409).
+A claim code is redeemed by a login that is not staff: the body's code is wrong (400), for a researcher too (a record
+they made themselves would be absorbed into the university's).
 """
 
 from __future__ import annotations
@@ -105,8 +105,8 @@ ROUTES: list[Route] = [
         "auth-claim",
         "POST",
         lambda w: "/api/v1/auth/claim/",
-        # Staff logins may not claim a student record; researchers already have one.
-        statuses(403, researcher=409, other_researcher=409),
+        # Staff logins may not claim a student record; a researcher's self-made record does not stand in the way.
+        statuses(403, researcher=400, other_researcher=400),
         body=lambda w: {"code": "0000-0000-0000"},
     ),
     # --- Own record -------------------------------------------------------------------------------------

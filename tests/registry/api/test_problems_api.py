@@ -136,8 +136,9 @@ def test_a_closed_problem_can_no_longer_be_edited(world, api_as):
     assert world.problem.title == "배터리 셀 불량 예측"
 
 
-def test_a_problem_wants_at_least_one_expert(world, api_as):
-    response = api_as("company").post(LIST, new_problem(experts_wanted=0), format="json")
+@pytest.mark.parametrize("wanted", [0, 51])
+def test_a_problem_wants_between_one_and_fifty_experts(world, api_as, wanted):
+    response = api_as("company").post(LIST, new_problem(experts_wanted=wanted), format="json")
 
     assert response.status_code == 400
     assert list(response.data["errors"]) == ["experts_wanted"]
@@ -176,8 +177,8 @@ def test_error_messages_follow_the_requested_language(world, api_as):
     english = client.post(LIST, new_problem(experts_wanted=0), format="json", HTTP_ACCEPT_LANGUAGE="en")
     korean = client.post(LIST, new_problem(experts_wanted=0), format="json")
 
-    assert english.data["errors"]["experts_wanted"] == ["Ensure this value is greater than or equal to 1."]
-    assert korean.data["errors"]["experts_wanted"] != english.data["errors"]["experts_wanted"]
+    assert english.data["errors"]["experts_wanted"] == ["A problem wants between 1 and 50 experts."]
+    assert korean.data["errors"]["experts_wanted"] == ["모집 전문가 수는 1명 이상 50명 이하여야 합니다."]
 
 
 def test_a_researcher_sees_open_problems_of_every_company_and_no_drafts(world, api_as):
