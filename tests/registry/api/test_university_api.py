@@ -453,14 +453,28 @@ def test_a_wrong_claim_code_is_refused(world):
         claim_code_redeem(user=factories.UserFactory(username="yuna"), code="0000-0000-0000")
 
 
-def test_a_login_that_already_has_a_record_cannot_claim_another(world):
+def test_a_login_whose_record_a_university_keeps_cannot_claim_another(world):
+    _, first = claim_code_issue(actor=world.users["university_b"], enrollment=world.enrollment_b)
+    student = factories.UserFactory(username="hajun")
+    claim_code_redeem(user=student, code=first)
     _, code = claim_code_issue(actor=world.users["university_a"], enrollment=world.enrollment_a)
 
     with pytest.raises(Conflict):
-        claim_code_redeem(user=world.users["researcher"], code=code)
+        claim_code_redeem(user=student, code=code)
 
-    claim = ClaimCode.objects.get()
-    assert claim.used_at is None
+    assert ClaimCode.objects.get(person=world.enrollment_a.person).used_at is None
+    assert Person.objects.get(pk=world.enrollment_b.person_id).user_id == student.pk
+
+
+def test_a_researchers_self_made_record_is_absorbed_by_the_claim(world):
+    _, code = claim_code_issue(actor=world.users["university_a"], enrollment=world.enrollment_a)
+    own = world.researcher_person
+
+    person = claim_code_redeem(user=world.users["researcher"], code=code)
+
+    assert person.pk == world.enrollment_a.person_id
+    assert not Person.objects.filter(pk=own.pk).exists()
+    assert Person.objects.get(user=world.users["researcher"]).pk == world.enrollment_a.person_id
 
 
 def test_a_new_claim_code_replaces_the_unused_one(world):
