@@ -91,7 +91,7 @@ def measure() -> dict[str, Any]:
     from django.utils import timezone
 
     from talent.reports import arithmetic, counting, selectors
-    from talent.reports.selectors import ReportScope
+    from talent.reports.scope import ReportScope
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

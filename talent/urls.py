@@ -14,7 +14,7 @@ urlpatterns = [
     path("api/v1/", include("talent.registry.api.urls")),
     path("api/v1/", include("talent.accounts.api.urls")),
     path("api/v1/", include("talent.matching.urls")),
-    path("api/v1/reports/", include("talent.reports.urls")),
+    path("api/v1/", include("talent.reports.urls")),
     path("", include("talent.reports.pages")),
     path("", include("talent.web.urls")),
     path("api-auth/", include("rest_framework.urls")),

@@ -1,6 +1,6 @@
 """The trajectory chart as server-side SVG: no JavaScript library, nothing loaded from elsewhere.
 
-Drawn from the trajectory as the API serializes it (talent.reports.api.TrajectorySerializer), so that the
+Drawn from the trajectory as the API serializes it (talent.reports.api.targets.TrajectorySerializer), so that the
 chart shows exactly the API's figures. Every text is escaped.
 """
 

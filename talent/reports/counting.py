@@ -52,11 +52,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from talent.common.presentation import bilingual_name
-from talent.registry import vocabulary
 from talent.registry.models import (
     Enrollment,
     EnrollmentEvent,
@@ -66,11 +62,12 @@ from talent.registry.models import (
     Programme,
     ResearcherProfile,
 )
-from talent.registry.vocabulary import DegreeLevel, EnrollmentStatus, Gender, ReturnProgramme
+from talent.registry.vocabulary import EnrollmentStatus
+from talent.reports import labels
+from talent.reports.labels import UNSPECIFIED
 
 #: Raise when a counting rule above changes: snapshots record it beside the code version.
 RULES_VERSION = "2026.11-1"
-UNSPECIFIED = "unspecified"
 
 T = {
     "enrollment": Enrollment._meta.db_table,
@@ -95,7 +92,6 @@ TRAINED_COLUMNS = (
     "endings",
 )
 RETURNED_COLUMNS = ("achieved", "achieved_at_window_start", "planned")
-ORIGIN_LABELS = {"returning": gettext_lazy("Returning from overseas"), "domestic": gettext_lazy("Domestic")}
 
 
 @dataclass(frozen=True)
@@ -541,44 +537,16 @@ def _run(sql: str, params: dict[str, Any], columns: tuple[str, ...], by: str | N
     if by is None:
         return Counts(total={c: int(records[0][c] or 0) for c in columns})
     # Each person (or researcher) is in exactly one row: the total is their sum.
-    rows = [
-        Row(key=record["key"], label=label(by, record), counts={c: int(record[c] or 0) for c in columns})
-        for record in records
-    ]
+    rows = []
+    for record in records:
+        key = labels.group_key(record["key"])
+        label = labels.group_label(by, key, record["name_ko"], record["name_en"])
+        rows.append(Row(key=key, label=label, counts={c: int(record[c] or 0) for c in columns}))
     total = {c: sum(row.counts[c] for row in rows) for c in columns}
-    return Counts(total=total, rows=sorted(rows, key=lambda row: _order(by, row)))
+    return Counts(total=total, rows=sorted(rows, key=lambda row: labels.group_order(row.key, row.label)))
 
 
 def _series(sql: str, params: dict[str, Any]) -> list[tuple[datetime.date, int, int]]:
     with _report_cursor() as cursor:
         cursor.execute(sql, params)
         return [(period, gained, cumulative) for period, gained, cumulative in cursor.fetchall()]
-
-
-def _order(by: str, row: Row) -> tuple[Any, ...]:
-    if by == "cohort":
-        return (row.key == UNSPECIFIED, row.key)
-    return (row.key == UNSPECIFIED, row.label, row.key)
-
-
-def label(by: str, record: dict[str, Any]) -> str:
-    """A group's name in the active language: organization names from the rows, codes from the vocabularies."""
-    key = record["key"]
-    if key == UNSPECIFIED:
-        return _("Unspecified")
-    if by in ("university", "school"):
-        return bilingual_name(record["name_ko"], record["name_en"]) or key
-    if by == "region":
-        return dict(vocabulary.region_choices()).get(key, key)
-    if by == "ksic_section":
-        return f"{key} {vocabulary.ksic_section_name(key)}"
-    labels = {
-        "degree_level": DegreeLevel,
-        "gender": Gender,
-        "return_programme": ReturnProgramme,
-    }
-    if by in labels:
-        return str(labels[by](key).label)
-    if by == "origin":
-        return str(ORIGIN_LABELS[key])
-    return str(key)

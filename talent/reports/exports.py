@@ -19,11 +19,11 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
 from talent.reports.arithmetic import Band, straight_path
+from talent.reports.labels import BAND_LABELS, COLUMN_LABELS
 from talent.reports.selectors import Headcount, TargetReport, Trajectory
 
 SMALL_CELL = 5
@@ -34,22 +34,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-COLUMN_LABELS = {
-    "achieved": gettext_lazy("Achieved"),
-    "entrants": gettext_lazy("Entrants"),
-    "enrolled": gettext_lazy("Enrolled"),
-    "on_leave": gettext_lazy("On leave"),
-    "coursework_complete": gettext_lazy("Coursework complete"),
-    "active": gettext_lazy("Active"),
-    "expected_to_finish": gettext_lazy("Expected to finish by the deadline"),
-    "planned": gettext_lazy("Planned returns by the deadline"),
-}
-BAND_LABELS = {
-    Band.NOT_STARTED: gettext_lazy("Not started"),
-    Band.ON_TRACK: gettext_lazy("On track"),
-    Band.NEEDS_ACCELERATION: gettext_lazy("Needs acceleration"),
-    Band.OFF_TRACK: gettext_lazy("Off track"),
-}
 #: Columns that are sums of other columns: left out of public tables (they would reveal hidden cells).
 SUM_COLUMNS = {"active"}
 

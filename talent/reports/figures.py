@@ -22,6 +22,7 @@ from django.conf import settings
 
 from talent.reports import counting, selectors
 from talent.reports.models import Target, TargetBasis
+from talent.reports.scope import ReportScope
 
 
 def plain(value: Any) -> Any:
@@ -43,7 +44,7 @@ def plain(value: Any) -> Any:
 
 def report_figures(*, target: Target, as_of: datetime.date) -> dict[str, Any]:
     """Every figure of a target's national report on a date (as frozen in a snapshot)."""
-    scope = selectors.ReportScope()
+    scope = ReportScope()
     report = selectors.target_report(scope=scope, target=target, as_of=as_of)
     breakdowns = {}
     for by in selectors.dimensions_of(target):

@@ -26,33 +26,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from talent.common.errors import InvalidInput
 from talent.common.presentation import bilingual_name
-from talent.reports import api, charts, exports, selectors
+from talent.reports import charts, labels, scope, selectors
+from talent.reports.api import targets as api
 from talent.reports.models import Target
 
-DIMENSION_LABELS = {
-    "university": gettext_lazy("University"),
-    "school": gettext_lazy("Graduate school"),
-    "region": gettext_lazy("Region"),
-    "ksic_section": gettext_lazy("KSIC section"),
-    "degree_level": gettext_lazy("Degree level"),
-    "cohort": gettext_lazy("Admission cohort"),
-    "gender": gettext_lazy("Gender"),
-    "origin": gettext_lazy("Returning or domestic"),
-    "return_programme": gettext_lazy("Return programme"),
-}
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}  # each in its own language: never translated
 
 
 class DashboardForm(forms.Form):
     as_of = forms.DateField(label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    by = forms.ChoiceField(label=gettext_lazy("Break down by"), required=False, choices=DIMENSION_LABELS.items())
+    by = forms.ChoiceField(label=gettext_lazy("Break down by"), required=False, choices=labels.DIMENSION_LABELS.items())
 
-    def clean_as_of(self) -> datetime.date | None:
-        as_of = self.cleaned_data.get("as_of")
-        if as_of and as_of > timezone.localdate():
-            raise forms.ValidationError(_("A report is as of today or a past date."))
-        return as_of
+    def clean_as_of(self) -> datetime.date:
+        try:
+            return scope.checked_as_of(self.cleaned_data.get("as_of"))
+        except InvalidInput as refused:
+            raise forms.ValidationError(refused.message) from refused
 
 
 def _language(request: HttpRequest) -> str:
@@ -67,8 +58,8 @@ def _language(request: HttpRequest) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     language = _language(request)
     with translation.override(language):
-        if not selectors.may_read_reports(user=request.user):
-            raise PermissionDenied(_("Only the ministry, university staff or an operator may see the reports."))
+        if not scope.may_read_reports(user=request.user):
+            raise PermissionDenied(scope.READERS_ONLY)
         form = DashboardForm(request.GET)
         valid = form.is_valid()
         as_of = (form.cleaned_data.get("as_of") if valid else None) or timezone.localdate()
@@ -81,33 +72,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def dashboard_context(*, user: Any, as_of: datetime.date, by: str, language: str) -> dict[str, Any]:
     """Everything the page shows, as the API serializes it."""
-    scope = selectors.scope_for(user=user)
-    targets = [_target_panel(scope, target, as_of, by, language) for target in selectors.target_list()]
+    report_scope = scope.scope_for(user=user)
+    targets = [_target_panel(report_scope, target, as_of, by, language) for target in selectors.target_list()]
     query = {"as_of": as_of.isoformat(), "by": by}
     return {
         "as_of": as_of,
         "by": by,
-        "scope": scope.label,
-        "national": scope.national,
+        "scope": report_scope.label,
+        "national": report_scope.national,
         "language": language,
         "languages": [
             {"code": code, "name": name, "url": "?" + urlencode({**query, "lang": code}), "current": code == language}
             for code, name in LANGUAGE_NAMES.items()
         ],
-        "dimensions": [{"code": code, "label": label} for code, label in DIMENSION_LABELS.items()],
+        "dimensions": [{"code": code, "label": label} for code, label in labels.DIMENSION_LABELS.items()],
         "targets": targets,
         "targets_downloads": _downloads("/api/v1/reports/targets/", {"as_of": as_of.isoformat()}),
     }
 
 
 def _target_panel(
-    scope: selectors.ReportScope, target: Target, as_of: datetime.date, by: str, language: str
+    report_scope: scope.ReportScope, target: Target, as_of: datetime.date, by: str, language: str
 ) -> dict[str, Any]:
-    report = selectors.target_report(scope=scope, target=target, as_of=as_of)
+    report = selectors.target_report(scope=report_scope, target=target, as_of=as_of)
     dimensions = selectors.dimensions_of(target)
     table_by = by if by in dimensions else dimensions[0]
-    table = selectors.headcount_of(scope=scope, target=target, by=table_by, as_of=as_of)
-    path_ = selectors.trajectory_of(scope=scope, target=target, as_of=as_of, step="month", report=report)
+    table = selectors.headcount_of(scope=report_scope, target=target, by=table_by, as_of=as_of)
+    path_ = selectors.trajectory_of(scope=report_scope, target=target, as_of=as_of, step="month", report=report)
     report_data = api.TargetReportSerializer(report).data
     table_data = api.HeadcountSerializer(api.shown_headcount(table, public=False)).data
     trajectory_data = api.TrajectorySerializer(path_).data
@@ -123,8 +114,8 @@ def _target_panel(
         "percent": f"{100 * report.achieved / target.value:.1f}",
         "table": table_data,
         "table_by": table_by,
-        "table_by_label": DIMENSION_LABELS[table_by],
-        "columns": [{"code": c, "label": exports.COLUMN_LABELS[c]} for c in table_data["columns"]],
+        "table_by_label": labels.DIMENSION_LABELS[table_by],
+        "columns": [{"code": c, "label": labels.COLUMN_LABELS[c]} for c in table_data["columns"]],
         "rows": [[row["label"], *(row["counts"][c] for c in table_data["columns"])] for row in table_data["rows"]],
         "total": [table_data["total"][c] for c in table_data["columns"]],
         "chart": charts.trajectory_svg(

@@ -1,4 +1,4 @@
-"""Every read of the reports, with the caller's permissions applied.
+"""Every read of the target reports, with the caller's permissions applied (talent.reports.scope):
 
 - the ministry and operators: the whole country, exact figures, targets' versions and snapshots;
 - university staff: the same reports restricted to the persons attributed to their university (their first
@@ -15,15 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talent.common.errors import InvalidInput, NotAllowed
-from talent.common.presentation import bilingual_name
-from talent.registry import roles
-from talent.registry.models import Organization
 from talent.reports import arithmetic, counting
 from talent.reports.models import ReportSnapshot, Target, TargetBasis
+from talent.reports.scope import ReportScope, checked_as_of, may_manage_reports, scope_for
 
 if TYPE_CHECKING:
     from talent.registry.roles import User
@@ -39,61 +36,6 @@ DIMENSIONS: dict[str, dict[str, counting.Dimension]] = {
     TargetBasis.TRAINED: counting.TRAINED_DIMENSIONS,
     TargetBasis.RETURNED: counting.RETURNED_DIMENSIONS,
 }
-
-
-# --- Who sees what --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReportScope:
-    """The whole country, or one university."""
-
-    university: Organization | None = None
-
-    @property
-    def counting(self) -> counting.Scope:
-        return counting.Scope(university_id=self.university.pk if self.university else None)
-
-    @property
-    def national(self) -> bool:
-        return self.university is None
-
-    @property
-    def label(self) -> str:
-        if self.university is None:
-            return _("National")
-        return bilingual_name(self.university.name_ko, self.university.name_en)
-
-
-def may_read_reports(*, user: User) -> bool:
-    return roles.is_operator(user) or roles.is_ministry(user) or roles.university_of(user) is not None
-
-
-def may_manage_reports(*, user: User) -> bool:
-    """Revising targets and freezing snapshots: the ministry and operators."""
-    return roles.is_operator(user) or roles.is_ministry(user)
-
-
-def scope_for(*, user: User) -> ReportScope:
-    if roles.is_operator(user) or roles.is_ministry(user):
-        return ReportScope()
-    university = roles.university_of(user)
-    if university is None:
-        raise NotAllowed(_("Only the ministry, university staff or an operator may see the reports."))
-    return ReportScope(university=university)
-
-
-def checked_as_of(as_of: datetime.date | None) -> datetime.date:
-    """The report date: today by default; a report of the future is refused (nothing has happened yet)."""
-    today = timezone.localdate()
-    if as_of is None:
-        return today
-    if as_of > today:
-        raise InvalidInput(
-            _("A report is as of today or a past date: %(date)s is in the future.") % {"date": as_of.isoformat()},
-            field="as_of",
-        )
-    return as_of
 
 
 # --- Targets --------------------------------------------------------------------------------------------

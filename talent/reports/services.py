@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from talent.common.db import database_refusals, validate
 from talent.common.errors import NotAllowed
-from talent.reports import figures, selectors
+from talent.reports import figures, scope, selectors
 from talent.reports.models import ReportSnapshot, Target
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def target_revise(
 ) -> Target:
     """Add the next version of a target: unchanged fields are copied from the version in force. Ministry
     and operators only; earlier versions and their snapshots stay as they were."""
-    if not selectors.may_manage_reports(user=actor):
+    if not scope.may_manage_reports(user=actor):
         raise NotAllowed(_("Only the ministry (or an operator) may revise a target."))
     with transaction.atomic():
         current = Target.objects.select_for_update().filter(code=code).order_by("-version").first()
@@ -69,9 +69,9 @@ def target_revise(
 def snapshot_freeze(*, actor: User, code: str, as_of: datetime.date | None = None, note: str = "") -> ReportSnapshot:
     """Freeze the national report of the target version in force on a date (default today): its figures,
     the code version and a checksum. Ministry and operators only."""
-    if not selectors.may_manage_reports(user=actor):
+    if not scope.may_manage_reports(user=actor):
         raise NotAllowed(_("Only the ministry (or an operator) may freeze a report."))
-    day = selectors.checked_as_of(as_of)
+    day = scope.checked_as_of(as_of)
     target = selectors.target_current(code=code)
     frozen = figures.report_figures(target=target, as_of=day)
     snapshot = ReportSnapshot(

@@ -1,5 +1,8 @@
-"""Routes of the reports API (mounted at /api/v1/reports/)."""
+"""Routes of the reports API (mounted at /api/v1/)."""
 
-from talent.reports.api import urlpatterns
+from django.urls import include, path
 
-__all__ = ["urlpatterns"]
+urlpatterns = [
+    path("reports/", include("talent.reports.api.targets")),
+    path("", include("talent.reports.api.statistics")),
+]

@@ -9,7 +9,7 @@ import pytest
 from talent.registry import services
 from talent.registry.models import Enrollment
 from talent.reports import selectors
-from talent.reports.selectors import ReportScope
+from talent.reports.scope import ReportScope
 from tests import factories
 from tests.reports.conftest import D, graduate
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from talent.registry import lifecycle, services
 from talent.registry.models import Enrollment, EnrollmentEvent
 from talent.reports import selectors
-from talent.reports.selectors import ReportScope
+from talent.reports.scope import ReportScope
 from tests import factories
 from tests.reports.conftest import D
 

@@ -78,7 +78,8 @@ def test_a_breakdown_and_a_date_can_be_chosen(graduates, ministry_analyst, logge
 
 def test_a_future_date_is_explained_and_today_shown(ministry_analyst, logged_in):
     html = logged_in(ministry_analyst).get("/dashboard/?lang=en&as_of=2999-01-01").content.decode()
-    assert "A report is as of today or a past date." in html
+    # The API's refusal, word for word.
+    assert "A report is as of today or a past date: 2999-01-01 is in the future." in html
 
 
 def test_a_university_sees_its_own_figures(graduates, logged_in):

@@ -6,5 +6,4 @@ urlpatterns = [
     path("", include("talent.registry.api.catalogue")),
     path("", include("talent.registry.api.enrollments")),
     path("", include("talent.registry.api.problems")),
-    path("", include("talent.registry.api.statistics")),
 ]

@@ -1,4 +1,5 @@
-"""Statistics: the ministry, operators and universities (their own figures) read them; nobody else."""
+"""Statistics (talent.reports): the ministry, operators and universities (their own figures) read them, as they
+read the reports; nobody else."""
 
 from __future__ import annotations
 
@@ -31,5 +32,12 @@ ROUTES: list[Route] = [
         lambda w: "/api/v1/statistics/enrollments/?by=gender",
         statuses(400, **NOT_FOR_COMPANIES_OR_RESEARCHERS),
         notes="an unknown grouping is refused (after the role check: others learn nothing)",
+    ),
+    Route(
+        "statistics-enrollments",
+        "GET",
+        lambda w: "/api/v1/statistics/enrollments/?as_of=2999-01-01",
+        statuses(400, **NOT_FOR_COMPANIES_OR_RESEARCHERS),
+        notes="a date in the future is refused, as by the reports",
     ),
 ]

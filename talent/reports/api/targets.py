@@ -1,7 +1,8 @@
-"""The reports API: the targets report, breakdowns, the trajectory, target versions and snapshots.
+"""The target reports API (/api/v1/reports/): the targets report, breakdowns, the trajectory, target versions
+and snapshots.
 
 Reads for the ministry and operators (the whole country) and university staff (their own university, see
-talent.reports.selectors); target revisions and snapshots for the ministry and operators only. Every table
+talent.reports.scope); target revisions and snapshots for the ministry and operators only. Every table
 downloads as CSV or XLSX with `?format=csv|xlsx`; `public=true` applies small-cell suppression.
 """
 
@@ -11,47 +12,23 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from talent.registry.api.schema import error_responses
-from talent.reports import exports, selectors, services
+from talent.reports import exports, labels, selectors, services
+from talent.reports.api.permissions import MayManageReports, MayReadReports, ReadOrManage
 from talent.reports.arithmetic import Band
 from talent.reports.models import AX_TRAINED, ReportSnapshot, Target
+from talent.reports.scope import checked_as_of
 
-# --- Permissions and formats ----------------------------------------------------------------------------
-
-
-class MayReadReports(BasePermission):
-    message = _("Only the ministry, university staff or an operator may see the reports.")
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return selectors.may_read_reports(user=request.user)
-
-
-class MayManageReports(BasePermission):
-    message = _("Only the ministry (or an operator) may do this.")
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return selectors.may_manage_reports(user=request.user)
-
-
-class ReadOrManage(BasePermission):
-    """Reading for every report reader; writing for the ministry and operators."""
-
-    message = MayManageReports.message
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return MayReadReports().has_permission(request, view)
-        return MayManageReports().has_permission(request, view)
+# --- Formats ---------------------------------------------------------------------------------------------
 
 
 class CSVRenderer(BaseRenderer):
@@ -161,7 +138,7 @@ class TargetReportSerializer(serializers.Serializer):
     planned_returns = serializers.IntegerField(allow_null=True)
 
     def get_band_label(self, report: selectors.TargetReport) -> str | None:
-        return str(exports.BAND_LABELS[Band(report.band)]) if report.band else None
+        return str(labels.BAND_LABELS[Band(report.band)]) if report.band else None
 
 
 class TargetsReportSerializer(serializers.Serializer):
@@ -296,7 +273,7 @@ class TargetsView(ReportView):
         reports = selectors.target_reports(user=request.user, as_of=query.validated_data.get("as_of"))
         if file_format := self.download_format():
             return exports.download(exports.targets_table(reports, public=query.validated_data["public"]), file_format)
-        as_of = reports[0].as_of if reports else selectors.checked_as_of(query.validated_data.get("as_of"))
+        as_of = reports[0].as_of if reports else checked_as_of(query.validated_data.get("as_of"))
         return Response(TargetsReportSerializer({"as_of": as_of, "targets": reports}).data)
 
 

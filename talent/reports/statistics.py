@@ -1,8 +1,12 @@
-"""Aggregate statistics of the registry: counts only, never a name, an email or a person's id.
+"""Statistics of the registry: counts of its records, never a name, an email or a person's id.
 
-Reads with the caller's permissions applied, like the selectors: the ministry and operators count the whole
-registry; university staff count their own university; everyone else counts nothing. Every figure is one
-database aggregation (GROUP BY); Python only arranges the already aggregated rows.
+The same scope, permission, labels, "unspecified" and as-of date as every report (talent.reports.scope,
+talent.reports.labels): the ministry and operators count the whole registry, university staff their own
+university, everyone else is refused. Unlike the target reports, these count every programme (counting
+toward a target or not) and every enrollment where it is: a person with enrollments in two groups is in both
+groups' `persons` (once per cell), so the groups' persons need not add up to the total's.
+
+Every figure is one database aggregation (GROUP BY); Python only arranges the already aggregated rows.
 """
 
 from __future__ import annotations
@@ -13,15 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
-from talent.common.presentation import bilingual_name
-from talent.registry import roles, selectors, vocabulary
+from talent.registry import selectors
 from talent.registry.models import (
     Enrollment,
     ExpertProfile,
     FieldProblem,
     GraduateSchool,
-    Organization,
     Person,
     Programme,
     ResearcherProfile,
@@ -33,35 +36,12 @@ from talent.registry.vocabulary import (
     ReturnProgramme,
     SchoolTrack,
 )
+from talent.reports import labels
+from talent.reports.labels import UNSPECIFIED
+from talent.reports.scope import ReportScope, checked_as_of, scope_for
 
 if TYPE_CHECKING:
     from talent.registry.roles import User
-
-#: Blank return programme, reported under its own key so that the breakdown adds up to the total.
-UNSPECIFIED = "unspecified"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a user may count: everything, one university, or nothing."""
-
-    everything: bool = False
-    university: Organization | None = None
-
-    @property
-    def nothing(self) -> bool:
-        return not self.everything and self.university is None
-
-
-def scope_for(*, user: User) -> Scope:
-    if roles.is_operator(user) or roles.is_ministry(user):
-        return Scope(everything=True)
-    return Scope(university=roles.university_of(user))
-
-
-def may_read_statistics(*, user: User) -> bool:
-    """The ministry, operators and university staff read statistics; companies and researchers do not."""
-    return not scope_for(user=user).nothing
 
 
 # --- Registry totals ----------------------------------------------------------------------------------
@@ -85,7 +65,7 @@ class RegistryTotals:
 
 
 def registry_totals(*, user: User) -> RegistryTotals:
-    """Totals of the registry the user may count (see the module docstring); one query per figure.
+    """Totals of the registry the user may read (see the module docstring); one query per figure.
 
     For a university: its students (and researchers it employs), its enrollments, schools and programmes,
     the returning researchers and consenting experts among those persons, and the published (not draft)
@@ -111,60 +91,50 @@ def _breakdown(queryset: QuerySet[Any], field_name: str, keys: list[str]) -> Bre
     counts = dict.fromkeys(keys, 0)
     rows = queryset.order_by().values(field_name).annotate(n=Count("pk", distinct=True))
     for row in rows:
-        counts[row[field_name] or UNSPECIFIED] = row["n"]
+        counts[labels.group_key(row[field_name])] = row["n"]
     return Breakdown(total=sum(counts.values()), counts=counts)
 
 
-def _enrollments(scope: Scope) -> QuerySet[Enrollment]:
-    if scope.everything:
+def _enrollments(scope: ReportScope) -> QuerySet[Enrollment]:
+    if scope.national:
         return Enrollment.objects.all()
-    return Enrollment.objects.filter(university=scope.university) if scope.university else Enrollment.objects.none()
+    return Enrollment.objects.filter(university=scope.university)
 
 
-def _persons(scope: Scope) -> QuerySet[Person]:
-    if scope.everything:
+def _persons(scope: ReportScope) -> QuerySet[Person]:
+    if scope.national:
         return Person.objects.all()
-    if scope.university is None:
-        return Person.objects.none()
     belongs = Q(enrollments__university=scope.university) | Q(researcher_profile__korean_affiliation=scope.university)
     return Person.objects.filter(pk__in=Person.objects.filter(belongs).values("pk"))
 
 
-def _schools(scope: Scope) -> QuerySet[GraduateSchool]:
-    if scope.everything:
+def _schools(scope: ReportScope) -> QuerySet[GraduateSchool]:
+    if scope.national:
         return GraduateSchool.objects.all()
-    if scope.university is None:
-        return GraduateSchool.objects.none()
     return GraduateSchool.objects.filter(university=scope.university)
 
 
-def _programmes(scope: Scope) -> QuerySet[Programme]:
-    if scope.everything:
+def _programmes(scope: ReportScope) -> QuerySet[Programme]:
+    if scope.national:
         return Programme.objects.all()
-    if scope.university is None:
-        return Programme.objects.none()
     return Programme.objects.filter(school__university=scope.university)
 
 
-def _researchers(scope: Scope) -> QuerySet[ResearcherProfile]:
-    if scope.everything:
+def _researchers(scope: ReportScope) -> QuerySet[ResearcherProfile]:
+    if scope.national:
         return ResearcherProfile.objects.all()
-    if scope.university is None:
-        return ResearcherProfile.objects.none()
     return ResearcherProfile.objects.filter(korean_affiliation=scope.university)
 
 
-def _experts(scope: Scope, persons: QuerySet[Person]) -> QuerySet[ExpertProfile]:
-    if scope.everything:
+def _experts(scope: ReportScope, persons: QuerySet[Person]) -> QuerySet[ExpertProfile]:
+    if scope.national:
         return ExpertProfile.objects.all()
     return ExpertProfile.objects.filter(person__in=persons.values("pk"))
 
 
-def _problems(scope: Scope) -> QuerySet[FieldProblem]:
-    if scope.everything:
+def _problems(scope: ReportScope) -> QuerySet[FieldProblem]:
+    if scope.national:
         return FieldProblem.objects.all()
-    if scope.university is None:
-        return FieldProblem.objects.none()
     # A draft is the company's own work in progress; its partners see problems once they are published.
     return FieldProblem.objects.filter(organization__consortium_schools__university=scope.university).exclude(
         status=ProblemStatus.DRAFT
@@ -209,7 +179,7 @@ class EnrollmentGroup(EnrollmentCounts):
 
 @dataclass(frozen=True)
 class EnrollmentStatistics:
-    as_of: datetime.date | None
+    as_of: datetime.date
     by: str | None
     total: EnrollmentCounts
     groups: list[EnrollmentGroup] = field(default_factory=list)
@@ -218,15 +188,19 @@ class EnrollmentStatistics:
 def enrollment_statistics(
     *, user: User, as_of: datetime.date | None = None, by: str | None = None
 ) -> EnrollmentStatistics:
-    """Enrollments and distinct persons by status (the current one, or the one in force on `as_of`, from
-    the events), optionally grouped `by` one of GROUPING_NAMES. A person counts once per cell."""
+    """Enrollments and distinct persons by their status on `as_of` (default today; a future date is refused),
+    optionally grouped `by` one of GROUPING_NAMES. A person counts once per cell."""
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
     enrollments = _enrollments(scope_for(user=user))
-    if as_of is None:
+    as_of = checked_as_of(as_of)
+    if as_of == timezone.localdate():
+        # No status change is recorded ahead of its date (the services refuse it), so today's status is the
+        # current one, kept on the enrollment by the database.
         enrollments = enrollments.annotate(group_status=F("status"))
     else:
-        # Enrollments admitted after `as_of` have no status yet on that date and are not counted.
+        # The status of the last event on or before the date; enrollments admitted after it have none yet
+        # and are not counted.
         enrollments = selectors.enrollments_with_status_on(enrollments, on=as_of).filter(status_on__isnull=False)
         enrollments = enrollments.annotate(group_status=F("status_on"))
     enrollments = enrollments.annotate(admission_year=ExtractYear("admission_date")).order_by()
@@ -267,27 +241,16 @@ def _groups(
     for cell in cells:
         by_key = statuses.setdefault(cell[key_field], dict.fromkeys(EnrollmentStatus.values, Headcount(0, 0)))
         by_key[cell["group_status"]] = Headcount(cell["n_enrollments"], cell["n_persons"])
-    groups = [
-        EnrollmentGroup(
-            key=str(row[key_field]),
-            label=_label(by, row[key_field], *(row[name] for name in name_fields)),
-            enrollments=row["n_enrollments"],
-            persons=row["n_persons"],
-            by_status=statuses[row[key_field]],
+    groups = []
+    for row in rows:
+        key = labels.group_key(row[key_field])
+        groups.append(
+            EnrollmentGroup(
+                key=key,
+                label=labels.group_label(by, key, *(row[name] for name in name_fields)),
+                enrollments=row["n_enrollments"],
+                persons=row["n_persons"],
+                by_status=statuses[row[key_field]],
+            )
         )
-        for row in rows
-    ]
-    return sorted(groups, key=lambda group: (group.label, group.key))
-
-
-def _label(by: str, key: Any, name_ko: str = "", name_en: str = "") -> str:
-    """The group's name in the request's language: organization and programme names, or choice labels."""
-    if by == "degree_level":
-        return str(DegreeLevel(key).label)
-    if by == "status":
-        return str(EnrollmentStatus(key).label)
-    if by == "region":
-        return dict(vocabulary.region_choices()).get(key, key)
-    if by == "admission_year":
-        return str(key)
-    return bilingual_name(name_ko, name_en) or str(key)
+    return sorted(groups, key=lambda group: labels.group_order(group.key, group.label))

@@ -1,4 +1,5 @@
-"""Aggregate statistics of the registry: counts for the ministry, operators and (their own) universities.
+"""The registry's statistics (/api/v1/statistics/): counts for the ministry, operators and (their own)
+universities, under the same permission, scope and as-of date as the target reports.
 
 Counts only: no response here carries a name, an email or a person's id.
 """
@@ -9,24 +10,16 @@ from typing import Any
 
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from talent.registry import statistics
 from talent.registry.api.schema import error_responses
-
-
-class MayReadStatistics(BasePermission):
-    message = gettext_lazy("Only the ministry, university staff or an operator may see the registry's statistics.")
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return statistics.may_read_statistics(user=request.user)
-
+from talent.reports import statistics
+from talent.reports.api.permissions import MayReadReports
 
 # --- Serializers ---------------------------------------------------------------------------------------
 
@@ -65,7 +58,7 @@ class EnrollmentGroupSerializer(EnrollmentCountsSerializer):
 
 
 class EnrollmentStatisticsSerializer(serializers.Serializer):
-    as_of = serializers.DateField(allow_null=True)
+    as_of = serializers.DateField(help_text="The date the statuses are counted on.")
     by = serializers.CharField(allow_null=True)
     total = EnrollmentCountsSerializer()
     groups = EnrollmentGroupSerializer(many=True)
@@ -73,7 +66,9 @@ class EnrollmentStatisticsSerializer(serializers.Serializer):
 
 class EnrollmentStatisticsQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(
-        required=False, help_text="Count each enrollment's status on this date (YYYY-MM-DD), from its events."
+        required=False,
+        help_text="Count each enrollment's status on this date (YYYY-MM-DD), from its events; default today, "
+        "a future date is refused.",
     )
     by = serializers.ChoiceField(choices=statistics.GROUPING_NAMES, required=False, help_text="Group the counts by.")
 
@@ -89,7 +84,7 @@ class EnrollmentStatisticsQuerySerializer(serializers.Serializer):
 
 
 class RegistryStatisticsView(APIView):
-    permission_classes = [IsAuthenticated, MayReadStatistics]
+    permission_classes = [IsAuthenticated, MayReadReports]
 
     @extend_schema(
         tags=["statistics"],
@@ -105,13 +100,13 @@ class RegistryStatisticsView(APIView):
 
 
 class EnrollmentStatisticsView(APIView):
-    permission_classes = [IsAuthenticated, MayReadStatistics]
+    permission_classes = [IsAuthenticated, MayReadReports]
 
     @extend_schema(
         tags=["statistics"],
         summary="Enrollments and persons by status",
-        description="Counts of enrollments and distinct persons by current status, or by the status in force "
-        "on `as_of`; optionally grouped. University staff get their own university's figures.",
+        description="Counts of enrollments and distinct persons by the status in force on `as_of` (default "
+        "today); optionally grouped. University staff get their own university's figures.",
         parameters=[EnrollmentStatisticsQuerySerializer],
         responses={200: EnrollmentStatisticsSerializer, **error_responses(400, 401, 403)},
     )
