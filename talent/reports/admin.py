@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from talent.common.errors import DomainError
+from talent.common.users import signed_in_user
 from talent.reports import services
 from talent.reports.models import ReportSnapshot, Target
 
@@ -39,7 +40,7 @@ class TargetAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Target, form: Any, change: bool) -> None:
         try:
             revised = services.target_revise(
-                actor=request.user,
+                actor=signed_in_user(request),
                 code=obj.code,
                 value=obj.value,
                 start_date=obj.start_date,

@@ -15,12 +15,13 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.worksheet.worksheet import Worksheet
 
 from talent.reports.arithmetic import Band, straight_path
 from talent.reports.labels import BAND_LABELS, COLUMN_LABELS
@@ -215,12 +216,12 @@ def csv_bytes(table: Table) -> bytes:
 
 def xlsx_bytes(table: Table) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = cast(Worksheet, workbook.active)  # a new workbook opens on its one worksheet
     sheet.title = table.title[:31].replace("/", "-").replace(":", "-")
     for row in [table.headers, *table.rows]:
         sheet.append([escape_formula(cell) for cell in row])
-    for row in sheet.iter_rows():
-        for cell in row:
+    for cells in sheet.iter_rows():
+        for cell in cells:
             if isinstance(cell.value, str):
                 cell.data_type = TYPE_STRING  # never a formula, whatever the text
     buffer = io.BytesIO()

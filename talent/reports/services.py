@@ -23,7 +23,7 @@ from talent.reports import figures, scope, selectors
 from talent.reports.models import ReportSnapshot, Target
 
 if TYPE_CHECKING:
-    from talent.registry.roles import User
+    from django.contrib.auth.models import User
 
 
 def target_revise(

@@ -201,7 +201,7 @@ def enrollment_statistics(
     else:
         # The status of the last event on or before the date; enrollments admitted after it have none yet
         # and are not counted.
-        enrollments = selectors.enrollments_with_status_on(enrollments, on=as_of).filter(status_on__isnull=False)
+        enrollments = selectors.enrollments_with_status_on(enrollments, on=as_of).filter(Q(status_on__isnull=False))
         enrollments = enrollments.annotate(group_status=F("status_on"))
     enrollments = enrollments.annotate(admission_year=ExtractYear("admission_date")).order_by()
 

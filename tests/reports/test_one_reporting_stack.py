@@ -223,10 +223,11 @@ def test_today_is_a_date_every_table_accepts(ministry_analyst):
 
 def test_statistics_without_a_date_are_today_s(stack, ministry_analyst):
     client = api(ministry_analyst)
+    today = timezone.localdate().isoformat()
 
     undated = client.get("/api/v1/statistics/enrollments/", {"by": "university"}).data
-    today = client.get("/api/v1/statistics/enrollments/", {"by": "university", "as_of": timezone.localdate()}).data
-    assert undated["as_of"] == timezone.localdate().isoformat()
-    assert undated == today
+    dated = client.get("/api/v1/statistics/enrollments/", {"by": "university", "as_of": today}).data
+    assert undated["as_of"] == today
+    assert undated == dated
     assert (undated["total"]["enrollments"], undated["total"]["persons"]) == (2, 2)
     assert undated["total"]["by_status"]["enrolled"] == {"enrollments": 2, "persons": 2}

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from rest_framework.test import APIClient
 
 from talent.registry import services as registry_services
@@ -123,6 +124,7 @@ def test_the_xlsx_download_escapes_text_a_spreadsheet_would_run(campus, history,
     response = client_as(ministry_analyst).get("/api/v1/reports/headcount/?by=university&format=xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert isinstance(sheet, Worksheet)
     labels = [row[1] for row in sheet.iter_rows(values_only=True)]
     assert '\'=HYPERLINK("http://example.com","x")' in labels
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
@@ -137,7 +139,9 @@ def test_the_trajectory_downloads_and_matches_the_report(graduates, ministry_ana
     assert path["straight_path"][-1] == {"on": "2030-12-31", "value": 5000.0}
     assert path["projection"][0] == {"on": "2026-10-01", "value": 8.0}
     xlsx = client.get("/api/v1/reports/trajectory/?as_of=2026-10-01&format=xlsx")
-    assert load_workbook(io.BytesIO(xlsx.content)).active.max_row == 11  # header + January..October
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert isinstance(sheet, Worksheet)
+    assert sheet.max_row == 11  # header + January..October
 
 
 def test_the_ministry_revises_a_target_by_adding_a_version(graduates, ministry_analyst, client_as):

@@ -54,7 +54,7 @@ class EnrollmentCountsSerializer(EnrollmentHeadcountSerializer):
 
 class EnrollmentGroupSerializer(EnrollmentCountsSerializer):
     key = serializers.CharField(help_text="The group's id or code (an organization, school or programme id, ...).")
-    label = serializers.CharField(help_text="The group's name in the request's language.")
+    label = serializers.CharField(help_text="The group's name in the request's language.")  # type: ignore[assignment]  # a response field named like a Field attribute
 
 
 class EnrollmentStatisticsSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from talent.common.users import signed_in_user
 from talent.registry.api.schema import error_responses
 from talent.reports import exports, labels, selectors, services
 from talent.reports.api.permissions import MayManageReports, MayReadReports, ReadOrManage
@@ -36,7 +38,7 @@ class CSVRenderer(BaseRenderer):
 
     media_type = "text/csv"
     format = "csv"
-    charset = "utf-8"
+    charset: str | None = "utf-8"
 
     def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
         return JSONRenderer().render(data)
@@ -96,7 +98,7 @@ class PaceSerializer(serializers.Serializer):
     window_months = serializers.FloatField()
     gained = serializers.IntegerField(help_text="Persons gained within the window.")
     observed = serializers.FloatField(allow_null=True, help_text="Persons per month over the window.")
-    required = serializers.FloatField(
+    required = serializers.FloatField(  # type: ignore[assignment]  # a response field named like a Field attribute
         allow_null=True, help_text="Persons per month needed from now to the deadline (national reports only)."
     )
     ratio = serializers.FloatField(allow_null=True, help_text="observed / required.")
@@ -163,7 +165,7 @@ class HeadcountQuerySerializer(ReportQuerySerializer):
 
 class HeadcountRowSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="The group's id or code; `unspecified` when the record has none.")
-    label = serializers.CharField(help_text="The group's name in the request's language.")
+    label = serializers.CharField(help_text="The group's name in the request's language.")  # type: ignore[assignment]  # a response field named like a Field attribute
     counts = serializers.DictField(child=serializers.JSONField(), help_text="Column -> count (or “<5”).")
 
 
@@ -267,7 +269,7 @@ class TargetsView(ReportView):
         parameters=[ReportQuerySerializer, FORMAT_PARAMETER],
         responses={200: TargetsReportSerializer, **FILE_RESPONSES, **error_responses(400, 401, 403)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         query = ReportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         reports = selectors.target_reports(user=request.user, as_of=query.validated_data.get("as_of"))
@@ -286,7 +288,7 @@ class HeadcountView(ReportView):
         parameters=[HeadcountQuerySerializer, FORMAT_PARAMETER],
         responses={200: HeadcountSerializer, **FILE_RESPONSES, **error_responses(400, 401, 403)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         query = HeadcountQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
@@ -324,7 +326,7 @@ class TrajectoryView(ReportView):
         parameters=[TrajectoryQuerySerializer, FORMAT_PARAMETER],
         responses={200: TrajectorySerializer, **FILE_RESPONSES, **error_responses(400, 401, 403)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         query = TrajectoryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
@@ -365,7 +367,7 @@ class TargetVersionsView(generics.ListCreateAPIView):
     def post(self, request: Request, code: str) -> Response:
         data = TargetRevisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        target: Target = services.target_revise(actor=request.user, code=code, **data.validated_data)
+        target: Target = services.target_revise(actor=signed_in_user(request), code=code, **data.validated_data)
         return Response(TargetSerializer(target).data, status=status.HTTP_201_CREATED)
 
 
@@ -398,7 +400,7 @@ class SnapshotListView(generics.ListCreateAPIView):
         data.is_valid(raise_exception=True)
         params = data.validated_data
         snapshot = services.snapshot_freeze(
-            actor=request.user, code=params["target"], as_of=params.get("as_of"), note=params["note"]
+            actor=signed_in_user(request), code=params["target"], as_of=params.get("as_of"), note=params["note"]
         )
         return Response(SnapshotDetailSerializer(snapshot).data, status=status.HTTP_201_CREATED)
 
