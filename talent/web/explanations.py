@@ -32,7 +32,8 @@ REGION_REASONS = {
 
 
 def explained(proposal: Proposal) -> dict[str, Any]:
-    """The stored explanation, ready for the template: components with their weights, skills and terms."""
+    """The stored explanation, ready for the template: components with their weights, skills, terms and the
+    concepts of the AX vocabulary that linked the two sides."""
     explanation = proposal.explanation or {}
     components = explanation.get("components", {})
     weights = explanation.get("weights", {})
@@ -47,6 +48,12 @@ def explained(proposal: Proposal) -> dict[str, Any]:
         "matched_skills": explanation.get("matched_skills", []),
         "missing_skills": explanation.get("missing_skills", []),
         "matched_terms": [term["term"] for term in explanation.get("matched_terms", [])],
+        # Each concept in both languages: what linked a Korean posting to an English profile, or the reverse.
+        "matched_concepts": explanation.get("matched_concepts", []),
+        "matched_divisions": explanation.get("matched_divisions", []),
+        "nothing_in_common": not (
+            explanation.get("matched_skills") or explanation.get("matched_terms") or explanation.get("matched_concepts")
+        ),
         "sector_match": explanation.get("sector_match"),
         "region_reason": REGION_REASONS.get(explanation.get("region_match"), REGION_REASONS[None]),
     }

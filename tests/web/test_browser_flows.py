@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from talent.matching.services import ax_vocabulary_load
 from tests.browser import session_cookie
 from tests.matching.market import run_now
 
@@ -175,6 +176,7 @@ def test_a_company_member_posts_a_field_problem(member_cookie, live_server, brow
 @pytest.fixture
 def proposed(transactional_db, market) -> dict[str, Any]:
     """The small market after a match run: 이서연 (the `researcher` login) is proposed for the weld problem."""
+    ax_vocabulary_load()  # a transactional test starts from empty tables: the migration's vocabulary is gone
     run_now()
     proposal = market.proposal(market.lee, market.weld)
     return {
@@ -195,6 +197,9 @@ def test_the_company_and_the_researcher_see_the_proposal_with_why_and_accept_it(
     assert "이서연" in card.inner_text(), "the name is shared"
     assert "컴퓨터 비전" in card.get_by_test_id("matched-skills").inner_text()
     assert card.get_by_test_id("explanation").is_visible()
+    # The concept that linked the posting and the profile, named in both languages (the AX vocabulary).
+    concepts = card.get_by_test_id("matched-concepts").inner_text()
+    assert "용접 결함" in concepts and "weld defects" in concepts
     company.shot("proposal")
     with company.page.expect_navigation():
         card.get_by_test_id("accept").click()

@@ -261,6 +261,29 @@ def test_a_proposal_of_an_expert_who_withdrew_consent_is_not_found(client_for, m
     assert client.post(reverse("web:company-proposal-accept", args=[proposal.pk])).status_code == 404
 
 
+def test_the_proposal_names_the_concepts_that_linked_posting_and_profile_in_both_languages(client_for, market):
+    run_now()
+    proposal = market.proposal(market.lee, market.weld)
+
+    page = client_for(market.company_member).get(reverse("web:problem-detail", args=[market.weld.pk])).content.decode()
+
+    assert 'data-testid="matched-concepts"' in page
+    assert '<span lang="ko">용접 결함</span> · <span lang="en">weld defects</span>' in page
+    assert 'data-testid="nothing-in-common"' not in page
+    assert {"key": "weld-defect", "ko": "용접 결함", "en": "weld defects"} in proposal.explanation["matched_concepts"]
+
+
+def test_a_proposal_with_nothing_in_common_says_so(client_for, market):
+    run_now()
+    proposal = market.proposal(market.lee, market.weld)
+    nothing = {**proposal.explanation, "matched_skills": [], "matched_terms": [], "matched_concepts": []}
+    Proposal.objects.filter(pk=proposal.pk).update(explanation=nothing)
+
+    page = client_for(market.company_member).get(reverse("web:problem-detail", args=[market.weld.pk])).content.decode()
+
+    assert 'data-testid="nothing-in-common"' in page and 'data-testid="matched-concepts"' not in page
+
+
 def _experts_proposed_for(problem: FieldProblem, run: MatchRun, n: int) -> None:
     for _ in range(n):
         person = factories.PersonFactory()
