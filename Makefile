@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint migrations-check clean
+.PHONY: run serve test lint migrations-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,15 @@ run: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production shape (Procfile: gunicorn, Celery worker, beat) against the services the environment names.
+serve: $(VENV)/.runtime-installed
+	@test -n "$$DATABASE_URL" -a -n "$$CELERY_BROKER_URL" -a -n "$$CACHE_URL" || { \
+		echo "make serve runs against DATABASE_URL, CELERY_BROKER_URL and CACHE_URL: set all three (README: Operations)"; \
+		exit 1; }
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
 
 test: $(VENV)/.dev-installed
 	$(BIN)/pytest -n $(PYTEST_WORKERS)

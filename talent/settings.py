@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the one log line per request cover everything below, errors included.
+    "talent.common.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,7 +72,7 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # Production serves collected static files itself (`manage.py collectstatic`); runserver does in DEBUG.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "talent.urls"
 WSGI_APPLICATION = "talent.wsgi.application"
@@ -235,6 +237,8 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The probes answer on plain HTTP too: a load balancer checks the process, not the TLS in front of it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 X_FRAME_OPTIONS = "DENY"
 
 # --- Celery: in-process when no broker is configured ----------------------------------------------
@@ -253,6 +257,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 
 # Redis redelivers an unacknowledged task after this many seconds (a worker that died mid-task).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING below: JSON lines like the web's
+# Each worker writes a heartbeat row this often; /readyz wants one younger than READY_WORKER_STALE_SECONDS.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
+READY_WORKER_STALE_SECONDS = env.float("READY_WORKER_STALE_SECONDS", default=60)
 CELERY_TIMEZONE = TIME_ZONE
 
 CELERY_BEAT_SCHEDULE = {**matching_schedules.BEAT_SCHEDULE}  # nightly match run and the stale-run sweeper
@@ -279,12 +287,20 @@ ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=20_000)
 # --- Demo ----------------------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="ax-demo-2030!")
 
-# --- Logging: no personal data; request paths and ids only ----------------------------------------
+# --- Logging: one line per request and per task, with a request id; no personal data ------------------
+# LOG_FORMAT json (default with DEBUG off): one JSON object per line (talent/common/logs.py); plain for reading.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "talent.common.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "talent.common.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
