@@ -12,23 +12,23 @@ from __future__ import annotations
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
 
 from talent.accounts.services import account_delete
 from talent.common.errors import InvalidInput
 
 
-def _credentials(user: AbstractBaseUser) -> dict[str, str]:
+def _credentials(user: User) -> dict[str, str]:
     return {"username": user.get_username()}
 
 
-def is_locked_out(request: Any, user: AbstractBaseUser) -> bool:
+def is_locked_out(request: Any, user: User) -> bool:
     """Whether too many wrong passwords for this login from this address lock it for now."""
     return AxesProxyHandler.is_locked(request, _credentials(user))
 
 
-def account_delete_counted(request: Any, user: AbstractBaseUser, password: str) -> bool:
+def account_delete_counted(request: Any, user: User, password: str) -> bool:
     """`account_delete`, a wrong password counted as a failed sign-in (the caller checks `is_locked_out`)."""
     try:
         return account_delete(user=user, password=password)

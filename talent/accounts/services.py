@@ -16,7 +16,7 @@ import pgtrigger
 from axes.models import AccessAttempt, AccessFailureLog
 from axes.models import AccessLog as AxesAccessLog
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ProtectedError, Q
@@ -62,7 +62,7 @@ REGISTRATION_PERSON_FIELDS = (
 
 @dataclass(frozen=True)
 class Registration:
-    user: AbstractBaseUser
+    user: User
     person: Person
     token: Token
 
@@ -124,19 +124,19 @@ def _check_new_login(user: Any, password: str, *, username_field: str, **person_
         raise InvalidInput(next(iter(errors.values()))[0], errors=errors)
 
 
-def auth_token_issue(*, user: AbstractBaseUser) -> Token:
+def auth_token_issue(*, user: User) -> Token:
     """The login's API token (the same one until it is revoked)."""
     token, _created = Token.objects.get_or_create(user=user)
     return token
 
 
-def auth_token_revoke(*, user: AbstractBaseUser) -> bool:
+def auth_token_revoke(*, user: User) -> bool:
     """Revoke the login's API token; scripts using it are signed out. True if there was one."""
     deleted, _by_model = Token.objects.filter(user=user).delete()
     return bool(deleted)
 
 
-def account_delete(*, user: AbstractBaseUser, password: str) -> bool:
+def account_delete(*, user: User, password: str) -> bool:
     """Close a login after checking its password: the login, its token, researcher and expert profiles
     (with consent) go. The person stays, unlinked, while a university's enrollment refers to them; otherwise
     it goes too. Returns whether the person record was kept."""
@@ -187,7 +187,8 @@ def _erase_history(records: dict[type[models.Model], list[Any]]) -> None:
     owner's request is the one exception, so the copies of their data go with the data. Who closed the
     account, and when, stays in the history context."""
     for model, pks in records.items():
-        history = model.history.field.model  # the pghistory event model, by the ObjForeignKey's related_name
+        # The pghistory event model, by the ObjForeignKey's related_name (made at run time: mypy cannot see it).
+        history = model.history.field.model  # type: ignore[attr-defined]
         with pgtrigger.ignore(f"{history._meta.label}:append_only"):
             history.objects.filter(pgh_obj_id__in=pks).delete()
 
@@ -206,7 +207,7 @@ def _universities_keep(person: Person) -> bool:
 # --- Personal data export (read only) -----------------------------------------------------------------
 
 
-def personal_data_export(*, user: AbstractBaseUser) -> dict[str, Any]:
+def personal_data_export(*, user: User) -> dict[str, Any]:
     """Everything held about the signed-in person, as plain data for a JSON download: the login, the person,
     profiles and consent, enrollments with their status histories, who read the record (organization, action,
     when), and what matching holds (proposals and near misses). Nothing about anyone else."""
@@ -326,7 +327,7 @@ def _reader_organization(entry: AccessLog) -> str:
     return _("Registry operator") if roles.is_operator(reader) else _("(no organization)")
 
 
-def claim_refusal(user: AbstractBaseUser | AnonymousUser) -> str | None:
+def claim_refusal(user: User | AnonymousUser) -> str | None:
     """Why this login may not claim a student record, or None when it may: a staff login never does; a login whose
     record a university keeps (it is enrolled, or advises) already has its university record. A record the login
     made itself at sign-up does not stand in the way: claiming absorbs it (`claim_code_redeem`)."""
@@ -340,7 +341,7 @@ def claim_refusal(user: AbstractBaseUser | AnonymousUser) -> str | None:
     return None
 
 
-def claim_code_redeem(*, user: AbstractBaseUser, code: str) -> Person:
+def claim_code_redeem(*, user: User, code: str) -> Person:
     """Link `user` to the person a valid, unused, unexpired code was issued for; the code is then spent. A record
     the login made itself at sign-up is absorbed into the university's record in the same transaction (its
     profiles, consent and access log move; its history stays, under the claim). A wrong, expired or spent code is
@@ -385,7 +386,7 @@ def _absorb(own: Person, *, into: Person) -> None:
     matching holds for them), claim codes and access log move; the university's record keeps its own details and
     takes the self-made record's where it has none (email, Latin names, identifiers). The self-made record is then
     deleted; its history stays, and every change here carries the absorbed record's id in the history context."""
-    both = {
+    both: dict[type[ResearcherProfile] | type[ExpertProfile], str] = {
         ResearcherProfile: _(
             "Both your own record and your university's have a returning-researcher profile: ask an operator to "
             "merge them."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from talent.common.db import validation_error_to_domain
 from talent.common.errors import SERVER_ERROR_MESSAGE, Conflict, DomainError, InvalidInput, NotAllowed
 
 logger = logging.getLogger(__name__)
+
+_Instance = TypeVar("_Instance")
 
 STATUS_OF = {InvalidInput: 400, NotAllowed: 403, Conflict: 409}
 
@@ -76,3 +79,10 @@ class Pagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+def updated_instance(serializer: BaseSerializer[_Instance]) -> _Instance:
+    """The object an update's serializer was made with (DRF's UpdateModelMixin always gives it one)."""
+    instance = serializer.instance
+    assert instance is not None, "an update serializer has the instance it updates"
+    return instance

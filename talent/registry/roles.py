@@ -16,11 +16,12 @@ from talent.registry.models import Person
 from talent.registry.vocabulary import OrganizationKind
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.auth.models import User as Account
 
     from talent.registry.models import Organization
 
-    User = AbstractBaseUser | AnonymousUser
+    User = Account | AnonymousUser
 
 
 def is_operator(user: User) -> bool:

@@ -31,7 +31,14 @@ from talent.registry.models import (
 from talent.registry.vocabulary import ProblemStatus
 
 if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
     from talent.registry.roles import User
+
+    class _StatusOn(TypedDict):
+        status_on: str | None
 
 
 # --- Catalogue: organizations, schools, programmes ---------------------------------------------------
@@ -168,7 +175,9 @@ def enrollment_status_on(*, enrollment: Enrollment, on: datetime.date) -> str | 
     )
 
 
-def enrollments_with_status_on(queryset: QuerySet[Enrollment], *, on: datetime.date) -> QuerySet[Enrollment]:
+def enrollments_with_status_on(
+    queryset: QuerySet[Enrollment], *, on: datetime.date
+) -> QuerySet[WithAnnotations[Enrollment, _StatusOn]]:
     """Annotate each enrollment with `status_on`: its status on the given date, in one query."""
     latest = (
         EnrollmentEvent.objects.filter(enrollment=OuterRef("pk"), effective_date__lte=on)

@@ -60,7 +60,7 @@ def test_a_returning_researcher_registers_and_the_token_signs_them_in(db):
     assert response.data["username"] == "minjun.park@example.org"
     person = Person.objects.get(pk=response.data["person"]["id"])
     assert (person.family_name_ko, person.given_name_ko, person.email) == ("박", "민준", "minjun.park@example.org")
-    assert person.user.get_username() == "minjun.park@example.org"
+    assert person.user is not None and person.user.get_username() == "minjun.park@example.org"
     assert ResearcherProfile.objects.filter(person=person).exists()
 
     script = APIClient()
@@ -362,7 +362,7 @@ def test_absorbing_the_self_made_record_keeps_its_history_under_the_claim(db, st
 
     assert client.post(CLAIM, {"code": claim_code}, format="json").status_code == 200
 
-    events = Person.history.field.model.objects.filter(pgh_obj_id=own_pk).order_by("pgh_id")
+    events = Person.history.field.model.objects.filter(pgh_obj_id=own_pk).order_by("pgh_id")  # type: ignore[attr-defined]
     assert [e.pgh_label for e in events] == ["insert", "delete"]
     deleted = events.last()
     assert deleted.pgh_context.metadata["action"] == "claim_code_redeem"

@@ -159,7 +159,9 @@ def test_a_password_is_reset_through_the_link_sent_by_email(client_for, research
     sent = client.post(reverse("web:password-reset"), {"email": "seoyeon@example.ac.kr"})
     assert sent["Location"] == reverse("web:password-reset-done")
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://[^/]+(/password-reset/\S+/)", mail.outbox[0].body).group(1)
+    found = re.search(r"https?://[^/]+(/password-reset/\S+/)", str(mail.outbox[0].body))
+    assert found is not None
+    link = found.group(1)
     form = client.get(link, follow=True)
     assert form.status_code == 200 and form.context["validlink"]
     done = client.post(
@@ -215,7 +217,7 @@ def test_a_returning_researcher_signs_up_and_is_signed_in(client_for, db):
     assert response.status_code == 302, response.context["form"].errors
     assert response["Location"] == reverse("web:researcher-profile")
     person = Person.objects.get(email="minjun.park@example.org")
-    assert person.user.username == "minjun.park@example.org"
+    assert person.user is not None and person.user.username == "minjun.park@example.org"
     assert ResearcherProfile.objects.filter(person=person).exists(), "the same registration as the API"
     assert client.get(reverse("web:researcher-home")).status_code == 200
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from axes.helpers import get_cool_off
 from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in
 from django.middleware.csrf import get_token
 from django.urls import path
@@ -34,6 +34,7 @@ from talent.accounts.services import (
     claim_code_redeem,
 )
 from talent.common.throttles import ScopedRateThrottle
+from talent.common.users import signed_in_user
 from talent.registry import selectors
 from talent.registry.api.schema import ErrorSerializer, error_responses
 from talent.registry.models import Person
@@ -98,7 +99,7 @@ class LockedOut(exceptions.APIException):
         self.wait = int(cool_off.total_seconds()) if cool_off else None
 
 
-def _authenticate(request: Request, username: str, password: str) -> AbstractBaseUser:
+def _authenticate(request: Request, username: str, password: str) -> User:
     """Check a password the way django-axes sees it: failures are counted per username and address."""
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
@@ -173,7 +174,7 @@ class ClaimSerializer(serializers.Serializer):
     )
 
 
-def _account(user: AbstractBaseUser) -> dict[str, Any]:
+def _account(user: User) -> dict[str, Any]:
     return AccountSerializer({"username": user.get_username(), "person": selectors.own_person(user=user)}).data
 
 
@@ -235,7 +236,7 @@ class TokenView(APIView):
         responses={204: None, **error_responses(401)},
     )
     def delete(self, request: Request) -> Response:
-        auth_token_revoke(user=request.user)
+        auth_token_revoke(user=signed_in_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -306,7 +307,7 @@ class ClaimView(APIView):
     def post(self, request: Request) -> Response:
         serializer = ClaimSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        person = claim_code_redeem(user=request.user, code=serializer.validated_data["code"])
+        person = claim_code_redeem(user=signed_in_user(request), code=serializer.validated_data["code"])
         return Response(AccountPersonSerializer(person).data)
 
 

@@ -28,7 +28,9 @@ from talent.accounts.api.accounts import LOCKED_OUT, LockedOut
 from talent.accounts.services import (
     personal_data_export,
 )
+from talent.common.api import updated_instance
 from talent.common.errors import Conflict
+from talent.common.users import signed_in_user
 from talent.registry import selectors, services
 from talent.registry.api.permissions import HasPersonRecord
 from talent.registry.api.schema import error_responses
@@ -143,14 +145,16 @@ class MeView(OwnRecordView, generics.RetrieveUpdateDestroyAPIView):
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         fields = serializer.validated_data
-        serializer.instance = services.person_update(actor=self.request.user, person=serializer.instance, **fields)
+        serializer.instance = services.person_update(
+            actor=signed_in_user(self.request), person=updated_instance(serializer), **fields
+        )
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         confirmation = AccountDeleteSerializer(data=request.data)
         confirmation.is_valid(raise_exception=True)
-        if lockout.is_locked_out(request, request.user):
+        if lockout.is_locked_out(request, signed_in_user(request)):
             raise LockedOut(request)
-        lockout.account_delete_counted(request, request.user, confirmation.validated_data["password"])
+        lockout.account_delete_counted(request, signed_in_user(request), confirmation.validated_data["password"])
         request.session.flush()  # this browser is signed out; other sessions find their login gone
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -183,7 +187,7 @@ class ResearcherProfileView(OwnRecordView, generics.RetrieveUpdateAPIView):
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.researcher_profile_save(
-            actor=self.request.user, person=self.own_person(), **serializer.validated_data
+            actor=signed_in_user(self.request), person=self.own_person(), **serializer.validated_data
         )
 
 
@@ -212,7 +216,7 @@ class PositionListView(OwnPositionsView, generics.ListCreateAPIView):
         if profile is None:
             raise Conflict(_("Save your returning-researcher profile first, then add its overseas positions."))
         serializer.instance = services.overseas_position_add(
-            actor=self.request.user, profile=profile, **serializer.validated_data
+            actor=signed_in_user(self.request), profile=profile, **serializer.validated_data
         )
 
 
@@ -230,11 +234,11 @@ class PositionDetailView(OwnPositionsView, generics.RetrieveUpdateDestroyAPIView
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.overseas_position_update(
-            actor=self.request.user, position=serializer.instance, **serializer.validated_data
+            actor=signed_in_user(self.request), position=updated_instance(serializer), **serializer.validated_data
         )
 
     def perform_destroy(self, instance: OverseasPosition) -> None:
-        services.overseas_position_delete(actor=self.request.user, position=instance)
+        services.overseas_position_delete(actor=signed_in_user(self.request), position=instance)
 
 
 def _own_expert_profile(view: OwnRecordView, *, required: bool) -> ExpertProfile | None:
@@ -270,7 +274,7 @@ class ExpertProfileView(OwnRecordView, generics.RetrieveUpdateAPIView):
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.expert_profile_save(
-            actor=self.request.user, person=self.own_person(), **serializer.validated_data
+            actor=signed_in_user(self.request), person=self.own_person(), **serializer.validated_data
         )
 
 
@@ -292,7 +296,7 @@ class ConsentView(OwnRecordView, generics.RetrieveUpdateAPIView):
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.expert_consent_set(
-            actor=self.request.user, profile=serializer.instance, **serializer.validated_data
+            actor=signed_in_user(self.request), profile=updated_instance(serializer), **serializer.validated_data
         )
 
 
@@ -312,7 +316,7 @@ class ExportView(APIView):
     def get(self, request: Request) -> Response:
         filename = f"ax-talent-my-data-{timezone.localdate().isoformat()}.json"
         headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-        response = Response(personal_data_export(user=request.user), headers=headers)
+        response = Response(personal_data_export(user=signed_in_user(request)), headers=headers)
         add_never_cache_headers(response)  # a file of personal data: no browser or proxy keeps a copy
         return response
 

@@ -16,6 +16,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.routers import SimpleRouter
 
+from talent.common.api import updated_instance
+from talent.common.users import signed_in_user
 from talent.registry import roles, selectors, services
 from talent.registry.api.permissions import IsUniversityStaffOrMinistryReading
 from talent.registry.api.schema import error_responses
@@ -106,7 +108,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class GraduateSchoolSerializer(serializers.ModelSerializer):
-    university = ScopedPrimaryKeyRelatedField(
+    university: serializers.PrimaryKeyRelatedField[Organization] = ScopedPrimaryKeyRelatedField(
         scope=_universities,
         required=False,
         help_text="Named by operators (required from them); university staff always create in their own "
@@ -141,7 +143,7 @@ class GraduateSchoolSerializer(serializers.ModelSerializer):
 class GraduateSchoolChangeSerializer(GraduateSchoolSerializer):
     """A correction: the school stays in its university."""
 
-    university = serializers.PrimaryKeyRelatedField(read_only=True)
+    university: serializers.PrimaryKeyRelatedField[Organization] = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
 class GraduateSchoolFilter(filters.FilterSet):
@@ -187,15 +189,15 @@ class GraduateSchoolViewSet(
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return GraduateSchoolChangeSerializer if self.action == "partial_update" else GraduateSchoolSerializer
 
-    def perform_create(self, serializer: GraduateSchoolSerializer) -> None:
-        user, fields = self.request.user, dict(serializer.validated_data)
+    def perform_create(self, serializer: serializers.BaseSerializer[GraduateSchool]) -> None:
+        user, fields = signed_in_user(self.request), dict(serializer.validated_data)
         if roles.university_of(user) is not None:
             fields["university"] = roles.university_of(user)  # staff always work in their own university
         serializer.instance = services.graduate_school_create(actor=user, **fields)
 
-    def perform_update(self, serializer: GraduateSchoolSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[GraduateSchool]) -> None:
         serializer.instance = catalogue_updates.graduate_school_update(
-            actor=self.request.user, school=serializer.instance, **serializer.validated_data
+            actor=signed_in_user(self.request), school=updated_instance(serializer), **serializer.validated_data
         )
 
 
@@ -218,7 +220,9 @@ class IsUniversityStaffOrMinistryCounting(BasePermission):
 class ProgrammeSerializer(serializers.ModelSerializer):
     """A programme; created by its university's staff, never counting toward the target until the ministry says."""
 
-    school = ScopedPrimaryKeyRelatedField(scope=_schools, help_text="One of your university's schools.")
+    school: serializers.PrimaryKeyRelatedField[GraduateSchool] = ScopedPrimaryKeyRelatedField(
+        scope=_schools, help_text="One of your university's schools."
+    )
     university = serializers.IntegerField(source="school.university_id", read_only=True)
 
     class Meta:
@@ -240,7 +244,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 class ProgrammeChangeSerializer(ProgrammeSerializer):
     """A correction (the programme stays in its school), or the ministry's decision whether it counts."""
 
-    school = serializers.PrimaryKeyRelatedField(read_only=True)
+    school: serializers.PrimaryKeyRelatedField[GraduateSchool] = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta(ProgrammeSerializer.Meta):
         read_only_fields: list[str] = []
@@ -300,12 +304,12 @@ class ProgrammeViewSet(
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return ProgrammeChangeSerializer if self.action == "partial_update" else ProgrammeSerializer
 
-    def perform_create(self, serializer: ProgrammeSerializer) -> None:
-        serializer.instance = services.programme_create(actor=self.request.user, **serializer.validated_data)
+    def perform_create(self, serializer: serializers.BaseSerializer[Programme]) -> None:
+        serializer.instance = services.programme_create(actor=signed_in_user(self.request), **serializer.validated_data)
 
-    def perform_update(self, serializer: ProgrammeSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Programme]) -> None:
         serializer.instance = catalogue_updates.programme_update(
-            actor=self.request.user, programme=serializer.instance, **serializer.validated_data
+            actor=signed_in_user(self.request), programme=updated_instance(serializer), **serializer.validated_data
         )
 
 

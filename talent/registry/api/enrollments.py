@@ -20,6 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from talent.common.api import updated_instance
+from talent.common.users import signed_in_user
 from talent.registry import selectors, services
 from talent.registry.api.catalogue import ScopedPrimaryKeyRelatedField
 from talent.registry.api.permissions import IsUniversityStaff
@@ -173,6 +175,7 @@ class EnrollmentViewSet(
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None, "every list is paginated (REST_FRAMEWORK's DEFAULT_PAGINATION_CLASS)"
         _log_reads(request, [e.person_id for e in page], "enrollment_list")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -181,21 +184,21 @@ class EnrollmentViewSet(
         _log_reads(request, [enrollment.person_id], "enrollment_detail")
         return Response(self.get_serializer(enrollment).data)
 
-    def perform_create(self, serializer: EnrollmentAdmitSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Enrollment]) -> None:
         fields = dict(serializer.validated_data)
         new_person, person = fields.pop("person", None), fields.pop("person_id", None)
         with transaction.atomic():  # a new person is kept only with their enrollment
-            person = person or services.person_create(actor=self.request.user, **new_person)
-            serializer.instance = services.enrollment_admit(actor=self.request.user, person=person, **fields)
+            person = person or services.person_create(actor=signed_in_user(self.request), **new_person)
+            serializer.instance = services.enrollment_admit(actor=signed_in_user(self.request), person=person, **fields)
 
-    def perform_update(self, serializer: EnrollmentSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Enrollment]) -> None:
         fields = dict(serializer.validated_data)
-        person_fields, enrollment = fields.pop("person", None), serializer.instance
+        person_fields, enrollment = fields.pop("person", None), updated_instance(serializer)
         with transaction.atomic():  # the enrollment and its person change together or not at all
             if person_fields:
-                services.person_update(actor=self.request.user, person=enrollment.person, **person_fields)
+                services.person_update(actor=signed_in_user(self.request), person=enrollment.person, **person_fields)
             if fields:
-                services.enrollment_update(actor=self.request.user, enrollment=enrollment, **fields)
+                services.enrollment_update(actor=signed_in_user(self.request), enrollment=enrollment, **fields)
 
     @extend_schema(
         summary="Fast track: an enrolled master's student continues into a doctorate",
@@ -207,7 +210,9 @@ class EnrollmentViewSet(
         enrollment = self.get_object()
         body = FastTrackSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        doctoral = services.enrollment_fast_track(actor=request.user, enrollment=enrollment, **body.validated_data)
+        doctoral = services.enrollment_fast_track(
+            actor=signed_in_user(request), enrollment=enrollment, **body.validated_data
+        )
         data = EnrollmentSerializer(doctoral, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -218,7 +223,7 @@ class EnrollmentViewSet(
     )
     @action(detail=True, methods=["post"], url_path="claim-code", url_name="claim-code")
     def claim_code(self, request: Request, pk: str | None = None) -> Response:
-        claim, code = claim_code_issue(actor=request.user, enrollment=self.get_object())
+        claim, code = claim_code_issue(actor=signed_in_user(request), enrollment=self.get_object())
         body = {"code": code, "person": claim.person_id, "expires_at": claim.expires_at}
         response = Response(ClaimCodeSerializer(body).data, status=status.HTTP_201_CREATED)
         add_never_cache_headers(response)  # the code is a secret: no cache may keep it
@@ -226,7 +231,9 @@ class EnrollmentViewSet(
 
 
 def _log_reads(request: Request, person_ids: list[int], action_name: str) -> None:
-    services.access_log_record(actor=request.user, person_ids=person_ids, action=action_name, request=request)
+    services.access_log_record(
+        actor=signed_in_user(request), person_ids=person_ids, action=action_name, request=request
+    )
 
 
 class EnrollmentEventSerializer(serializers.ModelSerializer):
@@ -300,9 +307,9 @@ class EnrollmentTransitionsView(generics.ListCreateAPIView):
         _log_reads(request, [self.enrollment.person_id], "enrollment_history")
         return response
 
-    def perform_create(self, serializer: EnrollmentEventSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[EnrollmentEvent]) -> None:
         serializer.instance = services.enrollment_transition(
-            actor=self.request.user, enrollment=self.enrollment, **serializer.validated_data
+            actor=signed_in_user(self.request), enrollment=self.enrollment, **serializer.validated_data
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -14,6 +15,7 @@ from talent.registry import roles
 
 class GatePermission(BasePermission):
     gate: roles.Gate
+    message: str | Promise  # DRF's refusal text for has_permission (its stubs do not declare it)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from talent.common.users import signed_in_user
 from talent.registry import roles, selectors, services
 from talent.registry.api.schema import error_responses
 from talent.registry.models import FieldProblem, Organization
@@ -68,7 +69,7 @@ class FieldProblemSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["organization", "status", "opened_at", "closed_at", "created_by"]
-        extra_kwargs = {
+        extra_kwargs: dict[str, dict[str, Any]] = {
             # The choices already name every region; the model's validator would refuse the blank that
             # a remote problem may leave (Django skips validators for blanks, DRF does not).
             "region": {"validators": []},
@@ -132,7 +133,9 @@ class FieldProblemViewSet(
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         organization = fields.pop("organization", None) or roles.company_of(request.user)
-        problem = services.field_problem_create(actor=request.user, organization=organization, **fields)
+        # Operators name the company (their serializer requires it); the permission lets in only members otherwise.
+        assert organization is not None, "a field problem is posted for a company"
+        problem = services.field_problem_create(actor=signed_in_user(request), organization=organization, **fields)
         return Response(FieldProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -144,7 +147,9 @@ class FieldProblemViewSet(
         problem = self.get_object()
         serializer = self.get_serializer(problem, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        problem = services.field_problem_update(actor=request.user, problem=problem, **serializer.validated_data)
+        problem = services.field_problem_update(
+            actor=signed_in_user(request), problem=problem, **serializer.validated_data
+        )
         return Response(FieldProblemSerializer(problem).data)
 
     @extend_schema(
@@ -154,7 +159,7 @@ class FieldProblemViewSet(
     )
     @action(detail=True, methods=["post"])
     def open(self, request: Request, pk: str | None = None) -> Response:
-        problem = services.field_problem_open_and_announce(actor=request.user, problem=self.get_object())
+        problem = services.field_problem_open_and_announce(actor=signed_in_user(request), problem=self.get_object())
         return Response(FieldProblemSerializer(problem).data)
 
     @extend_schema(
@@ -164,7 +169,7 @@ class FieldProblemViewSet(
     )
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
-        problem = services.field_problem_close(actor=request.user, problem=self.get_object())
+        problem = services.field_problem_close(actor=signed_in_user(request), problem=self.get_object())
         return Response(FieldProblemSerializer(problem).data)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from talent.common.errors import InvalidInput, NotAllowed
@@ -35,7 +35,7 @@ def organization_create(*, actor: Actor, **fields: Any) -> Organization:
     return organization
 
 
-def membership_set(*, actor: Actor, user: AbstractBaseUser, organization: Organization, role: str) -> Membership:
+def membership_set(*, actor: Actor, user: User, organization: Organization, role: str) -> Membership:
     """Put a login into one organization (replacing any earlier membership)."""
     with acting(actor, "membership_set"):
         membership = Membership.objects.filter(user=user).first() or Membership(user=user)

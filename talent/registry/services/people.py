@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,7 +47,7 @@ def normalise_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def person_create(*, actor: Actor, user: AbstractBaseUser | None = None, **fields: Any) -> Person:
+def person_create(*, actor: Actor, user: User | None = None, **fields: Any) -> Person:
     """Register a person. Anything that looks like a resident registration number is refused."""
     person = Person(user=user)
     assign(person, normalise_person_fields(fields), PERSON_FIELDS)

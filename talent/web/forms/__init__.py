@@ -15,6 +15,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from talent.common.db import model_field
 from talent.common.errors import DomainError
 
 T = TypeVar("T")
@@ -40,7 +41,8 @@ def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
 
 
 def submit(form: forms.BaseForm, write: Callable[[dict[str, Any]], T]) -> T | None:
-    """`write(cleaned_data)` when the form is valid; None (with the errors on the form) otherwise."""
+    """`write(cleaned_data)` when the form is valid; None otherwise: the errors are on the form, and an unbound
+    form (a GET) is never valid."""
     if not form.is_valid():
         return None
     try:
@@ -52,7 +54,7 @@ def submit(form: forms.BaseForm, write: Callable[[dict[str, Any]], T]) -> T | No
 
 def model_label(model: type[models.Model], name: str) -> Any:
     """A model field's label (its verbose name, translated when shown), for a form field declared by hand."""
-    return capfirst(model._meta.get_field(name).verbose_name)
+    return capfirst(model_field(model, name).verbose_name)
 
 
 #: A date field as the browser's date picker; the value in ISO form, which the picker needs.
@@ -70,5 +72,5 @@ class SkillsField(forms.CharField):
         return ", ".join(value) if isinstance(value, list | tuple) else value
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return [part.strip() for line in text.splitlines() for part in line.split(",") if part.strip()]

@@ -77,8 +77,8 @@ class ConsentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         data = super().clean()
-        if not data.get("consent_to_matching"):
+        if data is not None and not data.get("consent_to_matching"):
             data["shared_fields"] = []  # withdrawing shares nothing (the service clears them too)
         return data

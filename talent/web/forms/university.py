@@ -86,9 +86,9 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The fast track to a doctorate links a new enrollment: its own page (FastTrackForm) records it.
         legal = lifecycle.legal_next(enrollment.status, degree_level=enrollment.programme.degree_level)
-        self.fields["status"].choices = [
-            (s, EnrollmentStatus(s).label) for s in legal if s != EnrollmentStatus.PROGRESSED
-        ]
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [(s, EnrollmentStatus(s).label) for s in legal if s != EnrollmentStatus.PROGRESSED]
 
     def transition_fields(self) -> dict[str, Any]:
         fields = dict(self.cleaned_data)

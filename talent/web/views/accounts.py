@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
 from talent.accounts.services import account_register, claim_code_redeem, claim_refusal
+from talent.common.users import signed_in_user
 from talent.registry import roles, selectors
 from talent.web.forms import posted, submit
 from talent.web.forms.accounts import ClaimForm, LoginForm, SignupForm
@@ -49,7 +50,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if refusal:
         form.add_error(None, refusal)
         return render(request, "web/accounts/signup.html", {"form": form}, status=429)
-    registration = form.is_bound and submit(form, lambda _data: account_register(**form.registration()))
+    registration = submit(form, lambda _data: account_register(**form.registration()))
     if not registration:
         return render(request, "web/accounts/signup.html", {"form": form})
     login(request, registration.user, backend=MODEL_BACKEND)
@@ -69,7 +70,7 @@ def claim(request: HttpRequest) -> HttpResponse:
     if refusal:
         form.add_error(None, refusal)
         return render(request, "web/accounts/claim.html", {"form": form}, status=429)
-    if not (form.is_bound and submit(form, lambda data: claim_code_redeem(user=request.user, code=data["code"]))):
+    if not (submit(form, lambda data: claim_code_redeem(user=signed_in_user(request), code=data["code"]))):
         return render(request, "web/accounts/claim.html", {"form": form})
     messages.success(request, _("Your student record is now linked to this login."))
     return redirect("web:home")

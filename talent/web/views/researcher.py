@@ -22,6 +22,7 @@ from rest_framework.renderers import JSONRenderer
 
 from talent.accounts import lockout
 from talent.accounts.services import claim_refusal, personal_data_export
+from talent.common.users import signed_in_user
 from talent.matching import selectors as matching_selectors
 from talent.matching.models import Proposal, ProposalStatus
 from talent.registry import selectors, services
@@ -79,7 +80,7 @@ def overview(request: HttpRequest, person: Person) -> HttpResponse:
 @EDITING
 def record(request: HttpRequest, person: Person) -> HttpResponse:
     form = PersonForm(posted(request), instance=person)
-    if form.is_bound and submit(form, lambda data: services.person_update(actor=request.user, person=person, **data)):
+    if submit(form, lambda data: services.person_update(actor=signed_in_user(request), person=person, **data)):
         messages.success(request, _("Your record is saved."))
         return redirect("web:researcher-home")
     return render(request, "web/researcher/record.html", {"form": form})
@@ -94,8 +95,8 @@ def researcher_profile(request: HttpRequest, person: Person) -> HttpResponse:
     profile = getattr(person, "researcher_profile", None)
     form = ResearcherProfileForm(posted(request), instance=profile, user=request.user)
 
-    if form.is_bound and submit(
-        form, lambda data: services.researcher_profile_save(actor=request.user, person=person, **data)
+    if submit(
+        form, lambda data: services.researcher_profile_save(actor=signed_in_user(request), person=person, **data)
     ):
         messages.success(request, _("Your returning-researcher profile is saved."))
         return redirect("web:researcher-profile")
@@ -111,8 +112,8 @@ def position_add(request: HttpRequest, person: Person) -> HttpResponse:
         messages.info(request, _("Save your returning-researcher profile first, then add its overseas positions."))
         return redirect("web:researcher-profile")
     form = PositionForm(posted(request))
-    if form.is_bound and submit(
-        form, lambda data: services.overseas_position_add(actor=request.user, profile=profile, **data)
+    if submit(
+        form, lambda data: services.overseas_position_add(actor=signed_in_user(request), profile=profile, **data)
     ):
         messages.success(request, _("The overseas position is added."))
         return redirect("web:researcher-profile")
@@ -124,8 +125,8 @@ def position_add(request: HttpRequest, person: Person) -> HttpResponse:
 def position_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     position = get_object_or_404(_positions(person), pk=pk)
     form = PositionForm(posted(request), instance=position)
-    if form.is_bound and submit(
-        form, lambda data: services.overseas_position_update(actor=request.user, position=position, **data)
+    if submit(
+        form, lambda data: services.overseas_position_update(actor=signed_in_user(request), position=position, **data)
     ):
         messages.success(request, _("The overseas position is saved."))
         return redirect("web:researcher-profile")
@@ -137,7 +138,7 @@ def position_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponse
 def position_remove(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     position = get_object_or_404(_positions(person), pk=pk)
     if request.method == "POST":
-        services.overseas_position_delete(actor=request.user, position=position)
+        services.overseas_position_delete(actor=signed_in_user(request), position=position)
         messages.success(request, _("The overseas position is removed."))
         return redirect("web:researcher-profile")
     return render(request, "web/researcher/position_remove.html", {"position": position})
@@ -150,8 +151,8 @@ def position_remove(request: HttpRequest, person: Person, pk: int) -> HttpRespon
 @EDITING
 def expert_profile(request: HttpRequest, person: Person) -> HttpResponse:
     form = ExpertProfileForm(posted(request), instance=getattr(person, "expert_profile", None))
-    saved = form.is_bound and submit(
-        form, lambda data: services.expert_profile_save(actor=request.user, person=person, **data)
+    saved = submit(
+        form, lambda data: services.expert_profile_save(actor=signed_in_user(request), person=person, **data)
     )
     if saved:
         messages.success(request, _("Your expert profile is saved."))
@@ -168,8 +169,8 @@ def consent(request: HttpRequest, person: Person) -> HttpResponse:
         return redirect("web:expert-profile")
     initial = {"consent_to_matching": profile.consent_to_matching, "shared_fields": profile.shared_fields}
     form = ConsentForm(posted(request), initial=initial)
-    saved = form.is_bound and submit(
-        form, lambda data: services.expert_consent_set(actor=request.user, profile=profile, **data)
+    saved = submit(
+        form, lambda data: services.expert_consent_set(actor=signed_in_user(request), profile=profile, **data)
     )
     if saved:
         given = saved.consent_to_matching
@@ -211,7 +212,7 @@ def my_data(request: HttpRequest, person: Person) -> HttpResponse:
 @require_GET
 @never_cache  # a file of personal data: no browser or proxy keeps a copy
 def my_data_download(request: HttpRequest, person: Person) -> HttpResponse:
-    export = personal_data_export(user=request.user)
+    export = personal_data_export(user=signed_in_user(request))
     response = HttpResponse(JSONRenderer().render(export), content_type="application/json")
     filename = f"ax-talent-my-data-{timezone.localdate().isoformat()}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -222,12 +223,12 @@ def my_data_download(request: HttpRequest, person: Person) -> HttpResponse:
 @EDITING
 def account_close(request: HttpRequest, person: Person) -> HttpResponse:
     form = AccountDeleteForm(posted(request))
-    if form.is_bound and lockout.is_locked_out(request, request.user):
+    if form.is_bound and lockout.is_locked_out(request, signed_in_user(request)):
         form.add_error(None, _("Too many wrong passwords from here: try again later, or reset your password."))
         return render(request, "web/researcher/account_close.html", {"form": form}, status=429)
 
     def close(data: dict) -> bool:
-        return lockout.account_delete_counted(request, request.user, data["password"])
+        return lockout.account_delete_counted(request, signed_in_user(request), data["password"])
 
     if form.is_bound and submit(form, close) is not None:
         logout(request)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from talent.common.errors import DomainError
+from talent.common.users import signed_in_user
 from talent.registry import roles, selectors
 from talent.registry.models import Organization
 from talent.roster.columns import BY_KEY
@@ -104,7 +105,7 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
     content = upload.read(settings.ROSTER_MAX_BYTES + 1)  # one byte more than allowed: the service refuses it
     try:
         result = roster_import(
-            actor=request.user, university=university, filename=upload.name, content=content, dry_run=True
+            actor=signed_in_user(request), university=university, filename=upload.name, content=content, dry_run=True
         )
     except DomainError as error:
         add_domain_error(form, error)
@@ -125,7 +126,7 @@ def roster_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The checked file is no longer kept (it is kept for an hour): upload it again."))
         return redirect("web:university-roster-import")
     try:
-        result = roster_import(actor=request.user, university=university, dry_run=False, **kept)
+        result = roster_import(actor=signed_in_user(request), university=university, dry_run=False, **kept)
     except DomainError as error:
         messages.error(request, str(error))
         return redirect("web:university-roster-import")
@@ -144,7 +145,7 @@ def roster_confirm(request: HttpRequest) -> HttpResponse:
 @require_GET
 def roster_download(request: HttpRequest, fmt: str) -> HttpResponse:
     university = _university(request)
-    content = roster_export(actor=request.user, university=university, fmt=fmt)
+    content = roster_export(actor=signed_in_user(request), university=university, fmt=fmt)
     return _attachment(content, fmt, export_filename(university, fmt))
 
 

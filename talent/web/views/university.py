@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from talent.common.errors import DomainError
+from talent.common.users import signed_in_user
 from talent.registry import lifecycle, roles, selectors, services
 from talent.registry.models import Enrollment, Person
 from talent.registry.vocabulary import EnrollmentStatus
@@ -47,7 +48,7 @@ def _enrollment(request: HttpRequest, pk: int) -> Enrollment:
 
 
 def _log_reads(request: HttpRequest, person_ids: list[int], action: str) -> None:
-    services.access_log_record(actor=request.user, person_ids=person_ids, action=action, request=request)
+    services.access_log_record(actor=signed_in_user(request), person_ids=person_ids, action=action, request=request)
 
 
 @university_staff_only
@@ -78,7 +79,9 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransitionForm(request.POST or None, enrollment=enrollment)
     if request.method == "POST" and form.is_valid():
         try:
-            services.enrollment_transition(actor=request.user, enrollment=enrollment, **form.transition_fields())
+            services.enrollment_transition(
+                actor=signed_in_user(request), enrollment=enrollment, **form.transition_fields()
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -145,9 +148,9 @@ def _admitted(
             if person is None:
                 assert person_form is not None
                 at_fault = person_form
-                person = services.person_create(actor=request.user, **person_form.cleaned_data)
+                person = services.person_create(actor=signed_in_user(request), **person_form.cleaned_data)
                 at_fault = form
-            return services.enrollment_admit(actor=request.user, person=person, **form.cleaned_data)
+            return services.enrollment_admit(actor=signed_in_user(request), person=person, **form.cleaned_data)
     except DomainError as error:
         add_domain_error(at_fault, error)
         return None
@@ -158,8 +161,8 @@ def _admitted(
 def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment(request, pk)
     form = EnrollmentForm(posted(request), instance=enrollment, user=request.user, university=enrollment.university)
-    if form.is_bound and submit(
-        form, lambda data: services.enrollment_update(actor=request.user, enrollment=enrollment, **data)
+    if submit(
+        form, lambda data: services.enrollment_update(actor=signed_in_user(request), enrollment=enrollment, **data)
     ):
         messages.success(request, _("The enrollment's details are saved."))
         return redirect("web:university-enrollment", pk=enrollment.pk)
@@ -175,8 +178,8 @@ def enrollment_fast_track(request: HttpRequest, pk: int) -> HttpResponse:
     """An enrolled master's student continues into a doctorate: the page shows the new, linked enrollment."""
     enrollment = _enrollment(request, pk)
     form = FastTrackForm(posted(request), user=request.user, enrollment=enrollment)
-    doctoral = form.is_bound and submit(
-        form, lambda data: services.enrollment_fast_track(actor=request.user, enrollment=enrollment, **data)
+    doctoral = submit(
+        form, lambda data: services.enrollment_fast_track(actor=signed_in_user(request), enrollment=enrollment, **data)
     )
     if doctoral:
         messages.success(request, _("The fast track is recorded: this is the student's new doctoral enrollment."))
@@ -188,7 +191,7 @@ def enrollment_fast_track(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _issued(request: HttpRequest, enrollment: Enrollment) -> HttpResponse:
     """Issue a claim code and show it, once: the page is never cached."""
-    claim, code = services.claim_code_issue(actor=request.user, enrollment=enrollment)
+    claim, code = services.claim_code_issue(actor=signed_in_user(request), enrollment=enrollment)
     messages.success(request, _("A claim code is issued. It is shown only on this page."))
     context = {"enrollment": enrollment, "claim": claim, "code": code}
     response = render(request, "web/university/claim_code_issued.html", context)
