@@ -112,6 +112,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---------------------------------------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis unreachable: a miss, not an error (talent/common/cache.py); short timeouts keep a blip from holding pages.
+    CACHES["default"]["BACKEND"] = "talent.common.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": env.float("CACHE_TIMEOUT", default=0.5),
+            "socket_timeout": env.float("CACHE_TIMEOUT", default=0.5),
+        }
+    )
 
 # --- Auth ----------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -238,7 +247,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # The probes answer on plain HTTP too: a load balancer checks the process, not the TLS in front of it.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 X_FRAME_OPTIONS = "DENY"
 
 # --- Celery: in-process when no broker is configured ----------------------------------------------
@@ -261,6 +270,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING below: J
 # Each worker writes a heartbeat row this often; /readyz wants one younger than READY_WORKER_STALE_SECONDS.
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
 READY_WORKER_STALE_SECONDS = env.float("READY_WORKER_STALE_SECONDS", default=60)
+
+# --- Metrics (/metrics, Prometheus): loopback and private addresses, or "Authorization: Bearer METRICS_TOKEN" ----
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)  # a worker's own /metrics port (0: none)
 CELERY_TIMEZONE = TIME_ZONE
 
 CELERY_BEAT_SCHEDULE = {**matching_schedules.BEAT_SCHEDULE}  # nightly match run and the stale-run sweeper

@@ -7,7 +7,8 @@ class CommonConfig(AppConfig):
     verbose_name = _("Common")
 
     def ready(self) -> None:
-        from talent.common import heartbeat, task_log
+        from talent.common import heartbeat, metrics, task_log
 
         task_log.connect()  # request ids into the tasks a request queues; one log line per task
         heartbeat.connect()  # a worker's heartbeat row, read by /readyz
+        metrics.connect()  # a worker's own /metrics port, when WORKER_METRICS_PORT is set

@@ -1,4 +1,4 @@
-"""One log line per request: request id, route name, role, status and duration.
+"""One log line (and the metrics) per request: request id, route name, role, status and duration.
 
 The outermost middleware: it sets the request id every other log line of the request carries (and the Celery tasks
 the request queues, see `talent.common.task_log`), and returns it as `X-Request-ID`.
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import empty
 
+from talent.common import metrics
 from talent.common.logs import current_request_id, new_request_id
 
 logger = logging.getLogger("talent.request")
@@ -72,6 +73,9 @@ class RequestLogMiddleware:
                     "status": response.status_code,
                     "duration_ms": round(duration * 1000, 1),
                 },
+            )
+            metrics.observe_request(
+                route=route, method=request.method or "", status=response.status_code, seconds=duration
             )
             response["X-Request-ID"] = request_id
             return response

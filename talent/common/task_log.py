@@ -11,6 +11,7 @@ from typing import Any
 
 from celery import signals
 
+from talent.common import metrics
 from talent.common.logs import current_request_id, new_request_id
 
 logger = logging.getLogger("talent.task")
@@ -53,6 +54,7 @@ def _task_ended(task_id: str, task: Any, state: str | None = None, **_: Any) -> 
             "duration_ms": round(duration * 1000, 1),
         },
     )
+    metrics.observe_task(task=task.name, outcome=outcome, seconds=duration)
     if token is not None:
         current_request_id.reset(token)
 

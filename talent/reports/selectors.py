@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from talent.common.errors import InvalidInput, NotAllowed
+from talent.common.metrics import timed_report
 from talent.reports import arithmetic, counting
 from talent.reports.models import ReportSnapshot, Target, TargetBasis
 from talent.reports.scope import ReportScope, checked_as_of, may_manage_reports, scope_for
@@ -120,6 +121,7 @@ def target_reports(*, user: User, as_of: datetime.date | None = None) -> list[Ta
     return [target_report(scope=scope, target=target, as_of=day) for target in target_list()]
 
 
+@timed_report("target_report")
 def target_report(*, scope: ReportScope, target: Target, as_of: datetime.date) -> TargetReport:
     period = period_of(target, as_of)
     counts = _counts(target, scope, period, by=None).total
@@ -243,6 +245,7 @@ def headcount(*, user: User, code: str, by: str, as_of: datetime.date | None = N
     return headcount_of(scope=scope, target=target, by=by, as_of=day)
 
 
+@timed_report("headcount")
 def headcount_of(*, scope: ReportScope, target: Target, by: str, as_of: datetime.date) -> Headcount:
     allowed = dimensions_of(target)
     if by not in allowed:
@@ -304,6 +307,7 @@ def trajectory(*, user: User, code: str, as_of: datetime.date | None = None, ste
     return trajectory_of(scope=scope, target=target, as_of=day, step=step)
 
 
+@timed_report("trajectory")
 def trajectory_of(
     *, scope: ReportScope, target: Target, as_of: datetime.date, step: str, report: TargetReport | None = None
 ) -> Trajectory:
