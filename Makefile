@@ -33,7 +33,9 @@ serve: $(VENV)/.runtime-installed
 		exit 1; }
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input -v0
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
+	rm -rf .data/metrics && mkdir -p .data/metrics  # the metrics files of the processes of this start only
+	PROMETHEUS_MULTIPROC_DIR="$(CURDIR)/.data/metrics" PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/honcho start -f Procfile -p $(PORT)
 
 test: $(VENV)/.dev-installed
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
