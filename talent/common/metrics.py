@@ -99,7 +99,8 @@ class QueueDepth(Collector):
                 with app.connection_for_read() as connection:
                     channel: Any = connection.default_channel
                     for queue in queues:
-                        family.add_metric([queue], channel.queue_declare(queue=queue, passive=True).message_count)
+                        # Not passive: on Redis a queue no worker has bound yet is simply empty, not an error.
+                        family.add_metric([queue], channel.queue_declare(queue=queue).message_count)
             except Exception as error:  # noqa: BLE001 - a scrape without the gauge beats a failed scrape
                 logger.warning("queue depth not read (%s)", type(error).__name__)
         yield family
