@@ -12,7 +12,8 @@
    of its own so that its timings do not share this process's heap.
 
 Run: .venv/bin/python bench/matching.py [--fresh] [--skip-assignment]
-     (BENCH_DATABASE_URL: the server, default postgres://postgres@127.0.0.1:5432/)
+     (BENCH_DATABASE_URL: the server, default postgres://postgres@127.0.0.1:5432/; BENCH_MATCHING_DATABASE: the
+     scratch database's name, default matching_bench)
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 
-DATABASE = "matching_bench"
+DATABASE = os.environ.get("BENCH_MATCHING_DATABASE", "matching_bench")  # a name of one's own beside others
 N_EXPERTS = 20_000
 N_PROBLEMS = 4_000
 N_COMPANIES = 40
