@@ -7,14 +7,15 @@ The score is a weighted sum (weights: `Weights`, from settings) of four componen
   사출 공정 in part; a rare shared term counts for more than a common one, and listing every skill in the book does
   not pay;
 - text: cosine of the TF-IDF vectors (sublinear term frequency) of the stored terms of problem and expert;
-both skills and text also hold the concepts of the AX vocabulary found in them (`concepts.Vocabulary`), so that
-  잔존수명 and "remaining useful life" meet in one term;
 - sector: 1 when the problem's KSIC section is one of the expert's sections, else 0; where the vocabulary's
   concepts place the problem in KSIC divisions of its section (C26 semiconductors, C28 batteries…), half of it is
   the section and half the share of those divisions the expert's own concepts also name, so that sector separates
   candidates within manufacturing;
 - region: 1 when the expert works in the problem's region, or the problem allows remote work and the expert
   works remotely; else 0.
+Skills and text also hold the concepts of the AX vocabulary found in them (`concepts.Vocabulary`, weighed
+CONCEPT_WEIGHT_* times a word), so that 잔존수명 and "remaining useful life" meet in one term; generic words
+(`text.GENERIC_TERMS`) weigh GENERIC_WEIGHT of their IDF.
 Each side is a sparse feature matrix, and the score of every pair is their product, computed a chunk of problems
 at a time so that memory stays bounded; only the kept candidates (K per problem) are looked at one by one.
 Pure: no ORM, no I/O.
