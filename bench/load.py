@@ -30,6 +30,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -43,6 +44,16 @@ def roster_csv(user: int) -> bytes:
     header = "student_number,family_name_ko,given_name_ko,birth_date,programme,admission_date\n"
     rows = [f"L{user:03d}{n:04d},김,하늘{n},2000-01-{n % 28 + 1:02d},1,2026-03-02\n" for n in range(20)]
     return (header + "".join(rows)).encode()
+
+
+class PlainHttpSession(requests.Session):
+    """A browser session for plain HTTP on loopback: production marks its cookies Secure (no TLS in front here),
+    which a client would otherwise keep to itself; the server's settings stay production's."""
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+        for cookie in self.cookies:
+            cookie.secure = False
+        return super().request(*args, **kwargs)
 
 
 class User:
@@ -63,7 +74,7 @@ class User:
         ]
 
     def _signed_in(self, username: str) -> requests.Session:
-        session = requests.Session()
+        session = PlainHttpSession()
         page = session.get(f"{self.base}/", timeout=60)
         login = session.get(f"{self.base}/login/", timeout=60) if "csrfmiddlewaretoken" not in page.text else page
         token = CSRF.search(login.text)
@@ -78,7 +89,7 @@ class User:
         return requests.get(f"{self.base}/api/v1/enrollments/", headers=headers, timeout=60)
 
     def _sign_in(self) -> requests.Response:
-        session = requests.Session()
+        session = PlainHttpSession()
         login = session.get(f"{self.base}/login/", timeout=60)
         token = CSRF.search(login.text)
         data = {
