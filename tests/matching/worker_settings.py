@@ -1,6 +1,6 @@
 """Settings of the Celery workers that test_tasks_worker.py starts: the project's own, on the test session's
-database, consuming a queue of their own, with a run slowed down (a pause between phases, heartbeats going on) so
-that the test can kill a worker in the middle of it."""
+database, consuming a queue of their own, with a run slowed down (a pause between phases that worker_app.py adds,
+heartbeats going on) so that the test can kill a worker in the middle of it."""
 
 import os
 

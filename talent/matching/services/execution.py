@@ -32,7 +32,6 @@ from talent.matching.services._base import (
     ProgressCallback,
     max_attempts,
     run_parameters,
-    setting,
     stale_after,
     stale_cutoff,
 )
@@ -172,7 +171,6 @@ class _Tracker:
         self._beat(progress=progress, phase=name)
         if self.on_progress is not None:
             self.on_progress(progress, name)
-        self._pause()
 
     def finish(self) -> dict[str, float]:
         """Seconds spent in each phase, and in all."""
@@ -183,10 +181,6 @@ class _Tracker:
         mine = MatchRun.objects.filter(pk=self.run_id, status=RunStatus.RUNNING, attempts=self.attempt)
         if not mine.update(heartbeat_at=timezone.now(), **fields):
             raise _Superseded
-
-    def _pause(self) -> None:
-        # Test-only (0 by default): slows a run down so that an integration test can kill its worker mid-run.
-        time.sleep(float(setting("PHASE_PAUSE_SECONDS", 0)))
 
 
 @dataclass
