@@ -10,7 +10,6 @@ from talent.settings import CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES
 DATABASES["default"]["NAME"] = os.environ["MATCHING_WORKER_DATABASE"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 MATCHING_QUEUE = os.environ["MATCHING_QUEUE"]
-MATCHING_PHASE_PAUSE_SECONDS = float(os.environ.get("MATCHING_PHASE_PAUSE_SECONDS", "1"))
 MATCHING_STALE_AFTER_SECONDS = float(os.environ.get("MATCHING_STALE_AFTER_SECONDS", "5"))
 # Look for messages a dead worker left unacknowledged every second, not every 100 seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
