@@ -15,18 +15,18 @@ from rest_framework.test import APIClient
 
 from talent.common.errors import NotAllowed
 from talent.matching import services
-from talent.matching.models import Answer, MatchRun, Proposal, ProposalStatus
+from talent.matching.models import MatchRun, Proposal, ProposalStatus
 from tests.matching.market import run_now
 
 PROPOSALS = "/api/v1/proposals/"
-ACCEPT, DECLINE = Answer.ACCEPTED, Answer.DECLINED
-PAGE_URL = {
+ACCEPT, DECLINE = "accepted", "declined"  # Answer values
+PAGE_URL: dict[tuple[str, str], str] = {
     ("expert", ACCEPT): "web:my-proposal-accept",
     ("expert", DECLINE): "web:my-proposal-decline",
     ("company", ACCEPT): "web:company-proposal-accept",
     ("company", DECLINE): "web:company-proposal-decline",
 }
-API_ACTION = {ACCEPT: "accept", DECLINE: "decline"}
+API_ACTION: dict[str, str] = {ACCEPT: "accept", DECLINE: "decline"}
 
 
 def api_for(user: Any, language: str = "ko") -> APIClient:
@@ -37,7 +37,7 @@ def api_for(user: Any, language: str = "ko") -> APIClient:
 
 # Each case: what happened first (side, answer; or a newer run withdrew it), then which side answers what, and the
 # refusal both must give.
-REFUSALS = {
+REFUSALS: dict[str, tuple[list[Any], tuple[str, str], str]] = {
     "the expert accepts twice": ([("expert", ACCEPT)], ("expert", ACCEPT), "proposal_answered"),
     "the expert declines, then accepts": ([("expert", DECLINE)], ("expert", ACCEPT), "proposal_answered"),
     "the company accepts twice": ([("company", ACCEPT)], ("company", ACCEPT), "proposal_answered"),
