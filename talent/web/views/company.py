@@ -20,6 +20,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from talent.common.users import signed_in_user
 from talent.matching import selectors as matching_selectors
 from talent.matching.models import Answer, Side
 from talent.matching.presentation import proposal_card, shows_personal_data
@@ -99,7 +100,7 @@ def problem_status(request: HttpRequest, company: Organization, pk: int, status:
 @require_POST
 def answer_proposal(request: HttpRequest, company: Organization, pk: int, answer: str) -> HttpResponse:
     proposal = get_object_or_404(matching_selectors.proposal_list_for_user(user=request.user), pk=pk)
-    write = partial(proposal_answer, actor=request.user, proposal=proposal, answer=answer)
+    write = partial(proposal_answer, actor=signed_in_user(request), proposal=proposal, answer=answer)
     perform(request, write, saved=_("Your company's answer is saved."))
     return redirect("web:problem-detail", pk=proposal.problem_id)
 

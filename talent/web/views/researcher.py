@@ -190,11 +190,8 @@ def proposals(request: HttpRequest, person: Person) -> HttpResponse:
 def answer_proposal(request: HttpRequest, person: Person, pk: int, answer: str) -> HttpResponse:
     mine = matching_selectors.proposal_list_for_user(user=request.user).filter(expert__person=person)
     proposal = get_object_or_404(mine, pk=pk)
-    perform(
-        request,
-        partial(proposal_answer, actor=request.user, proposal=proposal, answer=answer),
-        saved=_("Your answer is saved."),
-    )
+    write = partial(proposal_answer, actor=signed_in_user(request), proposal=proposal, answer=answer)
+    perform(request, write, saved=_("Your answer is saved."))
     return redirect("web:my-proposals")
 
 
