@@ -28,7 +28,5 @@ MAX_ATTEMPTS: Final = 3
 RESEND_AFTER_SECONDS: Final = 120.0
 #: Seconds a run may compute before Celery stops it softly (and a minute more before it kills it).
 RUN_SOFT_TIME_LIMIT: Final = 20 * 60
-#: Test-only slow-down of each run phase (0: none).
-PHASE_PAUSE_SECONDS: Final = 0.0
 #: The Celery queue of match runs (None: the default queue).
 QUEUE: Final[str | None] = None
