@@ -164,12 +164,14 @@ def naive_import(org, content: bytes) -> int:
                 gender=parse_gender(gender),
                 email=email,
             )
+            admitted_on = parse_date(admitted)
+            assert admitted_on is not None, "every generated row has an admission date"
             enrollment = services.enrollment_admit(
                 actor=None,
                 person=person,
                 programme=programme,
                 student_number=number,
-                admission_date=parse_date(admitted),
+                admission_date=admitted_on,
             )
             target = parse_status(status)
             on = parse_date(status_date) or enrollment.admission_date

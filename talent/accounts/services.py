@@ -8,8 +8,9 @@ university's: a person who has one stays in the registry, without a login.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import pghistory
 import pgtrigger
@@ -30,6 +31,7 @@ from talent.matching.selectors import near_misses_of_person_for_export, proposal
 from talent.registry import roles, selectors
 from talent.registry.models import (
     AccessLog,
+    AdvisorAppointment,
     ClaimCode,
     Enrollment,
     ExpertProfile,
@@ -49,15 +51,20 @@ from talent.registry.services.people import (
 )
 from talent.registry.validators import reject_resident_registration_number
 
-REGISTRATION_PERSON_FIELDS = (
-    "family_name_ko",
-    "given_name_ko",
-    "family_name_latin",
-    "given_name_latin",
-    "birth_date",
-    "gender",
-    "nationality",
-)
+
+class RegistrationFields(TypedDict, total=False):
+    """What a person tells about themselves when signing up (the email is the login's)."""
+
+    family_name_ko: str
+    given_name_ko: str
+    family_name_latin: str
+    given_name_latin: str
+    birth_date: datetime.date | None
+    gender: str
+    nationality: str
+
+
+REGISTRATION_PERSON_FIELDS = tuple(RegistrationFields.__annotations__)
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,12 @@ class Registration:
 
 
 def account_register(
-    *, email: str, password: str, username: str = "", researcher: bool = True, **person_fields: Any
+    *,
+    email: str,
+    password: str,
+    username: str = "",
+    researcher: bool = True,
+    **person_fields: Unpack[RegistrationFields],
 ) -> Registration:
     """Create a login (username: the given one, else the email), its person record, optionally an empty
     returning-researcher profile, and an API token. The password must pass the configured validators."""
@@ -90,7 +102,9 @@ def account_register(
     return Registration(user=user, person=person, token=token)
 
 
-def _check_new_login(user: Any, password: str, *, username_field: str, **person_fields: Any) -> None:
+def _check_new_login(
+    user: Any, password: str, *, username_field: str, **person_fields: Unpack[RegistrationFields]
+) -> None:
     """Every problem with the username and the password at once, as field errors."""
     errors: dict[str, list[str]] = {}
 
@@ -201,7 +215,10 @@ def _erase_login_attempts(username: str) -> None:
 
 
 def _universities_keep(person: Person) -> bool:
-    return Enrollment.objects.filter(Q(person=person) | Q(advisor=person) | Q(co_advisor=person)).exists()
+    """Whether a university's records refer to the person: an enrollment (as student, advisor or co-advisor) or an
+    advisor appointment."""
+    enrolled = Enrollment.objects.filter(Q(person=person) | Q(advisor=person) | Q(co_advisor=person)).exists()
+    return enrolled or AdvisorAppointment.objects.filter(person=person).exists()
 
 
 # --- Personal data export (read only) -----------------------------------------------------------------

@@ -17,13 +17,21 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from talent.common.db import validation_error_to_domain
-from talent.common.errors import SERVER_ERROR_MESSAGE, Conflict, DomainError, InvalidInput, NotAllowed
+from talent.common.errors import (
+    SERVER_ERROR_MESSAGE,
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    TooManyAttempts,
+)
 
 logger = logging.getLogger(__name__)
 
 _Instance = TypeVar("_Instance")
 
-STATUS_OF = {InvalidInput: 400, NotAllowed: 403, Conflict: 409}
+STATUS_OF = {InvalidInput: 400, NotAllowed: 403, NotFound: 404, Conflict: 409, TooManyAttempts: 429}
 
 
 def _status_for(error: DomainError) -> int:
@@ -45,7 +53,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         exc = validation_error_to_domain(exc)
     if isinstance(exc, DomainError):
-        return Response(_body(str(exc), exc.code, exc.as_dict()), status=_status_for(exc))
+        refusal = Response(_body(str(exc), exc.code, exc.as_dict()), status=_status_for(exc))
+        if isinstance(exc, TooManyAttempts) and exc.wait is not None:
+            refusal["Retry-After"] = str(exc.wait)
+        return refusal
     if isinstance(exc, IntegrityError):
         return Response(
             _body(_("This change conflicts with another record; nothing was saved."), "conflict"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 #: What a person sees when the server fails: the API handler and the /api/ error view share it.
@@ -62,3 +63,18 @@ class NotAllowed(DomainError):
     """The acting user may not do this (HTTP 403)."""
 
     default_code = "permission_denied"
+
+
+class NotFound(DomainError, Http404):
+    """No such object among those the acting user may reach (HTTP 404): another organization's object is simply
+    not found. A Django 404 too, so a page that asks a getter needs no handler of its own."""
+
+    default_code = "not_found"
+
+
+class TooManyAttempts(DomainError):
+    """Too many attempts from here for now (HTTP 429); `wait` is the seconds until the next may succeed, None when
+    only an operator can lift the block."""
+
+    default_code = "too_many_attempts"
+    wait: int | None = None

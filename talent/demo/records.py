@@ -153,6 +153,15 @@ class LoginPlan:
     person: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class AppointmentPlan:
+    """A university appoints a person (its faculty, or a consortium company's engineer) to advise its students."""
+
+    university: str
+    person: str
+    role: str
+
+
 @dataclass(frozen=True)
 class World:
     """Everything but the students, who are streamed (a million of them do not fit comfortably in memory)."""
@@ -161,6 +170,7 @@ class World:
     schools: tuple[SchoolPlan, ...]
     programmes: tuple[ProgrammePlan, ...]
     persons: tuple[PersonPlan, ...]  # faculty, company co-advisors, returning researchers
+    appointments: tuple[AppointmentPlan, ...]  # every advisor and co-advisor a student may be given
     researchers: tuple[ResearcherPlan, ...]
     experts: tuple[ExpertPlan, ...]
     problems: tuple[ProblemPlan, ...]

@@ -13,6 +13,7 @@ from talent.demo import texts
 from talent.demo.expertise import RESEARCHERS_PER_SCALE, ExpertisePlanning
 from talent.demo.people import PersonMaker
 from talent.demo.records import (
+    AppointmentPlan,
     LoginPlan,
     OrganizationPlan,
     PersonPlan,
@@ -23,6 +24,7 @@ from talent.demo.records import (
 )
 from talent.registry.validators import business_registration_number_check_digit
 from talent.registry.vocabulary import (
+    AdvisorRole,
     DegreeLevel,
     MembershipRole,
     OrganizationKind,
@@ -77,6 +79,7 @@ class WorldPlanner(ExpertisePlanning):
         self.faculty: dict[str, list[str]] = {}  # school key -> person keys
         self.co_advisors: dict[str, list[str]] = {}  # school key -> person keys
         self.employer: dict[str, str] = {}  # co-advisor person key -> company key
+        self.appointments: dict[tuple[str, str, str], AppointmentPlan] = {}  # each (university, person, role) once
         self.researcher_domain: dict[str, texts.Domain] = {}  # researcher person key -> field
         self.hosts: list[str] = []
         self._companies = 0
@@ -102,6 +105,7 @@ class WorldPlanner(ExpertisePlanning):
             schools=tuple(schools),
             programmes=tuple(programmes),
             persons=tuple(self.persons),
+            appointments=tuple(self.appointments.values()),
             researchers=tuple(researchers),
             experts=tuple(experts),
             problems=tuple(problems),
@@ -232,6 +236,7 @@ class WorldPlanner(ExpertisePlanning):
             )
             self.persons.append(person)
             faculty.append(person.key)
+            self._appoint(school.university, person.key, AdvisorRole.ADVISOR)
         self.faculty[school.key] = faculty
         co_advisors = []
         per_company = max(2, round(school.student_count / 40 / len(school.companies)))
@@ -250,7 +255,12 @@ class WorldPlanner(ExpertisePlanning):
                 self.persons.append(person)
                 self.employer[person.key] = company_key
                 co_advisors.append(person.key)
+                self._appoint(school.university, person.key, AdvisorRole.CO_ADVISOR)
         self.co_advisors[school.key] = co_advisors
+
+    def _appoint(self, university: str, person: str, role: str) -> None:
+        """Only appointed persons advise a university's students (the registry's rule), so the demo appoints them."""
+        self.appointments.setdefault((university, person, role), AppointmentPlan(university, person, role))
 
     # --- logins --------------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from talent.demo.records import EnrollmentPlan, LoginPlan, PersonPlan, StudentPlan, World
 from talent.registry.models import (
+    AdvisorAppointment,
     Enrollment,
     EnrollmentEvent,
     ExpertProfile,
@@ -217,6 +218,15 @@ class _Writer:
         self.persons = {p.key: pk for p, pk in zip(world.persons, ids, strict=True)}
         users = {name: user.pk for name, user in self.users.items()}
         _copy(Person, [_person(p, self.persons[p.key], users.get(p.login or "")) for p in world.persons])
+        AdvisorAppointment.objects.bulk_create(
+            (
+                AdvisorAppointment(
+                    university_id=self.organizations[a.university], person_id=self.persons[a.person], role=a.role
+                )
+                for a in world.appointments
+            ),
+            batch_size=self.batch_size,
+        )
         self._researchers()
         self._experts()
         self._problems()

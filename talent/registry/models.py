@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talent.registry import careers, lifecycle, validators, vocabulary
 from talent.registry.vocabulary import (
+    AdvisorRole,
     CompletionRoute,
     ConvergenceField,
     DegreeLevel,
@@ -326,6 +327,45 @@ class Person(Timestamped):
     def clean(self) -> None:
         if self.birth_date and self.birth_date > timezone.localdate():
             raise ValidationError({"birth_date": _("A birth date cannot be in the future.")})
+
+
+@_tracked("AdvisorAppointmentHistory")
+class AdvisorAppointment(Timestamped):
+    """A person a university appoints to advise its students (its faculty) or to co-advise them (a company's
+    engineer). Only a person appointed at the enrollment's university, in that role, is named as an enrollment's
+    advisor or co-advisor (`services.enrollments`); a student is not an advisor by being visible to staff."""
+
+    university = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="advisor_appointments",
+        limit_choices_to={"kind": OrganizationKind.UNIVERSITY},
+        verbose_name=_("university"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="advisor_appointments", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=AdvisorRole.choices)
+
+    class Meta:
+        verbose_name = _("advisor appointment")
+        verbose_name_plural = _("advisor appointments")
+        ordering = ["university", "role", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["university", "person", "role"],
+                name="advisor_appointment_unique",
+                violation_error_message=_("This person is already appointed in this role at this university."),
+                violation_error_code="already_appointed",
+            ),
+            models.CheckConstraint(condition=Q(role__in=AdvisorRole.values), name="advisor_appointment_role_valid"),
+        ]
+
+    #: Constraint errors shown next to the field a person must change (see talent.common.db.validate).
+    CONSTRAINT_ERROR_FIELDS = {"already_appointed": "person"}
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_role_display()} @ {self.university}"
 
 
 ACTIVE_STATUS_VALUES = sorted(lifecycle.ACTIVE_STATUSES)

@@ -70,7 +70,7 @@ def may_set_counting(user: User) -> bool:
 
 def has_person_record(user: User) -> bool:
     """Researchers and students who claimed their record: a login with a person record of its own."""
-    return bool(user.is_authenticated and Person.objects.filter(user=user).exists())
+    return bool(user.is_authenticated and Person.objects.filter(user_id=user.pk).exists())
 
 
 # --- Who may use a role's pages and endpoints at all (which rows they reach is the selectors' job) ----------

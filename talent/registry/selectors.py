@@ -12,12 +12,17 @@ refuse, and another organization's object is simply not found.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from talent.common.errors import NotFound
 from talent.registry import roles
 from talent.registry.models import (
+    AdvisorAppointment,
     ClaimCode,
     Enrollment,
     EnrollmentEvent,
@@ -25,9 +30,11 @@ from talent.registry.models import (
     GraduateSchool,
     ImportBatch,
     Organization,
+    OverseasPosition,
     Person,
     Programme,
 )
+from talent.registry.services.access import access_log_record
 from talent.registry.vocabulary import ProblemStatus
 
 if TYPE_CHECKING:
@@ -39,6 +46,10 @@ if TYPE_CHECKING:
 
     class _StatusOn(TypedDict):
         status_on: str | None
+
+
+T = TypeVar("T", bound=Model)
+R = TypeVar("R")
 
 
 # --- Catalogue: organizations, schools, programmes ---------------------------------------------------
@@ -90,6 +101,57 @@ def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
     return qs.none()
 
 
+def _one(queryset: QuerySet[T], pk: object, missing: str) -> T:
+    try:
+        found = queryset.filter(pk=int(str(pk))).first()
+    except ValueError:
+        found = None
+    if found is None:
+        raise NotFound(missing)
+    return found
+
+
+def enrollment_get_for_user(
+    *, user: User, pk: object, request: HttpRequest | None = None, action: str = "enrollment_detail"
+) -> Enrollment:
+    """One of the enrollments the user may see (`enrollment_list`), to read: NotFound otherwise. The read of the
+    student's record is written to the access log here, so no caller decides whether it is."""
+    enrollment = _one(enrollment_list(user=user), pk, _("No such enrollment among those you may see."))
+    access_log_record(actor=user, person_ids=[enrollment.person_id], action=action, request=request)
+    return enrollment
+
+
+def enrollment_get_for_change(*, user: User, pk: object) -> Enrollment:
+    """One of the enrollments the user may see, to change (NotFound otherwise): the change is in the history, so it
+    is not logged as a read."""
+    return _one(enrollment_list(user=user), pk, _("No such enrollment among those you may see."))
+
+
+def person_get_for_user(
+    *, user: User, pk: object, request: HttpRequest | None = None, action: str = "person_detail"
+) -> Person:
+    """One of the persons the user may see (`person_list`), to read: NotFound otherwise; the read is written to the
+    access log (one's own record is not)."""
+    person = _one(person_list(user=user), pk, _("No such person among those you may see."))
+    access_log_record(actor=user, person_ids=[person.pk], action=action, request=request)
+    return person
+
+
+def reads_logged(
+    rows: Iterable[R],
+    *,
+    user: User,
+    person_of: Callable[[R], int | None],
+    action: str,
+    request: HttpRequest | None = None,
+) -> list[R]:
+    """The rows of a page the user is shown, each row's person written to the access log: a list's counterpart of
+    the getters. Returns the rows as a list."""
+    shown = list(rows)
+    access_log_record(actor=user, person_ids=[person_of(row) for row in shown], action=action, request=request)
+    return shown
+
+
 def own_enrollment_list(*, user: User) -> QuerySet[Enrollment]:
     """The enrollments of the login's own person record (a student who claimed it), oldest first."""
     if not user.is_authenticated:
@@ -111,9 +173,37 @@ def person_list(*, user: User) -> QuerySet[Person]:
             Q(enrollments__university=university)
             | Q(advised_enrollments__university=university)
             | Q(co_advised_enrollments__university=university)
+            | Q(advisor_appointments__university=university)
         ).distinct()
     own = own_person(user=user)
     return Person.objects.filter(pk=own.pk) if own else Person.objects.none()
+
+
+def advisor_list(*, user: User, role: str, university: Organization | None = None) -> QuerySet[Person]:
+    """Whom the user may name as an enrollment's advisor (`role` advisor) or co-advisor (`co_advisor`): the persons
+    appointed in that role at the user's university (or at `university`, for an operator, who may name anyone
+    appointed anywhere). The service checks the enrollment's own university again."""
+    if roles.is_operator(user):
+        appointed = AdvisorAppointment.objects.filter(role=role)
+        if university is not None:
+            appointed = appointed.filter(university=university)
+    else:
+        own = roles.university_of(user)
+        if own is None or (university is not None and university != own):
+            return Person.objects.none()
+        appointed = AdvisorAppointment.objects.filter(role=role, university=own)
+    return Person.objects.filter(pk__in=appointed.values("person_id")).order_by("family_name_ko", "given_name_ko", "id")
+
+
+def advisor_appointment_list(*, user: User) -> QuerySet[AdvisorAppointment]:
+    """A university's advisor appointments: its own staff and operators only."""
+    qs = AdvisorAppointment.objects.select_related("person", "university").order_by(
+        "role", "person__family_name_ko", "id"
+    )
+    if roles.is_operator(user):
+        return qs
+    university = roles.university_of(user)
+    return qs.filter(university=university) if university is not None else qs.none()
 
 
 def own_person(*, user: User) -> Person | None:
@@ -121,6 +211,14 @@ def own_person(*, user: User) -> Person | None:
     if not user.is_authenticated:
         return None
     return Person.objects.filter(user=user).first()
+
+
+def overseas_position_list(*, user: User) -> QuerySet[OverseasPosition]:
+    """One's own overseas positions (those of the login's returning-researcher profile), oldest first: another
+    person's position is simply not found."""
+    if not user.is_authenticated:
+        return OverseasPosition.objects.none()
+    return OverseasPosition.objects.filter(profile__person__user=user).order_by("start_date", "id")
 
 
 def import_batch_list(*, user: User) -> QuerySet[ImportBatch]:

@@ -32,6 +32,13 @@ class MembershipRole(models.TextChoices):
     ADMIN = "admin", _("Organization administrator")
 
 
+class AdvisorRole(models.TextChoices):
+    """Whom a university appoints to advise its students (DESIGN.md: a university advisor and a company co-advisor)."""
+
+    ADVISOR = "advisor", _("University advisor")
+    CO_ADVISOR = "co_advisor", _("Company co-advisor")
+
+
 class SchoolTrack(models.TextChoices):
     DESIGNATED = "designated", _("Designated field")
     OPEN = "open", _("Open call")

@@ -14,7 +14,8 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from talent.common.errors import DomainError
-from talent.registry.admin.base import ReadOnlyAdmin, show_refusal
+from talent.common.forms import add_domain_error
+from talent.registry.admin.base import ReadOnlyAdmin
 from talent.registry.models import ImportBatch, Organization
 from talent.registry.vocabulary import OrganizationKind
 from talent.roster import services as roster
@@ -75,7 +76,7 @@ class ImportBatchAdmin(ReadOnlyAdmin):
                     dry_run=form.cleaned_data["dry_run"],
                 )
             except DomainError as refusal:
-                show_refusal(form, refusal)
+                add_domain_error(form, refusal)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

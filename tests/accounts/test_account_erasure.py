@@ -30,7 +30,7 @@ def returning(researcher):
     profile = services.researcher_profile_save(actor=researcher, person=person, phd_field="07", phd_country="US")
     services.overseas_position_add(
         actor=researcher,
-        profile=profile,
+        person=profile.person,
         institution="Stanford University",
         country="US",
         start_date=datetime.date(2019, 9, 1),

@@ -200,7 +200,7 @@ def test_the_position_list_shows_only_ones_own_in_a_fixed_number_of_queries(worl
     for year in (2010, 2012, 2014):
         services.overseas_position_add(
             actor=world.users["researcher"],
-            profile=profile,
+            person=profile.person,
             country="JP",
             institution=f"도쿄대학 {year}",
             start_date=datetime.date(year, 4, 1),
@@ -212,7 +212,7 @@ def test_the_position_list_shows_only_ones_own_in_a_fixed_number_of_queries(worl
 
     assert response.status_code == 200
     assert {row["id"] for row in response.data["results"]} == set(profile.positions.values_list("pk", flat=True))
-    assert len(queries) == 5  # the record (permission), the record and profile (queryset), count, page
+    assert len(queries) == 3  # the record (permission), count, page: the positions are found through the login
 
 
 # --- Expert profile, availability and consent ----------------------------------------------------------------
@@ -294,7 +294,12 @@ def test_consent_needs_an_expert_profile(claimed_student):
 def test_the_export_is_a_download_with_the_enrollment_history_and_who_read_the_record(world, claimed_student):
     login, person = claimed_student
     enrollment = world.enrollment_a
-    advisor = services.person_create(actor=world.users["university_a"], family_name_ko="남궁", given_name_ko="교수")
+    advisor = services.advisor_appoint(
+        actor=world.users["university_a"],
+        university=enrollment.university,
+        role="advisor",
+        new_person={"family_name_ko": "남궁", "given_name_ko": "교수"},
+    ).person
     services.enrollment_update(actor=world.users["university_a"], enrollment=enrollment, advisor=advisor)
     services.access_log_record(actor=world.users["university_a"], person_ids=[person.pk], action="enrollment_read")
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from talent.demo import seeding, writer
 from talent.registry import lifecycle
 from talent.registry.models import (
+    AdvisorAppointment,
     Enrollment,
     EnrollmentEvent,
     ExpertProfile,
@@ -208,6 +209,20 @@ class TestASeededRegistry:
             person.full_clean()
         for enrollment in Enrollment.objects.order_by("pk")[::25]:
             enrollment.full_clean()
+
+    def test_every_advisor_and_co_advisor_is_appointed_at_the_students_university(self):
+        named = set(
+            Enrollment.objects.filter(advisor__isnull=False).values_list("university_id", "advisor_id").distinct()
+        )
+        co_named = set(
+            Enrollment.objects.filter(co_advisor__isnull=False).values_list("university_id", "co_advisor_id").distinct()
+        )
+        appointed = set(AdvisorAppointment.objects.values_list("university_id", "person_id", "role"))
+
+        assert named and co_named
+        assert {(u, p, "advisor") for u, p in named} <= appointed
+        assert {(u, p, "co_advisor") for u, p in co_named} <= appointed
+        assert not AdvisorAppointment.objects.filter(person__enrollments__isnull=False).exists(), "no student advises"
 
     def test_every_enrollment_has_the_status_of_its_latest_event(self):
         latest = {}

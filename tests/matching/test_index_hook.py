@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -19,7 +20,12 @@ from tests.matching.market import run_now
 
 WELD = "용접 불량 검출을 위한 컴퓨터 비전 모델을 개발했습니다."
 WAFER = "반도체 웨이퍼 결함 분류 모델을 연구합니다."
-PROBLEM = {"description": "용접 이미지를 분석합니다.", "ksic_section": "C", "region": "KR-41", "experts_wanted": 1}
+PROBLEM: dict[str, Any] = {
+    "description": "용접 이미지를 분석합니다.",
+    "ksic_section": "C",
+    "region": "KR-41",
+    "experts_wanted": 1,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +94,7 @@ def test_editing_the_text_indexes_it_again_and_other_edits_do_not(django_capture
 def test_creating_and_editing_a_field_problem_stores_its_terms(company, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         problem = registry.field_problem_create(
-            actor=None, organization=company, **{**PROBLEM, "title": "용접 불량 자동 검출"}
+            actor=None, organization=company, title="용접 불량 자동 검출", **PROBLEM
         )
     created = ProblemIndex.objects.get(problem=problem).tokens
     with django_capture_on_commit_callbacks(execute=True):

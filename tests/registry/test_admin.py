@@ -79,7 +79,7 @@ def registry(operator, university_staff, company, school, ms_programme, admitted
     )
     position = services.overseas_position_add(
         actor=operator,
-        profile=researcher_profile,
+        person=researcher_profile.person,
         country="US",
         institution="스탠퍼드 대학교",
         title="박사후연구원",

@@ -4,6 +4,7 @@ the text), once the save is committed; a failing receiver never loses the save."
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,12 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-PROBLEM = {"description": "검사 이미지를 분류합니다.", "ksic_section": "C", "region": "KR-26", "experts_wanted": 1}
+PROBLEM: dict[str, Any] = {
+    "description": "검사 이미지를 분류합니다.",
+    "ksic_section": "C",
+    "region": "KR-26",
+    "experts_wanted": 1,
+}
 heard: list[dict] = []
 
 

@@ -220,7 +220,7 @@ def test_a_returning_researchers_years_abroad_decide_the_return_track(researcher
     )
     services.overseas_position_add(
         actor=researcher,
-        profile=profile,
+        person=profile.person,
         country="US",
         institution="Carnegie Mellon University",
         start_date=D(2016, 9, 1),
@@ -228,7 +228,7 @@ def test_a_returning_researchers_years_abroad_decide_the_return_track(researcher
     )
     services.overseas_position_add(
         actor=researcher,
-        profile=profile,
+        person=profile.person,
         country="DE",
         institution="TU München",
         start_date=D(2021, 9, 1),
@@ -242,10 +242,10 @@ def test_an_overseas_position_in_korea_is_refused(researcher):
     profile = services.researcher_profile_save(actor=researcher, person=researcher.person, phd_field="06")
     with pytest.raises(InvalidInput):
         services.overseas_position_add(
-            actor=researcher, profile=profile, country="KR", institution="KAIST", start_date=D(2020, 1, 1)
+            actor=researcher, person=profile.person, country="KR", institution="KAIST", start_date=D(2020, 1, 1)
         )
 
 
 def test_unknown_fields_are_refused_rather_than_silently_ignored(university_staff):
     with pytest.raises(InvalidInput):
-        services.person_create(actor=university_staff, family_name_ko="한", resident_number="x")
+        services.person_create(actor=university_staff, family_name_ko="한", resident_number="x")  # type: ignore[call-arg]

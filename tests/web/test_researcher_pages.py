@@ -4,6 +4,7 @@ the writes are the API's services (same export, same account closing, same propo
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 
@@ -42,9 +43,14 @@ OTHER_ROLES = ["company_member", "university_staff", "ministry_analyst", "outsid
 def profiles(researcher):
     """The researcher with a returning-researcher profile, a position, and a consenting expert profile."""
     person = researcher.person
-    profile = services.researcher_profile_save(actor=None, person=person, phd_field="06", phd_year=2015)
+    services.researcher_profile_save(actor=None, person=person, phd_field="06", phd_year=2015)
     services.overseas_position_add(
-        actor=None, profile=profile, country="US", institution="MIT", start_date="2012-09-01", end_date="2020-08-31"
+        actor=None,
+        person=person,
+        country="US",
+        institution="MIT",
+        start_date=datetime.date(2012, 9, 1),
+        end_date=datetime.date(2020, 8, 31),
     )
     expert = services.expert_profile_save(actor=None, person=person, skills=["컴퓨터 비전"], summary_ko="비전 연구")
     services.expert_consent_set(actor=None, profile=expert, consent_to_matching=True, shared_fields=["name"])
@@ -55,9 +61,9 @@ def profiles(researcher):
 def stranger_position(db):
     """Another researcher's overseas position."""
     person = factories.PersonFactory(user=factories.UserFactory(username="stranger"))
-    profile = services.researcher_profile_save(actor=None, person=person)
+    services.researcher_profile_save(actor=None, person=person)
     return services.overseas_position_add(
-        actor=None, profile=profile, country="DE", institution="TU München", start_date="2015-01-01"
+        actor=None, person=person, country="DE", institution="TU München", start_date=datetime.date(2015, 1, 1)
     )
 
 

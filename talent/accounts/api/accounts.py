@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from axes.helpers import get_cool_off
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in
@@ -26,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from talent.accounts.lockout import LockedOut
 from talent.accounts.services import (
     REGISTRATION_PERSON_FIELDS,
     account_register,
@@ -79,24 +79,6 @@ class CsrfChecked(BasePermission):
 
 
 # --- Signing in: shared by the session and the token login -------------------------------------------
-
-
-class LockedOut(exceptions.APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_code = "locked_out"
-
-    def __init__(self, request: Request) -> None:
-        cool_off = get_cool_off(request)
-        if cool_off is None:
-            detail = _("Too many failed sign-ins: this account is locked. Ask an operator to unlock it.")
-        else:
-            minutes = max(1, round(cool_off.total_seconds() / 60))
-            detail = _(
-                "Too many failed sign-ins for this account from your address: it is locked for %(minutes)d "
-                "minutes. Try again later."
-            ) % {"minutes": minutes}
-        super().__init__(detail)
-        self.wait = int(cool_off.total_seconds()) if cool_off else None
 
 
 def _authenticate(request: Request, username: str, password: str) -> User:

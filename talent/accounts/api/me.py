@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.http import HttpResponse
 from django.urls import path, re_path
-from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -24,12 +23,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from talent.accounts import lockout
-from talent.accounts.api.accounts import LOCKED_OUT, LockedOut
-from talent.accounts.services import (
-    personal_data_export,
-)
+from talent.accounts.api.accounts import LOCKED_OUT
+from talent.accounts.presentation import personal_data_download
 from talent.common.api import updated_instance
-from talent.common.errors import Conflict
 from talent.common.users import signed_in_user
 from talent.registry import selectors, services
 from talent.registry.api.permissions import HasPersonRecord
@@ -152,9 +148,7 @@ class MeView(OwnRecordView, generics.RetrieveUpdateDestroyAPIView):
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         confirmation = AccountDeleteSerializer(data=request.data)
         confirmation.is_valid(raise_exception=True)
-        if lockout.is_locked_out(request, signed_in_user(request)):
-            raise LockedOut(request)
-        lockout.account_delete_counted(request, signed_in_user(request), confirmation.validated_data["password"])
+        lockout.account_close(request, signed_in_user(request), confirmation.validated_data["password"])
         request.session.flush()  # this browser is signed out; other sessions find their login gone
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -195,8 +189,7 @@ class OwnPositionsView(OwnRecordView):
     serializer_class = OwnPositionSerializer
 
     def get_queryset(self) -> Any:
-        profile = getattr(self.own_person(), "researcher_profile", None)
-        return profile.positions.order_by("start_date", "id") if profile else OverseasPosition.objects.none()
+        return selectors.overseas_position_list(user=self.request.user)
 
 
 @extend_schema_view(
@@ -212,11 +205,8 @@ class OwnPositionsView(OwnRecordView):
 )
 class PositionListView(OwnPositionsView, generics.ListCreateAPIView):
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        profile = getattr(self.own_person(), "researcher_profile", None)
-        if profile is None:
-            raise Conflict(_("Save your returning-researcher profile first, then add its overseas positions."))
         serializer.instance = services.overseas_position_add(
-            actor=signed_in_user(self.request), profile=profile, **serializer.validated_data
+            actor=signed_in_user(self.request), person=self.own_person(), **serializer.validated_data
         )
 
 
@@ -313,12 +303,8 @@ class ExportView(APIView):
         "explanation, status and answers, and the near misses of the latest run).",
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The export."), **error_responses(401, 403)},
     )
-    def get(self, request: Request) -> Response:
-        filename = f"ax-talent-my-data-{timezone.localdate().isoformat()}.json"
-        headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-        response = Response(personal_data_export(user=signed_in_user(request)), headers=headers)
-        add_never_cache_headers(response)  # a file of personal data: no browser or proxy keeps a copy
-        return response
+    def get(self, request: Request) -> HttpResponse:
+        return personal_data_download(user=signed_in_user(request))
 
 
 urlpatterns = [

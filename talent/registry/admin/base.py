@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talent.common.db import model_field
 from talent.common.errors import DomainError
+from talent.common.forms import add_domain_error
 from talent.registry import vocabulary
 
 _REFUSAL = "_registry_service_refusal"
@@ -27,13 +28,6 @@ _REFUSAL = "_registry_service_refusal"
 def service_fields(data: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
     """The cleaned form values a service accepts."""
     return {name: data[name] for name in names if name in data}
-
-
-def show_refusal(form: forms.BaseForm, refusal: DomainError) -> None:
-    """Put a service's refusal on a form: each message next to its field, the others above the form."""
-    for field, messages in refusal.as_dict().items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def field_label(model: type[Model], name: str) -> Any:
@@ -61,7 +55,7 @@ class RegistryForm(forms.ModelForm):
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         if self.service_refusal is not None:
-            show_refusal(self, self.service_refusal)
+            add_domain_error(self, self.service_refusal)
         return cleaned
 
 

@@ -17,6 +17,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from talent.common.errors import DomainError
+from talent.common.forms import add_domain_error
 from talent.common.users import signed_in_user
 from talent.registry import lifecycle, selectors, services
 from talent.registry.admin.base import (
@@ -25,7 +26,6 @@ from talent.registry.admin.base import (
     ServiceAdmin,
     field_label,
     service_fields,
-    show_refusal,
 )
 from talent.registry.admin.people import through_person
 from talent.registry.models import Enrollment, EnrollmentEvent
@@ -178,7 +178,7 @@ class EnrollmentAdmin(PersonNameSearch, ServiceAdmin):
                     actor=signed_in_user(request), enrollment=enrollment, **form.transition()
                 )
             except DomainError as refusal:
-                show_refusal(form, refusal)
+                add_domain_error(form, refusal)
             else:
                 message = _("Recorded: %(status)s from %(date)s.") % {
                     "status": event.get_status_display(),

@@ -20,7 +20,7 @@ from talent.registry.admin.base import (
     multiple_choice,
     service_fields,
 )
-from talent.registry.models import ExpertProfile, OverseasPosition, Person, ResearcherProfile
+from talent.registry.models import AdvisorAppointment, ExpertProfile, OverseasPosition, Person, ResearcherProfile
 from talent.registry.services.people import (
     EXPERT_FIELDS,
     PERSON_FIELDS,
@@ -147,7 +147,7 @@ class ResearcherProfileAdmin(PersonNameSearch, ServiceAdmin):
             if position.has_changed():
                 added = services.overseas_position_add(
                     actor=signed_in_user(request),
-                    profile=form.instance,
+                    person=form.instance.person,
                     **service_fields(position.cleaned_data, POSITION_FIELDS),
                 )
                 formset.new_objects.append(added)
@@ -166,7 +166,7 @@ class OverseasPositionAdmin(PersonNameSearch, ServiceAdmin):
     def create(self, request: HttpRequest, form: forms.ModelForm) -> OverseasPosition:
         data = form.cleaned_data
         return services.overseas_position_add(
-            actor=signed_in_user(request), profile=data["profile"], **service_fields(data, POSITION_FIELDS)
+            actor=signed_in_user(request), person=data["profile"].person, **service_fields(data, POSITION_FIELDS)
         )
 
     def can_update(self, obj: OverseasPosition) -> bool:
@@ -236,3 +236,25 @@ class ExpertProfileAdmin(PersonNameSearch, ServiceAdmin):
             consent_to_matching=data.get("consent_to_matching", False),
             shared_fields=data.get("shared_fields", ()),
         )
+
+
+@admin.register(AdvisorAppointment)
+class AdvisorAppointmentAdmin(PersonNameSearch, ServiceAdmin):
+    """Whom each university appoints as advisors and co-advisors: only they are named on its enrollments."""
+
+    person_path = "person__"
+    list_display = ("person", "role", "university", "created_at")
+    list_filter = ("role", "university")
+    search_fields = through_person("person__")
+    list_select_related = ("person", "university")
+    autocomplete_fields = ("person", "university")
+    ordering = ("university__name_ko", "role", "person__family_name_ko")
+
+    def create(self, request: HttpRequest, form: forms.ModelForm) -> AdvisorAppointment:
+        data = form.cleaned_data
+        return services.advisor_appoint(
+            actor=signed_in_user(request), university=data["university"], role=data["role"], person=data["person"]
+        )
+
+    def can_update(self, obj: AdvisorAppointment) -> bool:
+        return False  # an appointment is made or not; correcting one is appointing the right person

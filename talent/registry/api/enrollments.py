@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +28,7 @@ from talent.registry.filters import EnrollmentFilter
 from talent.registry.models import Enrollment, EnrollmentEvent, Person, Programme
 from talent.registry.services.claims import claim_code_issue
 from talent.registry.validators import validate_national_researcher_number, validate_orcid
-from talent.registry.vocabulary import CompletionRoute, EnrollmentStatus
+from talent.registry.vocabulary import AdvisorRole, CompletionRoute, EnrollmentStatus
 
 LIST = error_responses(400, 401, 403, 404)  # a bad filter value; a page past the last
 DETAIL = error_responses(401, 403, 404)
@@ -43,6 +41,14 @@ def _persons(user: Any) -> QuerySet[Person]:
 
 def _programmes(user: Any) -> QuerySet[Programme]:
     return selectors.programme_list(user=user)
+
+
+def _advisors(user: Any) -> QuerySet[Person]:
+    return selectors.advisor_list(user=user, role=AdvisorRole.ADVISOR)
+
+
+def _co_advisors(user: Any) -> QuerySet[Person]:
+    return selectors.advisor_list(user=user, role=AdvisorRole.CO_ADVISOR)
 
 
 class EnrolledPersonSerializer(serializers.ModelSerializer):
@@ -79,8 +85,15 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 
     person = EnrolledPersonSerializer(required=False)
     school = serializers.IntegerField(source="programme.school_id", read_only=True)
-    advisor = ScopedPrimaryKeyRelatedField(scope=_persons, required=False, allow_null=True)
-    co_advisor = ScopedPrimaryKeyRelatedField(scope=_persons, required=False, allow_null=True)
+    advisor = ScopedPrimaryKeyRelatedField(
+        scope=_advisors, required=False, allow_null=True, help_text="A university advisor appointed at your university."
+    )
+    co_advisor = ScopedPrimaryKeyRelatedField(
+        scope=_co_advisors,
+        required=False,
+        allow_null=True,
+        help_text="A company co-advisor appointed at your university.",
+    )
 
     class Meta:
         model = Enrollment
@@ -173,32 +186,37 @@ class EnrollmentViewSet(
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return EnrollmentAdmitSerializer if self.action == "create" else EnrollmentSerializer
 
+    def get_object(self) -> Enrollment:
+        """Reading one enrollment is logged by its getter; the writes on it are in its history instead."""
+        user, pk = self.request.user, self.kwargs["pk"]
+        if self.action == "retrieve":
+            return selectors.enrollment_get_for_user(user=user, pk=pk, request=self.request)
+        return selectors.enrollment_get_for_change(user=user, pk=pk)
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None, "every list is paginated (REST_FRAMEWORK's DEFAULT_PAGINATION_CLASS)"
-        _log_reads(request, [e.person_id for e in page], "enrollment_list")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        enrollment = self.get_object()
-        _log_reads(request, [enrollment.person_id], "enrollment_detail")
-        return Response(self.get_serializer(enrollment).data)
+        shown = selectors.reads_logged(
+            page, user=request.user, person_of=lambda e: e.person_id, action="enrollment_list", request=request
+        )
+        return self.get_paginated_response(self.get_serializer(shown, many=True).data)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Enrollment]) -> None:
         fields = dict(serializer.validated_data)
         new_person, person = fields.pop("person", None), fields.pop("person_id", None)
-        with transaction.atomic():  # a new person is kept only with their enrollment
-            person = person or services.person_create(actor=signed_in_user(self.request), **new_person)
-            serializer.instance = services.enrollment_admit(actor=signed_in_user(self.request), person=person, **fields)
+        serializer.instance = services.enrollment_admit(
+            actor=signed_in_user(self.request), person=person, new_person=new_person, **fields
+        )
 
     def perform_update(self, serializer: serializers.BaseSerializer[Enrollment]) -> None:
         fields = dict(serializer.validated_data)
-        person_fields, enrollment = fields.pop("person", None), updated_instance(serializer)
-        with transaction.atomic():  # the enrollment and its person change together or not at all
-            if person_fields:
-                services.person_update(actor=signed_in_user(self.request), person=enrollment.person, **person_fields)
-            if fields:
-                services.enrollment_update(actor=signed_in_user(self.request), enrollment=enrollment, **fields)
+        person_fields = fields.pop("person", None)
+        serializer.instance = services.enrollment_update(
+            actor=signed_in_user(self.request),
+            enrollment=updated_instance(serializer),
+            person_fields=person_fields,
+            **fields,
+        )
 
     @extend_schema(
         summary="Fast track: an enrolled master's student continues into a doctorate",
@@ -228,12 +246,6 @@ class EnrollmentViewSet(
         response = Response(ClaimCodeSerializer(body).data, status=status.HTTP_201_CREATED)
         add_never_cache_headers(response)  # the code is a secret: no cache may keep it
         return response
-
-
-def _log_reads(request: Request, person_ids: list[int], action_name: str) -> None:
-    services.access_log_record(
-        actor=signed_in_user(request), person_ids=person_ids, action=action_name, request=request
-    )
 
 
 class EnrollmentEventSerializer(serializers.ModelSerializer):
@@ -294,18 +306,18 @@ class EnrollmentTransitionsView(generics.ListCreateAPIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication and permissions first
-        # Another university's enrollment is not found, whatever the request carries.
-        self.enrollment = get_object_or_404(selectors.enrollment_list(user=request.user), pk=kwargs["pk"])
+        # Another university's enrollment is not found, whatever the request carries; reading the history is logged.
+        if request.method == "POST":
+            self.enrollment = selectors.enrollment_get_for_change(user=request.user, pk=kwargs["pk"])
+        else:
+            self.enrollment = selectors.enrollment_get_for_user(
+                user=request.user, pk=kwargs["pk"], request=request, action="enrollment_history"
+            )
 
     def get_queryset(self) -> QuerySet[EnrollmentEvent]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no enrollment
             return EnrollmentEvent.objects.none()
         return selectors.enrollment_history(enrollment=self.enrollment)
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().list(request, *args, **kwargs)
-        _log_reads(request, [self.enrollment.person_id], "enrollment_history")
-        return response
 
     def perform_create(self, serializer: serializers.BaseSerializer[EnrollmentEvent]) -> None:
         serializer.instance = services.enrollment_transition(

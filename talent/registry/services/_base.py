@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -24,7 +24,7 @@ def acting(actor: Actor, action: str) -> Iterator[None]:
         yield
 
 
-def assign(instance: Any, fields: dict[str, Any], allowed: Iterable[str]) -> None:
+def assign(instance: Any, fields: Mapping[str, Any], allowed: Iterable[str]) -> None:
     allowed = set(allowed)
     unknown = set(fields) - allowed
     if unknown:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from talent.common.client_address import client_address
@@ -12,7 +13,11 @@ from talent.registry.services._base import Actor
 
 
 def access_log_record(
-    *, actor: Actor, person_ids: Iterable[int], action: str, request: HttpRequest | None = None
+    *,
+    actor: Actor | AnonymousUser,
+    person_ids: Iterable[int | None],
+    action: str,
+    request: HttpRequest | None = None,
 ) -> int:
     """Append one row per person read by `actor` (their own record is not logged). Returns rows written."""
     if actor is None or not actor.is_authenticated:

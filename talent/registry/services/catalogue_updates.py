@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Unpack
 
 from django.utils.translation import gettext as _
 
@@ -11,19 +11,16 @@ from talent.common.errors import NotAllowed
 from talent.registry import roles
 from talent.registry.models import GraduateSchool, Organization, Programme
 from talent.registry.services._base import Actor, acting, assign, save
-from talent.registry.services.organizations import _check_school, programme_set_counting
+from talent.registry.services.organizations import (
+    ProgrammeDetails,
+    SchoolDetails,
+    _check_school,
+    programme_set_counting,
+)
 
 # The university (of a school) and the school (of a programme) are fixed once created.
-SCHOOL_EDITABLE_FIELDS = (
-    "name_ko",
-    "name_en",
-    "track",
-    "selection_year",
-    "support_start",
-    "support_end",
-    "convergence_fields",
-)
-PROGRAMME_EDITABLE_FIELDS = ("name_ko", "name_en", "degree_level", "normal_duration_months")
+SCHOOL_EDITABLE_FIELDS = tuple(SchoolDetails.__annotations__)
+PROGRAMME_EDITABLE_FIELDS = tuple(ProgrammeDetails.__annotations__)
 
 
 def graduate_school_update(
@@ -31,11 +28,11 @@ def graduate_school_update(
     actor: Actor,
     school: GraduateSchool,
     consortium_companies: Iterable[Organization] | None = None,
-    **fields: Any,
+    **fields: Unpack[SchoolDetails],
 ) -> GraduateSchool:
     """Correct a graduate school's details (its own university's staff, or an operator); `consortium_companies`,
     when given, replaces the consortium."""
-    assign(school, fields, SCHOOL_EDITABLE_FIELDS)
+    assign(school, dict(fields), SCHOOL_EDITABLE_FIELDS)
     companies = list(consortium_companies) if consortium_companies is not None else None
     _check_school(actor, school, companies if companies is not None else [])
     with acting(actor, "graduate_school_update"):
@@ -46,13 +43,13 @@ def graduate_school_update(
 
 
 def programme_update(
-    *, actor: Actor, programme: Programme, counts_toward_target: bool | None = None, **fields: Any
+    *, actor: Actor, programme: Programme, counts_toward_target: bool | None = None, **fields: Unpack[ProgrammeDetails]
 ) -> Programme:
     """Correct a programme's details (its university's staff, or an operator). `counts_toward_target`, when
     given and changed, is the ministry's decision (`programme_set_counting`), in the same transaction."""
     if fields and actor is not None and not roles.may_manage_university(actor, programme.school.university):
         raise NotAllowed(_("You may only manage your own university's programmes."))
-    assign(programme, fields, PROGRAMME_EDITABLE_FIELDS)
+    assign(programme, dict(fields), PROGRAMME_EDITABLE_FIELDS)
     with acting(actor, "programme_update"):
         if fields:
             save(programme, update_fields=PROGRAMME_EDITABLE_FIELDS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,56 +18,89 @@ from talent.registry.models import (
     Programme,
 )
 from talent.registry.services._base import Actor, acting, assign, save
+from talent.registry.services.advisors import check_advisors
+from talent.registry.services.people import PersonFields, person_create, person_update
 from talent.registry.vocabulary import (
     DegreeLevel,
     EnrollmentStatus,
 )
 
-ENROLLMENT_FIELDS = (
-    "student_number",
-    "admission_date",
-    "expected_completion",
-    "completion_route",
-    "advisor",
-    "co_advisor",
-)
+
+class EnrollmentFields(TypedDict, total=False):
+    """An enrollment's details, as admitting and correcting take them (any subset)."""
+
+    student_number: str
+    admission_date: datetime.date
+    expected_completion: datetime.date | None
+    completion_route: str
+    advisor: Person | None
+    co_advisor: Person | None
+
+
+ENROLLMENT_FIELDS = tuple(EnrollmentFields.__annotations__)
+
+
+def _enrollment_values(fields: EnrollmentFields) -> dict[str, object]:
+    values: dict[str, object] = dict(fields)
+    if isinstance(values.get("student_number"), str):
+        values["student_number"] = str(values["student_number"]).strip()
+    return values
 
 
 def enrollment_admit(
     *,
     actor: Actor,
-    person: Person,
     programme: Programme,
+    person: Person | None = None,
+    new_person: PersonFields | None = None,
     admitted_on: datetime.date | None = None,
     reason: str = "",
-    **fields: Any,
+    **fields: Unpack[EnrollmentFields],
 ) -> Enrollment:
-    """Enrol a person in a programme: the enrollment and its first event (admitted, on `admitted_on`,
-    default the admission date). The student number is unique within the university."""
+    """Enrol a person in a programme: the enrollment and its first event (admitted, on `admitted_on`, default the
+    admission date). The person is one already in the registry (`person`) or a new one (`new_person`), created in
+    the same transaction: kept only with their enrollment. The student number is unique within the university; the
+    advisors are appointed there (`check_advisors`)."""
     university = programme.school.university
     if actor is not None and not roles.may_manage_university(actor, university):
         raise NotAllowed(_("You may only enrol students in your own university's programmes."))
+    if (person is None) == (new_person is None):
+        raise InvalidInput(
+            _("Give either the new person's details or an existing person (one of the two)."), field="person"
+        )
     enrollment = Enrollment(person=person, programme=programme, university=university)
-    if isinstance(fields.get("student_number"), str):
-        fields["student_number"] = fields["student_number"].strip()
-    assign(enrollment, fields, ENROLLMENT_FIELDS)
+    assign(enrollment, _enrollment_values(fields), ENROLLMENT_FIELDS)
     effective = admitted_on or enrollment.admission_date
     _check_not_future(effective)
     with acting(actor, "enrollment_admit"):
+        if new_person is not None:
+            enrollment.person = person_create(actor=actor, **new_person)
+        check_advisors(enrollment)
         save(enrollment, EnrollmentEvent)
         _append_event(enrollment, EnrollmentStatus.ADMITTED, None, effective, reason, actor, sequence=1)
     enrollment.refresh_from_db()
     return enrollment
 
 
-def enrollment_update(*, actor: Actor, enrollment: Enrollment, **fields: Any) -> Enrollment:
-    """Correct an enrollment's details. Its status changes only through `enrollment_transition`."""
+def enrollment_update(
+    *,
+    actor: Actor,
+    enrollment: Enrollment,
+    person_fields: PersonFields | None = None,
+    **fields: Unpack[EnrollmentFields],
+) -> Enrollment:
+    """Correct an enrollment's details and, with `person_fields`, its person's, together or not at all (the person is
+    corrected by the university that enrols them). Its status changes only through `enrollment_transition`."""
     if actor is not None and not roles.may_manage_university(actor, enrollment.university):
         raise NotAllowed(_("You may only manage your own university's enrollments."))
-    assign(enrollment, fields, ENROLLMENT_FIELDS)
+    assign(enrollment, _enrollment_values(fields), ENROLLMENT_FIELDS)
     with acting(actor, "enrollment_update"):
-        # Never write `status`: it is derived from the events by the database.
-        save(enrollment, update_fields=ENROLLMENT_FIELDS)
+        if person_fields:
+            person_update(actor=actor, person=enrollment.person, **person_fields)
+        if fields:
+            check_advisors(enrollment)
+            # Never write `status`: it is derived from the events by the database.
+            save(enrollment, update_fields=ENROLLMENT_FIELDS)
     return enrollment
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
@@ -21,15 +22,26 @@ from talent.registry.vocabulary import (
     OrganizationKind,
 )
 
-ORGANIZATION_FIELDS = ("kind", "name_ko", "name_en", "region", "business_registration_number", "ksic_section")
+
+class OrganizationFields(TypedDict, total=False):
+    kind: str
+    name_ko: str
+    name_en: str
+    region: str
+    business_registration_number: str
+    ksic_section: str
 
 
-def organization_create(*, actor: Actor, **fields: Any) -> Organization:
+ORGANIZATION_FIELDS = tuple(OrganizationFields.__annotations__)
+
+
+def organization_create(*, actor: Actor, **fields: Unpack[OrganizationFields]) -> Organization:
     """Create an organization (operators). A company needs a valid business registration number."""
     organization = Organization()
-    if "business_registration_number" in fields:
-        fields["business_registration_number"] = fields["business_registration_number"].replace("-", "").strip()
-    assign(organization, fields, ORGANIZATION_FIELDS)
+    values: dict[str, Any] = dict(fields)
+    if "business_registration_number" in values:
+        values["business_registration_number"] = values["business_registration_number"].replace("-", "").strip()
+    assign(organization, values, ORGANIZATION_FIELDS)
     with acting(actor, "organization_create"):
         save(organization)
     return organization
@@ -45,24 +57,33 @@ def membership_set(*, actor: Actor, user: User, organization: Organization, role
     return membership
 
 
-SCHOOL_FIELDS = (
-    "university",
-    "name_ko",
-    "name_en",
-    "track",
-    "selection_year",
-    "support_start",
-    "support_end",
-    "convergence_fields",
-)
+class SchoolDetails(TypedDict, total=False):
+    """A graduate school's details that its university corrects (`graduate_school_update`)."""
+
+    name_ko: str
+    name_en: str
+    track: str
+    selection_year: int
+    support_start: datetime.date
+    support_end: datetime.date
+    convergence_fields: list[str]
+
+
+class SchoolFields(SchoolDetails, total=False):
+    """A new graduate school: its university (fixed once created) and its details."""
+
+    university: Organization
+
+
+SCHOOL_FIELDS = ("university", *SchoolDetails.__annotations__)
 
 
 def graduate_school_create(
-    *, actor: Actor, consortium_companies: Iterable[Organization] = (), **fields: Any
+    *, actor: Actor, consortium_companies: Iterable[Organization] = (), **fields: Unpack[SchoolFields]
 ) -> GraduateSchool:
     """Create an AX graduate school of a university with its one or two consortium companies."""
     school = GraduateSchool()
-    assign(school, fields, SCHOOL_FIELDS)
+    assign(school, dict(fields), SCHOOL_FIELDS)
     companies = list(consortium_companies)
     _check_school(actor, school, companies)
     with acting(actor, "graduate_school_create"):
@@ -82,13 +103,28 @@ def _check_school(actor: Actor, school: GraduateSchool, companies: list[Organiza
         raise InvalidInput(_("Consortium members must be companies."), field="consortium_companies")
 
 
-PROGRAMME_FIELDS = ("school", "name_ko", "name_en", "degree_level", "normal_duration_months")
+class ProgrammeDetails(TypedDict, total=False):
+    """A programme's details that its university corrects (`programme_update`)."""
+
+    name_ko: str
+    name_en: str
+    degree_level: str
+    normal_duration_months: int
 
 
-def programme_create(*, actor: Actor, **fields: Any) -> Programme:
+class ProgrammeFields(ProgrammeDetails, total=False):
+    """A new programme: its graduate school (fixed once created) and its details."""
+
+    school: GraduateSchool
+
+
+PROGRAMME_FIELDS = ("school", *ProgrammeDetails.__annotations__)
+
+
+def programme_create(*, actor: Actor, **fields: Unpack[ProgrammeFields]) -> Programme:
     """Create a programme of a graduate school. Whether it counts toward the target is the ministry's call."""
     programme = Programme()
-    assign(programme, fields, PROGRAMME_FIELDS)
+    assign(programme, dict(fields), PROGRAMME_FIELDS)
     if actor is not None and not roles.may_manage_university(actor, programme.school.university):
         raise NotAllowed(_("You may only manage your own university's programmes."))
     with acting(actor, "programme_create"):

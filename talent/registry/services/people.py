@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from talent.common.errors import NotAllowed
+from talent.common.errors import Conflict, NotAllowed
 from talent.registry import roles
 from talent.registry.models import (
     ExpertProfile,
+    Organization,
     OverseasPosition,
     Person,
     ResearcherProfile,
@@ -20,21 +23,26 @@ from talent.registry.models import (
 from talent.registry.services._base import Actor, acting, assign, clean_skills, save
 from talent.registry.services.problems import announce_text_saved
 
-PERSON_FIELDS = (
-    "family_name_ko",
-    "given_name_ko",
-    "family_name_latin",
-    "given_name_latin",
-    "birth_date",
-    "gender",
-    "nationality",
-    "email",
-    "orcid",
-    "national_researcher_number",
-)
+
+class PersonFields(TypedDict, total=False):
+    """A person's own fields, as the services take them (any subset)."""
+
+    family_name_ko: str
+    given_name_ko: str
+    family_name_latin: str
+    given_name_latin: str
+    birth_date: datetime.date | None
+    gender: str
+    nationality: str
+    email: str
+    orcid: str | None
+    national_researcher_number: str | None
 
 
-def normalise_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
+PERSON_FIELDS = tuple(PersonFields.__annotations__)
+
+
+def normalise_person_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     """Person fields as stored: trimmed, ORCID upper-case, email lower-case, empty unique identifiers as NULL."""
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
     for optional_unique in ("orcid", "national_researcher_number"):
@@ -47,7 +55,7 @@ def normalise_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def person_create(*, actor: Actor, user: User | None = None, **fields: Any) -> Person:
+def person_create(*, actor: Actor, user: User | None = None, **fields: Unpack[PersonFields]) -> Person:
     """Register a person. Anything that looks like a resident registration number is refused."""
     person = Person(user=user)
     assign(person, normalise_person_fields(fields), PERSON_FIELDS)
@@ -67,7 +75,7 @@ def _check_may_edit(actor: Actor, person: Person, *, enrolling_university: bool 
     raise NotAllowed(_("You may only change your own record."))
 
 
-def person_update(*, actor: Actor, person: Person, **fields: Any) -> Person:
+def person_update(*, actor: Actor, person: Person, **fields: Unpack[PersonFields]) -> Person:
     """Change a person's own fields: the person, an operator, or a university that enrols them."""
     _check_may_edit(actor, person, enrolling_university=True)
     assign(person, normalise_person_fields(fields), PERSON_FIELDS)
@@ -76,19 +84,21 @@ def person_update(*, actor: Actor, person: Person, **fields: Any) -> Person:
     return person
 
 
-RESEARCHER_FIELDS = (
-    "phd_field",
-    "phd_subject",
-    "phd_year",
-    "phd_country",
-    "return_date",
-    "return_planned",
-    "return_programme",
-    "korean_affiliation",
-)
+class ResearcherFields(TypedDict, total=False):
+    phd_field: str
+    phd_subject: str
+    phd_year: int | None
+    phd_country: str
+    return_date: datetime.date | None
+    return_planned: bool
+    return_programme: str
+    korean_affiliation: Organization | None
 
 
-def researcher_profile_save(*, actor: Actor, person: Person, **fields: Any) -> ResearcherProfile:
+RESEARCHER_FIELDS = tuple(ResearcherFields.__annotations__)
+
+
+def researcher_profile_save(*, actor: Actor, person: Person, **fields: Unpack[ResearcherFields]) -> ResearcherProfile:
     """Create or update a person's returning-researcher profile."""
     _check_may_edit(actor, person)
     profile = ResearcherProfile.objects.filter(person=person).first() or ResearcherProfile(person=person)
@@ -98,11 +108,25 @@ def researcher_profile_save(*, actor: Actor, person: Person, **fields: Any) -> R
     return profile
 
 
-POSITION_FIELDS = ("country", "institution", "title", "start_date", "end_date")
+class PositionFields(TypedDict, total=False):
+    country: str
+    institution: str
+    title: str
+    start_date: datetime.date
+    end_date: datetime.date | None
 
 
-def overseas_position_add(*, actor: Actor, profile: ResearcherProfile, **fields: Any) -> OverseasPosition:
-    _check_may_edit(actor, profile.person)
+POSITION_FIELDS = tuple(PositionFields.__annotations__)
+#: Overseas positions belong to a returning-researcher profile: the API and the pages say so in these words.
+SAVE_PROFILE_FIRST = gettext_lazy("Save your returning-researcher profile first, then add its overseas positions.")
+
+
+def overseas_position_add(*, actor: Actor, person: Person, **fields: Unpack[PositionFields]) -> OverseasPosition:
+    """Add an overseas position to the person's returning-researcher profile (Conflict without one)."""
+    profile = ResearcherProfile.objects.filter(person=person).first()
+    if profile is None:
+        raise Conflict(SAVE_PROFILE_FIRST, code="no_researcher_profile")
+    _check_may_edit(actor, person)
     position = OverseasPosition(profile=profile)
     assign(position, fields, POSITION_FIELDS)
     with acting(actor, "overseas_position_add"):
@@ -110,19 +134,31 @@ def overseas_position_add(*, actor: Actor, profile: ResearcherProfile, **fields:
     return position
 
 
-EXPERT_FIELDS = ("skills", "summary_ko", "summary_en", "ksic_sections", "regions", "remote_ok", "capacity", "available")
+class ExpertFields(TypedDict, total=False):
+    skills: Iterable[str]
+    summary_ko: str
+    summary_en: str
+    ksic_sections: Iterable[str]
+    regions: Iterable[str]
+    remote_ok: bool
+    capacity: int
+    available: bool
 
 
-def expert_profile_save(*, actor: Actor, person: Person, **fields: Any) -> ExpertProfile:
+EXPERT_FIELDS = tuple(ExpertFields.__annotations__)
+
+
+def expert_profile_save(*, actor: Actor, person: Person, **fields: Unpack[ExpertFields]) -> ExpertProfile:
     """Create or update what a person offers companies. Consent is set separately (`expert_consent_set`)."""
     _check_may_edit(actor, person)
     profile = ExpertProfile.objects.filter(person=person).first() or ExpertProfile(person=person)
-    if "skills" in fields:
-        fields["skills"] = clean_skills(fields["skills"])
+    values: dict[str, Any] = dict(fields)
+    if "skills" in values:
+        values["skills"] = clean_skills(values["skills"])
     for many in ("ksic_sections", "regions"):
-        if many in fields:
-            fields[many] = sorted(set(fields[many]))
-    assign(profile, fields, EXPERT_FIELDS)
+        if many in values:
+            values[many] = sorted(set(values[many]))
+    assign(profile, values, EXPERT_FIELDS)
     with acting(actor, "expert_profile_save"):
         save(profile)
         announce_text_saved("expert_profile", profile.pk)
@@ -143,7 +179,9 @@ def expert_consent_set(
     return profile
 
 
-def overseas_position_update(*, actor: Actor, position: OverseasPosition, **fields: Any) -> OverseasPosition:
+def overseas_position_update(
+    *, actor: Actor, position: OverseasPosition, **fields: Unpack[PositionFields]
+) -> OverseasPosition:
     """Correct one's own overseas position; a position may not end before it starts, nor be in Korea."""
     _check_position_owner(actor, position)
     assign(position, fields, POSITION_FIELDS)

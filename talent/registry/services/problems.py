@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,33 +24,47 @@ from talent.registry.vocabulary import (
 
 logger = logging.getLogger(__name__)
 
-PROBLEM_FIELDS = ("title", "description", "ksic_section", "skills_wanted", "region", "remote", "experts_wanted")
+
+class ProblemFields(TypedDict, total=False):
+    title: str
+    description: str
+    ksic_section: str
+    skills_wanted: Iterable[str]
+    region: str
+    remote: bool
+    experts_wanted: int
 
 
-def field_problem_create(*, actor: Actor, organization: Organization, **fields: Any) -> FieldProblem:
+PROBLEM_FIELDS = tuple(ProblemFields.__annotations__)
+
+
+def _problem_values(fields: ProblemFields) -> dict[str, Any]:
+    values: dict[str, Any] = dict(fields)
+    if "skills_wanted" in values:
+        values["skills_wanted"] = clean_skills(values["skills_wanted"])
+    return values
+
+
+def field_problem_create(*, actor: Actor, organization: Organization, **fields: Unpack[ProblemFields]) -> FieldProblem:
     """A company drafts a field problem; it is matched once opened."""
     if organization.kind != OrganizationKind.COMPANY:
         raise InvalidInput(_("Field problems are posted by companies."), field="organization")
     if actor is not None and not roles.may_manage_company(actor, organization):
         raise NotAllowed(_("You may only post field problems for your own company."))
     problem = FieldProblem(organization=organization, created_by=actor if actor and actor.pk else None)
-    if "skills_wanted" in fields:
-        fields["skills_wanted"] = clean_skills(fields["skills_wanted"])
-    assign(problem, fields, PROBLEM_FIELDS)
+    assign(problem, _problem_values(fields), PROBLEM_FIELDS)
     with acting(actor, "field_problem_create"):
         save(problem)
         announce_text_saved("field_problem", problem.pk)
     return problem
 
 
-def field_problem_update(*, actor: Actor, problem: FieldProblem, **fields: Any) -> FieldProblem:
+def field_problem_update(*, actor: Actor, problem: FieldProblem, **fields: Unpack[ProblemFields]) -> FieldProblem:
     if actor is not None and not roles.may_manage_company(actor, problem.organization):
         raise NotAllowed(_("You may only edit your own company's field problems."))
     if problem.status == ProblemStatus.CLOSED:
         raise Conflict(_("A closed field problem can no longer be edited."))
-    if "skills_wanted" in fields:
-        fields["skills_wanted"] = clean_skills(fields["skills_wanted"])
-    assign(problem, fields, PROBLEM_FIELDS)
+    assign(problem, _problem_values(fields), PROBLEM_FIELDS)
     with acting(actor, "field_problem_update"):
         save(problem)
         announce_text_saved("field_problem", problem.pk)

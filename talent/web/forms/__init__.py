@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
-from django.contrib import messages as page_messages
 from django.db import models
 from django.http import HttpRequest, QueryDict
 from django.utils.text import capfirst
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talent.common.db import model_field
 from talent.common.errors import DomainError
+from talent.common.forms import add_domain_error
 
 T = TypeVar("T")
 
@@ -35,12 +35,6 @@ def posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
-    for field, messages in error.as_dict().items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
 def submit(form: forms.BaseForm, write: Callable[[dict[str, Any]], T]) -> T | None:
     """`write(cleaned_data)` when the form is valid; None otherwise: the errors are on the form, and an unbound
     form (a GET) is never valid."""
@@ -51,18 +45,6 @@ def submit(form: forms.BaseForm, write: Callable[[dict[str, Any]], T]) -> T | No
     except DomainError as error:
         add_domain_error(form, error)
         return None
-
-
-def perform(request: HttpRequest, write: Callable[[], object], *, saved: str) -> bool:
-    """A button's write (no form to re-render): `write()`, then its refusal (`DomainError`) or `saved` goes to the
-    messages shown on the next page. True when it was done."""
-    try:
-        write()
-    except DomainError as error:
-        page_messages.error(request, str(error))
-        return False
-    page_messages.success(request, saved)
-    return True
 
 
 def model_label(model: type[models.Model], name: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from django_filters import rest_framework as filters
 from talent.registry import lifecycle, roles, selectors
 from talent.registry.filters import EnrollmentFilter
 from talent.registry.models import Enrollment, GraduateSchool, Organization, Person, Programme
+from talent.registry.services.advisors import ADVISOR_FIELDS
 from talent.registry.services.enrollments import ENROLLMENT_FIELDS
 from talent.registry.services.people import PERSON_FIELDS
 from talent.registry.vocabulary import CompletionRoute, DegreeLevel, EnrollmentStatus
@@ -96,16 +97,6 @@ class TransitionForm(forms.Form):
         return fields
 
 
-def _advisors(user: User, university: Organization | None) -> QuerySet[Person]:
-    """Advisors are picked, never searched for: those who already advise or co-advise at the university, among the
-    persons the user may see (an operator, who belongs to no university, picks among every advisor)."""
-    if university is None:
-        advising = Q(advised_enrollments__isnull=False) | Q(co_advised_enrollments__isnull=False)
-    else:
-        advising = Q(advised_enrollments__university=university) | Q(co_advised_enrollments__university=university)
-    return selectors.person_list(user=user).filter(advising).distinct()
-
-
 class EnrollmentForm(ServiceForm):
     """An enrollment's details, as `enrollment_update` takes them; its status changes only by a status change."""
 
@@ -114,17 +105,17 @@ class EnrollmentForm(ServiceForm):
         fields = list(ENROLLMENT_FIELDS)
         widgets = {"admission_date": DATE, "expected_completion": DATE}
         help_texts = {
-            "advisor": _("One of those who already advise your university's students."),
-            "co_advisor": _("One of those who already co-advise your university's students."),
+            "advisor": _("One of the university advisors appointed at your university."),
+            "co_advisor": _("One of the company co-advisors appointed at your university."),
         }
 
     def __init__(self, *args: Any, user: User, university: Organization | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        advisors = _advisors(user, university)
-        for name in ("advisor", "co_advisor"):
+        # Advisors are picked among those appointed (the service checks the enrollment's university again).
+        for name, role in ADVISOR_FIELDS.items():
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = advisors
+            field.queryset = selectors.advisor_list(user=user, role=role, university=university)
 
 
 class AdmitForm(EnrollmentForm):

@@ -7,8 +7,6 @@ another person's position or proposal is simply not found.
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.paginator import Paginator
@@ -16,23 +14,22 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from rest_framework.renderers import JSONRenderer
 
 from talent.accounts import lockout
-from talent.accounts.services import claim_refusal, personal_data_export
+from talent.accounts.presentation import personal_data_download
+from talent.accounts.services import claim_refusal
+from talent.common.errors import DomainError
 from talent.common.users import signed_in_user
 from talent.matching import selectors as matching_selectors
-from talent.matching.models import Answer, Side
-from talent.matching.presentation import proposal_card
-from talent.matching.services import proposal_answer
+from talent.matching.models import Proposal, ProposalStatus
 from talent.registry import selectors, services
-from talent.registry.models import OverseasPosition, Person
+from talent.registry.models import Person
+from talent.registry.services.people import SAVE_PROFILE_FIRST
 from talent.web.access import person_required
-from talent.web.forms import perform, posted, submit
+from talent.web.explanations import proposal_answer_submit, proposal_card
+from talent.web.forms import add_domain_error, posted, submit
 from talent.web.forms.accounts import AccountDeleteForm
 from talent.web.forms.researcher import (
     ConsentForm,
@@ -47,9 +44,13 @@ EDITING = require_http_methods(["GET", "POST"])
 PAGE_SIZE = 20
 
 
-def _positions(person: Person) -> QuerySet[OverseasPosition]:
-    profile = getattr(person, "researcher_profile", None)
-    return profile.positions.order_by("start_date", "id") if profile else OverseasPosition.objects.none()
+def _proposals(request: HttpRequest, person: Person) -> QuerySet[Proposal]:
+    return matching_selectors.proposal_list_for_user(user=request.user).filter(expert__person=person)
+
+
+def _current(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """What a page lists: proposals a newer run did not withdraw (the API lists those too, by status)."""
+    return proposals.exclude(status=ProposalStatus.WITHDRAWN)
 
 
 # --- Overview and record ---------------------------------------------------------------------------------
@@ -61,9 +62,9 @@ def overview(request: HttpRequest, person: Person) -> HttpResponse:
     context = {
         "person": person,
         "researcher": getattr(person, "researcher_profile", None),
-        "positions": _positions(person),
+        "positions": selectors.overseas_position_list(user=request.user),
         "expert": getattr(person, "expert_profile", None),
-        "open_proposals": matching_selectors.proposal_count_awaiting(user=request.user, person=person),
+        "open_proposals": _proposals(request, person).filter(status=ProposalStatus.PROPOSED).count(),
         "claimable": claim_refusal(request.user) is None,
         "enrollments": selectors.own_enrollment_list(user=request.user),
     }
@@ -94,21 +95,18 @@ def researcher_profile(request: HttpRequest, person: Person) -> HttpResponse:
     ):
         messages.success(request, _("Your returning-researcher profile is saved."))
         return redirect("web:researcher-profile")
-    context = {"form": form, "profile": profile, "positions": _positions(person)}
+    context = {"form": form, "profile": profile, "positions": selectors.overseas_position_list(user=request.user)}
     return render(request, "web/researcher/profile.html", context)
 
 
 @person_required
 @EDITING
 def position_add(request: HttpRequest, person: Person) -> HttpResponse:
-    profile = getattr(person, "researcher_profile", None)
-    if profile is None:
-        messages.info(request, _("Save your returning-researcher profile first, then add its overseas positions."))
+    if getattr(person, "researcher_profile", None) is None:
+        messages.info(request, SAVE_PROFILE_FIRST)  # the service refuses without one: say so before the form
         return redirect("web:researcher-profile")
     form = PositionForm(posted(request))
-    if submit(
-        form, lambda data: services.overseas_position_add(actor=signed_in_user(request), profile=profile, **data)
-    ):
+    if submit(form, lambda data: services.overseas_position_add(actor=signed_in_user(request), person=person, **data)):
         messages.success(request, _("The overseas position is added."))
         return redirect("web:researcher-profile")
     return render(request, "web/researcher/position.html", {"form": form, "position": None})
@@ -117,7 +115,7 @@ def position_add(request: HttpRequest, person: Person) -> HttpResponse:
 @person_required
 @EDITING
 def position_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    position = get_object_or_404(_positions(person), pk=pk)
+    position = get_object_or_404(selectors.overseas_position_list(user=request.user), pk=pk)
     form = PositionForm(posted(request), instance=position)
     if submit(
         form, lambda data: services.overseas_position_update(actor=signed_in_user(request), position=position, **data)
@@ -130,7 +128,7 @@ def position_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponse
 @person_required
 @EDITING
 def position_remove(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    position = get_object_or_404(_positions(person), pk=pk)
+    position = get_object_or_404(selectors.overseas_position_list(user=request.user), pk=pk)
     if request.method == "POST":
         services.overseas_position_delete(actor=signed_in_user(request), position=position)
         messages.success(request, _("The overseas position is removed."))
@@ -179,19 +177,17 @@ def consent(request: HttpRequest, person: Person) -> HttpResponse:
 @person_required
 @require_GET
 def proposals(request: HttpRequest, person: Person) -> HttpResponse:
-    rows = matching_selectors.proposal_list_of_expert(user=request.user, person=person)
+    rows = _current(_proposals(request, person)).order_by("-created_at", "-id")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    cards = [proposal_card(proposal, user=request.user, side=Side.EXPERT) for proposal in page]
+    cards = [proposal_card(proposal, user=request.user, side="expert") for proposal in page]
     return render(request, "web/researcher/proposals.html", {"cards": cards, "page": page})
 
 
 @person_required
 @require_POST
-def answer_proposal(request: HttpRequest, person: Person, pk: int, answer: str) -> HttpResponse:
-    mine = matching_selectors.proposal_list_for_user(user=request.user).filter(expert__person=person)
-    proposal = get_object_or_404(mine, pk=pk)
-    write = partial(proposal_answer, actor=signed_in_user(request), proposal=proposal, answer=answer)
-    perform(request, write, saved=_("Your answer is saved."))
+def proposal_answer(request: HttpRequest, person: Person, pk: int, answer: str) -> HttpResponse:
+    proposal = get_object_or_404(_proposals(request, person), pk=pk)
+    proposal_answer_submit(request, proposal, answer, _("Your answer is saved."))
     return redirect("web:my-proposals")
 
 
@@ -206,30 +202,26 @@ def my_data(request: HttpRequest, person: Person) -> HttpResponse:
 
 @person_required
 @require_GET
-@never_cache  # a file of personal data: no browser or proxy keeps a copy
 def my_data_download(request: HttpRequest, person: Person) -> HttpResponse:
-    export = personal_data_export(user=signed_in_user(request))
-    response = HttpResponse(JSONRenderer().render(export), content_type="application/json")
-    filename = f"ax-talent-my-data-{timezone.localdate().isoformat()}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return personal_data_download(user=signed_in_user(request))
 
 
 @person_required
 @EDITING
 def account_close(request: HttpRequest, person: Person) -> HttpResponse:
     form = AccountDeleteForm(posted(request))
-    if form.is_bound and lockout.is_locked_out(request, signed_in_user(request)):
-        form.add_error(None, _("Too many wrong passwords from here: try again later, or reset your password."))
-        return render(request, "web/researcher/account_close.html", {"form": form}, status=429)
-
-    def close(data: dict) -> bool:
-        return lockout.account_delete_counted(request, signed_in_user(request), data["password"])
-
-    if form.is_bound and submit(form, close) is not None:
-        logout(request)
-        messages.success(request, _("Your account is closed. Thank you for taking part."))
-        return redirect("web:home")
+    if form.is_bound and form.is_valid():
+        try:
+            lockout.account_close(request, signed_in_user(request), form.cleaned_data["password"])
+        except lockout.LockedOut as refusal:
+            add_domain_error(form, refusal)
+            return render(request, "web/researcher/account_close.html", {"form": form}, status=429)
+        except DomainError as refusal:
+            add_domain_error(form, refusal)
+        else:
+            logout(request)
+            messages.success(request, _("Your account is closed. Thank you for taking part."))
+            return redirect("web:home")
     return render(request, "web/researcher/account_close.html", {"form": form})
 
 
@@ -243,8 +235,8 @@ urlpatterns: list[URLPattern] = [
     path("me/expert/", expert_profile, name="expert-profile"),
     path("me/consent/", consent, name="consent"),
     path("me/proposals/", proposals, name="my-proposals"),
-    path("me/proposals/<int:pk>/accept/", answer_proposal, {"answer": Answer.ACCEPTED}, name="my-proposal-accept"),
-    path("me/proposals/<int:pk>/decline/", answer_proposal, {"answer": Answer.DECLINED}, name="my-proposal-decline"),
+    path("me/proposals/<int:pk>/accept/", proposal_answer, {"answer": "accept"}, name="my-proposal-accept"),
+    path("me/proposals/<int:pk>/decline/", proposal_answer, {"answer": "decline"}, name="my-proposal-decline"),
     path("me/data/", my_data, name="my-data"),
     path("me/data/download/", my_data_download, name="my-data-download"),
     path("me/close/", account_close, name="account-close"),

@@ -8,9 +8,10 @@ university's enrollment is not found (404). Every read of a person's record is w
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +25,7 @@ from talent.common.errors import DomainError
 from talent.common.users import signed_in_user
 from talent.registry import lifecycle, roles, selectors, services
 from talent.registry.models import Enrollment, Person
+from talent.registry.services.people import PersonFields
 from talent.registry.vocabulary import EnrollmentStatus
 from talent.web.access import allowed_by
 from talent.web.forms import add_domain_error, posted, submit
@@ -43,12 +45,11 @@ PAGE_SIZE = 25
 university_staff_only = allowed_by(roles.UNIVERSITY_STAFF)
 
 
-def _enrollment(request: HttpRequest, pk: int) -> Enrollment:
-    return get_object_or_404(selectors.enrollment_list(user=request.user), pk=pk)
-
-
-def _log_reads(request: HttpRequest, person_ids: list[int], action: str) -> None:
-    services.access_log_record(actor=signed_in_user(request), person_ids=person_ids, action=action, request=request)
+def _enrollment(request: HttpRequest, pk: int, action: str) -> Enrollment:
+    """The enrollment a page shows (its getter logs the read) or, for a submission, changes (not a read)."""
+    if request.method == "POST":
+        return selectors.enrollment_get_for_change(user=request.user, pk=pk)
+    return selectors.enrollment_get_for_user(user=request.user, pk=pk, request=request, action=action)
 
 
 @university_staff_only
@@ -68,14 +69,16 @@ def enrollment_list(request: HttpRequest) -> HttpResponse:
     enrollments = selectors.enrollment_list(user=request.user).order_by("-admission_date", "student_number", "id")
     filterset = EnrollmentPageFilter(request.GET, queryset=enrollments, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    _log_reads(request, [e.person_id for e in page], "enrollment_list")
+    page.object_list = selectors.reads_logged(
+        page, user=request.user, person_of=lambda e: e.person_id, action="enrollment_list", request=request
+    )
     return render(request, "web/university/enrollment_list.html", {"filter": filterset, "page": page})
 
 
 @university_staff_only
 @require_http_methods(["GET", "HEAD", "POST"])
 def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _enrollment(request, pk)
+    enrollment = _enrollment(request, pk, "enrollment_detail")
     form = TransitionForm(request.POST or None, enrollment=enrollment)
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,7 +90,6 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The status change is recorded."))
             return redirect("web:university-enrollment", pk=enrollment.pk)
-    _log_reads(request, [enrollment.person_id], "enrollment_detail")
     context = {
         "enrollment": enrollment,
         "events": selectors.enrollment_history(enrollment=enrollment),
@@ -119,47 +121,43 @@ def enrollment_admit(request: HttpRequest) -> HttpResponse:
 def person_admit(request: HttpRequest, pk: int) -> HttpResponse:
     """Admit a person already in the registry, as the API's `person_id` does: only a person the staff member may
     see (the university's own students and advisors); anyone else is not found. Nobody is searched for here."""
-    person = get_object_or_404(selectors.person_list(user=request.user), pk=pk)
+    if request.method == "POST":
+        person = _one_person(request, pk)
+    else:
+        person = selectors.person_get_for_user(user=request.user, pk=pk, request=request, action="person_admit")
     return _admit(request, person=person)
 
 
+def _one_person(request: HttpRequest, pk: int) -> Person:
+    """The person being admitted by a submission (the admission is in the history, not a read)."""
+    return get_object_or_404(selectors.person_list(user=request.user), pk=pk)
+
+
 def _admit(request: HttpRequest, *, person: Person | None) -> HttpResponse:
+    """One service admits the person (a new one with their details, or one already known): every problem is shown
+    next to its field, on the person's form or the enrollment's."""
     form = AdmitForm(posted(request), user=request.user)
     person_form = AdmittedPersonForm(posted(request)) if person is None else None
-    enrollment = _admitted(request, form, person_form, person) if form.is_bound else None
-    if enrollment is not None:
-        messages.success(request, _("The student is admitted."))
-        return redirect("web:university-enrollment", pk=enrollment.pk)
-    if person is not None:
-        _log_reads(request, [person.pk], "person_admit")
+    forms = [f for f in (form, person_form) if f is not None]
+    if form.is_bound and all([f.is_valid() for f in forms]):  # a list: every form shows its errors
+        new_person = cast(PersonFields, person_form.cleaned_data) if person_form is not None else None
+        try:
+            enrollment = services.enrollment_admit(
+                actor=signed_in_user(request), person=person, new_person=new_person, **form.cleaned_data
+            )
+        except DomainError as error:
+            add_domain_error(form, error, *forms[1:])
+        else:
+            messages.success(request, _("The student is admitted."))
+            return redirect("web:university-enrollment", pk=enrollment.pk)
     context = {"form": form, "person_form": person_form, "person": person}
     return render(request, "web/university/admit.html", context)
-
-
-def _admitted(
-    request: HttpRequest, form: AdmitForm, person_form: AdmittedPersonForm | None, person: Person | None
-) -> Enrollment | None:
-    """The new enrollment, or None with every problem next to its field (of the person's form or the enrollment's)."""
-    if not all([f.is_valid() for f in (form, person_form) if f is not None]):  # a list: every form shows its errors
-        return None
-    at_fault: AdmitForm | AdmittedPersonForm = form
-    try:
-        with transaction.atomic():  # a new person is kept only with their enrollment, as the API does
-            if person is None:
-                assert person_form is not None
-                at_fault = person_form
-                person = services.person_create(actor=signed_in_user(request), **person_form.cleaned_data)
-                at_fault = form
-            return services.enrollment_admit(actor=signed_in_user(request), person=person, **form.cleaned_data)
-    except DomainError as error:
-        add_domain_error(at_fault, error)
-        return None
 
 
 @university_staff_only
 @require_http_methods(["GET", "HEAD", "POST"])
 def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _enrollment(request, pk)
+    enrollment = _enrollment(request, pk, "enrollment_edit")
     form = EnrollmentForm(posted(request), instance=enrollment, user=request.user, university=enrollment.university)
     if submit(
         form, lambda data: services.enrollment_update(actor=signed_in_user(request), enrollment=enrollment, **data)
@@ -168,7 +166,6 @@ def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("web:university-enrollment", pk=enrollment.pk)
     if form.is_bound:
         enrollment.refresh_from_db()  # a refused change leaves the service's assignments on the object
-    _log_reads(request, [enrollment.person_id], "enrollment_edit")
     return render(request, "web/university/enrollment_form.html", {"form": form, "enrollment": enrollment})
 
 
@@ -176,7 +173,7 @@ def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def enrollment_fast_track(request: HttpRequest, pk: int) -> HttpResponse:
     """An enrolled master's student continues into a doctorate: the page shows the new, linked enrollment."""
-    enrollment = _enrollment(request, pk)
+    enrollment = _enrollment(request, pk, "enrollment_fast_track")
     form = FastTrackForm(posted(request), user=request.user, enrollment=enrollment)
     doctoral = submit(
         form, lambda data: services.enrollment_fast_track(actor=signed_in_user(request), enrollment=enrollment, **data)
@@ -184,7 +181,6 @@ def enrollment_fast_track(request: HttpRequest, pk: int) -> HttpResponse:
     if doctoral:
         messages.success(request, _("The fast track is recorded: this is the student's new doctoral enrollment."))
         return redirect("web:university-enrollment", pk=doctoral.pk)
-    _log_reads(request, [enrollment.person_id], "enrollment_fast_track")
     context = {"form": form, "enrollment": enrollment, "may_fast_track": _may_fast_track(enrollment)}
     return render(request, "web/university/fast_track.html", context)
 
@@ -202,7 +198,7 @@ def _issued(request: HttpRequest, enrollment: Enrollment) -> HttpResponse:
 @university_staff_only
 @require_POST
 def enrollment_claim_code(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _enrollment(request, pk)
+    enrollment = selectors.enrollment_get_for_change(user=request.user, pk=pk)
     try:
         return _issued(request, enrollment)
     except DomainError as error:
@@ -229,7 +225,9 @@ def claim_codes(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 add_domain_error(form, error)
     page = Paginator(selectors.claim_code_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    _log_reads(request, [code.person_id for code in page], "claim_code_list")
+    page.object_list = selectors.reads_logged(
+        page, user=request.user, person_of=lambda code: code.person_id, action="claim_code_list", request=request
+    )
     context = {"form": form, "page": page, "now": timezone.now()}
     return render(request, "web/university/claim_codes.html", context)
 

@@ -63,7 +63,7 @@ def _researcher(username: str, family: str, given: str) -> tuple[Any, Person]:
     )
     services.overseas_position_add(
         actor=user,
-        profile=profile,
+        person=profile.person,
         country="US",
         institution="Stanford University",
         start_date=datetime.date(2017, 9, 1),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from talent.registry import services
+from talent.registry.services.people import PersonFields
 from tests import factories
 from tests.registry.api.conftest import World
 from tests.registry.api.matrix import Route, statuses
@@ -83,6 +84,20 @@ def _fast_track(world: World) -> dict:
         "effective_date": "2026-09-01",
         "reason": "석박사 통합 전환",
     }
+
+
+def _appointments(world: World) -> dict:
+    """An advisor appointed at each university (kept in `world.extra`); the GET sends no query."""
+    for key, university in (("appointment_a", world.university_a), ("appointment_b", world.university_b)):
+        new_person: PersonFields = {"family_name_ko": "정", "given_name_ko": f"교수{key[-1]}"}
+        appointment = services.advisor_appoint(actor=None, university=university, role="advisor", new_person=new_person)
+        world.extra[key] = appointment.id
+    return {}
+
+
+def _appointment_ids(world: World, role: str) -> set[int]:
+    a, b = world.extra["appointment_a"], world.extra["appointment_b"]
+    return {"university_a": {a}, "university_b": {b}, "operator": {a, b}}.get(role, set())
 
 
 def _school_a(world: World) -> str:
@@ -179,6 +194,27 @@ ROUTES: list[Route] = [
         body=_admission,
     ),
     Route("enrollment-detail", "GET", _enrollment_a, statuses(200, university_b=404, **STAFF_ONLY)),
+    # --- Advisor appointments: the university's own staff and operators.
+    Route(
+        "advisor-appointment-list",
+        "GET",
+        lambda w: "/api/v1/advisor-appointments/",
+        statuses(200, **STAFF_ONLY),
+        body=_appointments,
+        visible_ids=_appointment_ids,
+    ),
+    Route(
+        "advisor-appointment-list",
+        "POST",
+        lambda w: "/api/v1/advisor-appointments/",
+        # Staff appoint at their own university (B's staff cannot name A: a field error); an operator names one.
+        statuses(201, university_b=400, **STAFF_ONLY),
+        body=lambda w: {
+            "role": "co_advisor",
+            "university": w.university_a.id,
+            "person": {"family_name_ko": "문", "given_name_ko": "엔지니어"},
+        },
+    ),
     Route(
         "enrollment-detail",
         "PATCH",

@@ -19,6 +19,7 @@ from talent.registry import services
 from talent.registry.models import AccessLog, ClaimCode, Enrollment, Person, Programme
 from talent.registry.services.catalogue_updates import graduate_school_update, programme_update
 from talent.registry.services.claims import claim_code_issue
+from talent.registry.services.people import PersonFields
 from tests import factories
 
 ENROLLMENTS = "/api/v1/enrollments/"
@@ -30,6 +31,10 @@ def _detail(enrollment: Enrollment) -> str:
 
 def _transitions(enrollment: Enrollment) -> str:
     return f"{ENROLLMENTS}{enrollment.id}/transitions/"
+
+
+APPOINTMENTS = "/api/v1/advisor-appointments/"
+PROFESSOR: PersonFields = {"family_name_ko": "정", "given_name_ko": "교수"}
 
 
 def _admission(world, **overrides) -> dict:
@@ -141,17 +146,72 @@ def test_a_correction_cannot_take_another_students_number(world, api_as):
     assert unchanged.status_code == 200
 
 
-def test_advisors_are_chosen_among_the_persons_the_staff_may_see(world, api_as):
-    advisor = _admit(world.users["university_a"], world.programme_a, "정", "교수", "A2026900").person
-    client = api_as("university_a")
+def _appoint(world, role: str = "advisor", family: str = "정", given: str = "교수") -> Person:
+    university = world.programme_a.school.university
+    details: PersonFields = {"family_name_ko": family, "given_name_ko": given}
+    return services.advisor_appoint(actor=None, university=university, role=role, new_person=details).person
 
-    own = client.patch(_detail(world.enrollment_a), {"advisor": advisor.id}, format="json")
+
+def test_an_advisor_is_one_appointed_at_the_university_in_that_role(world, api_as):
+    professor = _appoint(world)
+    engineer = _appoint(world, "co_advisor", family="문", given="엔지니어")
+    classmate = _admit(world.users["university_a"], world.programme_a, "정", "학생", "A2026900").person
+    client = api_as("university_a")
+    client.credentials(HTTP_ACCEPT_LANGUAGE="en")
+
+    appointed = client.patch(
+        _detail(world.enrollment_a), {"advisor": professor.id, "co_advisor": engineer.id}, format="json"
+    )
+    a_student = client.patch(_detail(world.enrollment_a), {"advisor": classmate.id}, format="json")
+    wrong_role = client.patch(_detail(world.enrollment_a), {"co_advisor": professor.id}, format="json")
     foreign = client.patch(_detail(world.enrollment_a), {"co_advisor": world.enrollment_b.person_id}, format="json")
 
-    assert own.status_code == 200
-    assert own.data["advisor"] == advisor.id
-    assert foreign.status_code == 400
-    assert list(foreign.data["errors"]) == ["co_advisor"]
+    assert appointed.status_code == 200, appointed.data
+    assert (appointed.data["advisor"], appointed.data["co_advisor"]) == (professor.id, engineer.id)
+    assert a_student.status_code == wrong_role.status_code == foreign.status_code == 400
+    assert list(a_student.data["errors"]) == ["advisor"]
+    assert list(wrong_role.data["errors"]) == list(foreign.data["errors"]) == ["co_advisor"]
+
+
+def test_the_service_refuses_an_advisor_not_appointed_at_the_enrollments_university(world):
+    professor = services.advisor_appoint(
+        actor=None, university=world.programme_b.school.university, role="advisor", new_person=PROFESSOR
+    ).person
+
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
+        services.enrollment_update(actor=None, enrollment=world.enrollment_a, advisor=professor)
+
+    assert refused.value.as_dict() == {"advisor": ["Name one of the university advisors appointed at this university."]}
+    assert Enrollment.objects.get(pk=world.enrollment_a.pk).advisor is None
+
+
+def test_staff_appoint_a_new_advisor_and_name_them(world, api_as):
+    client = api_as("university_a")
+
+    made = client.post(APPOINTMENTS, {"role": "advisor", "person": PROFESSOR}, format="json")
+    listed = client.get(APPOINTMENTS)
+    named = client.patch(_detail(world.enrollment_a), {"advisor": made.data["person"]["id"]}, format="json")
+
+    assert made.status_code == 201, made.data
+    assert made.data["university"] == world.programme_a.school.university_id
+    assert [a["person"]["family_name_ko"] for a in listed.data["results"]] == ["정"]
+    assert named.status_code == 200, named.data
+    assert AccessLog.objects.filter(action="advisor_list", person_id=made.data["person"]["id"]).exists()
+
+
+def test_staff_cannot_appoint_at_another_university_nor_twice(world, api_as):
+    professor = _appoint(world)
+    client = api_as("university_a")
+    client.credentials(HTTP_ACCEPT_LANGUAGE="en")
+    other = world.programme_b.school.university_id
+
+    elsewhere = client.post(APPOINTMENTS, {"role": "advisor", "person_id": professor.id, "university": other})
+    twice = client.post(APPOINTMENTS, {"role": "advisor", "person_id": professor.id}, format="json")
+
+    assert elsewhere.status_code == 400
+    assert list(elsewhere.data["errors"]) == ["university"]
+    assert twice.status_code == 400
+    assert twice.data["errors"] == {"person": ["This person is already appointed in this role at this university."]}
 
 
 def test_the_same_student_number_is_fine_at_another_university(world, api_as):
@@ -574,7 +634,9 @@ def _assert_same_queries_for_2_and_50_rows(django_assert_num_queries, user, url,
 
 def test_the_enrollment_list_costs_the_same_queries_for_2_and_50_students(world, django_assert_num_queries):
     staff = world.users["university_a"]
-    advisor = services.person_create(actor=staff, family_name_ko="정", given_name_ko="교수")
+    advisor = services.advisor_appoint(
+        actor=staff, university=world.programme_a.school.university, role="advisor", new_person=PROFESSOR
+    ).person
 
     def add(n: int, start: int = 100) -> None:
         for i in range(start, start + n):

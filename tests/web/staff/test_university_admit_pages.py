@@ -281,8 +281,13 @@ def test_a_new_persons_problems_and_the_enrollments_are_shown_together(ms_progra
 
 @pytest.fixture
 def advisor(enrollment, ms_programme, university_staff):
-    """A professor who already advises one of the university's students."""
-    professor = factories.PersonFactory(family_name_ko="정", given_name_ko="교수")
+    """A professor appointed at the university, who already advises one of its students."""
+    professor = services.advisor_appoint(
+        actor=university_staff,
+        university=enrollment.university,
+        role="advisor",
+        new_person={"family_name_ko": "정", "given_name_ko": "교수"},
+    ).person
     other = services.enrollment_admit(
         actor=university_staff,
         person=factories.PersonFactory(),
@@ -337,7 +342,12 @@ def test_the_edit_form_starts_from_the_stored_details(enrollment, university_sta
 def test_advisors_are_picked_among_the_universitys_own(
     enrollment, advisor, other_university, other_university_staff, university_staff, client_for
 ):
-    foreign_professor = factories.PersonFactory(family_name_ko="외", given_name_ko="부교수")
+    foreign_professor = services.advisor_appoint(
+        actor=other_university_staff,
+        university=other_university,
+        role="advisor",
+        new_person={"family_name_ko": "외", "given_name_ko": "부교수"},
+    ).person
     foreign_school = factories.GraduateSchoolFactory(university=other_university)
     services.enrollment_admit(
         actor=other_university_staff,
