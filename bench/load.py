@@ -75,8 +75,7 @@ class User:
 
     def _signed_in(self, username: str) -> requests.Session:
         session = PlainHttpSession()
-        page = session.get(f"{self.base}/", timeout=60)
-        login = session.get(f"{self.base}/login/", timeout=60) if "csrfmiddlewaretoken" not in page.text else page
+        login = session.get(f"{self.base}/login/", timeout=60)
         token = CSRF.search(login.text)
         data = {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1) if token else ""}
         response = session.post(login.url, data=data, headers={"Referer": login.url}, timeout=60)

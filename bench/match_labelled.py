@@ -31,13 +31,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from talent.matching import defaults  # noqa: E402
 from talent.matching.concepts import EMPTY, Vocabulary, build_vocabulary, shipped_concepts  # noqa: E402
 from talent.matching.engine import assign  # noqa: E402
 from talent.matching.scoring import ExpertDoc, ProblemDoc, score_candidates  # noqa: E402
 from talent.matching.text import tokenize  # noqa: E402
 
 LABELLED = ROOT / "bench" / "labelled"
-TOP_K = 20  # the runs' default (MATCHING_TOP_K)
+TOP_K = defaults.TOP_K  # the runs' default (MATCHING_TOP_K)
 NDCG_AT = 5
 LANGUAGE_PAIRS = {"ko↔ko": ("ko", "mixed"), "ko↔en": ("en",)}
 GOALS = {"accuracy": 0.95, "ndcg": 0.90, "ko↔en gap": 0.05}

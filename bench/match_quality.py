@@ -31,6 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from talent.matching import defaults
 from talent.matching.concepts import EMPTY, build_vocabulary, shipped_concepts
 from talent.matching.engine import AssignmentMode, assign
 from talent.matching.scoring import (
@@ -45,7 +46,7 @@ from talent.matching.scoring import (
 )
 from talent.matching.text import analyser, tokenize
 
-TOP_K = 20
+TOP_K = defaults.TOP_K
 SCORING_SECONDS_WANTED = 5.0  # of the run's 20 s
 MEMORY_WANTED_MIB = 2048
 

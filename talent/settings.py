@@ -13,6 +13,7 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 from talent.common.fail_closed import refuse_unsafe_production
+from talent.matching import defaults as matching_defaults  # plain values: the defaults of MATCHING_*
 from talent.matching import schedules as matching_schedules  # plain data: celery schedules only
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -280,17 +281,19 @@ CELERY_BEAT_SCHEDULE = {**matching_schedules.BEAT_SCHEDULE}  # nightly match run
 
 # --- Matching ------------------------------------------------------------------------------------
 MATCHING_WEIGHTS = {
-    "skills": env.float("MATCHING_WEIGHT_SKILLS", default=0.40),
-    "text": env.float("MATCHING_WEIGHT_TEXT", default=0.35),
-    "sector": env.float("MATCHING_WEIGHT_SECTOR", default=0.15),
-    "region": env.float("MATCHING_WEIGHT_REGION", default=0.10),
+    "skills": env.float("MATCHING_WEIGHT_SKILLS", default=matching_defaults.WEIGHT_SKILLS),
+    "text": env.float("MATCHING_WEIGHT_TEXT", default=matching_defaults.WEIGHT_TEXT),
+    "sector": env.float("MATCHING_WEIGHT_SECTOR", default=matching_defaults.WEIGHT_SECTOR),
+    "region": env.float("MATCHING_WEIGHT_REGION", default=matching_defaults.WEIGHT_REGION),
 }
-MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=20)
-MATCHING_MIN_SCORE = env.float("MATCHING_MIN_SCORE", default=0.0)
-MATCHING_STALE_AFTER_SECONDS = env.float("MATCHING_STALE_AFTER_SECONDS", default=600)
-MATCHING_MAX_ATTEMPTS = env.int("MATCHING_MAX_ATTEMPTS", default=3)
-MATCHING_RESEND_AFTER_SECONDS = env.float("MATCHING_RESEND_AFTER_SECONDS", default=120)
-MATCHING_RUN_SOFT_TIME_LIMIT = env.int("MATCHING_RUN_SOFT_TIME_LIMIT", default=20 * 60)
+MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=matching_defaults.TOP_K)
+MATCHING_MIN_SCORE = env.float("MATCHING_MIN_SCORE", default=matching_defaults.MIN_SCORE)
+MATCHING_STALE_AFTER_SECONDS = env.float("MATCHING_STALE_AFTER_SECONDS", default=matching_defaults.STALE_AFTER_SECONDS)
+MATCHING_MAX_ATTEMPTS = env.int("MATCHING_MAX_ATTEMPTS", default=matching_defaults.MAX_ATTEMPTS)
+MATCHING_RESEND_AFTER_SECONDS = env.float(
+    "MATCHING_RESEND_AFTER_SECONDS", default=matching_defaults.RESEND_AFTER_SECONDS
+)
+MATCHING_RUN_SOFT_TIME_LIMIT = env.int("MATCHING_RUN_SOFT_TIME_LIMIT", default=matching_defaults.RUN_SOFT_TIME_LIMIT)
 MATCHING_QUEUE = env.str("MATCHING_QUEUE", default="") or None  # optional dedicated queue for matching workers
 
 # --- Roster import: files above either limit are refused with a clear error -------------------------

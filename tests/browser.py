@@ -2,11 +2,13 @@
 screenshots under test-artifacts/, and session cookies for signed-in browser contexts.
 
 Browser tests skip, saying why, where /usr/bin/chromium or the playwright package is missing
-(`apt-get install -y chromium`; playwright is in requirements-dev.txt). The root conftest registers the fixtures.
+(`apt-get install -y chromium`; playwright is in requirements-dev.txt). With REQUIRE_BROWSER=1 (what .ci/run sets,
+since it installs Chromium) such a skip is a failure instead. The root conftest registers the fixtures and the hook.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,17 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under REQUIRE_BROWSER=1 a browser test that skips (no Chromium, no playwright, any other reason) fails."""
+    report = yield
+    if report.skipped and "browser" in getattr(item, "fixturenames", ()) and os.environ.get("REQUIRE_BROWSER") == "1":
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"REQUIRE_BROWSER=1, but this browser test skipped: {reason}"
+    return report
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from talent.registry import services
 from talent.registry.vocabulary import MembershipRole
 from tests import factories
-from tests.browser import artifacts, browser  # noqa: F401 - fixtures for every browser test
+from tests.browser import artifacts, browser, pytest_runtest_makereport  # noqa: F401 - for every browser test
 
 
 @pytest.fixture(autouse=True)

@@ -17,16 +17,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from talent.common.api_schema import error_responses
-from talent.matching import selectors, services
-from talent.matching.models import MatchMode, MatchRun, NearMiss, Proposal, ProposalStatus, RunStatus, RunTrigger
-from talent.registry import services as registry_services
-from talent.registry.api.permissions import (
-    HasPersonRecord,
-    IsCompanyMember,
-    IsMinistryOrOperator,
-    IsUniversityStaff,
+from talent.matching import defaults, presentation, selectors, services
+from talent.matching.models import (
+    Answer,
+    MatchMode,
+    MatchRun,
+    NearMiss,
+    Proposal,
+    ProposalStatus,
+    RunStatus,
+    RunTrigger,
 )
-from talent.registry.models import ExpertProfile, FieldProblem
+from talent.registry import services as registry_services
+from talent.registry.api.permissions import GatePermission, HasPersonRecord, IsCompanyMember, IsUniversityStaff
+from talent.registry.models import FieldProblem
 
 # --- Serializers ------------------------------------------------------------------------------------------
 
@@ -59,7 +63,7 @@ class MatchRunSerializer(serializers.ModelSerializer):
 class MatchRunRequestSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(
         choices=MatchMode.choices,
-        default=MatchMode.STABLE,
+        default=defaults.MODE,
         help_text=_("`stable` (deferred acceptance: nobody would rather swap) or `max_fit` (largest total score)."),
     )
 
@@ -84,25 +88,6 @@ class ExpertCardSerializer(serializers.Serializer):
     summary_ko = serializers.CharField(required=False)
     summary_en = serializers.CharField(required=False)
     skills = serializers.ListField(child=serializers.CharField(), required=False)
-
-
-def expert_card(expert: ExpertProfile, fields: frozenset[str]) -> dict[str, Any]:
-    person = expert.person
-    card: dict[str, Any] = {"id": expert.pk}
-    if "name" in fields:
-        card["name"] = f"{person.family_name_ko}{person.given_name_ko}"
-        card["name_latin"] = f"{person.given_name_latin} {person.family_name_latin}".strip()
-    if "email" in fields:
-        card["email"] = person.email
-    if "affiliation" in fields:
-        profile = getattr(person, "researcher_profile", None)
-        affiliation = profile.korean_affiliation if profile is not None else None
-        card["affiliation"] = affiliation.name_ko if affiliation is not None else None
-    if "summary" in fields:
-        card["summary_ko"], card["summary_en"] = expert.summary_ko, expert.summary_en
-    if "skills" in fields:
-        card["skills"] = list(expert.skills)
-    return card
 
 
 ANSWER_HELP = _("`pending`, `accepted` or `declined`.")
@@ -136,10 +121,10 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ExpertCardSerializer)
     def get_expert(self, proposal: Proposal) -> dict[str, Any]:
-        fields = selectors.shown_expert_fields(user=self.context["request"].user, proposal=proposal)
-        if fields:  # personal data shown: the view writes it to the access log
+        card = presentation.expert_card_for(user=self.context["request"].user, proposal=proposal)
+        if presentation.shows_personal_data(card):  # the view writes it to the access log
             self.context.setdefault("persons_shown", set()).add(proposal.expert.person_id)
-        return expert_card(proposal.expert, fields)
+        return card
 
 
 class NearMissSerializer(serializers.ModelSerializer):
@@ -171,6 +156,11 @@ class MatchRunFilter(django_filters.FilterSet):
 
 # --- Views ------------------------------------------------------------------------------------------------
 
+
+class MayRunMatching(GatePermission):
+    gate = selectors.RUN_MATCHING  # the rule the service and the analyst's pages apply
+
+
 READ_ERRORS = error_responses(401, 403, 404)
 ANSWER_ERRORS = error_responses(401, 403, 404, 409)
 
@@ -186,7 +176,7 @@ ANSWER_ERRORS = error_responses(401, 403, 404, 409)
     ),
 )
 class MatchRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [IsAuthenticated, IsMinistryOrOperator]
+    permission_classes = [IsAuthenticated, MayRunMatching]
     serializer_class = MatchRunSerializer
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = MatchRunFilter
@@ -215,7 +205,8 @@ class MatchRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         summary="Proposals",
         description="A company member sees the proposals for its own company's problems, showing of each expert "
         "only what the expert shares (and never an expert who withdrew consent); an expert sees their own; a "
-        "university's staff see their own students' proposals (read only).",
+        "university's staff see their own students' proposals (read only). Proposals a newer run withdrew are "
+        "listed only when asked for (`?status=withdrawn`), as the pages leave them out.",
         responses={200: ProposalSerializer(many=True), **error_responses(401, 403)},
     ),
     retrieve=extend_schema(summary="One proposal, with why", responses={200: ProposalSerializer, **READ_ERRORS}),
@@ -229,6 +220,8 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     ordering = ["-score", "id"]
 
     def get_queryset(self) -> Any:
+        if self.action == "list" and "status" not in self.request.query_params:
+            return selectors.proposal_list_listed(user=self.request.user)  # as the pages list them
         return selectors.proposal_list_for_user(user=self.request.user)
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
@@ -247,25 +240,27 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(
         summary="Accept a proposal",
         description="The expert or a member of the problem's company answers for their side; once both have "
-        "accepted, the pair holds a place of each side's capacity. Refused (409) when a side has no room left or "
-        "a newer run withdrew the proposal.",
+        "accepted, the pair holds a place of each side's capacity. An answer is final. Refused (409) when this "
+        "side has answered already (`proposal_answered`), the other side declined (`proposal_decided`), a side has "
+        "no room left, or a newer run withdrew the proposal (`proposal_withdrawn`).",
         request=None,
         responses={200: ProposalSerializer, **ANSWER_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
-        proposal = services.proposal_accept(actor=request.user, proposal=self.get_object())
+        proposal = services.proposal_answer(actor=request.user, proposal=self.get_object(), answer=Answer.ACCEPTED)
         return Response(self.get_serializer(proposal).data)
 
     @extend_schema(
         summary="Decline a proposal",
-        description="Either side declines: the proposal is declined and the pair is never proposed again.",
+        description="Either side declines: the proposal is declined and the pair is never proposed again. Refused "
+        "(409) as accepting is, when this side has answered or the proposal is decided or withdrawn.",
         request=None,
         responses={200: ProposalSerializer, **ANSWER_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str | None = None) -> Response:
-        proposal = services.proposal_decline(actor=request.user, proposal=self.get_object())
+        proposal = services.proposal_answer(actor=request.user, proposal=self.get_object(), answer=Answer.DECLINED)
         return Response(self.get_serializer(proposal).data)
 
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from talent.matching import defaults
 from talent.matching.concepts import MAX_TERM_LENGTH
 from talent.registry.models import KSIC_CODES, ExpertProfile, FieldProblem
 
@@ -57,7 +58,48 @@ class Answer(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+# Which proposals are what, written once (services, selectors, the API and the pages use these):
+#: Live: the pair stands; at most one live proposal per pair (constraint), and a later run keeps or withdraws it.
 LIVE_STATUSES = (ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED)
+#: Open: still waiting for an answer from at least one side; a later run may withdraw it if nobody accepted it.
+OPEN_STATUSES = (ProposalStatus.PROPOSED,)
+#: Listed on the pages (and by the API unless a status is asked for): all but those a newer run withdrew.
+LISTED_STATUSES = (ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED, ProposalStatus.DECLINED)
+
+
+class Side(models.TextChoices):
+    """Who answers a proposal: the expert, or a member of the problem's company."""
+
+    EXPERT = "expert", _("Expert")
+    COMPANY = "company", _("Company")
+
+
+def answer_of(proposal: Proposal, side: str) -> str:
+    """One side's answer (an `Answer` value)."""
+    return proposal.expert_response if side == Side.EXPERT else proposal.company_response
+
+
+def awaits_answer(proposal: Proposal, side: str) -> bool:
+    """Whether `side` may still answer: the proposal is open and that side has not answered (an answer is final)."""
+    return proposal.status in OPEN_STATUSES and answer_of(proposal, side) == Answer.PENDING
+
+
+def awaiting_answer(side: str) -> Q:
+    """`awaits_answer` as a filter: the proposals `side` may still answer."""
+    return Q(status__in=OPEN_STATUSES, **{f"{side}_response": Answer.PENDING})
+
+
+def holds_capacity(
+    *, status: str, expert_response: str, company_response: str, expert_in_play: bool, problem_open: bool
+) -> bool:
+    """Whether a proposal takes a place of its expert's capacity and its problem's experts wanted: accepted by
+    both on an open problem, or accepted by one side while the expert is still in play (consenting, available) and
+    the problem open. Runs leave these places taken; accepting checks that a place is left."""
+    if not problem_open:
+        return False
+    if status == ProposalStatus.ACCEPTED:
+        return True
+    return status in OPEN_STATUSES and expert_in_play and Answer.ACCEPTED in (expert_response, company_response)
 
 
 class MatchRun(models.Model):
@@ -73,7 +115,7 @@ class MatchRun(models.Model):
         verbose_name=_("requested by"),
     )
     trigger = models.CharField(_("trigger"), max_length=16, choices=RunTrigger.choices, default=RunTrigger.API)
-    mode = models.CharField(_("assignment mode"), max_length=8, choices=MatchMode.choices, default=MatchMode.STABLE)
+    mode = models.CharField(_("assignment mode"), max_length=8, choices=MatchMode.choices, default=defaults.MODE)
     parameters = models.JSONField(
         _("parameters"), default=dict, blank=True, help_text=_("Weights, top K and minimum score, fixed at request.")
     )

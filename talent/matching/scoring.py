@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from talent.matching import defaults
 from talent.matching.concepts import CONCEPT_PREFIX, EMPTY, Vocabulary
 from talent.matching.engine import SCORE_SCALE, Assignment
 from talent.matching.text import (
@@ -94,10 +95,10 @@ class ProblemDoc:
 class Weights:
     """The share of each component in the score: non-negative numbers that add up to 1."""
 
-    skills: float = 0.40
-    text: float = 0.35
-    sector: float = 0.15
-    region: float = 0.10
+    skills: float = defaults.WEIGHT_SKILLS
+    text: float = defaults.WEIGHT_TEXT
+    sector: float = defaults.WEIGHT_SECTOR
+    region: float = defaults.WEIGHT_REGION
 
     def __post_init__(self) -> None:
         values = self.as_dict()
@@ -454,8 +455,8 @@ def score_candidates(
     problems: Sequence[ProblemDoc],
     *,
     weights: Weights = Weights(),  # frozen, so one shared default is safe
-    top_k: int = 20,
-    min_score: float = 0.0,
+    top_k: int = defaults.TOP_K,
+    min_score: float = defaults.MIN_SCORE,
     chunk_cells: int = CHUNK_CELLS,
     vocabulary: Vocabulary = EMPTY,
     skills_as_terms: bool = True,

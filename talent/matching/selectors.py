@@ -11,11 +11,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
-from talent.matching.models import MatchRun, NearMiss, Proposal
+from talent.matching.models import (
+    LISTED_STATUSES,
+    LIVE_STATUSES,
+    MatchRun,
+    NearMiss,
+    Proposal,
+    Side,
+    awaiting_answer,
+)
 from talent.registry import roles
-from talent.registry.models import Person
+from talent.registry.models import FieldProblem, Person
 from talent.registry.vocabulary import ShareableField
 
 if TYPE_CHECKING:
@@ -25,10 +34,15 @@ EXPERT_CARD = ("expert__person__researcher_profile__korean_affiliation",)
 EVERY_FIELD = frozenset(ShareableField.values)
 
 
+#: Who starts match runs and follows them: the ministry and operators (runs hold counts and timings, never personal
+#: data). The service, the API's permission and the analyst's pages all ask this gate, and refuse with its message.
+RUN_MATCHING = roles.Gate(
+    roles.MINISTRY.allows, gettext_lazy("Only the ministry or an operator may start or see match runs.")
+)
+
+
 def match_run_list(*, user: User) -> QuerySet[MatchRun]:
-    if roles.is_operator(user) or roles.is_ministry(user):
-        return MatchRun.objects.all()
-    return MatchRun.objects.none()
+    return MatchRun.objects.all() if RUN_MATCHING(user) else MatchRun.objects.none()
 
 
 def proposal_list_for_user(*, user: User) -> QuerySet[Proposal]:
@@ -45,6 +59,45 @@ def proposal_list_for_user(*, user: User) -> QuerySet[Proposal]:
     if user.is_authenticated:
         return qs.filter(expert__person__user=user)
     return qs.none()
+
+
+def proposal_list_listed(*, user: User) -> QuerySet[Proposal]:
+    """The proposals the pages list to `user`: their own (as `proposal_list_for_user`) but those a newer run
+    withdrew."""
+    return proposal_list_for_user(user=user).filter(status__in=LISTED_STATUSES)
+
+
+def proposal_list_of_problem(*, user: User, problem: FieldProblem) -> QuerySet[Proposal]:
+    """A field problem's listed proposals as `user` (its company) sees them, best score first."""
+    return proposal_list_listed(user=user).filter(problem=problem).order_by("-score", "id")
+
+
+def proposal_list_of_expert(*, user: User, person: Person) -> QuerySet[Proposal]:
+    """The listed proposals made to `person` as an expert, as `user` (the person themself) sees them, newest first."""
+    return proposal_list_listed(user=user).filter(expert__person=person).order_by("-created_at", "-id")
+
+
+def proposal_count_awaiting(*, user: User, person: Person) -> int:
+    """How many of `person`'s proposals wait for their answer (the same rule as answering: `awaits_answer`)."""
+    return proposal_list_for_user(user=user).filter(awaiting_answer(Side.EXPERT), expert__person=person).count()
+
+
+def problem_list_with_live_proposals(problems: QuerySet[FieldProblem]) -> QuerySet[FieldProblem]:
+    """`problems` (already the user's) with `live_proposals`: their live proposals of experts who still consent,
+    counted as the company's proposal list shows them."""
+    live = Q(proposals__status__in=LIVE_STATUSES, proposals__expert__consent_to_matching=True)
+    return problems.annotate(live_proposals=Count("proposals", filter=live))
+
+
+def proposal_side(*, user: User, proposal: Proposal) -> str | None:
+    """Which side `user` answers for on `proposal`: the expert themself, a member of the problem's company, or
+    neither (None: they may not answer, whatever they may read)."""
+    if proposal.expert.person.user_id is not None and proposal.expert.person.user_id == user.pk:
+        return Side.EXPERT
+    company = roles.company_of(user)
+    if company is not None and company.pk == proposal.problem.organization_id:
+        return Side.COMPANY
+    return None
 
 
 def near_miss_list_for_user(*, user: User) -> QuerySet[NearMiss]:

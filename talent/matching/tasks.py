@@ -11,14 +11,14 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from talent.matching import services
+from talent.matching.services._base import setting
 
 logger = logging.getLogger(__name__)
 
-RUN_SOFT_TIME_LIMIT = int(getattr(settings, "MATCHING_RUN_SOFT_TIME_LIMIT", 20 * 60))
+RUN_SOFT_TIME_LIMIT = int(setting("RUN_SOFT_TIME_LIMIT"))
 TRANSIENT = (OperationalError, InterfaceError)
 
 

@@ -1,4 +1,5 @@
-"""The enrollment status machine: which transitions are legal, and the status on a date. Pure, no ORM.
+"""The enrollment status machine: which transitions are legal. Pure, no ORM. (The status on a date is read in SQL:
+`selectors.enrollment_status_on` and `enrollments_with_status_on`.)
 
 admitted → enrolled ⇄ on_leave; enrolled → coursework_complete → graduated;
 enrolled / on_leave / coursework_complete → withdrawn | dismissed; enrolled (MS) → progressed.
@@ -6,10 +7,6 @@ An admission can also be declined before enrolment (admitted → withdrawn).
 """
 
 from __future__ import annotations
-
-import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from talent.registry.vocabulary import DegreeLevel
 from talent.registry.vocabulary import EnrollmentStatus as S
@@ -42,24 +39,3 @@ def is_legal(current: str | None, new: str, *, degree_level: str) -> bool:
 def legal_next(current: str | None, *, degree_level: str) -> list[str]:
     candidates = [S.ADMITTED] if current is None else sorted(TRANSITIONS[current])
     return [s for s in candidates if is_legal(current, s, degree_level=degree_level)]
-
-
-@dataclass(frozen=True)
-class StatusPoint:
-    status: str
-    effective_date: datetime.date
-    sequence: int
-
-
-def status_on(events: Iterable[StatusPoint], on: datetime.date) -> str | None:
-    """The status in force on `on`: the last event effective on or before that date (None before admission)."""
-    current: StatusPoint | None = None
-    for event in events:
-        if event.effective_date > on:
-            continue
-        if current is None or (event.effective_date, event.sequence) > (
-            current.effective_date,
-            current.sequence,
-        ):
-            current = event
-    return current.status if current else None

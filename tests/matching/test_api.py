@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from talent.matching import services
-from talent.matching.models import MatchRun, NearMiss, Proposal
+from talent.matching.models import Answer, MatchRun, NearMiss, Proposal
 from talent.registry import services as registry
 from talent.registry.models import AccessLog
 from tests import factories
@@ -174,7 +174,9 @@ def test_a_university_reads_its_students_proposals_but_does_not_answer_them(mark
         admission_date=datetime.date(2026, 3, 2),
     )
     run_now()
-    services.proposal_decline(actor=market.company_member, proposal=market.proposal(market.lee, market.weld))
+    services.proposal_answer(
+        actor=market.company_member, proposal=market.proposal(market.lee, market.weld), answer=Answer.DECLINED
+    )
     run_now()  # the student 최민수 is proposed for the weld problem instead
 
     (row,) = rows(client_for(university_staff).get(PROPOSALS))

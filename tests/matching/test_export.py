@@ -10,6 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from talent.matching import services
+from talent.matching.models import Answer
 from talent.matching.selectors import near_misses_of_person_for_export
 from tests.matching.market import run_now
 
@@ -56,7 +57,9 @@ def test_the_export_never_holds_another_experts_proposals(market, researcher):
 
 def test_a_declined_proposal_stays_in_the_export_with_its_answers(market, researcher):
     run_now()
-    services.proposal_decline(actor=market.company_member, proposal=market.proposal(market.lee, market.weld))
+    services.proposal_answer(
+        actor=market.company_member, proposal=market.proposal(market.lee, market.weld), answer=Answer.DECLINED
+    )
 
     [proposal] = export_of(researcher)["match_proposals"]
 

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from talent.common.errors import Conflict, NotAllowed
 from talent.matching import services
-from talent.matching.models import ExpertIndex, MatchRun, NearMiss, ProblemIndex, Proposal, ProposalHistory
+from talent.matching.models import Answer, ExpertIndex, MatchRun, NearMiss, ProblemIndex, Proposal, ProposalHistory
 from talent.registry import services as registry
 from tests.matching.market import live_pairs, run_now
 
@@ -100,7 +100,9 @@ def test_a_run_indexes_what_no_save_indexed_and_only_changed_texts_again(market)
 
 def test_a_declined_pair_is_never_proposed_again(market):
     run_now()
-    services.proposal_decline(actor=market.company_member, proposal=market.proposal(market.lee, market.weld))
+    services.proposal_answer(
+        actor=market.company_member, proposal=market.proposal(market.lee, market.weld), answer=Answer.DECLINED
+    )
 
     run = run_now()
 
@@ -113,8 +115,8 @@ def test_a_declined_pair_is_never_proposed_again(market):
 def test_an_accepted_pair_stays_and_uses_capacity_in_later_runs(market):
     run_now()
     proposal = market.proposal(market.lee, market.weld)
-    services.proposal_accept(actor=market.company_member, proposal=proposal)
-    services.proposal_accept(actor=market.lee.person.user, proposal=proposal)
+    services.proposal_answer(actor=market.company_member, proposal=proposal, answer=Answer.ACCEPTED)
+    services.proposal_answer(actor=market.lee.person.user, proposal=proposal, answer=Answer.ACCEPTED)
 
     run = run_now()
 
@@ -129,7 +131,7 @@ def test_an_accepted_pair_stays_and_uses_capacity_in_later_runs(market):
 def test_a_proposal_one_side_accepted_is_kept_by_later_runs(market):
     run_now()
     proposal = market.proposal(market.park, market.wafer)
-    services.proposal_accept(actor=market.park_user, proposal=proposal)
+    services.proposal_answer(actor=market.park_user, proposal=proposal, answer=Answer.ACCEPTED)
 
     run_now()
 
@@ -189,7 +191,7 @@ def test_an_answer_given_while_a_run_computes_is_honoured(market):
 
     def company_declines_meanwhile(progress: int, phase: str) -> None:
         if phase == "explain":
-            services.proposal_decline(actor=market.company_member, proposal=proposal)
+            services.proposal_answer(actor=market.company_member, proposal=proposal, answer=Answer.DECLINED)
 
     run = services.match_run_request(actor=None, enqueue=False)
     services.match_run_execute(run_id=run.pk, on_progress=company_declines_meanwhile)
@@ -223,8 +225,8 @@ def test_a_proposal_is_accepted_once_both_sides_accept_and_history_records_who(m
     run_now()
     proposal = market.proposal(market.lee, market.weld)
 
-    half = services.proposal_accept(actor=market.lee.person.user, proposal=proposal)
-    both = services.proposal_accept(actor=market.company_member, proposal=proposal)
+    half = services.proposal_answer(actor=market.lee.person.user, proposal=proposal, answer=Answer.ACCEPTED)
+    both = services.proposal_answer(actor=market.company_member, proposal=proposal, answer=Answer.ACCEPTED)
 
     assert (half.status, half.expert_response) == ("proposed", "accepted")
     assert (both.status, both.company_response) == ("accepted", "accepted")
@@ -238,7 +240,9 @@ def test_a_proposal_is_accepted_once_both_sides_accept_and_history_records_who(m
 def test_either_side_declines(market):
     run_now()
 
-    declined = services.proposal_decline(actor=market.park_user, proposal=market.proposal(market.park, market.wafer))
+    declined = services.proposal_answer(
+        actor=market.park_user, proposal=market.proposal(market.park, market.wafer), answer=Answer.DECLINED
+    )
 
     assert (declined.status, declined.expert_response) == ("declined", "declined")
     assert declined.decided_by == market.park_user
@@ -250,23 +254,23 @@ def test_only_the_expert_or_the_problems_company_may_answer(market, ministry_ana
 
     for stranger in (market.other_company_member, market.park_user, ministry_analyst, operator):
         with pytest.raises(NotAllowed):
-            services.proposal_accept(actor=stranger, proposal=proposal)
+            services.proposal_answer(actor=stranger, proposal=proposal, answer=Answer.ACCEPTED)
 
 
 def test_a_decided_or_withdrawn_proposal_cannot_be_answered(market):
     run_now()
     proposal = market.proposal(market.park, market.wafer)
-    services.proposal_decline(actor=market.other_company_member, proposal=proposal)
+    services.proposal_answer(actor=market.other_company_member, proposal=proposal, answer=Answer.DECLINED)
 
     with pytest.raises(Conflict) as decided:
-        services.proposal_accept(actor=market.park_user, proposal=proposal)
+        services.proposal_answer(actor=market.park_user, proposal=proposal, answer=Answer.ACCEPTED)
     assert decided.value.code == "proposal_decided"
 
     other = market.proposal(market.lee, market.weld)
     registry.field_problem_close(actor=None, problem=market.weld)
     run_now()
     with pytest.raises(Conflict) as withdrawn:
-        services.proposal_accept(actor=market.company_member, proposal=other)
+        services.proposal_answer(actor=market.company_member, proposal=other, answer=Answer.ACCEPTED)
     assert withdrawn.value.code == "proposal_withdrawn"
 
 
@@ -274,14 +278,14 @@ def test_accepting_beyond_a_capacity_is_refused(market):
     run_now()
     proposal = market.proposal(market.lee, market.weld)
     registry.field_problem_update(actor=None, problem=market.weld, experts_wanted=2)
-    services.proposal_accept(actor=market.company_member, proposal=proposal)
-    services.proposal_accept(actor=market.lee.person.user, proposal=proposal)
+    services.proposal_answer(actor=market.company_member, proposal=proposal, answer=Answer.ACCEPTED)
+    services.proposal_answer(actor=market.lee.person.user, proposal=proposal, answer=Answer.ACCEPTED)
     # A second proposal for 이서연, whose capacity is one problem at a time and already taken
     run = MatchRun.objects.get(status="succeeded")
     extra = Proposal.objects.create(run=run, expert=market.lee, problem=market.wafer, score=0.3)
 
     with pytest.raises(Conflict) as full:
-        services.proposal_accept(actor=market.lee.person.user, proposal=extra)
+        services.proposal_answer(actor=market.lee.person.user, proposal=extra, answer=Answer.ACCEPTED)
     assert full.value.code == "expert_full"
 
 

@@ -49,7 +49,8 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str, step: flo
 
 
 class Workers:
-    """`celery -A talent worker` subprocesses on a queue of their own and this session's test database."""
+    """`celery worker` subprocesses (the test app: runs pause between phases) on a queue of their own and this
+    session's test database."""
 
     def __init__(self, logs: Path) -> None:
         self.queue = f"matching-test-{uuid.uuid4().hex[:10]}"
@@ -66,7 +67,18 @@ class Workers:
         }
 
     def start(self, name: str) -> subprocess.Popen:
-        command = [sys.executable, "-m", "celery", "-A", "talent", "worker", "-Q", self.queue, "-c", "1"]
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tests.matching.worker_app",
+            "worker",
+            "-Q",
+            self.queue,
+            "-c",
+            "1",
+        ]
         command += ["-P", "prefork", "-n", f"{name}-{self.queue}@%h"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         log = (self.logs / f"{name}.log").open("w")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 import itertools
 
 import pytest
 
 from talent.registry import lifecycle
-from talent.registry.lifecycle import StatusPoint
 from talent.registry.vocabulary import DegreeLevel
 from talent.registry.vocabulary import EnrollmentStatus as S
 
@@ -46,17 +44,3 @@ def test_final_statuses_lead_nowhere():
     for final in (S.GRADUATED, S.WITHDRAWN, S.DISMISSED, S.PROGRESSED):
         assert lifecycle.legal_next(final, degree_level=DegreeLevel.MS) == []
     assert {S.GRADUATED, S.WITHDRAWN, S.DISMISSED, S.PROGRESSED} == lifecycle.TERMINAL_STATUSES
-
-
-def test_the_status_on_a_date_is_the_last_change_effective_by_then():
-    d = datetime.date
-    events = [
-        StatusPoint(S.ADMITTED, d(2026, 2, 1), 1),
-        StatusPoint(S.ENROLLED, d(2026, 3, 2), 2),
-        StatusPoint(S.ON_LEAVE, d(2026, 9, 1), 3),
-        StatusPoint(S.ENROLLED, d(2026, 9, 1), 4),  # same day: the later sequence wins
-    ]
-    assert lifecycle.status_on(events, d(2026, 1, 31)) is None
-    assert lifecycle.status_on(events, d(2026, 2, 1)) == S.ADMITTED
-    assert lifecycle.status_on(events, d(2026, 8, 31)) == S.ENROLLED
-    assert lifecycle.status_on(reversed(events), d(2026, 9, 1)) == S.ENROLLED

@@ -6,21 +6,24 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from talent.registry import validators
-from tests.factories import valid_brn
+from tests.factories import KNOWN_GOOD_BRNS
 
 
 def codes_of(excinfo) -> list[str]:
     return [e.code for e in excinfo.value.error_list]
 
 
-@pytest.mark.parametrize("number", ["124-81-00998", "1248100998", "220-81-62517"])
-def test_real_business_registration_numbers_pass(number):
+@pytest.mark.parametrize("number", [*KNOWN_GOOD_BRNS, "1248100998"])
+def test_business_registration_numbers_with_a_check_digit_worked_out_by_hand_pass(number):
     validators.validate_business_registration_number(number)
 
 
-def test_generated_business_registration_numbers_carry_a_correct_check_digit():
-    for n in range(200):
-        validators.validate_business_registration_number(valid_brn(n))
+@pytest.mark.parametrize("number", KNOWN_GOOD_BRNS)
+def test_every_other_check_digit_is_refused(number):
+    for digit in "0123456789".replace(number[-1], ""):
+        with pytest.raises(ValidationError) as excinfo:
+            validators.validate_business_registration_number(number[:-1] + digit)
+        assert codes_of(excinfo) == ["brn_check_digit"]
 
 
 @pytest.mark.parametrize(

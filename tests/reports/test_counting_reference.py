@@ -1,6 +1,6 @@
 """The SQL counting against a plain-Python reading of the same events, over random legal histories.
 
-The reference reads every enrollment's events with talent.registry.lifecycle.status_on and applies the
+The reference reads every enrollment's events with status_reference.status_on (plain Python) and applies the
 counting rules literally (an entry is an `enrolled` event on or before the date), so the shortcuts of the SQL
 (current status when nothing changed since the date, declined admissions by their last event) are checked.
 """
@@ -20,6 +20,7 @@ from talent.reports import selectors
 from talent.reports.scope import ReportScope
 from tests import factories
 from tests.reports.conftest import D
+from tests.reports.status_reference import StatusPoint, status_on
 
 ACTIVE_RANK = {"coursework_complete": 3, "enrolled": 2, "on_leave": 1}
 TERMINAL_ENDINGS = {"graduated", "withdrawn", "dismissed"}
@@ -61,8 +62,8 @@ def reference(start: datetime.date, as_of: datetime.date) -> dict[str, object]:
     people: dict[int, dict[str, Any]] = {}
     graduations = endings = 0
     for enrollment in Enrollment.objects.filter(programme__counts_toward_target=True):
-        points = [lifecycle.StatusPoint(e.status, e.effective_date, e.sequence) for e in events[enrollment.pk]]
-        status = lifecycle.status_on(points, as_of)
+        points = [StatusPoint(e.status, e.effective_date, e.sequence) for e in events[enrollment.pk]]
+        status = status_on(points, as_of)
         if status is None:
             continue
         reached = max((p for p in points if p.effective_date <= as_of), key=lambda p: (p.effective_date, p.sequence))
@@ -107,3 +108,17 @@ def test_the_sql_counts_what_the_events_say_on_every_date(campus, history, train
             "endings": report.completion_rate.endings,
         }
         assert actual == expected, as_of
+
+
+def test_the_reference_status_on_a_date_is_the_last_change_effective_by_then():
+    d = datetime.date
+    events = [
+        StatusPoint("admitted", d(2026, 2, 1), 1),
+        StatusPoint("enrolled", d(2026, 3, 2), 2),
+        StatusPoint("on_leave", d(2026, 9, 1), 3),
+        StatusPoint("enrolled", d(2026, 9, 1), 4),  # same day: the later sequence wins
+    ]
+    assert status_on(events, d(2026, 1, 31)) is None
+    assert status_on(events, d(2026, 2, 1)) == "admitted"
+    assert status_on(events, d(2026, 8, 31)) == "enrolled"
+    assert status_on(reversed(events), d(2026, 9, 1)) == "enrolled"

@@ -13,7 +13,7 @@ Callers use `services.<entity>_<verb>(...)`; the modules group them by stage.
 from talent.matching.services._base import run_parameters
 from talent.matching.services.execution import RunOutcome, check_pairs, match_run_execute
 from talent.matching.services.index import index_after_save, index_texts, refresh_index
-from talent.matching.services.proposals import proposal_accept, proposal_decline
+from talent.matching.services.proposals import proposal_answer
 from talent.matching.services.runs import (
     match_run_request,
     match_run_request_for_problem,
@@ -43,8 +43,7 @@ __all__ = [
     "match_run_request_for_problem",
     "match_run_request_nightly",
     "match_run_sweep",
-    "proposal_accept",
-    "proposal_decline",
+    "proposal_answer",
     "refresh_index",
     "run_parameters",
     "send_next_queued",

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import InterfaceError, OperationalError
 
-from talent.matching import scoring
+from talent.matching import defaults, scoring
 
 Actor = User | None
 Pair = tuple[int, int]
@@ -20,24 +20,24 @@ ProgressCallback = Callable[[int, str], None]
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
-def setting(name: str, default: Any) -> Any:
-    """`settings.MATCHING_<name>`, or the default."""
-    return getattr(settings, f"MATCHING_{name}", default)
+def setting(name: str) -> Any:
+    """`settings.MATCHING_<name>`, or its default (`talent.matching.defaults.<name>`)."""
+    return getattr(settings, f"MATCHING_{name}", getattr(defaults, name))
 
 
 def run_parameters() -> dict[str, Any]:
     """The settings a run is made with, fixed when it is requested so that a retry computes the same thing."""
-    weights = scoring.Weights(**setting("WEIGHTS", scoring.Weights().as_dict()))
+    weights = getattr(settings, "MATCHING_WEIGHTS", None)
     return {
-        "weights": weights.as_dict(),
-        "top_k": int(setting("TOP_K", 20)),
-        "min_score": float(setting("MIN_SCORE", 0.0)),
+        "weights": (scoring.Weights(**weights) if weights is not None else scoring.Weights()).as_dict(),
+        "top_k": int(setting("TOP_K")),
+        "min_score": float(setting("MIN_SCORE")),
     }
 
 
 def stale_after() -> float:
     """Seconds without a heartbeat after which a running run's worker is taken for dead."""
-    return float(setting("STALE_AFTER_SECONDS", 600))
+    return float(setting("STALE_AFTER_SECONDS"))
 
 
 def stale_cutoff(now: datetime.datetime) -> datetime.datetime:
@@ -45,4 +45,4 @@ def stale_cutoff(now: datetime.datetime) -> datetime.datetime:
 
 
 def max_attempts() -> int:
-    return int(setting("MAX_ATTEMPTS", 3))
+    return int(setting("MAX_ATTEMPTS"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import cast
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
@@ -25,7 +26,7 @@ def insert_rows(objs: Sequence[Model], fields: Sequence[str]) -> int:
         return 0
     model, columns = _columns(objs, fields)
     rows = [[field.pre_save(obj, add=True) for field in columns] for obj in objs]
-    names = ", ".join(connection.ops.quote_name(field.column) for field in columns)
+    names = ", ".join(_quote(field) for field in columns)
     sql = f"INSERT INTO {_table(model)} ({names}) SELECT {names} FROM {_records(columns)}"
     return _execute(sql, columns, rows)
 
@@ -59,7 +60,7 @@ def _table(model: type[Model]) -> str:
 
 
 def _quote(field: Field) -> str:
-    return connection.ops.quote_name(field.column)
+    return connection.ops.quote_name(cast(str, field.column))  # a concrete field: it has a column
 
 
 def _records(columns: Sequence[Field]) -> str:

@@ -25,14 +25,22 @@ from django.utils.translation import gettext as _
 from talent.matching import scoring
 from talent.matching.concepts import build_vocabulary
 from talent.matching.engine import AssignmentMode, InvariantViolation, assign
-from talent.matching.models import LIVE_STATUSES, Answer, MatchRun, NearMiss, Proposal, ProposalStatus, RunStatus
+from talent.matching.models import (
+    LIVE_STATUSES,
+    OPEN_STATUSES,
+    MatchRun,
+    NearMiss,
+    Proposal,
+    ProposalStatus,
+    RunStatus,
+    holds_capacity,
+)
 from talent.matching.services._base import (
     TRANSIENT_ERRORS,
     Pair,
     ProgressCallback,
     max_attempts,
     run_parameters,
-    setting,
     stale_after,
     stale_cutoff,
 )
@@ -172,7 +180,6 @@ class _Tracker:
         self._beat(progress=progress, phase=name)
         if self.on_progress is not None:
             self.on_progress(progress, name)
-        self._pause()
 
     def finish(self) -> dict[str, float]:
         """Seconds spent in each phase, and in all."""
@@ -183,10 +190,6 @@ class _Tracker:
         mine = MatchRun.objects.filter(pk=self.run_id, status=RunStatus.RUNNING, attempts=self.attempt)
         if not mine.update(heartbeat_at=timezone.now(), **fields):
             raise _Superseded
-
-    def _pause(self) -> None:
-        # Test-only (0 by default): slows a run down so that an integration test can kill its worker mid-run.
-        time.sleep(float(setting("PHASE_PAUSE_SECONDS", 0)))
 
 
 @dataclass
@@ -201,16 +204,19 @@ class _Result:
 
 
 def _held(rows: Iterable[dict[str, Any]], eligible_experts: set[int], open_problems: set[int]) -> set[Pair]:
-    """Pairs that use capacity: accepted on an open problem, or accepted by one side while both are still in play."""
-    held = set()
-    for row in rows:
-        pair = (row["expert_id"], row["problem_id"])
-        if pair[1] not in open_problems:
-            continue
-        answered_yes = Answer.ACCEPTED in (row["expert_response"], row["company_response"])
-        if row["status"] == ProposalStatus.ACCEPTED or (answered_yes and pair[0] in eligible_experts):
-            held.add(pair)
-    return held
+    """Pairs that use capacity (`holds_capacity`: accepted on an open problem, or accepted by one side while both
+    are still in play)."""
+    return {
+        (row["expert_id"], row["problem_id"])
+        for row in rows
+        if holds_capacity(
+            status=row["status"],
+            expert_response=row["expert_response"],
+            company_response=row["company_response"],
+            expert_in_play=row["expert_id"] in eligible_experts,
+            problem_open=row["problem_id"] in open_problems,
+        )
+    }
 
 
 LIVE_FIELDS = ("id", "expert_id", "problem_id", "status", "expert_response", "company_response")
@@ -413,9 +419,7 @@ def _write(run: MatchRun, tracker: _Tracker, result: _Result) -> None:
             raise _RunFailed(_("The proposals failed their checks; nothing was written."), invariants)
 
         chosen = set(pairs)
-        pending = {
-            pair: row for pair, row in live.items() if pair not in held and row["status"] == ProposalStatus.PROPOSED
-        }
+        pending = {pair: row for pair, row in live.items() if pair not in held and row["status"] in OPEN_STATUSES}
         repeated = [pair for pair in pairs if pair in pending]
         # A repeated proposal names this run; its score and explanation are written only where they changed (a run
         # over unchanged records changes none of the thousands it repeats).

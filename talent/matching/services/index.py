@@ -60,7 +60,7 @@ def index_after_save(*, kind: str, pk: int) -> None:
     from talent.matching import tasks  # tasks import the services
 
     try:
-        tasks.index_texts.apply_async(args=[kind, [pk]], queue=setting("QUEUE", None))
+        tasks.index_texts.apply_async(args=[kind, [pk]], queue=setting("QUEUE"))
     except Exception as error:  # noqa: BLE001 - the save is committed; the next run indexes the row
         logger.warning(
             "index terms of %s %s not computed after save (%s); the next match run computes them",

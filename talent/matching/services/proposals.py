@@ -1,6 +1,12 @@
-"""Answering a proposal: each side accepts or declines; accepted by both, the pair holds capacity."""
+"""Answering a proposal: each side accepts or declines once; accepted by both, the pair holds capacity.
+
+`proposal_answer` is the one way to answer, for the API, the pages and anything else: the same refusals (with
+the same codes and messages) whoever asks.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pghistory
 from django.contrib.auth.models import AbstractBaseUser
@@ -9,76 +15,107 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from talent.common.errors import Conflict, NotAllowed
-from talent.matching.models import Answer, Proposal, ProposalStatus
-from talent.registry import roles
+from talent.common.errors import Conflict, InvalidInput, NotAllowed
+from talent.matching.models import (
+    LIVE_STATUSES,
+    Answer,
+    Proposal,
+    ProposalStatus,
+    Side,
+    answer_of,
+    awaits_answer,
+    holds_capacity,
+)
+from talent.matching.selectors import proposal_side
 from talent.registry.models import ExpertProfile, FieldProblem
 from talent.registry.vocabulary import ProblemStatus
 
-
-def proposal_accept(*, actor: AbstractBaseUser, proposal: Proposal) -> Proposal:
-    """The expert, or a member of the problem's company, accepts; accepted by both, the pair holds capacity."""
-    return _answer(actor, proposal, Answer.ACCEPTED)
+#: The answers a side gives (`Answer.PENDING` is no answer).
+ANSWERS = (Answer.ACCEPTED, Answer.DECLINED)
 
 
-def proposal_decline(*, actor: AbstractBaseUser, proposal: Proposal) -> Proposal:
-    """Either side declines: the proposal is declined and the pair is never proposed again."""
-    return _answer(actor, proposal, Answer.DECLINED)
-
-
-def _side_of(actor: AbstractBaseUser, proposal: Proposal) -> str:
-    if proposal.expert.person.user_id is not None and proposal.expert.person.user_id == actor.pk:
-        return "expert"
-    company = roles.company_of(actor)
-    if company is not None and company.pk == proposal.problem.organization_id:
-        return "company"
-    raise NotAllowed(_("Only the expert or a member of the problem's company may answer this proposal."))
-
-
-def _answer(actor: AbstractBaseUser, proposal: Proposal, answer: str) -> Proposal:
+def proposal_answer(*, actor: AbstractBaseUser, proposal: Proposal, answer: str) -> Proposal:
+    """The expert, or a member of the problem's company, accepts or declines for their side, once. Accepted by
+    both, the pair holds a place of each side's capacity; declined by either, the pair is never proposed again.
+    Refused: someone else (403); a withdrawn, already answered or decided proposal, or no room left (409)."""
+    if answer not in ANSWERS:
+        raise InvalidInput(_("An answer is either accepted or declined."), field="answer")
     with transaction.atomic(), pghistory.context(user=actor.pk, action=f"proposal_{answer}"):
         locked = (
             Proposal.objects.select_for_update(of=("self",))
             .select_related("expert__person", "problem")
             .get(pk=proposal.pk)
         )
-        side = _side_of(actor, locked)
-        if locked.status == ProposalStatus.WITHDRAWN:
-            raise Conflict(_("A newer match run withdrew this proposal."), code="proposal_withdrawn")
-        if locked.status != ProposalStatus.PROPOSED:
-            raise Conflict(
-                _("This proposal is already %(status)s.") % {"status": locked.get_status_display()},
-                code="proposal_decided",
-            )
+        side = proposal_side(user=actor, proposal=locked)
+        if side is None:
+            raise NotAllowed(_("Only the expert or a member of the problem's company may answer this proposal."))
+        if not awaits_answer(locked, side):
+            raise _why_not(locked, side)
         if answer == Answer.ACCEPTED:
             _check_room(locked)
-        now = timezone.now()
-        if side == "expert":
+        if side == Side.EXPERT:
             locked.expert_response = answer
         else:
             locked.company_response, locked.company_responded_by = answer, actor
         if answer == Answer.DECLINED or locked.expert_response == locked.company_response == Answer.ACCEPTED:
             locked.status = ProposalStatus.DECLINED if answer == Answer.DECLINED else ProposalStatus.ACCEPTED
-            locked.decided_by, locked.decided_at = actor, now
+            locked.decided_by, locked.decided_at = actor, timezone.now()
         locked.save()
     return locked
 
 
+def _why_not(proposal: Proposal, side: str) -> Conflict:
+    """Why a side may no longer answer: a newer run withdrew the proposal, this side has answered, or the other
+    side's answer decided it."""
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        return Conflict(_("A newer match run withdrew this proposal."), code="proposal_withdrawn")
+    given = answer_of(proposal, side)
+    if given != Answer.PENDING:
+        return Conflict(
+            _("You have already answered this proposal (%(answer)s); an answer cannot be changed.")
+            % {"answer": Answer(given).label},
+            code="proposal_answered",
+        )
+    return Conflict(
+        _("This proposal is already %(status)s.") % {"status": proposal.get_status_display()},
+        code="proposal_decided",
+    )
+
+
 def _check_room(proposal: Proposal) -> None:
-    """Accepting must leave both sides within their capacity, counting what each has accepted so far."""
+    """Accepting must leave both sides within their capacity, counting the places other proposals hold."""
     expert = ExpertProfile.objects.select_for_update().get(pk=proposal.expert_id)
     problem = FieldProblem.objects.select_for_update().get(pk=proposal.problem_id)
     if not expert.consent_to_matching:
         raise Conflict(_("The expert has withdrawn their consent to matching."), code="no_consent")
     if problem.status != ProblemStatus.OPEN:
         raise Conflict(_("This field problem is no longer open."), code="problem_not_open")
-    taken = Proposal.objects.exclude(pk=proposal.pk).filter(
-        Q(status=ProposalStatus.ACCEPTED)
-        | Q(status=ProposalStatus.PROPOSED)
-        & (Q(expert_response=Answer.ACCEPTED) | Q(company_response=Answer.ACCEPTED)),
-        problem__status=ProblemStatus.OPEN,
+    others = (
+        Proposal.objects.exclude(pk=proposal.pk)
+        .filter(Q(expert=expert) | Q(problem=problem), status__in=LIVE_STATUSES)
+        .values(
+            "expert_id",
+            "problem_id",
+            "status",
+            "expert_response",
+            "company_response",
+            "expert__consent_to_matching",
+            "expert__available",
+            "problem__status",
+        )
     )
-    if taken.filter(expert=expert).count() >= expert.capacity:
+    held = [row for row in others if _holds(row)]
+    if sum(row["expert_id"] == expert.pk for row in held) >= expert.capacity:
         raise Conflict(_("The expert has no capacity left for another field problem."), code="expert_full")
-    if taken.filter(problem=problem).count() >= problem.experts_wanted:
+    if sum(row["problem_id"] == problem.pk for row in held) >= problem.experts_wanted:
         raise Conflict(_("This field problem already has all the experts it wants."), code="problem_full")
+
+
+def _holds(row: dict[str, Any]) -> bool:
+    return holds_capacity(
+        status=row["status"],
+        expert_response=row["expert_response"],
+        company_response=row["company_response"],
+        expert_in_play=row["expert__consent_to_matching"] and row["expert__available"],
+        problem_open=row["problem__status"] == ProblemStatus.OPEN,
+    )

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from talent.common.errors import Conflict, InvalidInput, NotAllowed
+from talent.matching import defaults
 from talent.matching.models import MatchMode, MatchRun, RunStatus, RunTrigger
+from talent.matching.selectors import RUN_MATCHING
 from talent.matching.services._base import Actor, max_attempts, run_parameters, setting, stale_cutoff
-from talent.registry import roles
 from talent.registry.models import FieldProblem
 from talent.registry.vocabulary import ProblemStatus
 
@@ -22,12 +23,12 @@ logger = logging.getLogger(__name__)
 
 
 def match_run_request(
-    *, actor: Actor, mode: str = MatchMode.STABLE, trigger: str = RunTrigger.API, enqueue: bool = True
+    *, actor: Actor, mode: str = defaults.MODE, trigger: str = RunTrigger.API, enqueue: bool = True
 ) -> MatchRun:
     """Queue a run (the ministry, an operator, or the system when `actor` is None) and send it to the workers after
     commit. A request while a run of the same mode waits joins that run; one of another mode is refused."""
-    if actor is not None and not (roles.is_operator(actor) or roles.is_ministry(actor)):
-        raise NotAllowed(_("Only the ministry or an operator may start a match run."))
+    if actor is not None and not RUN_MATCHING(actor):
+        raise NotAllowed(RUN_MATCHING.refusal)
     if mode not in MatchMode.values:
         raise InvalidInput(_("Unknown assignment mode: %(mode)s.") % {"mode": mode}, field="mode")
     run = _queue(requested_by=actor, mode=mode, trigger=trigger, enqueue=enqueue)
@@ -45,12 +46,12 @@ def match_run_request_for_problem(*, actor: Actor, problem: FieldProblem) -> Mat
     the registry's `problem_opened` signal. Nothing for a problem that is not open."""
     if problem.status != ProblemStatus.OPEN:
         return None
-    return _queue(requested_by=actor, mode=MatchMode.STABLE, trigger=RunTrigger.PROBLEM_OPENED, enqueue=True)
+    return _queue(requested_by=actor, mode=defaults.MODE, trigger=RunTrigger.PROBLEM_OPENED, enqueue=True)
 
 
 def match_run_request_nightly() -> MatchRun:
     """Beat's nightly run: queued as the system's, or joining the run already waiting, whatever its mode."""
-    return _queue(requested_by=None, mode=MatchMode.STABLE, trigger=RunTrigger.NIGHTLY, enqueue=True)
+    return _queue(requested_by=None, mode=defaults.MODE, trigger=RunTrigger.NIGHTLY, enqueue=True)
 
 
 def _queue(*, requested_by: Actor, mode: str, trigger: str, enqueue: bool) -> MatchRun:
@@ -90,7 +91,7 @@ def send_to_workers(run_id: int) -> bool:
     from talent.matching import tasks  # tasks import this module
 
     try:
-        tasks.run_match.apply_async(args=[run_id], queue=setting("QUEUE", None))
+        tasks.run_match.apply_async(args=[run_id], queue=setting("QUEUE"))
     except BrokerUnavailable:
         logger.warning("match run %s: broker unreachable; it stays queued for the sweeper", run_id)
         return False
@@ -141,7 +142,7 @@ def match_run_sweep() -> dict[str, int]:
             else:
                 requeued.append(run.pk)
             run.save(update_fields=["status", "error", "progress", "phase", "enqueued_at", "finished_at"])
-    cutoff = now - datetime.timedelta(seconds=float(setting("RESEND_AFTER_SECONDS", 120)))
+    cutoff = now - datetime.timedelta(seconds=float(setting("RESEND_AFTER_SECONDS")))
     forgotten = MatchRun.objects.filter(
         Q(enqueued_at__lt=cutoff) | Q(enqueued_at__isnull=True, created_at__lt=cutoff), status=RunStatus.QUEUED
     ).values_list("pk", flat=True)

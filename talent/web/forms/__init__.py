@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages as page_messages
 from django.db import models
 from django.http import HttpRequest, QueryDict
 from django.utils.text import capfirst
@@ -45,6 +46,18 @@ def submit(form: forms.BaseForm, write: Callable[[dict[str, Any]], T]) -> T | No
     except DomainError as error:
         add_domain_error(form, error)
         return None
+
+
+def perform(request: HttpRequest, write: Callable[[], object], *, saved: str) -> bool:
+    """A button's write (no form to re-render): `write()`, then its refusal (`DomainError`) or `saved` goes to the
+    messages shown on the next page. True when it was done."""
+    try:
+        write()
+    except DomainError as error:
+        page_messages.error(request, str(error))
+        return False
+    page_messages.success(request, saved)
+    return True
 
 
 def model_label(model: type[models.Model], name: str) -> Any:

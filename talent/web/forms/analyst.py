@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from talent.matching import defaults
 from talent.matching.models import MatchMode
 
 
@@ -12,7 +13,7 @@ class MatchRunForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("Assignment mode"),
         choices=MatchMode.choices,
-        initial=MatchMode.STABLE,
+        initial=defaults.MODE,
         widget=forms.RadioSelect,
         help_text=_(
             "Stable: no expert and problem would both rather have each other. "

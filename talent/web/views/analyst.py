@@ -1,8 +1,8 @@
 """The ministry analyst's pages: the way to the dashboard, starting a match run and watching it finish.
 
-The same rules as the API's: the ministry and operators only (anyone else 403). The run page follows its run
-through the API's run endpoint (a small script of our own; without JavaScript the page reloads itself) until
-the run has finished.
+The same rule as the API's and the service's (`selectors.RUN_MATCHING`): the ministry and operators only
+(anyone else 403). The run page follows its run through the API's run endpoint (a small script of our own;
+without JavaScript the page reloads itself) until the run has finished.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_POST
 from talent.common.errors import DomainError
 from talent.matching import selectors, services
 from talent.matching.models import MatchRun, RunStatus, RunTrigger
-from talent.registry import roles
 from talent.web.access import allowed_by
 from talent.web.forms import add_domain_error
 from talent.web.forms.analyst import MatchRunForm
@@ -62,7 +61,7 @@ PHASE_LABELS = {
 }
 
 
-ministry_only = allowed_by(roles.MINISTRY)
+ministry_only = allowed_by(selectors.RUN_MATCHING)
 
 
 def _home(request: HttpRequest, form: MatchRunForm) -> HttpResponse:

@@ -1,31 +1,35 @@
 """A company member's pages: their company's field problems (draft, edit, open, close) and each problem's
 proposals with why, showing of each expert only what the expert shares; accept or decline.
 
-Problems come from `field_problem_list` and proposals from `proposal_list_for_user`, the API's selectors: another
-company's problem or proposal is simply not found. Showing an expert's shared personal data is written to the
-access log, as the API does.
+Problems come from `field_problem_list` and proposals from matching's selectors (the API's): another company's
+problem or proposal is simply not found. Answers go through `proposal_answer`, the API's service, so a refusal
+reads the same here as there. Showing an expert's shared personal data is written to the access log, as the API
+does.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from talent.common.errors import DomainError
+from talent.common.users import signed_in_user
 from talent.matching import selectors as matching_selectors
-from talent.matching.models import ProposalStatus
+from talent.matching.models import Answer, Side
+from talent.matching.presentation import proposal_card, shows_personal_data
+from talent.matching.services import proposal_answer
 from talent.registry import selectors, services
 from talent.registry.models import FieldProblem, Organization
 from talent.registry.vocabulary import ProblemStatus
 from talent.web.access import company_required
-from talent.web.explanations import proposal_answer_submit, proposal_card
-from talent.web.forms import posted, submit
+from talent.web.forms import perform, posted, submit
 from talent.web.forms.company import FieldProblemForm
 
 #: Proposals per page of a problem (a card each, as long as a dozen table rows).
@@ -39,12 +43,7 @@ def _problems(request: HttpRequest) -> QuerySet[FieldProblem]:
 @company_required
 @require_GET
 def problem_list(request: HttpRequest, company: Organization) -> HttpResponse:
-    # Counted as the proposal list shows them: live, of experts who still consent.
-    live = Q(
-        proposals__status__in=[ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED],
-        proposals__expert__consent_to_matching=True,
-    )
-    problems = _problems(request).annotate(live_proposals=Count("proposals", filter=live)).order_by("-created_at")
+    problems = matching_selectors.problem_list_with_live_proposals(_problems(request)).order_by("-created_at")
     return render(request, "web/company/problems.html", {"company": company, "problems": problems})
 
 
@@ -78,11 +77,10 @@ def problem_edit(request: HttpRequest, company: Organization, pk: int) -> HttpRe
 @require_GET
 def problem_detail(request: HttpRequest, company: Organization, pk: int) -> HttpResponse:
     problem = get_object_or_404(_problems(request), pk=pk)
-    rows = matching_selectors.proposal_list_for_user(user=request.user).filter(problem=problem)
-    rows = rows.exclude(status=ProposalStatus.WITHDRAWN)  # superseded by a newer run
-    page = Paginator(rows.order_by("-score", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    cards = [proposal_card(p, user=request.user, side="company") for p in page]
-    shown = {card["proposal"].expert.person_id for card in cards if len(card["expert"]) > 1}
+    rows = matching_selectors.proposal_list_of_problem(user=request.user, problem=problem)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = [proposal_card(p, user=request.user, side=Side.COMPANY) for p in page]
+    shown = {card["proposal"].expert.person_id for card in cards if shows_personal_data(card["expert"])}
     services.access_log_record(actor=request.user, person_ids=shown, action="proposal_page", request=request)
     return render(request, "web/company/problem_detail.html", {"problem": problem, "cards": cards, "page": page})
 
@@ -92,23 +90,18 @@ def problem_detail(request: HttpRequest, company: Organization, pk: int) -> Http
 def problem_status(request: HttpRequest, company: Organization, pk: int, status: str) -> HttpResponse:
     problem = get_object_or_404(_problems(request), pk=pk)
     change = services.field_problem_open_and_announce if status == ProblemStatus.OPEN else services.field_problem_close
-    try:
-        change(actor=request.user, problem=problem)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        opened = status == ProblemStatus.OPEN
-        messages.success(
-            request, _("The field problem is open to matching.") if opened else _("The field problem is closed.")
-        )
+    opened = status == ProblemStatus.OPEN
+    saved = _("The field problem is open to matching.") if opened else _("The field problem is closed.")
+    perform(request, partial(change, actor=request.user, problem=problem), saved=saved)
     return redirect("web:problem-detail", pk=problem.pk)
 
 
 @company_required
 @require_POST
-def proposal_answer(request: HttpRequest, company: Organization, pk: int, answer: str) -> HttpResponse:
+def answer_proposal(request: HttpRequest, company: Organization, pk: int, answer: str) -> HttpResponse:
     proposal = get_object_or_404(matching_selectors.proposal_list_for_user(user=request.user), pk=pk)
-    proposal_answer_submit(request, proposal, answer, _("Your company's answer is saved."))
+    write = partial(proposal_answer, actor=signed_in_user(request), proposal=proposal, answer=answer)
+    perform(request, write, saved=_("Your company's answer is saved."))
     return redirect("web:problem-detail", pk=proposal.problem_id)
 
 
@@ -119,8 +112,16 @@ urlpatterns: list[URLPattern] = [
     path("company/problems/<int:pk>/edit/", problem_edit, name="problem-edit"),
     path("company/problems/<int:pk>/open/", problem_status, {"status": ProblemStatus.OPEN}, name="problem-open"),
     path("company/problems/<int:pk>/close/", problem_status, {"status": ProblemStatus.CLOSED}, name="problem-close"),
-    path("company/proposals/<int:pk>/accept/", proposal_answer, {"answer": "accept"}, name="company-proposal-accept"),
     path(
-        "company/proposals/<int:pk>/decline/", proposal_answer, {"answer": "decline"}, name="company-proposal-decline"
+        "company/proposals/<int:pk>/accept/",
+        answer_proposal,
+        {"answer": Answer.ACCEPTED},
+        name="company-proposal-accept",
+    ),
+    path(
+        "company/proposals/<int:pk>/decline/",
+        answer_proposal,
+        {"answer": Answer.DECLINED},
+        name="company-proposal-decline",
     ),
 ]

@@ -7,10 +7,11 @@ another person's position or proposal is simply not found.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
@@ -23,13 +24,14 @@ from talent.accounts.services import claim_refusal
 from talent.common.errors import DomainError
 from talent.common.users import signed_in_user
 from talent.matching import selectors as matching_selectors
-from talent.matching.models import Proposal, ProposalStatus
+from talent.matching.models import Answer, Side
+from talent.matching.presentation import proposal_card
+from talent.matching.services import proposal_answer
 from talent.registry import selectors, services
 from talent.registry.models import Person
 from talent.registry.services.people import SAVE_PROFILE_FIRST
 from talent.web.access import person_required
-from talent.web.explanations import proposal_answer_submit, proposal_card
-from talent.web.forms import add_domain_error, posted, submit
+from talent.web.forms import add_domain_error, perform, posted, submit
 from talent.web.forms.accounts import AccountDeleteForm
 from talent.web.forms.researcher import (
     ConsentForm,
@@ -44,15 +46,6 @@ EDITING = require_http_methods(["GET", "POST"])
 PAGE_SIZE = 20
 
 
-def _proposals(request: HttpRequest, person: Person) -> QuerySet[Proposal]:
-    return matching_selectors.proposal_list_for_user(user=request.user).filter(expert__person=person)
-
-
-def _current(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """What a page lists: proposals a newer run did not withdraw (the API lists those too, by status)."""
-    return proposals.exclude(status=ProposalStatus.WITHDRAWN)
-
-
 # --- Overview and record ---------------------------------------------------------------------------------
 
 
@@ -64,7 +57,7 @@ def overview(request: HttpRequest, person: Person) -> HttpResponse:
         "researcher": getattr(person, "researcher_profile", None),
         "positions": selectors.overseas_position_list(user=request.user),
         "expert": getattr(person, "expert_profile", None),
-        "open_proposals": _proposals(request, person).filter(status=ProposalStatus.PROPOSED).count(),
+        "open_proposals": matching_selectors.proposal_count_awaiting(user=request.user, person=person),
         "claimable": claim_refusal(request.user) is None,
         "enrollments": selectors.own_enrollment_list(user=request.user),
     }
@@ -177,17 +170,19 @@ def consent(request: HttpRequest, person: Person) -> HttpResponse:
 @person_required
 @require_GET
 def proposals(request: HttpRequest, person: Person) -> HttpResponse:
-    rows = _current(_proposals(request, person)).order_by("-created_at", "-id")
+    rows = matching_selectors.proposal_list_of_expert(user=request.user, person=person)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    cards = [proposal_card(proposal, user=request.user, side="expert") for proposal in page]
+    cards = [proposal_card(proposal, user=request.user, side=Side.EXPERT) for proposal in page]
     return render(request, "web/researcher/proposals.html", {"cards": cards, "page": page})
 
 
 @person_required
 @require_POST
-def proposal_answer(request: HttpRequest, person: Person, pk: int, answer: str) -> HttpResponse:
-    proposal = get_object_or_404(_proposals(request, person), pk=pk)
-    proposal_answer_submit(request, proposal, answer, _("Your answer is saved."))
+def answer_proposal(request: HttpRequest, person: Person, pk: int, answer: str) -> HttpResponse:
+    mine = matching_selectors.proposal_list_for_user(user=request.user).filter(expert__person=person)
+    proposal = get_object_or_404(mine, pk=pk)
+    write = partial(proposal_answer, actor=signed_in_user(request), proposal=proposal, answer=answer)
+    perform(request, write, saved=_("Your answer is saved."))
     return redirect("web:my-proposals")
 
 
@@ -235,8 +230,8 @@ urlpatterns: list[URLPattern] = [
     path("me/expert/", expert_profile, name="expert-profile"),
     path("me/consent/", consent, name="consent"),
     path("me/proposals/", proposals, name="my-proposals"),
-    path("me/proposals/<int:pk>/accept/", proposal_answer, {"answer": "accept"}, name="my-proposal-accept"),
-    path("me/proposals/<int:pk>/decline/", proposal_answer, {"answer": "decline"}, name="my-proposal-decline"),
+    path("me/proposals/<int:pk>/accept/", answer_proposal, {"answer": Answer.ACCEPTED}, name="my-proposal-accept"),
+    path("me/proposals/<int:pk>/decline/", answer_proposal, {"answer": Answer.DECLINED}, name="my-proposal-decline"),
     path("me/data/", my_data, name="my-data"),
     path("me/data/download/", my_data_download, name="my-data-download"),
     path("me/close/", account_close, name="account-close"),

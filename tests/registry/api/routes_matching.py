@@ -50,8 +50,9 @@ def _runs(world: World) -> str:
 
 
 def _visible_runs(world: World, role: str) -> set[int]:
-    # Every run (opening the world's problems may have queued one too): runs hold no personal data.
-    return set(MatchRun.objects.values_list("pk", flat=True)) if role in ("ministry", "operator") else set()
+    # The world's one run (its problems are opened without announcing, so none was queued), to those who start runs:
+    # runs hold no personal data. Everyone else is refused.
+    return {matching(world).run.pk} if role in ("ministry", "operator") else set()
 
 
 def _proposals(world: World) -> str:

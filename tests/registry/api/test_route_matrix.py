@@ -1,4 +1,5 @@
-"""Every API route answers every kind of user as designed, and no list shows another tenant's rows."""
+"""Every API route answers every kind of user as designed, and each list shows exactly the rows the role may see:
+none of another tenant's, none of its own missing."""
 
 from __future__ import annotations
 
@@ -31,8 +32,9 @@ def test_each_route_answers_each_role_as_designed(route: Route, role: str, world
         f"{getattr(response, 'data', response.content)!r}"
     )
     if route.visible_ids is not None and response.status_code == 200:
-        leaked = result_ids(response.data) - route.visible_ids(world, role)
-        assert not leaked, f"{route.name} shows {role} rows it must not see: {sorted(leaked)}"
+        shown, visible = result_ids(response.data), route.visible_ids(world, role)
+        assert not shown - visible, f"{route.name} shows {role} rows it must not see: {sorted(shown - visible)}"
+        assert shown == visible, f"{route.name} hides from {role} rows it must show: {sorted(visible - shown)}"
 
 
 def _api_route_names(patterns, prefix: str = "") -> set[str]:
