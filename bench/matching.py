@@ -26,6 +26,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -307,10 +308,10 @@ def initial_indexing() -> None:
     tokenised: list[tuple[int, float]] = []
     original = index_service.text.tokenize
 
-    def timed_tokenize(texts_: Any) -> list[list[str]]:
+    def timed_tokenize(texts: Sequence[str]) -> list[list[str]]:
         begin = time.perf_counter()
-        result = original(texts_)
-        tokenised.append((len(texts_), time.perf_counter() - begin))
+        result = original(texts)
+        tokenised.append((len(texts), time.perf_counter() - begin))
         return result
 
     index_service.text.tokenize = timed_tokenize

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from talent.common.api_schema import error_responses
+from talent.common.users import signed_in_user
 from talent.matching import defaults, presentation, selectors, services
 from talent.matching.models import (
     Answer,
@@ -122,8 +123,9 @@ class ProposalSerializer(serializers.ModelSerializer):
     @extend_schema_field(ExpertCardSerializer)
     def get_expert(self, proposal: Proposal) -> dict[str, Any]:
         card = presentation.expert_card_for(user=self.context["request"].user, proposal=proposal)
-        if presentation.shows_personal_data(card):  # the view writes it to the access log
-            self.context.setdefault("persons_shown", set()).add(proposal.expert.person_id)
+        shown = self.context.get("persons_shown")  # the view's set: it writes them to the access log
+        if shown is not None and presentation.shows_personal_data(card):
+            shown.add(proposal.expert.person_id)
         return card
 
 
@@ -196,7 +198,7 @@ class MatchRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = MatchRunRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        run = services.match_run_request(actor=request.user, trigger=RunTrigger.API, **body.validated_data)
+        run = services.match_run_request(actor=signed_in_user(request), trigger=RunTrigger.API, **body.validated_data)
         return Response(MatchRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -228,12 +230,12 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         persons = getattr(self, "_persons_shown", None)
         if persons and response.status_code == status.HTTP_200_OK:
             registry_services.access_log_record(
-                actor=request.user, person_ids=persons, action=f"proposal_{self.action}", request=request
+                actor=signed_in_user(request), person_ids=persons, action=f"proposal_{self.action}", request=request
             )
         return super().finalize_response(request, response, *args, **kwargs)
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         self._persons_shown: set[int] = context.setdefault("persons_shown", set())
         return context
 
@@ -248,7 +250,9 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
-        proposal = services.proposal_answer(actor=request.user, proposal=self.get_object(), answer=Answer.ACCEPTED)
+        proposal = services.proposal_answer(
+            actor=signed_in_user(request), proposal=self.get_object(), answer=Answer.ACCEPTED
+        )
         return Response(self.get_serializer(proposal).data)
 
     @extend_schema(
@@ -260,7 +264,9 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str | None = None) -> Response:
-        proposal = services.proposal_answer(actor=request.user, proposal=self.get_object(), answer=Answer.DECLINED)
+        proposal = services.proposal_answer(
+            actor=signed_in_user(request), proposal=self.get_object(), answer=Answer.DECLINED
+        )
         return Response(self.get_serializer(proposal).data)
 
 

@@ -12,7 +12,15 @@ from django.utils import timezone, translation
 
 from talent.common.errors import Conflict, NotAllowed
 from talent.matching import services
-from talent.matching.models import Answer, ExpertIndex, MatchRun, NearMiss, ProblemIndex, Proposal, ProposalHistory
+from talent.matching.models import (  # type: ignore[attr-defined]  # pghistory makes ProposalHistory at run time
+    Answer,
+    ExpertIndex,
+    MatchRun,
+    NearMiss,
+    ProblemIndex,
+    Proposal,
+    ProposalHistory,
+)
 from talent.registry import services as registry
 from tests.matching.market import live_pairs, run_now
 
@@ -57,7 +65,7 @@ def test_a_run_records_its_counts_timings_and_checked_invariants(market):
     run = run_now()
 
     assert (run.progress, run.phase, run.attempts) == (100, "done", 1)
-    assert run.started_at <= run.finished_at
+    assert run.started_at is not None and run.finished_at is not None and run.started_at <= run.finished_at
     assert run.counts["experts_in_pool"] == 3
     assert run.counts["problems_in_pool"] == 2
     assert run.counts["proposals_new"] == 2
@@ -464,6 +472,7 @@ def test_opening_a_problem_queues_a_run(company, company_member, django_capture_
     with django_capture_on_commit_callbacks() as sent:
         run = services.match_run_request_for_problem(actor=company_member, problem=problem)
 
+    assert run is not None
     assert (run.status, run.trigger, run.requested_by) == ("queued", "problem_opened", company_member)
     assert len(sent) == 1, "sent to the workers after commit"
 
@@ -473,5 +482,5 @@ def test_opening_a_problem_joins_the_run_already_waiting_whatever_its_mode(marke
 
     run = services.match_run_request_for_problem(actor=market.company_member, problem=market.weld)
 
-    assert run.pk == waiting.pk
+    assert run is not None and run.pk == waiting.pk
     assert MatchRun.objects.count() == 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from talent.matching import text
-from talent.matching.models import ExpertIndex, ProblemIndex
+from talent.matching.models import ExpertIndex, IndexTerms, ProblemIndex
 from talent.matching.services._base import setting
 from talent.registry.models import ExpertProfile, FieldProblem
 
@@ -60,7 +60,7 @@ def index_after_save(*, kind: str, pk: int) -> None:
     from talent.matching import tasks  # tasks import the services
 
     try:
-        tasks.index_texts.apply_async(args=[kind, [pk]], queue=setting("QUEUE"))
+        tasks.index_texts.apply_async(args=(kind, [pk]), queue=setting("QUEUE"))
     except Exception as error:  # noqa: BLE001 - the save is committed; the next run indexes the row
         logger.warning(
             "index terms of %s %s not computed after save (%s); the next match run computes them",
@@ -81,7 +81,7 @@ def index_texts(*, kind: str, ids: Iterable[int]) -> int:
 
 
 def refresh_index(
-    experts: list[dict[str, Any]], problems: list[dict[str, Any]]
+    experts: Sequence[Mapping[str, Any]], problems: Sequence[Mapping[str, Any]]
 ) -> tuple[dict[int, list[str]], dict[int, list[str]], dict[str, int]]:
     """The stored terms of each pool row, re-tokenising (and storing) only the rows whose text changed."""
     expert_source, problem_source = SOURCES["expert_profile"], SOURCES["field_problem"]
@@ -92,13 +92,11 @@ def refresh_index(
     return expert_terms, problem_terms, {"experts_tokenised": expert_changed, "problems_tokenised": problem_changed}
 
 
-def _refresh(
-    model: type[ExpertIndex] | type[ProblemIndex], key: str, texts: dict[int, tuple[str, ...]]
-) -> tuple[dict[int, list[str]], int]:
+def _refresh(model: type[IndexTerms], key: str, texts: dict[int, tuple[str, ...]]) -> tuple[dict[int, list[str]], int]:
     hashes = {pk: _source_hash(*parts) for pk, parts in texts.items()}
     stored = {
         pk: (source_hash, tokens)
-        for pk, source_hash, tokens in model.objects.filter(**{f"{key}__in": list(texts)}).values_list(
+        for pk, source_hash, tokens in model._default_manager.filter(**{f"{key}__in": list(texts)}).values_list(
             key, "source_hash", "tokens"
         )
     }
@@ -112,7 +110,7 @@ def _refresh(
             for pk, tokens in zip(changed, fresh, strict=True)
         ]
         with transaction.atomic():
-            model.objects.bulk_create(
+            model._default_manager.bulk_create(
                 rows,
                 update_conflicts=True,
                 unique_fields=[key.removesuffix("_id")],

@@ -6,10 +6,11 @@ the same codes and messages) whoever asks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pghistory
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -34,7 +35,7 @@ from talent.registry.vocabulary import ProblemStatus
 ANSWERS = (Answer.ACCEPTED, Answer.DECLINED)
 
 
-def proposal_answer(*, actor: AbstractBaseUser, proposal: Proposal, answer: str) -> Proposal:
+def proposal_answer(*, actor: User, proposal: Proposal, answer: str) -> Proposal:
     """The expert, or a member of the problem's company, accepts or declines for their side, once. Accepted by
     both, the pair holds a place of each side's capacity; declined by either, the pair is never proposed again.
     Refused: someone else (403); a withdrawn, already answered or decided proposal, or no room left (409)."""
@@ -111,7 +112,7 @@ def _check_room(proposal: Proposal) -> None:
         raise Conflict(_("This field problem already has all the experts it wants."), code="problem_full")
 
 
-def _holds(row: dict[str, Any]) -> bool:
+def _holds(row: Mapping[str, Any]) -> bool:
     return holds_capacity(
         status=row["status"],
         expert_response=row["expert_response"],

@@ -91,7 +91,7 @@ def send_to_workers(run_id: int) -> bool:
     from talent.matching import tasks  # tasks import this module
 
     try:
-        tasks.run_match.apply_async(args=[run_id], queue=setting("QUEUE"))
+        tasks.run_match.apply_async(args=(run_id,), queue=setting("QUEUE"))
     except BrokerUnavailable:
         logger.warning("match run %s: broker unreachable; it stays queued for the sweeper", run_id)
         return False

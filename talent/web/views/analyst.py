@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from talent.common.errors import DomainError
+from talent.common.users import signed_in_user
 from talent.matching import selectors, services
 from talent.matching.models import MatchRun, RunStatus, RunTrigger
 from talent.web.access import allowed_by
@@ -81,7 +82,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
     form = MatchRunForm(request.POST)
     if form.is_valid():
         try:
-            run = services.match_run_request(actor=request.user, trigger=RunTrigger.WEB, **form.cleaned_data)
+            run = services.match_run_request(actor=signed_in_user(request), trigger=RunTrigger.WEB, **form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
         else:

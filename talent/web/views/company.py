@@ -51,8 +51,8 @@ def problem_list(request: HttpRequest, company: Organization) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def problem_create(request: HttpRequest, company: Organization) -> HttpResponse:
     form = FieldProblemForm(posted(request))
-    problem = form.is_bound and submit(
-        form, lambda data: services.field_problem_create(actor=request.user, organization=company, **data)
+    problem = submit(
+        form, lambda data: services.field_problem_create(actor=signed_in_user(request), organization=company, **data)
     )
     if problem:
         messages.success(request, _("The field problem is saved as a draft: open it to matching when it is ready."))
@@ -65,9 +65,7 @@ def problem_create(request: HttpRequest, company: Organization) -> HttpResponse:
 def problem_edit(request: HttpRequest, company: Organization, pk: int) -> HttpResponse:
     problem = get_object_or_404(_problems(request), pk=pk)
     form = FieldProblemForm(posted(request), instance=problem)
-    if form.is_bound and submit(
-        form, lambda data: services.field_problem_update(actor=request.user, problem=problem, **data)
-    ):
+    if submit(form, lambda data: services.field_problem_update(actor=signed_in_user(request), problem=problem, **data)):
         messages.success(request, _("The field problem is saved."))
         return redirect("web:problem-detail", pk=problem.pk)
     return render(request, "web/company/problem_form.html", {"form": form, "problem": problem})
@@ -81,7 +79,7 @@ def problem_detail(request: HttpRequest, company: Organization, pk: int) -> Http
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     cards = [proposal_card(p, user=request.user, side=Side.COMPANY) for p in page]
     shown = {card["proposal"].expert.person_id for card in cards if shows_personal_data(card["expert"])}
-    services.access_log_record(actor=request.user, person_ids=shown, action="proposal_page", request=request)
+    services.access_log_record(actor=signed_in_user(request), person_ids=shown, action="proposal_page", request=request)
     return render(request, "web/company/problem_detail.html", {"problem": problem, "cards": cards, "page": page})
 
 
@@ -92,7 +90,7 @@ def problem_status(request: HttpRequest, company: Organization, pk: int, status:
     change = services.field_problem_open_and_announce if status == ProblemStatus.OPEN else services.field_problem_close
     opened = status == ProblemStatus.OPEN
     saved = _("The field problem is open to matching.") if opened else _("The field problem is closed.")
-    perform(request, partial(change, actor=request.user, problem=problem), saved=saved)
+    perform(request, partial(change, actor=signed_in_user(request), problem=problem), saved=saved)
     return redirect("web:problem-detail", pk=problem.pk)
 
 
