@@ -66,9 +66,11 @@ class Broker:
             self.process.wait(timeout=10)
 
 
-def _use(broker_url: str, eager: bool) -> None:
+def _use(broker_url: str, write_url: str, eager: bool) -> None:
     conf: Any = app.conf  # celery's settings object; broker_url is read-only only to its type stubs
     conf.broker_url = broker_url
+    # Sends go to the write URL: another test may have left it set explicitly, and it shadows broker_url.
+    conf.broker_write_url = write_url
     conf.task_always_eager = eager
     # The cached connection and producer pools: the next send connects to the new URL.
     vars(app)["_pool"] = None
@@ -77,11 +79,11 @@ def _use(broker_url: str, eager: bool) -> None:
 
 @pytest.fixture
 def broker(settings) -> Iterator[Broker]:
-    before = (app.conf.broker_url, app.conf.task_always_eager)
+    before = (app.conf.broker_url, app.conf.broker_write_url, app.conf.task_always_eager)
     outage = Broker()
     settings.TASKS_IN_PROCESS = False
     settings.CELERY_BROKER_URL = outage.url
-    _use(outage.url, eager=False)
+    _use(outage.url, outage.url, eager=False)
     try:
         yield outage
     finally:
