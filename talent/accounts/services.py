@@ -8,9 +8,8 @@ university's: a person who has one stays in the registry, without a login.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
-from typing import Any, TypedDict, Unpack
+from typing import Any, Unpack
 
 import pghistory
 import pgtrigger
@@ -46,25 +45,13 @@ from talent.registry.services.people import (
     PERSON_FIELDS,
     POSITION_FIELDS,
     RESEARCHER_FIELDS,
+    SelfDescribedFields,
     person_create,
     researcher_profile_save,
 )
 from talent.registry.validators import reject_resident_registration_number
 
-
-class RegistrationFields(TypedDict, total=False):
-    """What a person tells about themselves when signing up (the email is the login's)."""
-
-    family_name_ko: str
-    given_name_ko: str
-    family_name_latin: str
-    given_name_latin: str
-    birth_date: datetime.date | None
-    gender: str
-    nationality: str
-
-
-REGISTRATION_PERSON_FIELDS = tuple(RegistrationFields.__annotations__)
+REGISTRATION_PERSON_FIELDS = tuple(SelfDescribedFields.__annotations__)
 
 
 @dataclass(frozen=True)
@@ -80,7 +67,7 @@ def account_register(
     password: str,
     username: str = "",
     researcher: bool = True,
-    **person_fields: Unpack[RegistrationFields],
+    **person_fields: Unpack[SelfDescribedFields],
 ) -> Registration:
     """Create a login (username: the given one, else the email), its person record, optionally an empty
     returning-researcher profile, and an API token. The password must pass the configured validators."""
@@ -103,7 +90,7 @@ def account_register(
 
 
 def _check_new_login(
-    user: Any, password: str, *, username_field: str, **person_fields: Unpack[RegistrationFields]
+    user: Any, password: str, *, username_field: str, **person_fields: Unpack[SelfDescribedFields]
 ) -> None:
     """Every problem with the username and the password at once, as field errors."""
     errors: dict[str, list[str]] = {}

@@ -24,8 +24,8 @@ from talent.registry.services._base import Actor, acting, assign, clean_skills, 
 from talent.registry.services.problems import announce_text_saved
 
 
-class PersonFields(TypedDict, total=False):
-    """A person's own fields, as the services take them (any subset)."""
+class SelfDescribedFields(TypedDict, total=False):
+    """What a person tells about themselves (sign-up asks these; the email there is the login's)."""
 
     family_name_ko: str
     given_name_ko: str
@@ -34,6 +34,11 @@ class PersonFields(TypedDict, total=False):
     birth_date: datetime.date | None
     gender: str
     nationality: str
+
+
+class PersonFields(SelfDescribedFields, total=False):
+    """A person's own fields, as the services take them (any subset)."""
+
     email: str
     orcid: str | None
     national_researcher_number: str | None
