@@ -7,12 +7,16 @@ chart shows exactly the API's figures. Every text is escaped.
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 36
+# Room for axis labels up to 24 units high (the page's style enlarges them on a phone, where the 640-unit chart
+# is drawn about 350 px wide). The legend is the page's (HTML that wraps), not the picture's.
+WIDTH, HEIGHT = 640, 320
+LEFT, RIGHT, TOP, BOTTOM = 84, 24, 16, 40
 
 
 def _date(value: Any) -> datetime.date:
@@ -32,7 +36,8 @@ def _nice_ceiling(value: float) -> float:
 
 def trajectory_svg(trajectory: Mapping[str, Any], *, labels: Mapping[str, str]) -> str:
     """An SVG line chart: achieved per period (solid), the straight path to the target (dashed) and the
-    projection to the deadline (dotted). `labels` gives the title and the legend in the page's language."""
+    projection to the deadline (dotted). `labels["title"]` names it in the page's language; the page shows
+    the legend and the same figures as a table (yearly_rows)."""
     target = trajectory["target"]
     start, deadline = _date(target["start_date"]), _date(target["deadline"])
     span = max((deadline - start).days, 1)
@@ -62,11 +67,11 @@ def trajectory_svg(trajectory: Mapping[str, Any], *, labels: Mapping[str, str]) 
         value = top * i / 4
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" y2="{y(value):.1f}"/>'
-            f'<text class="tick" x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{int(value):,}</text>'
+            f'<text class="tick" x="{LEFT - 8}" y="{y(value) + 7:.1f}" text-anchor="end">{int(value):,}</text>'
         )
     for year in range(start.year, deadline.year + 1):
         day = max(datetime.date(year, 1, 1), start)
-        parts.append(f'<text class="tick" x="{x(day):.1f}" y="{HEIGHT - 14}" text-anchor="middle">{year}</text>')
+        parts.append(f'<text class="tick" x="{x(day):.1f}" y="{HEIGHT - 12}" text-anchor="middle">{year}</text>')
     parts += [
         line(straight, "straight"),
         line(projection, "projection"),
@@ -75,12 +80,50 @@ def trajectory_svg(trajectory: Mapping[str, Any], *, labels: Mapping[str, str]) 
     if points:
         last_day, last_value = points[-1]
         parts.append(f'<circle class="achieved" cx="{x(last_day):.1f}" cy="{y(last_value):.1f}" r="3.5"/>')
-    legend = [("achieved", labels["achieved"]), ("straight", labels["straight"]), ("projection", labels["projection"])]
-    for i, (css, text) in enumerate(legend):
-        left = LEFT + 8 + i * 190
-        parts.append(
-            f'<line class="{css}" x1="{left}" x2="{left + 22}" y1="{TOP + 8}" y2="{TOP + 8}"/>'
-            f'<text class="legend" x="{left + 28}" y="{TOP + 12}">{escape(text)}</text>'
-        )
     parts.append("</svg>")
     return "".join(parts)
+
+
+@dataclass(frozen=True)
+class YearRow:
+    """The chart's figures at one year's end (or the deadline): the chart as a table."""
+
+    year: int
+    achieved: int | None  # None for years not reached yet
+    straight: int
+    projection: int | None  # None for years before the as-of date
+
+
+def _value_on(series: Sequence[tuple[datetime.date, float]], day: datetime.date) -> float | None:
+    """A polyline's value on a day (linear between its points); None outside it."""
+    for (d0, v0), (d1, v1) in itertools.pairwise(series):
+        if d0 <= day <= d1:
+            return v0 if d1 == d0 else v0 + (v1 - v0) * (day - d0).days / (d1 - d0).days
+    return None
+
+
+def yearly_rows(trajectory: Mapping[str, Any]) -> list[YearRow]:
+    """For each year of the target period, at its end (the deadline for the last): achieved (the last point
+    on or before it), the straight path and the projection, rounded to whole persons."""
+    target = trajectory["target"]
+    start, deadline = _date(target["start_date"]), _date(target["deadline"])
+    as_of = _date(trajectory["as_of"])
+    points = [(_date(p["end"]), int(p["achieved"])) for p in trajectory["points"]]
+    straight = [(_date(p["on"]), float(p["value"])) for p in trajectory["straight_path"]]
+    projection = [(_date(p["on"]), float(p["value"])) for p in trajectory["projection"]]
+    rows = []
+    for year in range(start.year, deadline.year + 1):
+        day = min(datetime.date(year, 12, 31), deadline)
+        reached = [value for end, value in points if end <= day]
+        achieved = reached[-1] if reached and day.year <= as_of.year else None
+        straight_value = _value_on(straight, day)
+        projected = _value_on(projection, day) if day >= as_of else None
+        rows.append(
+            YearRow(
+                year=year,
+                achieved=achieved,
+                straight=round(straight_value or 0.0),
+                projection=None if projected is None else round(projected),
+            )
+        )
+    return rows

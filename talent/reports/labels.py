@@ -48,6 +48,11 @@ BAND_LABELS = {
     Band.NEEDS_ACCELERATION: gettext_lazy("Needs acceleration"),
     Band.OFF_TRACK: gettext_lazy("Off track"),
 }
+#: Where a target's dimension means something else: a returned researcher's "university" is their current
+#: affiliation in Korea (a university, a company or an institute).
+DIMENSION_LABELS_BY_BASIS = {
+    ("returned", "university"): gettext_lazy("Current affiliation in Korea"),
+}
 ORIGIN_LABELS = {"returning": gettext_lazy("Returning from overseas"), "domestic": gettext_lazy("Domestic")}
 
 #: Groups named after a record (organization, school, programme): labelled with its names.
@@ -59,6 +64,11 @@ CHOICE_GROUPS: dict[str, Any] = {
     "gender": Gender,
     "return_programme": ReturnProgramme,
 }
+
+
+def dimension_label(by: str, *, basis: str) -> str:
+    """The heading of a breakdown `by` a dimension, for a target of this counting basis."""
+    return str(DIMENSION_LABELS_BY_BASIS.get((basis, by), DIMENSION_LABELS[by]))
 
 
 def group_key(value: Any) -> str:

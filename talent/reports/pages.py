@@ -2,10 +2,11 @@
 date picker and the downloads. University staff see their own university's figures.
 
 Every figure on the page is the API's: the page serializes the same selector results with the API's
-serializers, and the chart is drawn from the serialized trajectory.
+serializers, and the chart is drawn from the serialized trajectory. The words and units beside the figures
+come from talent.reports.reading.
 
-Language: Korean by default (the request's language, from LocaleMiddleware); `?lang=en` or `?lang=ko` picks
-one for this page (translation.override), and the page's links keep it.
+The page sits in the site's frame (web/base.html: header, navigation, sign-out and the one language switch);
+its language is the request's (LocaleMiddleware: the switch's cookie, else the browser's, else Korean).
 """
 
 from __future__ import annotations
@@ -28,11 +29,9 @@ from django.views.decorators.http import require_GET
 
 from talent.common.errors import InvalidInput
 from talent.common.presentation import bilingual_name
-from talent.reports import charts, labels, scope, selectors
+from talent.reports import charts, labels, reading, scope, selectors
 from talent.reports.api import targets as api
-from talent.reports.models import Target
-
-LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}  # each in its own language: never translated
+from talent.reports.models import Target, TargetBasis
 
 
 class DashboardForm(forms.Form):
@@ -46,45 +45,30 @@ class DashboardForm(forms.Form):
             raise forms.ValidationError(refused.message) from refused
 
 
-def _language(request: HttpRequest) -> str:
-    wanted = request.GET.get("lang", "")
-    if wanted in dict(settings.LANGUAGES):
-        return wanted
-    return translation.get_language_from_request(request) or settings.LANGUAGE_CODE
-
-
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    language = _language(request)
-    with translation.override(language):
-        if not scope.may_read_reports(user=request.user):
-            raise PermissionDenied(scope.READERS_ONLY)
-        form = DashboardForm(request.GET)
-        valid = form.is_valid()
-        as_of = (form.cleaned_data.get("as_of") if valid else None) or timezone.localdate()
-        by = (form.cleaned_data.get("by") if valid else "") or "university"
-        context = dashboard_context(user=request.user, as_of=as_of, by=by, language=language)
-        response = render(request, "reports/dashboard.html", {**context, "form": form})
-    response["Content-Language"] = language
-    return response
+    if not scope.may_read_reports(user=request.user):
+        raise PermissionDenied(scope.READERS_ONLY)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    form = DashboardForm(request.GET)
+    valid = form.is_valid()
+    as_of = (form.cleaned_data.get("as_of") if valid else None) or timezone.localdate()
+    by = (form.cleaned_data.get("by") if valid else "") or "university"
+    context = dashboard_context(user=request.user, as_of=as_of, by=by, language=language)
+    return render(request, "reports/dashboard.html", {**context, "form": form})
 
 
 def dashboard_context(*, user: Any, as_of: datetime.date, by: str, language: str) -> dict[str, Any]:
     """Everything the page shows, as the API serializes it."""
     report_scope = scope.scope_for(user=user)
     targets = [_target_panel(report_scope, target, as_of, by, language) for target in selectors.target_list()]
-    query = {"as_of": as_of.isoformat(), "by": by}
     return {
         "as_of": as_of,
         "by": by,
         "scope": report_scope.label,
         "national": report_scope.national,
-        "language": language,
-        "languages": [
-            {"code": code, "name": name, "url": "?" + urlencode({**query, "lang": code}), "current": code == language}
-            for code, name in LANGUAGE_NAMES.items()
-        ],
+        "terms": reading.terms(),
         "dimensions": [{"code": code, "label": label} for code, label in labels.DIMENSION_LABELS.items()],
         "targets": targets,
         "targets_downloads": _downloads("/api/v1/reports/targets/", {"as_of": as_of.isoformat()}),
@@ -104,32 +88,123 @@ def _target_panel(
     trajectory_data = api.TrajectorySerializer(path_).data
     name = bilingual_name(target.name_ko, target.name_en, language=language)
     query = {"target": target.code, "as_of": as_of.isoformat()}
+    table_by_label = labels.dimension_label(table_by, basis=target.basis)
+    chart_labels = {
+        "title": _("%(target)s: achieved, straight path and projection") % {"target": name},
+        "achieved": _("Achieved"),
+        "straight": _("Straight path to the target"),
+        "projection": _("Projection"),
+    }
     return {
         "code": target.code,
         "name": name,
         "report": report_data,
+        "goal": _("Target: %(value)s by %(deadline)s, counted from %(start)s.")
+        % {
+            "value": reading.persons(target.value),
+            "deadline": target.deadline.isoformat(),
+            "start": target.start_date.isoformat(),
+        },
         "achieved": f"{report.achieved:,}",
-        "value": f"{target.value:,}",
-        "projected": f"{report.projected:,}",
-        "percent": f"{100 * report.achieved / target.value:.1f}",
+        "achieved_label": _("Trained") if target.basis == TargetBasis.TRAINED else _("Returned"),
+        "value": reading.persons(target.value),
+        "percent": reading.percent(report.achieved / target.value),
+        "shortfall": reading.shortfall_sentence(
+            projected=report.projected, target=target.value, deadline=target.deadline
+        ),
+        "band_reading": reading.band_sentence(
+            band=report.band,
+            target=target.value,
+            deadline=target.deadline,
+            observed=report.pace.observed,
+            required=report.pace.required,
+            ratio=report.pace.ratio,
+        ),
+        "figures": _figures(report),
+        "entrants_note": (
+            reading.active_vs_entrants_sentence(
+                entrants=report.entrants, active=report.active["total"], start=target.start_date
+            )
+            if report.entrants is not None and report.active is not None
+            else ""
+        ),
         "table": table_data,
         "table_by": table_by,
-        "table_by_label": labels.DIMENSION_LABELS[table_by],
+        "table_by_label": table_by_label,
         "columns": [{"code": c, "label": labels.COLUMN_LABELS[c]} for c in table_data["columns"]],
-        "rows": [[row["label"], *(row["counts"][c] for c in table_data["columns"])] for row in table_data["rows"]],
-        "total": [table_data["total"][c] for c in table_data["columns"]],
-        "chart": charts.trajectory_svg(
-            trajectory_data,
-            labels={
-                "title": _("%(target)s: achieved, straight path and projection") % {"target": name},
-                "achieved": _("Achieved"),
-                "straight": _("Straight path to the target"),
-                "projection": _("Projection"),
-            },
-        ),
+        "rows": [
+            [row["label"], *(_count(row["counts"][c]) for c in table_data["columns"])] for row in table_data["rows"]
+        ],
+        "total": [_count(table_data["total"][c]) for c in table_data["columns"]],
+        "chart": charts.trajectory_svg(trajectory_data, labels=chart_labels),
+        "chart_legend": [{"css": css, "label": chart_labels[css]} for css in ("achieved", "straight", "projection")],
+        "chart_rows": [
+            {
+                "year": row.year,
+                "achieved": "–" if row.achieved is None else f"{row.achieved:,}",
+                "straight": f"{row.straight:,}",
+                "projection": "–" if row.projection is None else f"{row.projection:,}",
+            }
+            for row in charts.yearly_rows(trajectory_data)
+        ],
         "table_downloads": _downloads("/api/v1/reports/headcount/", {**query, "by": table_by}),
         "trajectory_downloads": _downloads("/api/v1/reports/trajectory/", query),
     }
+
+
+def _count(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _figures(report: selectors.TargetReport) -> list[dict[str, str]]:
+    """The headline's figures with their units, each linked to its definition (reading.terms)."""
+    figures = [
+        {"term": "projected", "label": _("Projected by the deadline"), "value": reading.persons(report.projected)},
+        {
+            "term": "shortfall",
+            "label": _("Shortfall by the deadline"),
+            "value": reading.persons(report.shortfall),
+        },
+        {
+            "term": "observed_pace",
+            "label": _("Observed pace (last 12 months)"),
+            "value": reading.per_month(report.pace.observed),
+        },
+    ]
+    if report.pace.required is not None:
+        figures.append(
+            {
+                "term": "required_pace",
+                "label": _("Required pace"),
+                "value": reading.per_month(report.pace.required),
+            }
+        )
+    if report.entrants is not None and report.active is not None and report.completion_rate is not None:
+        figures += [
+            {"term": "entrants", "label": _("Entrants"), "value": reading.persons(report.entrants)},
+            {"term": "active", "label": _("Active"), "value": reading.persons(report.active["total"])},
+            {"term": "", "label": "· " + _("Enrolled"), "value": reading.persons(report.active["enrolled"])},
+            {"term": "", "label": "· " + _("On leave"), "value": reading.persons(report.active["on_leave"])},
+            {
+                "term": "",
+                "label": "· " + _("Coursework complete"),
+                "value": reading.persons(report.active["coursework_complete"]),
+            },
+            {
+                "term": "completion_rate",
+                "label": _("Completion rate used"),
+                "value": reading.percent(report.completion_rate.used),
+            },
+        ]
+    if report.planned_returns is not None:
+        figures.append(
+            {
+                "term": "planned_returns",
+                "label": _("Planned returns by the deadline"),
+                "value": reading.persons(report.planned_returns),
+            }
+        )
+    return figures
 
 
 def _downloads(url: str, query: dict[str, str]) -> list[dict[str, str]]:

@@ -76,3 +76,48 @@ def test_the_dashboard_shows_the_api_figures_and_switches_to_english(ministry_se
     assert page.locator("html").get_attribute("lang") == "en"
     assert not outside, f"the page loaded from elsewhere: {outside}"
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_dashboard_reads_at_desk_and_phone_width(
+    ministry_session, live_server, browser, artifacts, language, width
+):
+    context = browser.new_context(locale="ko-KR", viewport={"width": width, "height": 900})
+    context.add_cookies(
+        [
+            {"name": settings.SESSION_COOKIE_NAME, "value": ministry_session, "url": live_server.url},
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
+        ]
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/dashboard/")
+    assert page.locator("html").get_attribute("lang") == language
+
+    # At a glance: achieved, the shortfall, the band's reading, each with its unit.
+    unit, short = ("명", "명 부족.") if language == "ko" else ("people", "short.")
+    assert page.get_by_test_id("achieved-AX-TRAINED").is_visible()
+    assert page.get_by_test_id("shortfall-sentence-AX-TRAINED").inner_text().endswith(short)
+    assert unit in page.get_by_test_id("shortfall-AX-TRAINED").inner_text()
+    assert unit in page.get_by_test_id("projected-AX-TRAINED").inner_text()
+    assert page.get_by_test_id("band-reading-AX-TRAINED").inner_text()
+    assert page.get_by_test_id("logout").is_visible()
+
+    # Nothing wider than the screen but the tables, which scroll inside their own region.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # A name in the breakdown keeps to a line or two, never one character per line.
+    first_name = page.get_by_test_id("table-AX-TRAINED").locator("tbody th").first
+    box = first_name.bounding_box()
+    assert box and box["width"] >= 100
+    # The chart's labels are drawn at least 10 px high on the screen.
+    tick = page.locator("svg.trajectory text.tick").first.bounding_box()
+    assert tick and tick["height"] >= 10
+    page.screenshot(path=str(artifacts / f"dashboard-{language}-{width}.png"), full_page=True)
+
+    # Print: no site header or controls, and the charts' tables opened.
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator("form.controls").is_visible()
+    assert page.get_by_test_id("chart-table-AX-TRAINED").is_visible()
+    context.close()

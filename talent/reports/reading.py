@@ -1,0 +1,195 @@
+"""The report's figures as a person reads them: with their unit, rounded for reading, and the sentences the
+dashboard puts beside them (the shortfall, the status band's reading, why active can exceed entrants).
+
+One place for the wording, so that the page, its print and any later export say the same thing. The exact
+figures stay in the API and the downloads; these are for reading at a glance:
+- persons are whole numbers with thousands separators (명 / people);
+- paces are persons per month with one decimal (명/월 / people/month);
+- shares are percentages with one decimal (a completion rate of 0.4727 reads 47.3%).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from talent.reports.arithmetic import Band
+
+
+def persons(count: int) -> str:
+    """1,234명 / 1,234 people."""
+    return ngettext("%(count)s person", "%(count)s people", count) % {"count": f"{count:,}"}
+
+
+def per_month(pace: float | None) -> str:
+    """0.8명/월 / 0.8 people/month; a dash where there is no pace."""
+    if pace is None:
+        return "–"
+    return _("%(pace)s people/month") % {"pace": f"{pace:,.1f}"}
+
+
+def percent(share: float | None) -> str:
+    """A share (0–1) as a percentage with one decimal: 0.4727 → 47.3%."""
+    if share is None:
+        return "–"
+    return f"{100 * share:,.1f}%"
+
+
+def shortfall_sentence(*, projected: int, target: int, deadline: datetime.date) -> str:
+    """The projection against the target in words and numbers: "Projected 302 of 5,000 by 2030-12-31:
+    4,698 short." (or the surplus, or exactly reached)."""
+    figures = {
+        "projected": f"{projected:,}",
+        "target": f"{target:,}",
+        "deadline": deadline.isoformat(),
+        "gap": f"{abs(target - projected):,}",
+    }
+    if projected < target:
+        return _("Projected %(projected)s of %(target)s by %(deadline)s: %(gap)s short.") % figures
+    if projected > target:
+        return _("Projected %(projected)s of %(target)s by %(deadline)s: %(gap)s more than the target.") % figures
+    return _("Projected %(projected)s of %(target)s by %(deadline)s: the target exactly.") % figures
+
+
+def band_sentence(
+    *,
+    band: str | None,
+    target: int,
+    deadline: datetime.date,
+    observed: float | None,
+    required: float | None,
+    ratio: float | None,
+) -> str:
+    """One line that reads the status band: what the last 12 months gave against what the deadline needs."""
+    figures = {
+        "target": f"{target:,}",
+        "deadline": deadline.isoformat(),
+        "observed": per_month(observed),
+        "required": per_month(required),
+        "share": percent(ratio),
+    }
+    if band is None:
+        return _("Pace bands compare with the national target: see the ministry's report.")
+    if band == Band.NOT_STARTED:
+        return _("Counting has not started yet.")
+    if required == 0:
+        return _("The target of %(target)s is reached.") % figures
+    if required is None:
+        return _("The deadline %(deadline)s has passed short of the target of %(target)s.") % figures
+    if band == Band.ON_TRACK:
+        text = _(
+            "On track: the last 12 months gained %(observed)s; reaching %(target)s by %(deadline)s needs "
+            "%(required)s (%(share)s of the required pace)."
+        )
+    elif band == Band.NEEDS_ACCELERATION:
+        text = _(
+            "Needs acceleration: the last 12 months gained %(observed)s; reaching %(target)s by %(deadline)s "
+            "needs %(required)s (%(share)s of the required pace; 95%% is on track)."
+        )
+    else:
+        text = _(
+            "Off track: the last 12 months gained %(observed)s; reaching %(target)s by %(deadline)s needs "
+            "%(required)s (%(share)s of the required pace; below 60%% is off track)."
+        )
+    return text % figures
+
+
+def active_vs_entrants_sentence(*, entrants: int, active: int, start: datetime.date) -> str:
+    """Why there can be more active students than entrants: active counts students who entered before the
+    counting start and are still studying; entrants counts only those who entered since."""
+    figures = {"active": f"{active:,}", "entrants": f"{entrants:,}", "start": start.isoformat()}
+    if active > entrants:
+        return (
+            _(
+                "There are more active students (%(active)s) than entrants (%(entrants)s): students who entered "
+                "before counting started on %(start)s and are still studying are active, but were not entrants."
+            )
+            % figures
+        )
+    return (
+        _(
+            "Entrants are counted from %(start)s; active students include those who entered earlier and are still "
+            "studying, and exclude entrants who have since graduated or left."
+        )
+        % figures
+    )
+
+
+#: The terms the dashboard shows, each defined once (the page's legend; every figure links to its term).
+TERMS = {
+    "trained": (
+        gettext_lazy("Trained"),
+        gettext_lazy(
+            "Distinct persons who graduated from a counting programme between the target's start and the date; "
+            "a person with two degrees counts once."
+        ),
+    ),
+    "returned": (
+        gettext_lazy("Returned"),
+        gettext_lazy("Distinct overseas researchers whose return date lies between the target's start and the date."),
+    ),
+    "entrants": (
+        gettext_lazy("Entrants"),
+        gettext_lazy(
+            "Distinct persons who entered a counting programme since the target's start. A student who entered "
+            "earlier is not an entrant, even while still studying."
+        ),
+    ),
+    "active": (
+        gettext_lazy("Active"),
+        gettext_lazy(
+            "Persons enrolled, on leave or coursework complete (수료) in a counting programme on the date, whenever "
+            "they entered; each person once."
+        ),
+    ),
+    "projected": (
+        gettext_lazy("Projected by the deadline"),
+        gettext_lazy(
+            "Graduates: those trained plus active students expected to finish by the deadline, times the "
+            "completion rate. Returned researchers: the observed pace continued to the deadline."
+        ),
+    ),
+    "shortfall": (
+        gettext_lazy("Shortfall by the deadline"),
+        gettext_lazy("The target minus the projection (0 when the projection reaches the target)."),
+    ),
+    "observed_pace": (
+        gettext_lazy("Observed pace"),
+        gettext_lazy("Persons gained per month over the last 12 months (or since the start, if more recent)."),
+    ),
+    "required_pace": (
+        gettext_lazy("Required pace"),
+        gettext_lazy("Persons still missing, per month left until the deadline."),
+    ),
+    "band": (
+        gettext_lazy("Status band"),
+        gettext_lazy(
+            "Observed pace ÷ required pace: 95% or more is on track, 60–95% needs acceleration, below 60% is off track."
+        ),
+    ),
+    "completion_rate": (
+        gettext_lazy("Completion rate used"),
+        gettext_lazy(
+            "The share of students who finished (graduated, withdrew or were dismissed) that graduated, drawn "
+            "towards a prior while few have finished."
+        ),
+    ),
+    "planned_returns": (
+        gettext_lazy("Planned returns by the deadline"),
+        gettext_lazy("Researchers whose return is planned after the date and by the deadline."),
+    ),
+    "breakdown": (
+        gettext_lazy("Breakdown"),
+        gettext_lazy(
+            "Each person is attributed to their first counting enrollment (returned researchers: their current "
+            "affiliation in Korea), so the rows add up to the total."
+        ),
+    ),
+}
+
+
+def terms() -> list[dict[str, str]]:
+    """The legend: each term's code (the page's anchor), name and definition, in the active language."""
+    return [{"code": code, "term": str(term), "definition": str(text)} for code, (term, text) in TERMS.items()]
