@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class WorkerHeartbeat(models.Model):
     """The last time a Celery worker said it was alive (`talent.common.heartbeat`)."""
 
-    hostname = models.CharField(_("worker"), max_length=200, unique=True)
+    hostname = models.CharField(_("worker"), max_length=200, unique=True, editable=False)
     pid = models.PositiveIntegerField(_("process id"))
     seen_at = models.DateTimeField(_("seen at"), db_index=True)
 

@@ -19,7 +19,11 @@ from django.utils.translation import pgettext_lazy
 
 from talent.matching import defaults
 from talent.matching.concepts import MAX_TERM_LENGTH
+from talent.registry.fields import GuardedCharField, GuardedListField, GuardedSlugField
 from talent.registry.models import KSIC_CODES, ExpertProfile, FieldProblem
+
+#: The most terms (or divisions) one concept lists in each of its lists.
+MAX_TERMS = 30
 
 
 class MatchMode(models.TextChoices):
@@ -121,7 +125,7 @@ class MatchRun(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    phase = models.CharField(_("phase"), max_length=20, blank=True)
+    phase = models.CharField(_("phase"), max_length=20, blank=True, editable=False)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     timings = models.JSONField(_("timings (seconds)"), default=dict, blank=True)
     invariants = models.JSONField(
@@ -130,7 +134,7 @@ class MatchRun(models.Model):
         blank=True,
         help_text=_("Capacities, duplicate and declined pairs checked before writing; blocking pairs counted."),
     )
-    error = models.TextField(_("error"), blank=True)
+    error = models.TextField(_("error"), blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     enqueued_at = models.DateTimeField(_("last sent to the workers"), null=True, blank=True)
@@ -296,8 +300,8 @@ class NearMiss(models.Model):
 class IndexTerms(models.Model):
     """Index terms stored so that a run re-tokenises only what changed (by the hash of the source text)."""
 
-    tokens = ArrayField(models.TextField(), default=list, blank=True, verbose_name=_("index terms"))
-    source_hash = models.CharField(_("hash of the indexed text"), max_length=64)
+    tokens = ArrayField(models.TextField(), default=list, blank=True, verbose_name=_("index terms"), editable=False)
+    source_hash = models.CharField(_("hash of the indexed text"), max_length=64, editable=False)
     indexed_at = models.DateTimeField(_("indexed at"))
 
     class Meta:
@@ -353,18 +357,31 @@ class AxConcept(models.Model):
     and its KSIC divisions. The scorer finds its terms in texts and skills on both sides (`talent.matching.concepts`).
     Shipped ones come from `talent/matching/data/ax_vocabulary.json`; operators add and edit them in the admin."""
 
-    key = models.SlugField(_("key"), max_length=80, unique=True)
-    terms_ko = ArrayField(
-        models.CharField(max_length=MAX_TERM_LENGTH), default=list, blank=True, verbose_name=_("Korean terms")
+    key = GuardedSlugField(_("key"), max_length=80, unique=True)
+    terms_ko = GuardedListField(
+        GuardedCharField(max_length=MAX_TERM_LENGTH),
+        size=MAX_TERMS,
+        default=list,
+        blank=True,
+        verbose_name=_("Korean terms"),
     )
-    terms_en = ArrayField(
-        models.CharField(max_length=MAX_TERM_LENGTH), default=list, blank=True, verbose_name=_("English terms")
+    terms_en = GuardedListField(
+        GuardedCharField(max_length=MAX_TERM_LENGTH),
+        size=MAX_TERMS,
+        default=list,
+        blank=True,
+        verbose_name=_("English terms"),
     )
-    abbreviations = ArrayField(
-        models.CharField(max_length=MAX_TERM_LENGTH), default=list, blank=True, verbose_name=_("abbreviations")
+    abbreviations = GuardedListField(
+        GuardedCharField(max_length=MAX_TERM_LENGTH),
+        size=MAX_TERMS,
+        default=list,
+        blank=True,
+        verbose_name=_("abbreviations"),
     )
-    ksic_divisions = ArrayField(
-        models.CharField(max_length=3),
+    ksic_divisions = GuardedListField(
+        GuardedCharField(max_length=3),
+        size=MAX_TERMS,
         default=list,
         blank=True,
         verbose_name=_("KSIC divisions"),

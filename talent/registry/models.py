@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from talent.registry import careers, lifecycle, validators, vocabulary
+from talent.registry.fields import GuardedCharField, GuardedListField, GuardedTextField
 from talent.registry.vocabulary import (
     AdvisorRole,
     CompletionRoute,
@@ -46,6 +47,14 @@ KSIC_CODES = sorted(vocabulary.ksic_sections())
 CONVERGENCE_FIELD_CODES = sorted(ConvergenceField.values)
 SHAREABLE_FIELD_CODES = sorted(ShareableField.values)
 
+
+# Bounds of free text (characters) and lists (items): the column, the API, the forms and the roster all hold
+# them, and the matching index never sees more (talent/matching/text.py).
+DESCRIPTION_MAX_LENGTH = 10_000
+SUMMARY_MAX_LENGTH = 4_000
+REASON_MAX_LENGTH = 1_000
+SKILL_MAX_LENGTH = 60
+SKILLS_MAX_COUNT = 50
 
 _Model = TypeVar("_Model", bound=type[models.Model])
 
@@ -73,15 +82,15 @@ class Timestamped(models.Model):
 @_tracked("OrganizationHistory")
 class Organization(Timestamped):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
-    name_ko = models.CharField(_("name (Korean)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_ko = GuardedCharField(_("name (Korean)"), max_length=200)
+    name_en = GuardedCharField(_("name (English)"), max_length=200, blank=True)
     region = models.CharField(
         _("region"),
         max_length=5,
         choices=vocabulary.region_choices,
         validators=[validators.validate_kr_region],
     )
-    business_registration_number = models.CharField(
+    business_registration_number = GuardedCharField(
         _("business registration number"),
         max_length=12,  # accepts 123-45-67890 as typed; services store the 10 digits
         blank=True,
@@ -157,8 +166,8 @@ class GraduateSchool(Timestamped):
         limit_choices_to={"kind": OrganizationKind.UNIVERSITY},
         verbose_name=_("university"),
     )
-    name_ko = models.CharField(_("name (Korean)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_ko = GuardedCharField(_("name (Korean)"), max_length=200)
+    name_en = GuardedCharField(_("name (English)"), max_length=200, blank=True)
     track = models.CharField(_("track"), max_length=12, choices=SchoolTrack.choices)
     selection_year = models.PositiveSmallIntegerField(_("selection year"))
     support_start = models.DateField(_("support period start"))
@@ -209,8 +218,8 @@ class Programme(Timestamped):
     school = models.ForeignKey(
         GraduateSchool, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("graduate school")
     )
-    name_ko = models.CharField(_("name (Korean)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_ko = GuardedCharField(_("name (Korean)"), max_length=200)
+    name_en = GuardedCharField(_("name (English)"), max_length=200, blank=True)
     degree_level = models.CharField(_("degree level"), max_length=12, choices=DegreeLevel.choices)
     normal_duration_months = models.PositiveSmallIntegerField(_("normal duration (months)"))
     counts_toward_target = models.BooleanField(
@@ -243,29 +252,25 @@ class Programme(Timestamped):
 class Person(Timestamped):
     """A person in the registry. Never holds a resident registration number."""
 
-    family_name_ko = models.CharField(
+    family_name_ko = GuardedCharField(
         _("family name (Korean)"),
         max_length=50,
         blank=True,
-        validators=[validators.reject_resident_registration_number],
     )
-    given_name_ko = models.CharField(
+    given_name_ko = GuardedCharField(
         _("given name (Korean)"),
         max_length=50,
         blank=True,
-        validators=[validators.reject_resident_registration_number],
     )
-    family_name_latin = models.CharField(
+    family_name_latin = GuardedCharField(
         _("family name (Latin)"),
         max_length=100,
         blank=True,
-        validators=[validators.reject_resident_registration_number],
     )
-    given_name_latin = models.CharField(
+    given_name_latin = GuardedCharField(
         _("given name (Latin)"),
         max_length=100,
         blank=True,
-        validators=[validators.reject_resident_registration_number],
     )
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=10, blank=True, choices=Gender.choices)
@@ -277,7 +282,7 @@ class Person(Timestamped):
         validators=[validators.validate_country],
     )
     email = models.EmailField(_("email"), blank=True, validators=[validators.reject_resident_registration_number])
-    orcid = models.CharField(
+    orcid = GuardedCharField(
         _("ORCID iD"),
         max_length=19,
         null=True,
@@ -285,7 +290,7 @@ class Person(Timestamped):
         unique=True,
         validators=[validators.validate_orcid],
     )
-    national_researcher_number = models.CharField(
+    national_researcher_number = GuardedCharField(
         _("national researcher number"),
         max_length=8,
         null=True,
@@ -388,7 +393,7 @@ class Enrollment(Timestamped):
         verbose_name=_("university"),
         editable=False,
     )
-    student_number = models.CharField(
+    student_number = GuardedCharField(
         _("student number"), max_length=20, validators=[validators.validate_student_number]
     )
     admission_date = models.DateField(_("admission date"), help_text=_("First day of the admission term."))
@@ -522,7 +527,7 @@ class EnrollmentEvent(models.Model):
         _("previous status"), max_length=20, choices=EnrollmentStatus.choices, blank=True
     )
     effective_date = models.DateField(_("effective date"))
-    reason = models.TextField(_("reason"), blank=True, validators=[validators.reject_resident_registration_number])
+    reason = GuardedTextField(_("reason"), max_length=REASON_MAX_LENGTH, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -580,7 +585,7 @@ class ResearcherProfile(Timestamped):
         choices=vocabulary.iscedf_choices,
         validators=[validators.validate_iscedf_field],
     )
-    phd_subject = models.CharField(_("PhD subject"), max_length=200, blank=True)
+    phd_subject = GuardedCharField(_("PhD subject"), max_length=200, blank=True)
     phd_year = models.PositiveSmallIntegerField(_("PhD year"), null=True, blank=True)
     phd_country = models.CharField(
         _("PhD country"),
@@ -655,8 +660,8 @@ class OverseasPosition(Timestamped):
         choices=vocabulary.country_choices,
         validators=[validators.validate_country],
     )
-    institution = models.CharField(_("institution"), max_length=200)
-    title = models.CharField(_("position"), max_length=200, blank=True)
+    institution = GuardedCharField(_("institution"), max_length=200)
+    title = GuardedCharField(_("position"), max_length=200, blank=True)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty while the position continues."))
 
@@ -688,13 +693,15 @@ class ExpertProfile(Timestamped):
     person = models.OneToOneField(
         Person, on_delete=models.CASCADE, related_name="expert_profile", verbose_name=_("person")
     )
-    skills = ArrayField(models.CharField(max_length=60), default=list, blank=True, verbose_name=_("skills"))
-    summary_ko = models.TextField(
-        _("summary (Korean)"), blank=True, validators=[validators.reject_resident_registration_number]
+    skills = GuardedListField(
+        GuardedCharField(max_length=SKILL_MAX_LENGTH),
+        size=SKILLS_MAX_COUNT,
+        default=list,
+        blank=True,
+        verbose_name=_("skills"),
     )
-    summary_en = models.TextField(
-        _("summary (English)"), blank=True, validators=[validators.reject_resident_registration_number]
-    )
+    summary_ko = GuardedTextField(_("summary (Korean)"), max_length=SUMMARY_MAX_LENGTH, blank=True)
+    summary_en = GuardedTextField(_("summary (English)"), max_length=SUMMARY_MAX_LENGTH, blank=True)
     ksic_sections = ArrayField(
         models.CharField(max_length=1, choices=vocabulary.ksic_choices),
         default=list,
@@ -765,16 +772,20 @@ class FieldProblem(Timestamped):
         limit_choices_to={"kind": OrganizationKind.COMPANY},
         verbose_name=_("company"),
     )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"))
+    title = GuardedCharField(_("title"), max_length=200)
+    description = GuardedTextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH)
     ksic_section = models.CharField(
         _("KSIC section"),
         max_length=1,
         choices=vocabulary.ksic_choices,
         validators=[validators.validate_ksic_section],
     )
-    skills_wanted = ArrayField(
-        models.CharField(max_length=60), default=list, blank=True, verbose_name=_("skills wanted")
+    skills_wanted = GuardedListField(
+        GuardedCharField(max_length=SKILL_MAX_LENGTH),
+        size=SKILLS_MAX_COUNT,
+        default=list,
+        blank=True,
+        verbose_name=_("skills wanted"),
     )
     region = models.CharField(
         _("region"),
@@ -819,6 +830,11 @@ class FieldProblem(Timestamped):
             ),
             models.CheckConstraint(condition=Q(region="") | Q(region__in=KR_REGION_CODES), name="problem_region_valid"),
             models.CheckConstraint(condition=Q(ksic_section__in=KSIC_CODES), name="problem_ksic_valid"),
+            models.CheckConstraint(
+                condition=Q(skills_wanted__len__lte=SKILLS_MAX_COUNT),
+                name="problem_skills_at_most_50",
+                violation_error_message=_("List at most 50 skills."),
+            ),
             models.CheckConstraint(
                 condition=~Q(status=ProblemStatus.OPEN) | Q(opened_at__isnull=False),
                 name="problem_open_has_opened_at",
@@ -870,8 +886,8 @@ class AccessLog(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("whose record"), db_index=True
     )
-    action = models.CharField(_("action"), max_length=40)
-    path = models.CharField(_("path"), max_length=300, blank=True)
+    action = models.CharField(_("action"), max_length=40, editable=False)
+    path = models.CharField(_("path"), max_length=300, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
@@ -917,11 +933,11 @@ class ImportBatch(models.Model):
         verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
-    filename = models.CharField(_("file name"), max_length=255)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    filename = GuardedCharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True, editable=False)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
-    file_format = models.CharField(_("format"), max_length=8, blank=True)
-    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    file_format = models.CharField(_("format"), max_length=8, blank=True, editable=False)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True, editable=False)
     dry_run = models.BooleanField(_("dry run"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=ImportBatchStatus.choices)
     row_count = models.PositiveIntegerField(_("rows"), default=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -13,8 +14,18 @@ from stdnum.kr import brn, rrn
 
 from talent.registry import vocabulary
 
-# Six digits of a birth date, an optional hyphen, then seven digits whose first is the sex/century digit.
-_RRN_CANDIDATE = re.compile(r"(?<!\d)(\d{6})[-\s]?(\d{7})(?!\d)")
+# Characters a careless or hostile writer puts between the digits of a resident registration number.
+# Dashes: every Unicode dash punctuation (Pd: hyphen, en/em dash, U+FF0D full-width hyphen, ...) and the minus
+# signs, which NFKC does not fold into "-". Invisible: format characters (Cf: zero-width space and joiners,
+# soft hyphen, bidi marks, U+FEFF) and controls, and the letters and marks that render as nothing.
+_MINUS_SIGNS = "\u2212\u02d7\u2043\u207b\u208b\u2796\ufe63\uff5e~"
+_INVISIBLE_LETTERS = "\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0"
+# After normalising: six digits of a birth date (a separator may sit inside the date, as in 90.01.01), up to
+# three separators (spaces, dots, dashes, slashes, underscores, middle dots), then seven digits.
+_SEPARATOR = r"[\s.\-_/·•:,]"
+_RRN_CANDIDATE = re.compile(
+    rf"(?<!\d)(\d{{2}}){_SEPARATOR}?(\d{{2}}){_SEPARATOR}?(\d{{2}}){_SEPARATOR}{{0,3}}(\d{{7}})(?!\d)"
+)
 
 RRN_MESSAGE = _(
     "This looks like a resident registration number (주민등록번호). The registry never stores one: "
@@ -23,10 +34,34 @@ RRN_MESSAGE = _(
 )
 
 
+def _folded_character(char: str) -> str:
+    category = unicodedata.category(char)
+    if category in ("Cf", "Cc") and char not in "\t\n\r":
+        return ""
+    if char in _INVISIBLE_LETTERS or category == "Mn":
+        return ""  # combining marks too: a digit followed by U+0338 still reads as the digit
+    if category == "Pd" or char in _MINUS_SIGNS:
+        return "-"
+    if category == "Nd":
+        return str(unicodedata.decimal(char))  # Arabic-Indic, Devanagari, ... digits are digits
+    if category == "Zs":
+        return " "
+    return char
+
+
+def text_for_identifier_check(value: str) -> str:
+    """`value` as a reader sees it: NFKC (full-width digits and hyphens become ASCII), every dash one "-", every
+    space one " ", every invisible character gone, every decimal digit an ASCII digit."""
+    return "".join(_folded_character(char) for char in unicodedata.normalize("NFKC", value))
+
+
 def looks_like_resident_registration_number(value: str) -> bool:
-    """True when the text holds 13 digits shaped as a resident registration number (a real birth date)."""
-    for match in _RRN_CANDIDATE.finditer(value):
-        candidate = match.group(1) + match.group(2)
+    """True when the text, normalised, holds 13 digits shaped as a resident registration number (a real birth
+    date, a valid sex/century digit), written with or without separators."""
+    if sum(char.isdigit() for char in value) < 13:
+        return False  # the common case, cheaply: no text with fewer digits can hold one
+    for match in _RRN_CANDIDATE.finditer(text_for_identifier_check(value)):
+        candidate = "".join(match.groups())
         try:
             rrn.get_birth_date(candidate)
         except stdnum_errors.ValidationError:
@@ -36,10 +71,24 @@ def looks_like_resident_registration_number(value: str) -> bool:
 
 
 def reject_resident_registration_number(value: object) -> None:
-    texts: Iterable[object] = value if isinstance(value, (list, tuple)) else [value]
+    """The one guard of the registry against resident registration numbers: every free-text field of every model
+    carries it (talent/registry/fields.py; the system check in talent/registry/checks.py makes sure), and the
+    roster, usernames and file names call it. A list is checked item by item and as a whole (a number split over
+    two items is still a number)."""
+    texts: list[object] = list(value) if isinstance(value, (list, tuple)) else [value]
+    if len(texts) > 1:
+        texts.append(" ".join(str(text) for text in texts))
     for text in texts:
         if isinstance(text, str) and looks_like_resident_registration_number(text):
             raise ValidationError(RRN_MESSAGE, code="resident_registration_number")
+
+
+def redact_resident_registration_numbers(text: str) -> str:
+    """`text` for a side store (a file name, a username typed at sign-in, a header): unchanged, or, when it holds
+    something shaped like a resident registration number, normalised with every digit masked."""
+    if not looks_like_resident_registration_number(text):
+        return text
+    return re.sub(r"\d", "*", text_for_identifier_check(text))
 
 
 def business_registration_number_check_digit(digits: str) -> str:
@@ -105,7 +154,6 @@ _STUDENT_NUMBER = re.compile(r"^[0-9A-Za-z-]{1,20}$")
 
 
 def validate_student_number(value: str) -> None:
-    reject_resident_registration_number(value)
     if not _STUDENT_NUMBER.match(value):
         raise ValidationError(
             _("A student number has 1 to 20 letters, digits or hyphens."), code="student_number_format"

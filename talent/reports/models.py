@@ -15,8 +15,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from talent.registry.fields import GuardedCharField, GuardedTextField
+
 AX_TRAINED = "AX-TRAINED"
 OVERSEAS_RETURNED = "OVERSEAS-RETURNED"
+
+#: Characters of a target's or a snapshot's note.
+NOTE_MAX_LENGTH = 2_000
 
 
 class TargetBasis(models.TextChoices):
@@ -29,10 +34,10 @@ class TargetBasis(models.TextChoices):
 class Target(models.Model):
     """One version of a national target, e.g. AX-TRAINED 5,000 by 2030-12-31. The newest version is in force."""
 
-    code = models.CharField(_("code"), max_length=40)
+    code = GuardedCharField(_("code"), max_length=40)
     version = models.PositiveIntegerField(_("version"))
-    name_ko = models.CharField(_("name (Korean)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_ko = GuardedCharField(_("name (Korean)"), max_length=200)
+    name_en = GuardedCharField(_("name (English)"), max_length=200)
     basis = models.CharField(_("counting basis"), max_length=10, choices=TargetBasis.choices)
     value = models.PositiveIntegerField(_("target value (persons)"))
     start_date = models.DateField(_("counting starts"))
@@ -49,7 +54,7 @@ class Target(models.Model):
         default=20,
         help_text=_("How many finished students the prior is worth: the observed rate takes over as data grow."),
     )
-    note = models.TextField(_("why this version"), blank=True)
+    note = GuardedTextField(_("why this version"), max_length=NOTE_MAX_LENGTH, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
@@ -111,10 +116,10 @@ class ReportSnapshot(models.Model):
 
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="snapshots", verbose_name=_("target"))
     as_of = models.DateField(_("as of"))
-    code_version = models.CharField(_("code version"), max_length=100)
+    code_version = models.CharField(_("code version"), max_length=100, editable=False)
     figures = models.JSONField(_("figures"))
-    checksum = models.CharField(_("checksum (SHA-256)"), max_length=64)
-    note = models.TextField(_("note"), blank=True)
+    checksum = models.CharField(_("checksum (SHA-256)"), max_length=64, editable=False)
+    note = GuardedTextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from talent.registry import validators
+from talent.registry.models import Enrollment
 from tests.factories import KNOWN_GOOD_BRNS
 
 
@@ -99,7 +100,7 @@ def test_student_numbers_are_checked_for_shape_and_resident_numbers():
         validators.validate_student_number("2026 1234")
     assert codes_of(excinfo) == ["student_number_format"]
     with pytest.raises(ValidationError) as excinfo:
-        validators.validate_student_number("9001011234567")
+        Enrollment._meta.get_field("student_number").run_validators("9001011234567")
     assert codes_of(excinfo) == ["resident_registration_number"]
 
 

@@ -1,0 +1,83 @@
+"""`manage.py check` (and so every test run) fails when a model of ours has a text field that a person can write
+without the registry's resident-registration-number guard or without a bound.
+
+A text field is a CharField or TextField (EmailField, SlugField, ...) or a list of them. It passes when it carries
+`validators.reject_resident_registration_number` and a max_length (lists: a size, and guarded items), or when a
+person cannot write it: it has choices (a closed vocabulary) or `editable=False` (only the system writes it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.apps import AppConfig, apps
+from django.contrib.postgres.fields import ArrayField
+from django.core import checks
+from django.db import models
+from pghistory.models import Event
+
+from talent.registry.validators import reject_resident_registration_number
+
+HOW = (
+    "Declare it with talent.registry.fields: GuardedCharField(max_length=N) for a line, GuardedTextField(max_length=N) "
+    "for prose, GuardedListField(GuardedCharField(max_length=N), size=M) for a list; or give it choices, or "
+    "editable=False when only the system writes it."
+)
+
+
+def _is_text(field: models.Field[Any, Any]) -> bool:
+    return isinstance(field, (models.CharField, models.TextField))
+
+
+def _guarded(field: models.Field[Any, Any]) -> bool:
+    return reject_resident_registration_number in field.validators
+
+
+def text_field_problems(field: models.Field[Any, Any]) -> list[str]:
+    """What is missing on one field for a person to write it safely (empty: nothing)."""
+    if not field.editable:
+        return []
+    if isinstance(field, ArrayField):
+        item = field.base_field
+        if not _is_text(item) or item.choices:
+            return []
+        problems = [] if field.size else ["a size (the most items a list may have)"]
+        return problems + [f"items: {problem}" for problem in text_field_problems(item)]
+    if not _is_text(field) or field.choices:
+        return []
+    problems = []
+    if not _guarded(field):
+        problems.append("the resident-registration-number guard")
+    if not field.max_length:
+        problems.append("a max_length")
+    return problems
+
+
+def _our_models(app_configs: Sequence[AppConfig] | None) -> Iterable[type[models.Model]]:
+    configs = app_configs if app_configs is not None else apps.get_app_configs()
+    for config in configs:
+        if not config.name.startswith("talent."):
+            continue
+        for model in config.get_models():
+            # History rows copy the tracked model's fields; what reaches them passed the tracked model's guard.
+            if not issubclass(model, Event) and not model._meta.proxy:
+                yield model
+
+
+@checks.register(checks.Tags.models)
+def check_text_fields_are_guarded(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[checks.Error]:
+    errors = []
+    for model in _our_models(app_configs):
+        for field in model._meta.local_fields:
+            problems = text_field_problems(field)
+            if problems:
+                errors.append(
+                    checks.Error(
+                        f"{model._meta.label}.{field.name} is free text without {' and '.join(problems)}.",
+                        hint=HOW,
+                        obj=field,
+                        id="registry.E001",
+                    )
+                )
+    return errors
