@@ -69,7 +69,10 @@ def _find_header(table: Table) -> FileHeader:
             if text and names_resident_registration_number(text):
                 raise InvalidInput(
                     _("Column %(column)s holds resident registration numbers (주민등록번호). %(why)s")
-                    % {"column": f"“{text[:40]}”", "why": validators.RRN_MESSAGE},
+                    % {
+                        "column": f"“{validators.redact_resident_registration_numbers(text[:40])}”",
+                        "why": validators.RRN_MESSAGE,
+                    },
                     field="file",
                     code="resident_registration_number",
                 )
@@ -129,12 +132,27 @@ def _refuse_resident_registration_numbers(table: Table, header: FileHeader) -> N
                 _refuse_at(number, position, header_cells)
 
 
+def spreadsheet_column(position: int) -> str:
+    """A, B, ..., Z, AA, ...: the column as the spreadsheet names it (0-based position)."""
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
 def _refuse_at(row: int, position: int, header_cells: list[str]) -> NoReturn:
-    column = header_cells[position] if position < len(header_cells) else str(position + 1)
+    """Refuse the file, naming the cell by its row and its column's header, or the column's letter when the header
+    is empty or itself a number; the import batch keeps the refusal without the header (RowMessage.as_stored_dict).
+    """
+    header = header_cells[position] if position < len(header_cells) else ""
+    shown = header and not validators.looks_like_resident_registration_number(header)
+    column = f"“{header[:40]}”" if shown else spreadsheet_column(position)
     raise InvalidInput(
         _("Row %(row)s, column %(column)s looks like a resident registration number (주민등록번호); "
           "the file was refused and nothing was stored. %(why)s")
-        % {"row": row, "column": f"“{column}”", "why": validators.RRN_MESSAGE},
+        % {"row": row, "column": column, "why": validators.RRN_MESSAGE},
         field="file",
         code="resident_registration_number",
     )  # fmt: skip

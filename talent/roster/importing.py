@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talent.common.errors import DomainError, InvalidInput, NotAllowed
-from talent.registry import lifecycle, roles
+from talent.registry import lifecycle, roles, validators
 from talent.registry.models import (
     Enrollment,
     EnrollmentEvent,
@@ -83,7 +84,7 @@ def roster_import(
     batch = ImportBatch(
         university=university,
         created_by=actor if actor is not None and actor.pk else None,
-        filename=(filename or "roster")[-255:],
+        filename=stored_file_name(filename),
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
         dry_run=dry_run,
@@ -120,6 +121,18 @@ def roster_import(
     return result
 
 
+def stored_file_name(name: str) -> str:
+    """The upload's name as the batch keeps it: its last path part, without control or invisible characters, at
+    most 255 characters (the extension kept), digits masked when it holds a resident registration number."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if unicodedata.category(char) not in ("Cc", "Cf"))
+    name = " ".join(validators.redact_resident_registration_numbers(name).split()) or "roster"
+    if len(name) > 255:
+        stem, dot, extension = name.rpartition(".")
+        name = (stem[: 254 - len(extension)] + dot + extension) if dot and len(extension) <= 10 else name[:255]
+    return name
+
+
 def _record(
     batch: ImportBatch,
     status: str,
@@ -135,7 +148,7 @@ def _record(
         batch.created_count, batch.updated_count = totals["created"], totals["updated"]
         batch.unchanged_count = totals["unchanged"]
         problems += result.problems
-    batch.errors = [p.as_dict() for p in problems]
+    batch.errors = [p.as_stored_dict() for p in problems]
     with acting(batch.created_by, "roster_import"):
         batch.save()
     if result is not None:
@@ -204,7 +217,7 @@ def _plan(
             row.problem("student_number", _("The student number is missing."))
             continue
         if number in seen:
-            row.problem("student_number", _("Student number %(number)s is also on row %(row)s.")
+            row.problem("student_number", _("Student number “%(number)s” is also on row %(row)s.")
                         % {"number": number, "row": seen[number]})  # fmt: skip
             continue
         seen[number] = row.parsed.number

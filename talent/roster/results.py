@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from talent.registry.validators import redact_resident_registration_numbers
+from talent.roster.columns import column_for
+
+_QUOTED = re.compile(r"“[^”]*”|'[^']*'")
 
 
 class RowAction(StrEnum):
@@ -25,6 +31,13 @@ class RowMessage:
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message}
+
+    def as_stored_dict(self) -> dict[str, Any]:
+        """The problem as the import batch keeps it: no value of the file. A column the roster does not know is
+        named by its position; a quoted value (every message quotes the cells it repeats) becomes “…"."""
+        column = self.column if self.column is None or column_for(self.column) else "-"
+        message = redact_resident_registration_numbers(_QUOTED.sub("“…”", self.message))
+        return {"row": self.row, "column": column, "message": message}
 
 
 @dataclass

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from talent.common.client_address import client_address
 from talent.registry.models import AccessLog
 from talent.registry.services._base import Actor
+from talent.registry.validators import looks_like_resident_registration_number
 
 
 def access_log_record(
@@ -26,9 +27,21 @@ def access_log_record(
     ids = sorted({pid for pid in person_ids if pid is not None and pid != own})
     if not ids:
         return 0
-    path = request.get_full_path()[:300] if request is not None else ""
+    path = logged_path(request) if request is not None else ""
     address = client_address(request) if request is not None else None
     AccessLog.objects.bulk_create(
         [AccessLog(user=actor, person_id=pid, action=action, path=path, ip_address=address) for pid in ids]
     )
     return len(ids)
+
+
+def logged_path(request: HttpRequest) -> str:
+    """The request's path as the log keeps it: the route's own words and the object ids (digits), never the query
+    string nor any other value a caller put in the URL (those become "-")."""
+    match = request.resolver_match
+    if match is None:
+        return ""
+    given = {str(value) for value in [*match.args, *match.kwargs.values()]}
+    segments = ["-" if segment in given and not segment.isdigit() else segment for segment in request.path.split("/")]
+    path = "/".join(segments)[:300]
+    return "" if looks_like_resident_registration_number(path) else path
