@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: the request id and the one log line per request cover everything below, errors included.
     "talent.common.request_log.RequestLogMiddleware",
+    # Second: an oversized body is refused (413) before anything reads it, and still logged as a request.
+    "talent.common.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -73,7 +75,10 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # Production serves collected static files itself (`manage.py collectstatic`); runserver does in DEBUG.
-    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "talent.urls"
 WSGI_APPLICATION = "talent.wsgi.application"
@@ -163,6 +168,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "web/accounts/locked_out.html"  # in the user's language (axes' own text is English)
+# What axes records passes the registry's resident-registration-number redaction (talent/accounts/lockout_records.py).
+AXES_USERNAME_CALLABLE = "talent.accounts.lockout_records.username_for_lockout"
+AXES_HANDLER = "talent.accounts.lockout_records.RedactingAxesHandler"
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -179,6 +187,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "talent.common.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "talent.common.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "talent.common.request_limits.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Keyed on the one client-address rule (TRUSTED_PROXIES), like the lockout and the access log.
     "DEFAULT_THROTTLE_CLASSES": [
         "talent.common.throttles.AnonRateThrottle",
@@ -298,6 +311,8 @@ MATCHING_QUEUE = env.str("MATCHING_QUEUE", default="") or None  # optional dedic
 
 # --- Roster import: files above either limit are refused with a clear error -------------------------
 ROSTER_MAX_BYTES = env.int("ROSTER_MAX_BYTES", default=10 * 1024 * 1024)
+# The largest body of a request that uploads no file (JSON, a form): the longest texts fit many times over.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("REQUEST_MAX_BYTES", default=1024 * 1024)
 ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=20_000)
 
 # --- Demo ----------------------------------------------------------------------------------------

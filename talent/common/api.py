@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -26,6 +28,7 @@ from talent.common.errors import (
     NotFound,
     TooManyAttempts,
 )
+from talent.common.request_limits import too_large_message
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +53,11 @@ def _body(detail: str, code: str, errors: dict[str, Any] | None = None) -> dict[
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every error is JSON `{"detail", "code", "errors"?}` in the request's language; never a stack trace."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response(_body(too_large_message(limit), "request_too_large"), status=413)
+    if isinstance(exc, SuspiciousOperation):  # too many fields or files, a malformed multipart body
+        return Response(_body(_("The request is malformed."), "parse_error"), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         exc = validation_error_to_domain(exc)
     if isinstance(exc, DomainError):

@@ -1,0 +1,57 @@
+"""Oversized and malformed requests are the caller's fault: a 4xx in JSON with a message in their language, never a
+500, and nothing logged at ERROR."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.conf import settings
+
+PROBLEMS = "/api/v1/problems/"
+REGISTER = "/api/v1/auth/register/"
+
+
+@pytest.fixture
+def no_errors_logged(caplog):
+    caplog.set_level(logging.INFO)
+    yield
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [], [r.getMessage() for r in errors]
+
+
+def _post(client, path, body, **extra):
+    return client.generic("POST", path, body, content_type="application/json", **extra)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", [PROBLEMS, REGISTER])
+def test_a_json_body_over_the_limit_answers_413_in_json(client, path, no_errors_logged):
+    body = b'{"title": "' + b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10) + b'"}'
+
+    response = _post(client, path, body, HTTP_ACCEPT_LANGUAGE="ko")
+
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    assert f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,}" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("path", [PROBLEMS, REGISTER])
+def test_json_nested_fifty_thousand_deep_answers_400(client, company_member, path, no_errors_logged):
+    if path == PROBLEMS:
+        client.force_login(company_member)  # a signed-in company reaches the parser; sign-up is anonymous
+    body = b"[" * 50_000 + b"]" * 50_000
+
+    response = _post(client, path, body)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+
+
+@pytest.mark.django_db
+def test_a_form_body_over_the_limit_answers_413_on_a_page(client, no_errors_logged):
+    body = "username=" + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)
+
+    response = client.generic("POST", "/accounts/login/", body, content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code in (400, 413)
