@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import logging
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -20,6 +22,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from talent.common.errors import InvalidInput
+
+logger = logging.getLogger(__name__)
 
 #: A cell's value as read: text from a CSV; from a workbook whatever openpyxl gives (numbers, dates and times,
 #: booleans, formulas, rich text). talent.roster.rows reads each with text_of / parse_*.
@@ -29,9 +33,13 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 #: A sheet whose "used range" runs on far past its data (formatted but empty rows) ends after this many.
 EMPTY_ROWS_ENDING_A_SHEET = 1000
-#: What a workbook may unpack to, per byte of the largest file accepted: 100 MB by default, where a workbook of
-#: ROSTER_MAX_ROWS rows unpacks to about 20 MB.
-UNPACKED_PER_PACKED_BYTE = 10
+#: What one roster row may take in a workbook unpacked (its sheet XML and shared strings): a row with every column
+#: at its longest measures 2.8 KB (tests/roster/test_malformed_files.py builds it), a typical one 1 KB.
+UNPACKED_BYTES_PER_ROW = 3_000
+#: The rest of a workbook (styles, theme, properties): Excel's own stay under 100 KB.
+UNPACKED_BYTES_BESIDE_ROWS = 1_000_000
+#: Markup a roster never needs and an XML parser should never see: a document type (where entities are declared).
+_DECLARATIONS = tuple("<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 
 
 @dataclass
@@ -61,11 +69,12 @@ def read_table(content: bytes, *, row_limit: int) -> Table:
 
 def decode(content: bytes) -> tuple[str, str]:
     """Text and encoding name: a BOM decides; else strict UTF-8, then CP949 (a superset of EUC-KR)."""
+    encodings = ["utf-8", "cp949"]
     if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16"), "utf-16"
-    for encoding in ("utf-8", "cp949"):
+        encodings = ["utf-8-sig"]
+    elif content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    for encoding in encodings:
         try:
             return content.decode(encoding, errors="strict"), encoding
         except UnicodeDecodeError:
@@ -89,42 +98,80 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[Cell]]]:
         ) from exc
 
 
+def unpacked_limit() -> int:
+    """The most a roster workbook may unpack to: what ROSTER_MAX_ROWS rows at their longest take, and the rest."""
+    return settings.ROSTER_MAX_ROWS * UNPACKED_BYTES_PER_ROW + UNPACKED_BYTES_BESIDE_ROWS
+
+
+def _unreadable() -> InvalidInput:
+    return InvalidInput(
+        _("This Excel file cannot be opened; save it again as .xlsx or CSV."), field="file", code="roster_format"
+    )
+
+
 def _xlsx_table(content: bytes, *, row_limit: int) -> Table:
     import openpyxl  # a second or so to import: only when a workbook comes
 
-    _refuse_zip_bomb(content)
+    _check_archive(content)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InvalidInput(
-            _("This Excel file cannot be opened; save it again as .xlsx or CSV."), field="file", code="roster_format"
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows: Iterator[tuple[int, list[Cell]]] = enumerate(
-            (list(row) for row in sheet.iter_rows(values_only=True)), start=1
-        )
-        return Table(_limited(rows, row_limit), "xlsx", "", epoch=workbook.epoch)
-    finally:
-        workbook.close()
+        try:
+            sheet = workbook.worksheets[0]
+            rows: Iterator[tuple[int, list[Cell]]] = enumerate(
+                (list(row) for row in sheet.iter_rows(values_only=True)), start=1
+            )
+            return Table(_limited(rows, row_limit), "xlsx", "", epoch=workbook.epoch)
+        finally:
+            workbook.close()
+    except InvalidInput:
+        raise
+    except Exception as exc:
+        # The file is anyone's bytes and openpyxl's parser fails on broken ones in many ways (ParseError, KeyError,
+        # ValueError for a 0000-00-00 date cell, IndexError, TypeError, zlib.error, EOFError, ...): each one is
+        # this file's fault, answered as such; the kind is logged for us, never the content.
+        logger.info("Unreadable workbook refused: %s", type(exc).__name__)
+        raise _unreadable() from exc
 
 
-def _refuse_zip_bomb(content: bytes) -> None:
-    """A workbook is a zip: its size bounds the upload, not what it unpacks to. The sizes its entries declare
-    (zipfile never reads past them) are checked before anything is unpacked."""
+def _check_archive(content: bytes) -> None:
+    """A workbook is a zip: its size bounds the upload, not what it unpacks to. The sizes its entries declare are
+    checked before anything is unpacked (zipfile never reads past them); then no part may declare a document type
+    or entities (what billion-laughs and external-entity files need)."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise InvalidInput(
-            _("This Excel file cannot be opened; save it again as .xlsx or CSV."), field="file", code="roster_format"
-        ) from exc
-    if unpacked > settings.ROSTER_MAX_BYTES * UNPACKED_PER_PACKED_BYTE:
-        raise InvalidInput(
-            _("This Excel file unpacks to far more data than a roster holds; save it again as .xlsx or CSV."),
-            field="file",
-            code="roster_too_large",
-        )
+            entries = archive.infolist()
+            if sum(info.file_size for info in entries) > unpacked_limit():
+                raise InvalidInput(
+                    _("This Excel file unpacks to more than %(limit)s MB, more than a roster of %(rows)s rows needs; "
+                      "save it again as .xlsx or CSV.")
+                    % {"limit": f"{unpacked_limit() // 1_000_000:,}", "rows": f"{settings.ROSTER_MAX_ROWS:,}"},
+                    field="file",
+                    code="roster_too_large",
+                )  # fmt: skip
+            for info in entries:
+                if _declares_a_document_type(archive, info):
+                    raise InvalidInput(
+                        _("This Excel file declares XML entities, which a roster never needs: it was refused. "
+                          "Save it again from Excel as .xlsx or CSV."),
+                        field="file",
+                        code="roster_format",
+                    )  # fmt: skip
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, zlib.error) as exc:
+        raise _unreadable() from exc
+
+
+def _declares_a_document_type(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether the part holds a document type declaration (entities are declared only inside one), read in chunks
+    so that memory stays small whatever the part's size."""
+    overlap = max(len(marker) for marker in _DECLARATIONS)
+    tail = b""
+    with archive.open(info) as part:
+        while chunk := part.read(1 << 20):
+            window = tail + chunk
+            if any(marker in window for marker in _DECLARATIONS):
+                return True
+            tail = window[-overlap:]
+    return False
 
 
 def _is_empty(cells: Iterable[Cell]) -> bool:
