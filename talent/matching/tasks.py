@@ -49,7 +49,9 @@ def nightly_match_run() -> int:
     return services.match_run_request_nightly().pk
 
 
-@shared_task(acks_late=True, soft_time_limit=60, time_limit=90, autoretry_for=TRANSIENT, retry_backoff=5, max_retries=3)
+# The analyser's work on one text is bounded (text.bounded): a few hundred milliseconds at worst, so these limits
+# only stop a task that hangs; the queue moves on, and the next run indexes what it left.
+@shared_task(acks_late=True, soft_time_limit=20, time_limit=30, autoretry_for=TRANSIENT, retry_backoff=5, max_retries=3)
 def index_texts(kind: str, ids: list[int]) -> int:
     """Store the index terms of saved expert profiles or field problems whose text changed (a text already indexed
     is skipped). A failure is logged with the kind and ids only, never the text: the next run indexes the rows."""

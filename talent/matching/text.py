@@ -11,6 +11,7 @@ worker; in-process without a broker), and only read by the runs. Kiwi takes a se
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,6 +22,14 @@ from snowballstemmer.basestemmer import BaseStemmer
 
 if TYPE_CHECKING:
     from kiwipiepy import Kiwi, Token
+
+# Bounds on what the analyser is handed, whatever a row holds (bulk loads go around the forms' limits). The
+# registry's longest text, a problem's title and description, is shorter than MAX_ANALYSED_CHARACTERS, so nothing
+# accepted is cut. Kiwi's work on a run without spaces grows with the square of its length (8k characters 0.06 s,
+# 32k 0.9 s): runs longer than LONGEST_RUN, longer than any word, are cut. `bench/text_bounds.py` measures both.
+MAX_ANALYSED_CHARACTERS = 6_200
+LONGEST_RUN = 32
+_LONG_RUN = re.compile(rf"\S{{{LONGEST_RUN + 1},}}")
 
 # Nouns, roots (XR) and Hanja carry a Korean text's meaning; particles, endings and verbs' stems much less.
 KOREAN_TAGS = frozenset({"NNG", "NNP", "XR", "SH"})
@@ -216,9 +225,22 @@ def skill_terms(skills: Sequence[str], analysed: dict[str, tuple[str, ...]]) -> 
     return list(dict.fromkeys(term for skill in skills for term in analysed.get(normalize_skill(skill), ())))
 
 
+def bounded(text: str) -> str:
+    """`text` as the analyser may see it: normalised, at most MAX_ANALYSED_CHARACTERS, and every run without a space
+    longer than LONGEST_RUN cut into pieces of LONGEST_RUN, so that the work of any text is bounded and linear."""
+    text = normalize_text(text[: 2 * MAX_ANALYSED_CHARACTERS])  # NFKC may lengthen it
+    return _LONG_RUN.sub(_cut_run, text)[:MAX_ANALYSED_CHARACTERS]
+
+
+def _cut_run(run: re.Match[str]) -> str:
+    word = run.group()
+    return " ".join(word[start : start + LONGEST_RUN] for start in range(0, len(word), LONGEST_RUN))
+
+
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
-    """The index terms of each text, in the texts' order, through Kiwi's batch interface (one call for all)."""
+    """The index terms of each text, in the texts' order, through Kiwi's batch interface (one call for all); each
+    text `bounded` first."""
     if not texts:
         return []
-    analysed = analyser().tokenize(normalize_text(text) for text in texts)
+    analysed = analyser().tokenize(bounded(text) for text in texts)
     return [_terms(tokens) for tokens in analysed]

@@ -50,8 +50,8 @@ SHAREABLE_FIELD_CODES = sorted(ShareableField.values)
 
 # Bounds of free text (characters) and lists (items): the column, the API, the forms and the roster all hold
 # them, and the matching index never sees more (talent/matching/text.py).
-DESCRIPTION_MAX_LENGTH = 10_000
-SUMMARY_MAX_LENGTH = 4_000
+DESCRIPTION_MAX_LENGTH = 5_000
+SUMMARY_MAX_LENGTH = 3_000
 REASON_MAX_LENGTH = 1_000
 SKILL_MAX_LENGTH = 60
 SKILLS_MAX_COUNT = 50

@@ -81,3 +81,38 @@ def test_skills_are_normalised_for_comparison():
     assert normalize_skill("Ｐｙｔｈｏｎ") == "python"
     assert normalize_skill("컴퓨터  비전") == "컴퓨터 비전"
     assert normalize_skills(["PyTorch", "pytorch ", "", "  ", "용접"]) == ["pytorch", "용접"]
+
+
+# --- Bounded work: what the analyser is handed ----------------------------------------------------------------
+
+
+def test_no_run_without_spaces_longer_than_the_bound_reaches_the_analyser():
+    hostile = "가" * 50_000 + " ok " + "a" * 200 + "\u200b" + "1" * 70
+
+    handed = text.bounded(hostile)
+
+    assert max(len(run) for run in handed.split()) == text.LONGEST_RUN
+    assert len(handed) <= text.MAX_ANALYSED_CHARACTERS
+
+
+def test_a_text_longer_than_the_bound_is_analysed_up_to_it_only():
+    filler = "비전 검사 " * (text.MAX_ANALYSED_CHARACTERS // 6 + 1)
+    [terms] = tokenize([filler + "잔존수명"])
+
+    assert "잔존수명" not in terms and "비전" in terms
+
+
+def test_every_text_the_registry_accepts_is_analysed_whole():
+    from talent.registry.models import DESCRIPTION_MAX_LENGTH, SUMMARY_MAX_LENGTH, FieldProblem
+
+    title = FieldProblem._meta.get_field("title").max_length or 0
+    longest_problem = title + 1 + DESCRIPTION_MAX_LENGTH  # services.index joins the parts with a newline
+    longest_expert = SUMMARY_MAX_LENGTH + 1 + SUMMARY_MAX_LENGTH
+
+    assert max(longest_problem, longest_expert) <= text.MAX_ANALYSED_CHARACTERS
+
+
+def test_a_text_of_ordinary_words_reaches_the_analyser_unchanged():
+    ordinary = "사출 성형 불량을 비전 검사로 검출합니다. Internationalization of vision models, Ｃ＋＋."
+
+    assert text.bounded(ordinary) == text.normalize_text(ordinary)

@@ -29,7 +29,7 @@ from talent.registry.models import ExpertProfile, FieldProblem
 logger = logging.getLogger(__name__)
 
 # Bump when `text.tokenize` changes what it returns: every stored index is then recomputed once.
-INDEX_VERSION = "2"  # 2: a full stop no longer sticks to the last English word
+INDEX_VERSION = "3"  # 2: a full stop no longer sticks to the last English word; 3: texts bounded, long runs cut
 
 
 @dataclass(frozen=True)

@@ -47,12 +47,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='expertprofile',
             name='summary_en',
-            field=talent.registry.fields.GuardedTextField(blank=True, max_length=4000, verbose_name='summary (English)'),
+            field=talent.registry.fields.GuardedTextField(blank=True, max_length=3000, verbose_name='summary (English)'),
         ),
         migrations.AlterField(
             model_name='expertprofile',
             name='summary_ko',
-            field=talent.registry.fields.GuardedTextField(blank=True, max_length=4000, verbose_name='summary (Korean)'),
+            field=talent.registry.fields.GuardedTextField(blank=True, max_length=3000, verbose_name='summary (Korean)'),
         ),
         migrations.AlterField(
             model_name='expertprofilehistory',
@@ -62,17 +62,17 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='expertprofilehistory',
             name='summary_en',
-            field=talent.registry.fields.GuardedTextField(blank=True, max_length=4000, verbose_name='summary (English)'),
+            field=talent.registry.fields.GuardedTextField(blank=True, max_length=3000, verbose_name='summary (English)'),
         ),
         migrations.AlterField(
             model_name='expertprofilehistory',
             name='summary_ko',
-            field=talent.registry.fields.GuardedTextField(blank=True, max_length=4000, verbose_name='summary (Korean)'),
+            field=talent.registry.fields.GuardedTextField(blank=True, max_length=3000, verbose_name='summary (Korean)'),
         ),
         migrations.AlterField(
             model_name='fieldproblem',
             name='description',
-            field=talent.registry.fields.GuardedTextField(max_length=10000, verbose_name='description'),
+            field=talent.registry.fields.GuardedTextField(max_length=5000, verbose_name='description'),
         ),
         migrations.AlterField(
             model_name='fieldproblem',
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='fieldproblemhistory',
             name='description',
-            field=talent.registry.fields.GuardedTextField(max_length=10000, verbose_name='description'),
+            field=talent.registry.fields.GuardedTextField(max_length=5000, verbose_name='description'),
         ),
         migrations.AlterField(
             model_name='fieldproblemhistory',
