@@ -83,6 +83,7 @@ def snapshot_freeze(*, actor: User, code: str, as_of: datetime.date | None = Non
         note=note.strip(),
         created_by=actor if actor.pk else None,
     )
+    validate(snapshot)  # the note is a person's text: bounded, and never a resident registration number
     with transaction.atomic(), database_refusals(ReportSnapshot):
         snapshot.save()
     return snapshot
