@@ -2,8 +2,8 @@
 without the registry's resident-registration-number guard or without a bound.
 
 A text field is a CharField or TextField (EmailField, SlugField, ...) or a list of them. It passes when it carries
-`validators.reject_resident_registration_number` and a max_length (lists: a size, and guarded items), or when a
-person cannot write it: it has choices (a closed vocabulary) or `editable=False` (only the system writes it).
+`validators.reject_resident_registration_number` and a max_length, or when a person cannot write it: it has choices
+(a closed vocabulary) or `editable=False` (only the system writes it). Every list a person writes needs a size.
 """
 
 from __future__ import annotations
@@ -38,12 +38,9 @@ def text_field_problems(field: models.Field[Any, Any]) -> list[str]:
     """What is missing on one field for a person to write it safely (empty: nothing)."""
     if not field.editable:
         return []
-    if isinstance(field, ArrayField):
-        item = field.base_field
-        if not _is_text(item) or item.choices:
-            return []
+    if isinstance(field, ArrayField):  # every list a person writes has a size, whatever its items
         problems = [] if field.size else ["a size (the most items a list may have)"]
-        return problems + [f"items: {problem}" for problem in text_field_problems(item)]
+        return problems + [f"items: {problem}" for problem in text_field_problems(field.base_field)]
     if not _is_text(field) or field.choices:
         return []
     problems = []

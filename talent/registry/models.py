@@ -174,6 +174,7 @@ class GraduateSchool(Timestamped):
     support_end = models.DateField(_("support period end"))
     convergence_fields = ArrayField(
         models.CharField(max_length=20, choices=ConvergenceField.choices),
+        size=2,
         verbose_name=_("convergence fields"),
         help_text=_("One or two fields."),
     )
@@ -704,6 +705,7 @@ class ExpertProfile(Timestamped):
     summary_en = GuardedTextField(_("summary (English)"), max_length=SUMMARY_MAX_LENGTH, blank=True)
     ksic_sections = ArrayField(
         models.CharField(max_length=1, choices=vocabulary.ksic_choices),
+        size=len(KSIC_CODES),
         default=list,
         blank=True,
         verbose_name=_("KSIC sections"),
@@ -711,6 +713,7 @@ class ExpertProfile(Timestamped):
     )
     regions = ArrayField(
         models.CharField(max_length=5, choices=vocabulary.region_choices),
+        size=len(KR_REGION_CODES),
         default=list,
         blank=True,
         verbose_name=_("regions"),
@@ -722,6 +725,7 @@ class ExpertProfile(Timestamped):
     consent_to_matching = models.BooleanField(_("consents to matching"), default=False)
     shared_fields = ArrayField(
         models.CharField(max_length=12, choices=ShareableField.choices),
+        size=len(SHAREABLE_FIELD_CODES),
         default=list,
         blank=True,
         verbose_name=_("shared with companies"),

@@ -68,6 +68,7 @@ def test_dates_phone_numbers_and_other_numbers_pass(text):
         (GuardedTextField(max_length=2000), []),
         (GuardedListField(GuardedCharField(max_length=60), size=50), []),
         (models.CharField(max_length=10, choices=[("a", "A")]), []),
+        (ArrayField(models.CharField(max_length=1, choices=[("a", "A")])), ["a size (the most items a list may have)"]),
         (models.TextField(editable=False), []),
     ],
 )

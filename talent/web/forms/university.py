@@ -13,7 +13,7 @@ from django_filters import rest_framework as filters
 
 from talent.registry import lifecycle, roles, selectors
 from talent.registry.filters import EnrollmentFilter
-from talent.registry.models import Enrollment, GraduateSchool, Organization, Person, Programme
+from talent.registry.models import REASON_MAX_LENGTH, Enrollment, GraduateSchool, Organization, Person, Programme
 from talent.registry.services.advisors import ADVISOR_FIELDS
 from talent.registry.services.enrollments import ENROLLMENT_FIELDS
 from talent.registry.services.people import PERSON_FIELDS
@@ -73,7 +73,7 @@ class TransitionForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"))
     effective_date = forms.DateField(label=_("Effective date"), widget=DATE)
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH
     )
     completion_route = forms.ChoiceField(
         label=_("Completion route"),
@@ -153,7 +153,7 @@ class FastTrackForm(forms.Form):
     )
     effective_date = forms.DateField(label=_("Effective date"), widget=DATE)
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH
     )
 
     def __init__(self, *args: Any, user: User, enrollment: Enrollment, **kwargs: Any) -> None:
