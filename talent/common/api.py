@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from talent.common.db import validation_error_to_domain
+from talent.common.db import concurrency_conflict, validation_error_to_domain
 from talent.common.errors import (
     SERVER_ERROR_MESSAGE,
     Conflict,
@@ -60,6 +60,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(_body(_("The request is malformed."), "parse_error"), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         exc = validation_error_to_domain(exc)
+    exc = concurrency_conflict(exc) or exc  # a lost race outside a service's transaction
     if isinstance(exc, DomainError):
         refusal = Response(_body(str(exc), exc.code, exc.as_dict()), status=_status_for(exc))
         if isinstance(exc, TooManyAttempts) and exc.wait is not None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models
+from django.db import IntegrityError, OperationalError, connection, models
 from django.utils.translation import gettext as _
 
 from talent.common.errors import Conflict, InvalidInput
@@ -71,3 +72,41 @@ def database_refusals(*models_to_explain: type[models.Model]) -> Iterator[None]:
                 if constraint.name == name:
                     raise Conflict(constraint.get_violation_error_message(), code=name) from exc
         raise Conflict(_("This change conflicts with another record; nothing was saved."), code=name) from exc
+
+
+#: PostgreSQL's answers when two transactions wanted the same rows in opposite orders (40P01), could not be
+#: serialised (40001) or waited past `lock_timeout` (55P03): the write lost a race, the request was fine.
+CONCURRENCY_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
+
+
+def concurrency_conflict(exc: BaseException) -> Conflict | None:
+    """The Conflict a lost race deserves (None for any other database error): 409 with a message, never a 500."""
+    if not isinstance(exc, OperationalError):
+        return None
+    if getattr(exc.__cause__, "sqlstate", None) not in CONCURRENCY_SQLSTATES:
+        return None
+    return Conflict(
+        _("Another change to the same records was being saved at the same time; nothing was saved. Please try again."),
+        code="concurrent_change",
+    )
+
+
+@contextmanager
+def concurrency_refusals() -> Iterator[None]:
+    """Turn a lost race (deadlock, serialisation failure, lock timeout) into a Conflict. Wrap the whole
+    transaction: a deadlock can also surface at COMMIT (deferred constraints)."""
+    try:
+        yield
+    except OperationalError as exc:
+        conflict = concurrency_conflict(exc)
+        if conflict is None:
+            raise
+        raise conflict from exc
+
+
+def serialise(scope: str, key: int) -> None:
+    """Wait for, and hold until the transaction ends, the lock of `scope` × `key` (a PostgreSQL advisory lock):
+    writers of one scope and key take their turns. Call it first in the transaction, before any row lock."""
+    scope_key = zlib.crc32(scope.encode()) - (1 << 31)  # a stable int4, whatever the process
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s::int, %s::int)", [scope_key, key])

@@ -34,7 +34,7 @@ from talent.registry.models import (
     Programme,
 )
 from talent.registry.services._base import Actor, acting
-from talent.registry.services.enrollments import check_transition
+from talent.registry.services.enrollments import check_transition, serialise_enrollment_writes
 from talent.registry.services.people import PERSON_FIELDS, normalise_person_fields
 from talent.registry.vocabulary import EnrollmentStatus, OrganizationKind
 from talent.roster.columns import BY_KEY
@@ -102,6 +102,9 @@ def roster_import(
         return result
     try:
         with acting(actor, "roster_import"):
+            # Its turn first: an identical file sent twice then finds, the second time, the students the first
+            # stored, and no status change slips in between the check of a row and its write.
+            serialise_enrollment_writes(university.pk)
             plan = _plan(university, table, header, result, lock=True, progress=progress)
             if result.ok:
                 if progress is not None:
@@ -232,15 +235,15 @@ def _plan(
 
 
 def _existing(university: Organization, numbers: set[str], *, lock: bool) -> dict[str, ExistingEnrollment]:
-    """The university's enrollments with these student numbers, with their persons and last event: one query."""
+    """The university's enrollments with these student numbers, with their persons and last event: one query
+    (two when locking)."""
     last_sequence = EnrollmentEvent.objects.filter(enrollment=OuterRef("pk")).order_by("-sequence").values("sequence")
-    qs = (
-        Enrollment.objects.filter(university=university, student_number__in=numbers)
-        .select_related("person", "programme__school")
-        .annotate(last_sequence=Subquery(last_sequence[:1]))
-    )
-    if lock:  # the rows a real import changes: no status change may slip in between check and write
-        qs = qs.select_for_update(of=("self",))
+    qs = Enrollment.objects.filter(university=university, student_number__in=numbers)
+    if lock:
+        # The rows a real import changes, locked before they are read: a statement that locked and read at once
+        # would read the events as they were when it started, before the change it waited for.
+        list(qs.order_by("pk").select_for_update().values_list("pk", flat=True))
+    qs = qs.select_related("person", "programme__school").annotate(last_sequence=Subquery(last_sequence[:1]))
     return {e.student_number: e for e in qs}
 
 

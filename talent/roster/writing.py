@@ -124,7 +124,8 @@ def _copy(model: type[models.Model], instances: Sequence[models.Model], now: dat
     columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)  # concrete: has a column
     statement = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
     names = [f.attname for f in fields]
-    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+    # COPY is psycopg's own: its errors become Django's (an IntegrityError a Conflict) only when wrapped.
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(statement) as copy:
         for instance in instances:
             copy.write_row([getattr(instance, name) for name in names])
 

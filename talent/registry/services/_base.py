@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from talent.common.db import database_refusals, validate
+from talent.common.db import concurrency_refusals, database_refusals, validate
 from talent.common.errors import InvalidInput
 
 Actor = User | None
@@ -19,8 +19,13 @@ Actor = User | None
 
 @contextmanager
 def acting(actor: Actor, action: str) -> Iterator[None]:
-    """One transaction whose history rows carry the acting user and what they did."""
-    with transaction.atomic(), pghistory.context(user=actor.pk if actor else None, action=action):
+    """One transaction whose history rows carry the acting user and what they did. A race it loses (a deadlock,
+    even at COMMIT) is a Conflict, not a server error."""
+    with (
+        concurrency_refusals(),
+        transaction.atomic(),
+        pghistory.context(user=actor.pk if actor else None, action=action),
+    ):
         yield
 
 

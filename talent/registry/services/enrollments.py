@@ -8,7 +8,7 @@ from typing import TypedDict, Unpack
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from talent.common.db import database_refusals, validate
+from talent.common.db import database_refusals, serialise, validate
 from talent.common.errors import IllegalTransition, InvalidInput, NotAllowed
 from talent.registry import lifecycle, roles
 from talent.registry.models import (
@@ -38,6 +38,14 @@ class EnrollmentFields(TypedDict, total=False):
 
 
 ENROLLMENT_FIELDS = tuple(EnrollmentFields.__annotations__)
+
+
+def serialise_enrollment_writes(university_id: int) -> None:
+    """Make this transaction wait for its turn among the writes to one university's enrollments and status events,
+    and keep the turn until it ends. Every service that appends events or changes enrollments calls it first:
+    such writes meet on the same rows (the enrollments, their events' sequence numbers, the counting groups of
+    the university's programmes) in orders no single statement controls, and deadlocked (a 500) before."""
+    serialise("registry.enrollment_writes", university_id)
 
 
 def _enrollment_values(fields: EnrollmentFields) -> dict[str, object]:
@@ -73,6 +81,7 @@ def enrollment_admit(
     effective = admitted_on or enrollment.admission_date
     _check_not_future(effective)
     with acting(actor, "enrollment_admit"):
+        serialise_enrollment_writes(university.pk)
         if new_person is not None:
             enrollment.person = person_create(actor=actor, **new_person)
         check_advisors(enrollment)
@@ -95,6 +104,7 @@ def enrollment_update(
         raise NotAllowed(_("You may only manage your own university's enrollments."))
     assign(enrollment, _enrollment_values(fields), ENROLLMENT_FIELDS)
     with acting(actor, "enrollment_update"):
+        serialise_enrollment_writes(enrollment.university_id)
         if person_fields:
             person_update(actor=actor, person=enrollment.person, **person_fields)
         if fields:
@@ -158,6 +168,7 @@ def enrollment_transition(
             field="status",
         )
     with acting(actor, "enrollment_transition"):
+        serialise_enrollment_writes(enrollment.university_id)
         locked = _lock_for_change(actor, enrollment)
         event = _transition_locked(actor, locked, status, effective_date, reason)
         if completion_route is not None:
@@ -168,7 +179,8 @@ def enrollment_transition(
 
 
 def _lock_for_change(actor: Actor, enrollment: Enrollment) -> Enrollment:
-    locked = Enrollment.objects.select_for_update().select_related("programme").get(pk=enrollment.pk)
+    # Of the enrollment alone: a lock on its programme too would block every other write that refers to it.
+    locked = Enrollment.objects.select_for_update(of=("self",)).select_related("programme").get(pk=enrollment.pk)
     if actor is not None and not roles.may_manage_university(actor, locked.university):
         raise NotAllowed(_("You may only record status changes of your own university's students."))
     return locked
@@ -247,6 +259,7 @@ def enrollment_fast_track(
     if doctoral_programme.degree_level not in (DegreeLevel.PHD, DegreeLevel.INTEGRATED):
         raise InvalidInput(_("The fast track leads into a doctoral programme."), field="doctoral_programme")
     with acting(actor, "enrollment_fast_track"):
+        serialise_enrollment_writes(enrollment.university_id)
         locked = _lock_for_change(actor, enrollment)
         if doctoral_programme.school.university_id != locked.university_id:
             raise InvalidInput(_("The fast track continues at the same university."), field="doctoral_programme")

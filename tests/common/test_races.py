@@ -1,0 +1,43 @@
+"""A write that loses a race in PostgreSQL (a deadlock) is refused as a Conflict that says to try again: the API
+answers 409, never 500."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connections
+
+from talent.common.errors import Conflict
+from talent.registry.models import Person
+from talent.registry.services._base import acting
+from tests import factories
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deadlock_is_a_conflict_that_says_try_again():
+    """Two transactions lock the same two persons in opposite orders: PostgreSQL ends one of them."""
+    first, second = factories.PersonFactory(), factories.PersonFactory()
+    each_holds_one = threading.Barrier(2, timeout=30)
+    outcomes: list[str] = []
+
+    def lock(one: Person, other: Person) -> None:
+        try:
+            with acting(None, "test_deadlock"):
+                Person.objects.select_for_update().get(pk=one.pk)
+                each_holds_one.wait()
+                Person.objects.select_for_update().get(pk=other.pk)
+            outcomes.append("saved")
+        except Conflict as refusal:
+            outcomes.append(refusal.code)
+            assert "at the same time" in str(refusal)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=lock, args=pair) for pair in ((first, second), (second, first))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["concurrent_change", "saved"]
