@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import threading
 
+import psycopg
 import pytest
-from django.db import connections
+from django.db import OperationalError, connections
+from django.utils import translation
 
+from talent.common.api import exception_handler
 from talent.common.errors import Conflict
 from talent.registry.models import Person
 from talent.registry.services._base import acting
@@ -41,3 +44,25 @@ def test_a_deadlock_is_a_conflict_that_says_try_again():
         thread.join(timeout=60)
 
     assert sorted(outcomes) == ["concurrent_change", "saved"]
+
+
+def test_a_deadlock_the_api_meets_outside_a_service_is_a_409_in_the_callers_language():
+    """As Django raises it: its OperationalError, caused by psycopg's DeadlockDetected (SQLSTATE 40P01)."""
+    lost = OperationalError("deadlock detected")
+    lost.__cause__ = psycopg.errors.DeadlockDetected("deadlock detected")
+
+    with translation.override("ko"):
+        response = exception_handler(lost, {"view": None})
+
+    assert response is not None
+    assert (response.status_code, response.data["code"]) == (409, "concurrent_change")
+    assert "동시에" in response.data["detail"]
+
+
+def test_any_other_operational_error_stays_a_server_error():
+    broken = OperationalError("server closed the connection unexpectedly")
+    broken.__cause__ = psycopg.errors.AdminShutdown("terminating connection")
+
+    response = exception_handler(broken, {"view": None})
+
+    assert response is not None and response.status_code == 500
