@@ -50,7 +50,6 @@ from talent.matching.text import (
 Id: TypeAlias = Any  # hashable, and orderable among the ids of the same side
 IntArray: TypeAlias = npt.NDArray[np.int64]
 FloatArray: TypeAlias = npt.NDArray[np.float64]
-BoolArray: TypeAlias = npt.NDArray[np.bool_]
 
 # Why a candidate's region component is 1, as stored per candidate.
 NO_REGION, SAME_REGION, REMOTE = 0, 1, 2

@@ -129,11 +129,6 @@ def normalize_skill(skill: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", skill).casefold().split())
 
 
-def normalize_skills(skills: Iterable[str]) -> list[str]:
-    """Each skill normalised, empty ones dropped, repeats after the first dropped, order kept."""
-    return list(dict.fromkeys(filter(None, map(normalize_skill, skills))))
-
-
 def _latin_term(word: str) -> str | None:
     """A Latin-script word as a term: lower-cased, stemmed when purely alphabetic; None for words without a
     letter, stopwords and single letters (they match too much)."""

@@ -1,5 +1,5 @@
 """The enrollment status machine: which transitions are legal. Pure, no ORM. (The status on a date is read in SQL:
-`selectors.enrollment_status_on` and `enrollments_with_status_on`.)
+`selectors.enrollments_with_status_on`.)
 
 admitted → enrolled ⇄ on_leave; enrolled → coursework_complete → graduated;
 enrolled / on_leave / coursework_complete → withdrawn | dismissed; enrolled (MS) → progressed.
@@ -24,7 +24,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 #: Statuses of an enrollment that is still running (at most one per person and programme).
 ACTIVE_STATUSES: frozenset[str] = frozenset({S.ADMITTED, S.ENROLLED, S.ON_LEAVE, S.COURSEWORK_COMPLETE})
-TERMINAL_STATUSES: frozenset[str] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 
 
 def is_legal(current: str | None, new: str, *, degree_level: str) -> bool:

@@ -263,16 +263,6 @@ def field_problem_list(*, user: User) -> QuerySet[FieldProblem]:
 # --- Status as of a date ------------------------------------------------------------------------------
 
 
-def enrollment_status_on(*, enrollment: Enrollment, on: datetime.date) -> str | None:
-    """The status an enrollment had on a date, from its events (None before it was admitted)."""
-    return (
-        EnrollmentEvent.objects.filter(enrollment=enrollment, effective_date__lte=on)
-        .order_by("-effective_date", "-sequence")
-        .values_list("status", flat=True)
-        .first()
-    )
-
-
 def enrollments_with_status_on(
     queryset: QuerySet[Enrollment], *, on: datetime.date
 ) -> QuerySet[WithAnnotations[Enrollment, _StatusOn]]:

@@ -100,10 +100,6 @@ def business_registration_number_check_digit(digits: str) -> str:
     return str((10 - total % 10) % 10)
 
 
-def normalize_business_registration_number(value: str) -> str:
-    return brn.compact(value)
-
-
 def validate_business_registration_number(value: str) -> None:
     number = brn.compact(value)
     if not number.isdigit() or len(number) != 10:

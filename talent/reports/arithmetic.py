@@ -19,8 +19,6 @@ from enum import StrEnum
 DAYS_PER_MONTH = 365.2425 / 12
 ON_TRACK_AT = 0.95
 ACCELERATE_AT = 0.60
-#: The observed pace looks back this many months.
-PACE_WINDOW_MONTHS = 12
 
 
 class Band(StrEnum):

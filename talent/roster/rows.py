@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from talent.registry import vocabulary
 from talent.registry.vocabulary import CompletionRoute, EnrollmentStatus, Gender
-from talent.roster.columns import BY_KEY
 from talent.roster.reading import Cell
 
 #: Exported text that starts with one of these is escaped with a leading apostrophe (CSV injection); the
@@ -274,12 +273,3 @@ def parse_row(
     if "nationality" in row.values and not row.values["nationality"]:
         row.values["nationality"] = "KR"  # the model's default, as a form would give it
     return row
-
-
-def required_missing(row: ParsedRow, *, new: bool) -> list[str]:
-    """Required columns left empty: every one for a new student; an existing student's row may leave
-    out what it does not change (but not the student number)."""
-    keys = [c.key for c in BY_KEY.values() if c.required] if new else ["student_number"]
-    return [key for key in keys if key in row.values and row.values[key] in ("", None)] + [
-        key for key in keys if key not in row.values and new
-    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from talent.matching import text
-from talent.matching.text import analyser, normalize_skill, normalize_skills, tokenize
+from talent.matching.text import analyser, normalize_skill, tokenize
 
 
 def test_korean_text_yields_its_nouns_without_particles_or_endings():
@@ -80,7 +80,6 @@ def test_skills_are_normalised_for_comparison():
     assert normalize_skill("  Computer   VISION ") == "computer vision"
     assert normalize_skill("Ｐｙｔｈｏｎ") == "python"
     assert normalize_skill("컴퓨터  비전") == "컴퓨터 비전"
-    assert normalize_skills(["PyTorch", "pytorch ", "", "  ", "용접"]) == ["pytorch", "용접"]
 
 
 # --- Bounded work: what the analyser is handed ----------------------------------------------------------------

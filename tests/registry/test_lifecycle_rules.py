@@ -43,4 +43,3 @@ def test_only_a_masters_enrollment_can_progress_to_a_doctorate(level):
 def test_final_statuses_lead_nowhere():
     for final in (S.GRADUATED, S.WITHDRAWN, S.DISMISSED, S.PROGRESSED):
         assert lifecycle.legal_next(final, degree_level=DegreeLevel.MS) == []
-    assert {S.GRADUATED, S.WITHDRAWN, S.DISMISSED, S.PROGRESSED} == lifecycle.TERMINAL_STATUSES
