@@ -6,7 +6,9 @@ Plain Python over the environment (no Django settings yet): `talent/settings.py`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -50,4 +52,34 @@ def refuse_unsafe_production(environ: Mapping[str, str]) -> None:
             "(운영 모드에서는 아래 설정 없이 시작하지 않습니다):\n"
             + "\n".join(f"  - {problem}" for problem in problems)
             + "\nSet them in the environment, or DEBUG=true for a development machine."
+        )
+
+
+#: The manifest `collectstatic` writes (ManifestStaticFilesStorage's name): which files were collected.
+STATIC_MANIFEST = "staticfiles.json"
+
+
+def static_files_problem(static_root: Path, needed: Iterable[str]) -> str | None:
+    """Why production cannot serve its static files from `static_root`, or None. `needed` are the files the
+    code ships (the static finders' paths). Without them every page that names one answers 500."""
+    manifest = static_root / STATIC_MANIFEST
+    if not manifest.is_file():
+        return f"no collected static files in {static_root} (no {STATIC_MANIFEST})"
+    collected = json.loads(manifest.read_text(encoding="utf-8")).get("paths", {})
+    missing = sorted(set(needed) - set(collected))
+    if missing:
+        shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        return f"{len(missing)} static files are not collected in {static_root}: {shown}"
+    return None
+
+
+def refuse_uncollected_static(static_root: Path, needed: Iterable[str]) -> None:
+    """Raise ImproperlyConfigured, saying what to run, when production's static files are not all collected."""
+    problem = static_files_problem(static_root, needed)
+    if problem:
+        raise ImproperlyConfigured(
+            "Refusing to serve in production (DEBUG is off) without the static files "
+            "(운영 모드에서는 정적 파일을 모으지 않고 시작하지 않습니다): "
+            + problem
+            + ". Run `python manage.py collectstatic --no-input` (make serve does) with the same STATIC_ROOT."
         )

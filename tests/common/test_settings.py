@@ -89,3 +89,32 @@ def test_the_forwarded_protocol_is_believed_only_behind_a_trusted_proxy():
 def test_korean_is_the_default_language_and_english_is_available():
     assert load_settings().stdout.strip() == "(True, False, 'ko')"
     assert load_settings(LANGUAGE_CODE="en").stdout.strip() == "(True, False, 'en')"
+
+
+def start_web(static_root: Path) -> subprocess.CompletedProcess:
+    """Load the web application (what gunicorn does) in production with its static files in `static_root`."""
+    environment = {k: v for k, v in os.environ.items() if k not in OURS}
+    environment.update({**PRODUCTION, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"})
+    environment["STATIC_ROOT"] = str(static_root)
+    return subprocess.run(
+        [sys.executable, "-c", "import talent.wsgi"], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+def test_production_web_refuses_to_start_without_collected_static_files_and_starts_once_collected(tmp_path):
+    refused = start_web(tmp_path / "static")
+    assert refused.returncode != 0
+    assert "Refusing to serve in production (DEBUG is off) without the static files" in refused.stderr
+    assert "collectstatic" in refused.stderr, refused.stderr
+
+    environment = {k: v for k, v in os.environ.items() if k not in OURS}
+    environment.update({**PRODUCTION, "STATIC_ROOT": str(tmp_path / "static")})
+    collect = [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"]
+    subprocess.run(collect, cwd=ROOT, env=environment, check=True)  # noqa: S603 - our own manage.py
+    started = start_web(tmp_path / "static")
+    assert started.returncode == 0, started.stderr
+
+    (tmp_path / "static" / "staticfiles.json").write_text('{"paths": {"web/site.css": "web/site.1.css"}}')
+    stale = start_web(tmp_path / "static")
+    assert stale.returncode != 0
+    assert "static files are not collected" in stale.stderr, stale.stderr
