@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.extensions import OpenApiFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
 
 ERROR_DESCRIPTIONS = {
     400: "The input is invalid: `errors` names each field at fault.",
@@ -16,6 +19,7 @@ ERROR_DESCRIPTIONS = {
     404: "Not found, or not visible to you (another organization's records are never shown); for a list, "
     "a page past the last.",
     409: "The change conflicts with the record's current state or another record; nothing was saved.",
+    415: "The body's media type is not one this operation reads (see its request body), or the body is not that type.",
     429: "Too many requests: wait as `Retry-After` says.",
 }
 
@@ -45,12 +49,102 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
 ALWAYS_POSSIBLE = (400, 401, 403, 404, 429)
 
 
+#: The media types a flat form can send; they cannot carry a nested object or a list of objects.
+FORM_MEDIA_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+NEEDS_JSON = (
+    serializers.BaseSerializer,
+    serializers.DictField,
+    serializers.JSONField,
+    serializers.ListField,
+    serializers.MultipleChoiceField,
+    serializers.ManyRelatedField,
+)
+
+
+def _instance(serializer: Any) -> Any:
+    """A serializer instance from what a view or `extend_schema` gives: a class, an instance or None."""
+    return serializer() if isinstance(serializer, type) else serializer
+
+
+def _needs_json(serializer: Any) -> bool:
+    """Whether a request body holds an object inside an object (a person's details, free JSON) or a list, which
+    only JSON expresses without doubt: a form posts flat fields, and a list of one as a bare value."""
+    instance = _instance(serializer)
+    if isinstance(instance, serializers.ListSerializer):
+        return True
+    if not isinstance(instance, serializers.Serializer):
+        return False
+    for field in instance.fields.values():
+        if field.read_only:
+            continue
+        # A list too: a form sends one item as a plain value, which no longer tells a list from a number.
+        if isinstance(field, NEEDS_JSON):
+            return True
+        # A form leaves out an unticked box: a missing required boolean would be read as false, not refused.
+        if isinstance(field, serializers.BooleanField) and field.required:
+            return True
+    return False
+
+
 class AutoSchema(SpectacularAutoSchema):
-    """Documents the always-possible error responses on every operation that does not list them."""
+    """Documents the always-possible error responses on every operation that does not list them, a body that a
+    DELETE declares (drf-spectacular documents bodies of POST, PUT and PATCH only), and form media types only
+    where a form can carry the body."""
+
+    def _map_serializer_field(self, field: Any, direction: str, bypass_extensions: bool = False) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)  # type: ignore[no-untyped-call]
+        # drf-spectacular leaves out a list that may not be empty (`allow_empty=False`).
+        if getattr(field, "allow_empty", True) is False and schema.get("type") == "array":
+            schema["minItems"] = max(schema.get("minItems", 0), 1)
+        return schema
+
+    def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super()._get_filter_parameters()  # type: ignore[no-untyped-call]
+        # A django-filter filter given empty is refused (talent.registry.filters.StrictFilterBackend): say so.
+        django_filter_names = {
+            parameter["name"]
+            for backend in self.get_filter_backends()
+            if issubclass(backend, DjangoFilterBackend)
+            for extension in [OpenApiFilterExtension.get_match(backend())]
+            if extension is not None
+            for parameter in extension.get_schema_operation_parameters(self)
+        }
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if parameter["name"] in django_filter_names and schema.get("type") == "string" and "enum" not in schema:
+                schema["minLength"] = 1
+        return parameters
+
+    def map_parsers(self) -> list[Any]:
+        media_types = super().map_parsers()
+        if _needs_json(self.get_request_serializer()):
+            return [media_type for media_type in media_types if media_type not in FORM_MEDIA_TYPES]
+        return media_types
+
+    def _get_request_body(self, direction: Literal["request", "response"] = "request") -> dict[str, Any] | None:
+        if self.method != "DELETE" or not self._declares_a_request():
+            return super()._get_request_body(direction)  # type: ignore[no-untyped-call, no-any-return]
+        self.method = "POST"  # the same body as a POST would have, under the DELETE it belongs to
+        try:
+            return super()._get_request_body(direction)  # type: ignore[no-untyped-call, no-any-return]
+        finally:
+            self.method = "DELETE"
+
+    def _declares_a_request(self) -> bool:
+        """Whether `extend_schema(request=...)` names this operation's body (else the view's own serializer).
+        Generic views only: a plain APIView has no serializer of its own to tell the declared one from."""
+        if not isinstance(self.view, GenericAPIView):
+            return False
+        declared = self.get_request_serializer()
+        default = SpectacularAutoSchema.get_request_serializer(self)
+        return declared is not None and type(_instance(declared)) is not type(_instance(default))
 
     def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
-        for status in ALWAYS_POSSIBLE:
+        reads_a_body = direction == "response" and self._get_request_body() is not None
+        for status in ALWAYS_POSSIBLE + ((415,) if reads_a_body else ()):
             if str(status) not in responses:
                 documented = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[status])
                 responses[str(status)] = self._get_response_for_code(  # type: ignore[no-untyped-call]  # drf-spectacular's

@@ -7,7 +7,6 @@ from typing import Any
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -31,6 +30,7 @@ from talent.matching.models import (
 )
 from talent.registry import services as registry_services
 from talent.registry.api.permissions import GatePermission, HasPersonRecord, IsCompanyMember, IsUniversityStaff
+from talent.registry.filters import StrictFilterBackend
 from talent.registry.models import FieldProblem
 
 # --- Serializers ------------------------------------------------------------------------------------------
@@ -71,6 +71,10 @@ class MatchRunRequestSerializer(serializers.Serializer):
 
 class ProblemBriefSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name_ko", read_only=True)
+    # Declared so that the schema admits the blank region of a problem open to remote work.
+    region = serializers.ChoiceField(
+        choices=FieldProblem._meta.get_field("region").choices or [], allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = FieldProblem
@@ -84,7 +88,7 @@ class ExpertCardSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(required=False)
     name_latin = serializers.CharField(required=False)
-    email = serializers.EmailField(required=False)
+    email = serializers.EmailField(required=False, allow_null=True)
     affiliation = serializers.CharField(required=False, allow_null=True)
     summary_ko = serializers.CharField(required=False)
     summary_en = serializers.CharField(required=False)
@@ -180,7 +184,7 @@ ANSWER_ERRORS = error_responses(401, 403, 404, 409)
 class MatchRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, MayRunMatching]
     serializer_class = MatchRunSerializer
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [StrictFilterBackend, OrderingFilter]
     filterset_class = MatchRunFilter
     ordering_fields = ["created_at"]
     ordering = ["-created_at", "-id"]
@@ -216,7 +220,7 @@ class MatchRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, IsCompanyMember | HasPersonRecord | IsUniversityStaff]
     serializer_class = ProposalSerializer
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [StrictFilterBackend, OrderingFilter]
     filterset_class = ProposalFilter
     ordering_fields = ["score", "created_at"]
     ordering = ["-score", "id"]

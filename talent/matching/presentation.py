@@ -40,7 +40,7 @@ def expert_card(expert: ExpertProfile, fields: frozenset[str]) -> dict[str, Any]
         card["name"] = f"{person.family_name_ko}{person.given_name_ko}"
         card["name_latin"] = f"{person.given_name_latin} {person.family_name_latin}".strip()
     if ShareableField.EMAIL in fields:
-        card["email"] = person.email
+        card["email"] = person.email or None  # none recorded: null, never an empty string posing as an address
     if ShareableField.AFFILIATION in fields:
         profile = getattr(person, "researcher_profile", None)
         affiliation = profile.korean_affiliation if profile is not None else None

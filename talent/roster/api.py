@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from talent.common.api import query_of
 from talent.common.api_schema import ErrorSerializer
 from talent.common.errors import InvalidInput
 from talent.common.users import signed_in_user
@@ -179,7 +180,7 @@ class ExportView(APIView):
         responses={**FILE_RESPONSES, **error_responses(400, 401, 403)},
     )
     def get(self, request: Request) -> HttpResponse:
-        query = ExportQuerySerializer(data=request.query_params)
+        query = ExportQuerySerializer(data=query_of(request))
         query.is_valid(raise_exception=True)
         university = _university(request.user, query.validated_data.get("university"))
         fmt = query.validated_data["file_format"]
@@ -188,7 +189,7 @@ class ExportView(APIView):
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ImportBatch

@@ -49,7 +49,8 @@ class OwnPositionSerializer(serializers.ModelSerializer):
 
 
 class OwnResearcherProfileSerializer(serializers.ModelSerializer):
-    korean_affiliation_name = serializers.CharField(source="korean_affiliation.name_ko", read_only=True, default=None)
+    # A method, not a `source` with a default: DRF leaves a defaulted field out of a PATCH's answer.
+    korean_affiliation_name = serializers.SerializerMethodField()
     positions = OwnPositionSerializer(many=True, read_only=True)
     years_abroad = serializers.FloatField(read_only=True, help_text=gettext_lazy("Derived from the positions."))
     eligible_for_return_track = serializers.BooleanField(
@@ -68,6 +69,9 @@ class OwnResearcherProfileSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["updated_at"]
+
+    def get_korean_affiliation_name(self, profile: ResearcherProfile) -> str | None:
+        return profile.korean_affiliation.name_ko if profile.korean_affiliation is not None else None
 
     def to_representation(self, instance: ResearcherProfile) -> dict[str, Any]:
         data = super().to_representation(instance)

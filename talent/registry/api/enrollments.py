@@ -253,7 +253,7 @@ class EnrollmentEventSerializer(serializers.ModelSerializer):
 
     # Declared so that the schema admits the blank previous status of the first event.
     previous_status = serializers.ChoiceField(choices=EnrollmentStatus.choices, allow_blank=True, read_only=True)
-    recorded_by = serializers.CharField(source="actor.username", read_only=True, default=None)
+    recorded_by = serializers.CharField(source="actor.username", read_only=True, default=None, allow_null=True)
     completion_route = serializers.ChoiceField(
         choices=CompletionRoute.choices,
         write_only=True,

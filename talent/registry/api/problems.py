@@ -10,7 +10,6 @@ from typing import Any
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -23,6 +22,7 @@ from rest_framework.routers import SimpleRouter
 from talent.common.users import signed_in_user
 from talent.registry import roles, selectors, services
 from talent.registry.api.schema import error_responses
+from talent.registry.filters import StrictFilterBackend
 from talent.registry.models import FieldProblem, Organization
 from talent.registry.vocabulary import OrganizationKind
 
@@ -106,7 +106,7 @@ class FieldProblemViewSet(
 ):
     permission_classes = [IsAuthenticated, IsCompanyMemberOrResearcherReading]
     serializer_class = FieldProblemSerializer
-    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filter_backends = [StrictFilterBackend, SearchFilter, OrderingFilter]
     filterset_class = FieldProblemFilter
     search_fields = ["title"]
     ordering_fields = ["created_at", "title"]

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from talent.common.api import query_of
 from talent.registry.api.schema import error_responses
 from talent.reports import statistics
 from talent.reports.api.permissions import MayReadReports
@@ -111,7 +112,7 @@ class EnrollmentStatisticsView(APIView):
         responses={200: EnrollmentStatisticsSerializer, **error_responses(400, 401, 403)},
     )
     def get(self, request: Request) -> Response:
-        query = EnrollmentStatisticsQuerySerializer(data=request.query_params)
+        query = EnrollmentStatisticsQuerySerializer(data=query_of(request))
         query.is_valid(raise_exception=True)
         figures = statistics.enrollment_statistics(user=request.user, **query.validated_data)
         return Response(EnrollmentStatisticsSerializer(figures).data)

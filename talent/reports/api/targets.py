@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from talent.common.api import query_of
 from talent.common.users import signed_in_user
 from talent.registry.api.schema import error_responses
 from talent.reports import exports, labels, selectors, services
@@ -270,7 +271,7 @@ class TargetsView(ReportView):
         responses={200: TargetsReportSerializer, **FILE_RESPONSES, **error_responses(400, 401, 403)},
     )
     def get(self, request: Request) -> HttpResponse:
-        query = ReportQuerySerializer(data=request.query_params)
+        query = ReportQuerySerializer(data=query_of(request))
         query.is_valid(raise_exception=True)
         reports = selectors.target_reports(user=request.user, as_of=query.validated_data.get("as_of"))
         if file_format := self.download_format():
@@ -289,7 +290,7 @@ class HeadcountView(ReportView):
         responses={200: HeadcountSerializer, **FILE_RESPONSES, **error_responses(400, 401, 403)},
     )
     def get(self, request: Request) -> HttpResponse:
-        query = HeadcountQuerySerializer(data=request.query_params)
+        query = HeadcountQuerySerializer(data=query_of(request))
         query.is_valid(raise_exception=True)
         params = query.validated_data
         table = selectors.headcount(
@@ -327,7 +328,7 @@ class TrajectoryView(ReportView):
         responses={200: TrajectorySerializer, **FILE_RESPONSES, **error_responses(400, 401, 403)},
     )
     def get(self, request: Request) -> HttpResponse:
-        query = TrajectoryQuerySerializer(data=request.query_params)
+        query = TrajectoryQuerySerializer(data=query_of(request))
         query.is_valid(raise_exception=True)
         params = query.validated_data
         path_ = selectors.trajectory(
