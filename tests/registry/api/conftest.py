@@ -78,6 +78,11 @@ def _researcher(username: str, family: str, given: str) -> tuple[Any, Person]:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """One of every kind of user and the records around them (the fuzz test builds it once per module)."""
     university_a = factories.UniversityFactory(name_ko="가람대학교", region="KR-11")
     university_b = factories.UniversityFactory(name_ko="나래대학교", region="KR-26")
     company = factories.CompanyFactory(name_ko="다온모빌리티", ksic_section="C")
