@@ -42,12 +42,14 @@ serve: $(VENV)/.runtime-installed
 test: $(VENV)/.dev-installed
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(if $(COVERAGE),--cov --cov-report=term:skip-covered)
 
-# mypy's Django plugin loads the settings: a DATABASE_URL keeps them from starting the embedded server (the
-# plugin never connects, so any address will do).
+# ruff, mypy, then dead code (vulture: .ci/dead_code.py says what it reports). mypy's Django plugin loads the
+# settings: a DATABASE_URL keeps them from starting the embedded server (the plugin never connects, so any
+# address will do).
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DATABASE_URL=postgres://typecheck@127.0.0.1:1/unused $(BIN)/mypy
+	$(BIN)/python .ci/dead_code.py
 
 migrations-check: $(VENV)/.dev-installed
 	$(BIN)/python manage.py makemigrations --check --dry-run

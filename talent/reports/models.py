@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from talent.registry.fields import GuardedCharField, GuardedTextField
 
 AX_TRAINED = "AX-TRAINED"
-OVERSEAS_RETURNED = "OVERSEAS-RETURNED"
 
 #: Characters of a target's or a snapshot's note.
 NOTE_MAX_LENGTH = 2_000

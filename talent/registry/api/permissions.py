@@ -33,10 +33,6 @@ class IsCompanyMember(GatePermission):
     gate = roles.COMPANY_MEMBER
 
 
-class IsMinistryOrOperator(GatePermission):
-    gate = roles.MINISTRY
-
-
 class HasPersonRecord(GatePermission):
     """Researchers and students who claimed their record: their own data only."""
 
