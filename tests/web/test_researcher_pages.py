@@ -78,11 +78,28 @@ def test_anonymous_visitors_are_sent_to_sign_in(client_for, db, name):
     assert response["Location"] == f"{reverse('web:login')}?next={reverse(name)}"
 
 
+#: What each page shows the researcher of `profiles`: their own data where the page has any, else its form.
+SHOWS = {
+    "web:researcher-home": ['data-testid="consent-state"', "이서연", "컴퓨터 비전"],
+    "web:researcher-record": ['name="given_name_ko"', "서연"],
+    "web:researcher-profile": ['data-testid="positions"', "MIT", "2012-09-01"],
+    "web:position-add": ['name="institution"', 'name="start_date"'],
+    "web:expert-profile": ['name="skills"', "컴퓨터 비전", "비전 연구"],
+    "web:consent": ['name="consent_to_matching"', 'name="shared_fields"'],
+    "web:my-proposals": ['data-testid="no-proposals"'],
+    "web:my-data": ['data-testid="download"', 'data-testid="close-account"'],
+    "web:my-data-download": ["MIT", "컴퓨터 비전", "서연"],
+    "web:account-close": ['name="password"', 'data-testid="confirm-close"'],
+}
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_the_researcher_opens_each_of_their_pages(client_for, profiles, name):
     response = client_for(profiles.user).get(reverse(name))
 
     assert response.status_code == 200
+    body = response.content.decode()
+    assert [text for text in SHOWS[name] if text not in body] == [], f"{name} lacks these"
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -96,12 +96,23 @@ def test_every_other_role_is_refused_as_by_the_api(role, page, enrollment, ms_pr
     assert written() == before
 
 
+#: What each page shows the staff: the form, and the student it is about (박지훈, 2026-0001) where there is one.
+SHOWS = {
+    "admit": ['name="student_number"', "AX 융합 석사"],
+    "admit-person": ['name="student_number"', "박지훈"],
+    "edit": ['name="student_number"', "박지훈", "2026-0001"],
+    "fast-track": ["박지훈", "2026-0001"],
+}
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_the_universitys_staff_open_every_page(page, enrollment, university_staff, client_for):
     response = client_for(university_staff).get(page_url(page, enrollment))
 
     assert response.status_code == 200
     assert response["Content-Language"] == "ko"
+    body = response.content.decode()
+    assert [text for text in SHOWS[page] if text not in body] == [], f"{page} lacks these"
 
 
 @pytest.mark.parametrize("page", ["admit-person", "edit", "fast-track"])

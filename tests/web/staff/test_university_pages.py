@@ -54,12 +54,24 @@ def test_every_other_role_is_refused_as_by_the_api(role, name, needs_pk, enrollm
     assert response.status_code == 403
 
 
+#: What each page shows the staff of the `enrollment` fixture's university (박지훈, 2026-0001, AX 융합 석사).
+SHOWS = {
+    "web:university-home": ["한빛대학교", "AX 융합 석사"],
+    "web:university-enrollments": ['data-testid="enrollments"', "박지훈", "2026-0001"],
+    "web:university-enrollment": ['data-testid="enrollment-facts"', "박지훈", "2026-0001", "AX 융합 석사"],
+    "web:university-claim-codes": ['data-testid="claim-codes"', 'name="student_number"'],
+    "web:university-roster-import": ['data-testid="upload"', 'name="file"'],
+}
+
+
 @pytest.mark.parametrize(("name", "needs_pk"), PAGES)
 def test_the_universitys_staff_see_every_page(name, needs_pk, enrollment, university_staff, client_for):
     response = client_for(university_staff).get(url(name, enrollment, needs_pk))
 
     assert response.status_code == 200
     assert response["Content-Language"] == "ko"
+    body = response.content.decode()
+    assert [text for text in SHOWS[name] if text not in body] == [], f"{name} lacks these"
 
 
 @pytest.mark.parametrize(
@@ -82,6 +94,8 @@ def test_an_operator_sees_every_universitys_enrollment(enrollment, operator, cli
     response = client_for(operator).get(reverse("web:university-enrollment", kwargs={"pk": enrollment.pk}))
 
     assert response.status_code == 200
+    body = response.content.decode()
+    assert "박지훈" in body and "2026-0001" in body
 
 
 def test_a_change_without_the_csrf_token_is_refused(enrollment, university_staff, client_for):
