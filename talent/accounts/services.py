@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Unpack
 
-import pghistory
 import pgtrigger
 from axes.models import AccessAttempt, AccessFailureLog
 from axes.models import AccessLog as AxesAccessLog
@@ -34,12 +33,14 @@ from talent.registry.models import (
     ClaimCode,
     Enrollment,
     ExpertProfile,
+    MergeReason,
     OverseasPosition,
     Person,
     ResearcherProfile,
 )
 from talent.registry.services._base import acting, save
 from talent.registry.services.claims import hash_claim_code
+from talent.registry.services.merges import person_merge
 from talent.registry.services.people import (
     EXPERT_FIELDS,
     PERSON_FIELDS,
@@ -376,20 +377,21 @@ def claim_code_redeem(*, user: User, code: str) -> Person:
         if own is not None:
             if _universities_keep(own):  # enrolled meanwhile: checked again under the lock
                 raise Conflict(_("This login is already linked to a university's record."), code="already_linked")
-            _absorb(own, into=person)
-        person.user = user
-        with database_refusals(Person):
-            save(person)
+            _absorb(own, into=person, user=user)
+        if person.user_id is None:
+            person.user = user
+            with database_refusals(Person):
+                save(person, update_fields=["user"])
         claim.used_at = now
         claim.save(update_fields=["used_at"])
     return person
 
 
-def _absorb(own: Person, *, into: Person) -> None:
-    """Fold the login's self-made record into the university's: its profiles (with consent, positions and what
-    matching holds for them), claim codes and access log move; the university's record keeps its own details and
-    takes the self-made record's where it has none (email, Latin names, identifiers). The self-made record is then
-    deleted; its history stays, and every change here carries the absorbed record's id in the history context."""
+def _absorb(own: Person, *, into: Person, user: User) -> None:
+    """Fold the login's self-made record into the university's with the registry's merge (`person_merge`, reason
+    claim): its profiles (with consent, positions and what matching holds for them), claim codes, access log and the
+    login move; the university's record keeps its own details and takes the self-made record's where it has none
+    (email, Latin names, identifiers). The self-made record stays, marked merged, so an operator can undo it."""
     both: dict[type[ResearcherProfile] | type[ExpertProfile], str] = {
         ResearcherProfile: _(
             "Both your own record and your university's have a returning-researcher profile: ask an operator to "
@@ -402,12 +404,11 @@ def _absorb(own: Person, *, into: Person) -> None:
     for model, refusal in both.items():
         if model.objects.filter(person=own).exists() and model.objects.filter(person=into).exists():
             raise Conflict(refusal, code="profiles_on_both")
-    with pghistory.context(absorbed_person=own.pk):
-        ResearcherProfile.objects.filter(person=own).update(person=into)
-        ExpertProfile.objects.filter(person=own).update(person=into)
-        ClaimCode.objects.filter(person=own).update(person=into)
-        AccessLog.objects.filter(person=own).update(person=into)
-        taken = {name: getattr(own, name) for name in PERSON_FIELDS if getattr(into, name) in ("", None)}
-        own.delete()  # first: its ORCID iD and researcher number are unique, and the login is one-to-one
-        for name, value in taken.items():
-            setattr(into, name, value)
+    person_merge(
+        actor=user,
+        survivor=into,
+        merged=own,
+        reason=MergeReason.CLAIM,
+        evidence={"claim_code": True},
+    )
+    into.refresh_from_db()

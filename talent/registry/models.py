@@ -307,6 +307,17 @@ class Person(Timestamped):
         related_name="person",
         verbose_name=_("login"),
     )
+    # Set when an operator (or a claim) merged this record into another: the human is that person now. The row
+    # stays, emptied of what moved, so that the merge can be undone (PersonMerge).
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -965,3 +976,101 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.filename
+
+
+# --- Identity: one human, one person (services.identity and services.merges) -------------------------------
+
+
+class MergeReason(models.TextChoices):
+    OPERATOR = "operator", _("An operator found them to be the same person")
+    CLAIM = "claim", _("The person claimed their university record")
+
+
+@_tracked("PersonMergeHistory")
+class PersonMerge(models.Model):
+    """One person (`merged`) folded into another (`survivor`): who, when, why, on what evidence, and exactly what
+    moved, so that `person_merge_undo` can move it back. Rows that point at a person say so with PERSON_MERGE_KEEPS."""
+
+    PERSON_MERGE_KEEPS = True
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("surviving person"))
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("merged person"))
+    reason = models.CharField(_("reason"), max_length=10, choices=MergeReason.choices)
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    #: {"app_label.Model.field": [primary keys]}: the rows that pointed at `merged` and now point at `survivor`.
+    moved = models.JSONField(_("moved records"), default=dict, blank=True, editable=False)
+    #: {field: value}: the merged person's unique identifiers and login, cleared on it (the survivor may take them).
+    cleared = models.JSONField(_("cleared identifiers"), default=dict, blank=True, editable=False)
+    #: Fields the survivor had empty and took from the merged person.
+    taken = models.JSONField(_("fields taken"), default=list, blank=True, editable=False)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("person merge")
+        verbose_name_plural = _("person merges")
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(survivor=F("merged")), name="person_merge_two_persons"),
+            models.CheckConstraint(condition=Q(reason__in=MergeReason.values), name="person_merge_reason_valid"),
+            models.UniqueConstraint(
+                fields=["merged"], condition=Q(undone_at__isnull=True), name="person_merge_once_at_a_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.survivor_id}"
+
+
+class DisagreementStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    KEPT = "kept", _("Stored value kept")
+    TAKEN = "taken", _("Submitted value taken")
+
+
+@_tracked("IdentityDisagreementHistory")
+class IdentityDisagreement(models.Model):
+    """A detail a university gave when it admitted a person the registry already knew (by ORCID iD or national
+    researcher number) that differs from the stored one. Never written over the stored value: an operator decides."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="disagreements", verbose_name=_("person"))
+    enrollment = models.ForeignKey(
+        "Enrollment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enrollment"),
+    )
+    university = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    field = models.CharField(_("field"), max_length=40)
+    submitted = models.CharField(_("submitted value"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DisagreementStatus.choices, default=DisagreementStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("identity disagreement")
+        verbose_name_plural = _("identity disagreements")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=DisagreementStatus.values), name="identity_disagreement_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} · {self.field}"

@@ -100,6 +100,7 @@ MINISTRY = Gate(
     lambda user: is_operator(user) or is_ministry(user),
     _("Only the ministry (or an operator) may see this."),
 )
+OPERATOR = Gate(is_operator, _("Only an operator may do this."))
 PERSON_RECORD = Gate(
     has_person_record,
     _("This login has no personal record: register as a researcher or claim your student record first."),

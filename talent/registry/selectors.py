@@ -28,6 +28,7 @@ from talent.registry.models import (
     EnrollmentEvent,
     FieldProblem,
     GraduateSchool,
+    IdentityDisagreement,
     ImportBatch,
     Organization,
     OverseasPosition,
@@ -278,3 +279,10 @@ def enrollments_with_status_on(
 def enrollment_history(*, enrollment: Enrollment) -> QuerySet[EnrollmentEvent]:
     """The status timeline of an enrollment, oldest first, with who recorded each change."""
     return enrollment.events.select_related("actor").order_by("effective_date", "sequence")
+
+
+def admission_differences(*, enrollment: Enrollment) -> list[str]:
+    """The fields of the admitting university's own details that differ from the registry's record of the person
+    (kept for an operator): names only, so that the university learns nothing it did not send."""
+    names = IdentityDisagreement.objects.filter(enrollment=enrollment).values_list("field", flat=True)
+    return list(names.order_by("id"))

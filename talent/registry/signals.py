@@ -12,3 +12,7 @@ problem_opened = Signal()
 #: An expert profile or field problem was saved and committed (keyword arguments: `kind` — "expert_profile" or
 #: "field_problem" — and `pk`). Sent after commit with `send_robust`: the save never depends on a receiver.
 matching_text_saved = Signal()
+
+#: Persons were created or their details changed, and committed (keyword argument: `ids`, a list of person ids).
+#: Sent after commit with `send_robust` (identity looks for their probable duplicates); the save never depends on it.
+persons_saved = Signal()

@@ -78,6 +78,9 @@ class RowOutcomeSerializer(serializers.Serializer):
     student_number = serializers.CharField(allow_blank=True)
     changes = serializers.ListField(child=serializers.CharField())
     messages = RowMessageSerializer(many=True)
+    notices = RowMessageSerializer(
+        many=True, help_text="Not errors: e.g. details of yours that differ from the registry's record of the person."
+    )
 
 
 class TotalsSerializer(serializers.Serializer):

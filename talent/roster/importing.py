@@ -35,6 +35,7 @@ from talent.registry.models import (
 )
 from talent.registry.services._base import Actor, acting
 from talent.registry.services.enrollments import check_transition, serialise_enrollment_writes
+from talent.registry.services.identity import IDENTIFIERS, compare_with_person
 from talent.registry.services.people import PERSON_FIELDS, normalise_person_fields
 from talent.registry.vocabulary import EnrollmentStatus, OrganizationKind
 from talent.roster.columns import BY_KEY
@@ -287,26 +288,52 @@ class _Programmes:
         return None
 
 
-class _IdentifierOwners:
-    """Who already holds each ORCID iD and national researcher number of the file (one query each): a person
-    cannot take another person's identifier."""
+def _same_person(one: Person, other: Person) -> bool:
+    return one is other or (one.pk is not None and one.pk == other.pk)
 
-    FIELDS = ("orcid", "national_researcher_number")
+
+class _IdentifierOwners:
+    """Who holds each ORCID iD and national researcher number of the file (one query each): a person of the
+    registry, or a new person of an earlier row. A new row with a held identifier is that person (one human, one
+    person: `services.identity`); an existing student's record cannot take another person's identifier."""
+
+    FIELDS = IDENTIFIERS
 
     def __init__(self, rows: list[_Row]) -> None:
-        self.owners: dict[tuple[str, str], int | str] = {}
+        self.owners: dict[tuple[str, str], Person] = {}
         for name in self.FIELDS:
             values = {normalise_person_fields({name: row.parsed.values.get(name)}).get(name) for row in rows}
             values.discard(None)
             values.discard("")
-            for pk, value in Person.objects.filter(**{f"{name}__in": values}).values_list("pk", name):
-                self.owners[(name, value)] = pk
+            for person in Person.objects.filter(**{f"{name}__in": values}):
+                self.owners[(name, getattr(person, name))] = person
 
-    def check(self, row: _Row, person: Person) -> None:
-        holder: int | str = person.pk if person.pk else f"row {row.parsed.number}"
+    def holder(self, person: Person) -> Person | None:
+        """The person (of the registry, or of an earlier row) who holds one of this new person's identifiers."""
         for name in self.FIELDS:
             value = getattr(person, name)
-            if value and self.owners.setdefault((name, value), holder) != holder:  # the file's first row takes it
+            if value and (name, value) in self.owners:
+                return self.owners[(name, value)]
+        return None
+
+    def held_by_another(self, person: Person) -> Callable[[str, Any], bool]:
+        def held(name: str, value: Any) -> bool:
+            holder = self.owners.get((name, value))
+            return holder is not None and not _same_person(holder, person)
+
+        return held
+
+    def take(self, person: Person) -> None:
+        """A new person's identifiers: later rows that give them are this person."""
+        for name in self.FIELDS:
+            value = getattr(person, name)
+            if value:
+                self.owners.setdefault((name, value), person)
+
+    def check(self, row: _Row, person: Person) -> None:
+        for name in self.FIELDS:
+            value = getattr(person, name)
+            if value and not _same_person(self.owners.setdefault((name, value), person), person):
                 row.problem(name, _("Another person in the registry already has this %(what)s.")
                             % {"what": BY_KEY[name].label})  # fmt: skip
 
@@ -370,12 +397,49 @@ def _plan_new(
         return
     enrollment.programme = programme
     _check_records(row, person, enrollment)
-    identifiers.check(row, person)
     status = values.get("status") or EnrollmentStatus.ADMITTED
     steps = _new_steps(row, status, values.get("status_date"), enrollment)
-    if not row.failed:
-        row.outcome.action = RowAction.CREATED
-        plan.new.append(NewRow(row.outcome, person, enrollment, steps))
+    if row.failed:
+        return
+    differing: dict[str, Any] = {}
+    holder = identifiers.holder(person)
+    if holder is None:
+        identifiers.take(person)
+    else:
+        person, differing = _linked(row, holder, _person_fields(row), identifiers, plan)
+        enrollment.person = person
+    row.outcome.action = RowAction.CREATED
+    plan.new.append(NewRow(row.outcome, person, enrollment, steps, differing))
+
+
+def _linked(
+    row: _Row, holder: Person, fields: dict[str, Any], identifiers: _IdentifierOwners, plan: Plan
+) -> tuple[Person, dict[str, Any]]:
+    """A new row whose ORCID iD or researcher number a person already holds is that person: empty fields take the
+    row's values, differing ones are reported on the row (column by column) and kept for an operator."""
+    comparison = compare_with_person(holder, fields, held_by_another=identifiers.held_by_another(holder))
+    for name, value in comparison.filled.items():
+        setattr(holder, name, value)
+    if comparison.filled and holder.pk is not None:
+        kept, names = plan.persons.setdefault(holder.pk, (holder, set()))
+        for name in comparison.filled:
+            setattr(kept, name, getattr(holder, name))
+        names.update(comparison.filled)
+    if comparison.filled:
+        identifiers.take(holder)
+    for name in comparison.differing:
+        row.outcome.notices.append(
+            RowMessage(
+                row.parsed.number,
+                row.header.label(name),
+                _(
+                    "Differs from the registry's record of this person, whom the ORCID iD or national researcher "
+                    "number identifies: the student is admitted as that person, the record is not changed, and an "
+                    "operator reviews the difference."
+                ),
+            )
+        )
+    return holder, comparison.differing
 
 
 def _new_steps(

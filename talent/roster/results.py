@@ -50,6 +50,9 @@ class RowOutcome:
     messages: list[RowMessage] = field(default_factory=list)
     #: Field names (model attnames or "status") that change; empty for created, unchanged and error rows.
     changes: list[str] = field(default_factory=list)
+    #: Not errors: what the row's university should know (e.g. its details differ from the registry's record of a
+    #: person it identified by ORCID iD); the row is stored.
+    notices: list[RowMessage] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +61,7 @@ class RowOutcome:
             "student_number": self.student_number,
             "changes": list(self.changes),
             "messages": [m.as_dict() for m in self.messages],
+            "notices": [m.as_dict() for m in self.notices],
         }
 
 

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from talent.common.db import database_refusals
 from talent.registry.models import Enrollment, EnrollmentEvent, Person
 from talent.registry.services._base import Actor
+from talent.registry.services.identity import disagreements_record
+from talent.registry.services.people import announce_persons_saved
 from talent.registry.vocabulary import EnrollmentStatus
 from talent.roster.results import RowOutcome
 
@@ -33,6 +35,8 @@ class NewRow:
     person: Person
     enrollment: Enrollment
     steps: list[tuple[str, datetime.date]]  # statuses after admission, with their dates
+    #: The row's details that differ from the registry's record of the person its identifiers named.
+    differing: dict[str, Any] = field(default_factory=dict)
 
     @property
     def statuses(self) -> list[tuple[str, datetime.date]]:
@@ -65,7 +69,8 @@ def apply(plan: Plan, actor: Actor, filename: str) -> None:
 
 
 def _write(plan: Plan, now: datetime.datetime, reason: str, recorded_by: Any) -> None:
-    _copy(Person, [row.person for row in plan.new], now)
+    # A row may be a person the registry (or an earlier row) already holds: each new person is inserted once.
+    _copy(Person, list({id(row.person): row.person for row in plan.new if row.person.pk is None}.values()), now)
     for row in plan.new:
         row.enrollment.person_id = row.person.pk
         # Inserted with the status its events give: the database's derivation (the events' trigger) then
@@ -84,6 +89,15 @@ def _write(plan: Plan, now: datetime.datetime, reason: str, recorded_by: Any) ->
     _bulk_update(Enrollment, plan.enrollments.values(), now)
     # One statement: the database derives the status of each enrollment with new events.
     _copy(EnrollmentEvent, events, now)
+    announce_persons_saved([*(row.person.pk for row in plan.new), *plan.persons])
+    for row in plan.new:
+        if row.differing:
+            disagreements_record(
+                person=row.person,
+                university=row.enrollment.university,
+                differing=row.differing,
+                enrollment=row.enrollment,
+            )
 
 
 def _event(

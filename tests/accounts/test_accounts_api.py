@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from talent.registry import services
-from talent.registry.models import ClaimCode, Person, ResearcherProfile
+from talent.registry.models import ClaimCode, Person, PersonMerge, ResearcherProfile
 from talent.registry.services.claims import claim_code_issue
 from tests import factories
 
@@ -342,7 +342,9 @@ def test_a_student_who_signed_up_claims_their_university_record_and_one_person_h
 
     assert response.status_code == 200, response.data
     assert response.data["id"] == student.pk
-    assert not Person.objects.filter(pk=own_pk).exists(), "the self-made record is absorbed, not left beside"
+    own = Person.objects.get(pk=own_pk)
+    assert (own.merged_into_id, own.user_id) == (student.pk, None), "the self-made record is merged into it"
+    assert PersonMerge.objects.get(merged_id=own_pk, survivor=student).reason == "claim"
     student.refresh_from_db()
     assert student.user.get_username() == "minjun.park@example.org"
     assert (student.family_name_ko, student.given_name_ko) == ("박", "지훈"), "the university's details stay"
@@ -363,10 +365,10 @@ def test_absorbing_the_self_made_record_keeps_its_history_under_the_claim(db, st
     assert client.post(CLAIM, {"code": claim_code}, format="json").status_code == 200
 
     events = Person.history.field.model.objects.filter(pgh_obj_id=own_pk).order_by("pgh_id")  # type: ignore[attr-defined]
-    assert [e.pgh_label for e in events] == ["insert", "delete"]
-    deleted = events.last()
-    assert deleted.pgh_context.metadata["action"] == "claim_code_redeem"
-    assert deleted.pgh_context.metadata["absorbed_person"] == own_pk
+    assert [e.pgh_label for e in events] == ["insert", "update"]
+    merged = events.last()
+    assert merged.merged_into_id is not None
+    assert merged.pgh_context.metadata["merged_person"] == own_pk
 
 
 def test_a_login_whose_record_a_university_keeps_cannot_claim_another(

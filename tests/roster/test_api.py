@@ -33,6 +33,7 @@ def test_a_dry_run_answers_row_by_row(api, ms_programme):
         "student_number": "2026-1001",
         "changes": [],
         "messages": [],
+        "notices": [],
     }
     assert Enrollment.objects.count() == 0
 

@@ -27,6 +27,7 @@ from talent.registry.api.schema import error_responses
 from talent.registry.filters import EnrollmentFilter
 from talent.registry.models import Enrollment, EnrollmentEvent, Person, Programme
 from talent.registry.services.claims import claim_code_issue
+from talent.registry.services.people import normalise_person_fields
 from talent.registry.validators import validate_national_researcher_number, validate_orcid
 from talent.registry.vocabulary import AdvisorRole, CompletionRoute, EnrollmentStatus
 
@@ -140,6 +141,30 @@ class EnrollmentAdmitSerializer(EnrollmentSerializer):
         return attrs
 
 
+class AdmissionSerializer(EnrollmentSerializer):
+    """An admission as the admitting university sees it: the person as it sent them (when it sent details), and
+    which of those details differ from the registry's record of that person (kept for an operator to review)."""
+
+    differing_fields = serializers.SerializerMethodField(
+        help_text="Person fields you sent that differ from the registry's record of this person (identified by the "
+        "ORCID iD or national researcher number you gave). The record is not changed; an operator reviews them."
+    )
+
+    class Meta(EnrollmentSerializer.Meta):
+        fields = [*EnrollmentSerializer.Meta.fields, "differing_fields"]
+
+    def get_differing_fields(self, enrollment: Enrollment) -> list[str]:
+        return selectors.admission_differences(enrollment=enrollment)
+
+    def to_representation(self, instance: Enrollment) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        sent = self.context.get("sent_person")
+        if sent is not None:  # what the university sent, never what another university stored
+            probe = Person(pk=instance.person_id, **normalise_person_fields(sent))
+            data["person"] = EnrolledPersonSerializer(probe, context=self.context).data
+        return data
+
+
 class FastTrackSerializer(serializers.Serializer):
     doctoral_programme = ScopedPrimaryKeyRelatedField(scope=_programmes)
     student_number = serializers.CharField(max_length=20)
@@ -158,7 +183,7 @@ class ClaimCodeSerializer(serializers.Serializer):
     create=extend_schema(
         summary="Admit a person to a programme",
         request=EnrollmentAdmitSerializer,
-        responses={201: EnrollmentSerializer, **error_responses(400, 401, 403, 409)},
+        responses={201: AdmissionSerializer, **error_responses(400, 401, 403, 409)},
     ),
     retrieve=extend_schema(summary="An enrollment", responses={200: EnrollmentSerializer, **DETAIL}),
     partial_update=extend_schema(
@@ -201,12 +226,16 @@ class EnrollmentViewSet(
         )
         return self.get_paginated_response(self.get_serializer(shown, many=True).data)
 
-    def perform_create(self, serializer: serializers.BaseSerializer[Enrollment]) -> None:
-        fields = dict(serializer.validated_data)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields = dict(body.validated_data)
         new_person, person = fields.pop("person", None), fields.pop("person_id", None)
-        serializer.instance = services.enrollment_admit(
-            actor=signed_in_user(self.request), person=person, new_person=new_person, **fields
+        enrollment = services.enrollment_admit(
+            actor=signed_in_user(request), person=person, new_person=new_person, **fields
         )
+        context = {**self.get_serializer_context(), "sent_person": new_person}
+        return Response(AdmissionSerializer(enrollment, context=context).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Enrollment]) -> None:
         fields = dict(serializer.validated_data)

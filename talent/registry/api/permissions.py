@@ -33,6 +33,10 @@ class IsCompanyMember(GatePermission):
     gate = roles.COMPANY_MEMBER
 
 
+class IsOperator(GatePermission):
+    gate = roles.OPERATOR
+
+
 class HasPersonRecord(GatePermission):
     """Researchers and students who claimed their record: their own data only."""
 

@@ -19,7 +19,8 @@ from talent.registry.models import (
 )
 from talent.registry.services._base import Actor, acting, assign, save
 from talent.registry.services.advisors import check_advisors
-from talent.registry.services.people import PersonFields, person_create, person_update
+from talent.registry.services.identity import disagreements_record, person_link_or_create
+from talent.registry.services.people import PersonFields, person_update
 from talent.registry.vocabulary import (
     DegreeLevel,
     EnrollmentStatus,
@@ -67,8 +68,10 @@ def enrollment_admit(
 ) -> Enrollment:
     """Enrol a person in a programme: the enrollment and its first event (admitted, on `admitted_on`, default the
     admission date). The person is one already in the registry (`person`) or a new one (`new_person`), created in
-    the same transaction: kept only with their enrollment. The student number is unique within the university; the
-    advisors are appointed there (`check_advisors`)."""
+    the same transaction: kept only with their enrollment. A new person whose ORCID iD or national researcher
+    number the registry knows is that person (`identity.person_link_or_create`); details that differ are kept for
+    an operator (`admission_differences` names them to the university). The student number is unique within the
+    university; the advisors are appointed there (`check_advisors`)."""
     university = programme.school.university
     if actor is not None and not roles.may_manage_university(actor, university):
         raise NotAllowed(_("You may only enrol students in your own university's programmes."))
@@ -82,11 +85,16 @@ def enrollment_admit(
     _check_not_future(effective)
     with acting(actor, "enrollment_admit"):
         serialise_enrollment_writes(university.pk)
+        comparison = None
         if new_person is not None:
-            enrollment.person = person_create(actor=actor, **new_person)
+            enrollment.person, comparison = person_link_or_create(actor=actor, fields=new_person)
         check_advisors(enrollment)
         save(enrollment, EnrollmentEvent)
         _append_event(enrollment, EnrollmentStatus.ADMITTED, None, effective, reason, actor, sequence=1)
+        if comparison is not None and comparison.differing:
+            disagreements_record(
+                person=enrollment.person, university=university, differing=comparison.differing, enrollment=enrollment
+            )
     enrollment.refresh_from_db()
     return enrollment
 

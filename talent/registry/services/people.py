@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from talent.common.errors import Conflict, NotAllowed
-from talent.registry import roles
+from talent.registry import roles, signals
 from talent.registry.models import (
     ExpertProfile,
     Organization,
@@ -45,6 +47,7 @@ class PersonFields(SelfDescribedFields, total=False):
 
 
 PERSON_FIELDS = tuple(PersonFields.__annotations__)
+logger = logging.getLogger(__name__)
 
 
 def normalise_person_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -60,12 +63,29 @@ def normalise_person_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def announce_persons_saved(ids: Iterable[int]) -> None:
+    """Once the transaction commits, send `signals.persons_saved` for persons created or changed (identity looks
+    for their probable duplicates). The save never depends on it: a failing receiver is logged with the ids only."""
+    saved = sorted(set(ids))
+    if not saved:
+        return
+
+    def announce() -> None:
+        for receiver, outcome in signals.persons_saved.send_robust(sender=Person, ids=saved):
+            if isinstance(outcome, Exception):
+                name = f"{getattr(receiver, '__module__', '?')}.{getattr(receiver, '__qualname__', '?')}"
+                logger.warning("%s persons saved, but %s failed (%s)", len(saved), name, type(outcome).__name__)
+
+    transaction.on_commit(announce)
+
+
 def person_create(*, actor: Actor, user: User | None = None, **fields: Unpack[PersonFields]) -> Person:
     """Register a person. Anything that looks like a resident registration number is refused."""
     person = Person(user=user)
     assign(person, normalise_person_fields(fields), PERSON_FIELDS)
     with acting(actor, "person_create"):
         save(person)
+        announce_persons_saved([person.pk])
     return person
 
 
@@ -86,6 +106,7 @@ def person_update(*, actor: Actor, person: Person, **fields: Unpack[PersonFields
     assign(person, normalise_person_fields(fields), PERSON_FIELDS)
     with acting(actor, "person_update"):
         save(person)
+        announce_persons_saved([person.pk])
     return person
 
 

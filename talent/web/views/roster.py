@@ -88,8 +88,8 @@ def _row(outcome: RowOutcome) -> dict[str, Any]:
 
 def _preview(result: ImportResult) -> dict[str, Any]:
     """Every row with a problem, and the first rows without one, in the file's order."""
-    problem_rows = [row for row in result.rows if row.action == RowAction.ERROR or row.messages]
-    other_rows = [row for row in result.rows if not (row.action == RowAction.ERROR or row.messages)]
+    problem_rows = [row for row in result.rows if row.action == RowAction.ERROR or row.messages or row.notices]
+    other_rows = [row for row in result.rows if not (row.action == RowAction.ERROR or row.messages or row.notices)]
     shown = sorted([*problem_rows, *other_rows[:PREVIEW_ROWS]], key=lambda row: row.row)
     return {"result": result, "rows": [_row(row) for row in shown], "hidden_rows": len(result.rows) - len(shown)}
 

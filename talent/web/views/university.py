@@ -25,6 +25,7 @@ from talent.common.errors import DomainError
 from talent.common.users import signed_in_user
 from talent.registry import lifecycle, roles, selectors, services
 from talent.registry.models import Enrollment, Person
+from talent.registry.services.identity import differs_message
 from talent.registry.services.people import PersonFields
 from talent.registry.vocabulary import EnrollmentStatus
 from talent.web.access import allowed_by
@@ -149,6 +150,9 @@ def _admit(request: HttpRequest, *, person: Person | None) -> HttpResponse:
             add_domain_error(form, error, *forms[1:])
         else:
             messages.success(request, _("The student is admitted."))
+            differing = selectors.admission_differences(enrollment=enrollment)
+            if differing:
+                messages.warning(request, differs_message(differing))
             return redirect("web:university-enrollment", pk=enrollment.pk)
     context = {"form": form, "person_form": person_form, "person": person}
     return render(request, "web/university/admit.html", context)
