@@ -13,6 +13,7 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 from talent.common.fail_closed import refuse_unsafe_production
+from talent.identity import schedules as identity_schedules  # plain data: celery schedules only
 from talent.matching import defaults as matching_defaults  # plain values: the defaults of MATCHING_*
 from talent.matching import schedules as matching_schedules  # plain data: celery schedules only
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "talent.common",
     "talent.registry",
     "talent.roster",
+    "talent.identity",
     "talent.matching",
     "talent.accounts",
     "talent.reports",
@@ -292,7 +294,8 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)  # a worker's own /metrics port (0: none)
 CELERY_TIMEZONE = TIME_ZONE
 
-CELERY_BEAT_SCHEDULE = {**matching_schedules.BEAT_SCHEDULE}  # nightly match run and the stale-run sweeper
+# The nightly match run, the stale-run sweeper and the nightly search for probable duplicates.
+CELERY_BEAT_SCHEDULE = {**matching_schedules.BEAT_SCHEDULE, **identity_schedules.BEAT_SCHEDULE}
 
 # --- Matching ------------------------------------------------------------------------------------
 MATCHING_WEIGHTS = {

@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include("talent.accounts.api.urls")),
     path("api/v1/", include("talent.matching.urls")),
     path("api/v1/", include("talent.reports.urls")),
+    path("api/v1/", include("talent.identity.api")),
     path("", include("talent.reports.pages")),
     path("", include("talent.web.urls")),
     path("api-auth/", include("rest_framework.urls")),

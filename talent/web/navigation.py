@@ -46,6 +46,10 @@ RESEARCHER = [
     NavLink("web:my-data", _("My data"), "nav-data"),
 ]
 NO_ROLE = [NavLink("web:claim", _("Claim my student record"), "nav-claim")]
+OPERATOR = [
+    NavLink("web:operator-candidates", _("Probable duplicates"), "nav-duplicates"),
+    NavLink("web:operator-merges", _("Merges"), "nav-merges"),
+]
 
 
 def _links_for(user: User) -> list[NavLink]:
@@ -59,7 +63,7 @@ def _links_for(user: User) -> list[NavLink]:
         return MINISTRY
     if selectors.own_person(user=user) is not None:
         return RESEARCHER
-    return [] if roles.is_operator(user) else NO_ROLE
+    return OPERATOR if roles.is_operator(user) else NO_ROLE
 
 
 def _url(name: str) -> str | None:
@@ -83,6 +87,6 @@ def home_url(user: User) -> str | None:
     """The first page of this user's work, or None when the home page itself is the place (anonymous users,
     operators, logins without a role)."""
     links = _links_for(user)
-    if not links or links is NO_ROLE:
+    if not links or links is NO_ROLE or links is OPERATOR:
         return None
     return _url(links[0].name)

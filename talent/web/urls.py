@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("talent.web.views.company")),
     path("", include("talent.web.views.university")),
     path("", include("talent.web.views.analyst")),
+    path("", include("talent.web.views.operator")),
 ]
