@@ -1051,8 +1051,8 @@ class IdentityDisagreement(models.Model):
     university = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
     )
-    field = models.CharField(_("field"), max_length=40)
-    submitted = models.CharField(_("submitted value"), max_length=200, blank=True)
+    field = models.CharField(_("field"), max_length=40, editable=False)  # a Person field's name, set by the service
+    submitted = GuardedCharField(_("submitted value"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=DisagreementStatus.choices, default=DisagreementStatus.OPEN
     )

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pghistory', '0007_auto_20250421_0444'),
-        ('registry', '0010_identity_links_and_merges'),
+        ('registry', '0011_identity_links_and_merges'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -34,6 +34,6 @@ $$;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reports", "0004_enrollment_groups")]
+    dependencies = [("reports", "0005_guarded_bounded_text")]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]
