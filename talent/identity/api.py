@@ -23,6 +23,7 @@ from talent.registry.models import IdentityDisagreement, Person, PersonMerge
 from talent.registry.services.identity import identity_disagreement_resolve
 from talent.registry.services.merges import person_merge
 
+PERSON_ID_MAX = 2**63 - 1  # a person id is a bigint: a larger number is bad input, not a database error
 LIST = error_responses(400, 401, 403, 404)
 DETAIL = error_responses(401, 403, 404)
 CHANGE = error_responses(400, 401, 403, 404, 409)
@@ -87,7 +88,10 @@ class CandidateSerializer(serializers.ModelSerializer):
 class DecisionSerializer(serializers.Serializer):
     same = serializers.BooleanField(help_text="true: the same person (merge them); false: not the same (remembered).")
     survivor = serializers.IntegerField(
-        required=False, help_text="Which of the pair stays (default: the older record, person_a)."
+        required=False,
+        min_value=1,
+        max_value=PERSON_ID_MAX,
+        help_text="Which of the pair stays (default: the older record, person_a).",
     )
 
 
@@ -116,8 +120,10 @@ class MergeSerializer(serializers.ModelSerializer):
 
 
 class MergeRequestSerializer(serializers.Serializer):
-    survivor = serializers.IntegerField(help_text="The person who stays.")
-    merged = serializers.IntegerField(help_text="The person merged into the survivor.")
+    survivor = serializers.IntegerField(min_value=1, max_value=PERSON_ID_MAX, help_text="The person who stays.")
+    merged = serializers.IntegerField(
+        min_value=1, max_value=PERSON_ID_MAX, help_text="The person merged into the survivor."
+    )
 
 
 class DisagreementSerializer(serializers.ModelSerializer):
