@@ -247,6 +247,20 @@ def test_every_spelling_in_every_field_on_every_way_in_is_refused_and_stored_now
         )
         assert response.status_code == 200 and "주민등록번호" in response.content.decode(), label
 
+    # The pages: a company's problem form and a researcher's expert profile form.
+    company, researcher = Client(), Client()
+    company.force_login(world.users["company"])
+    researcher.force_login(world.users["researcher"])
+    for label, spelling in SPELLINGS.items():
+        problem_page = company.post(
+            "/company/problems/new/",
+            {"title": "비전 검사", "description": f"설명 {spelling}", "ksic_section": "C", "region": "KR-41",
+             "skills_wanted": f"비전, {spelling}", "experts_wanted": 1},
+        )  # fmt: skip
+        expert_page = researcher.post("/me/expert/", {"summary_ko": spelling, "skills": "비전", "capacity": 1})
+        for response in (problem_page, expert_page):
+            assert response.status_code == 200 and "주민등록번호" in response.content.decode(), label
+
     assert len(refused) == len(PROBES) * len(SPELLINGS)
     # The side stores were written (so the scan below looks at something): sign-in failures and reads.
     assert AccessAttempt.objects.filter(username__contains="*").exists()
