@@ -55,3 +55,25 @@ def test_a_form_body_over_the_limit_answers_413_on_a_page(client, no_errors_logg
     response = client.generic("POST", "/accounts/login/", body, content_type="application/x-www-form-urlencoded")
 
     assert response.status_code in (400, 413)
+
+
+def test_a_list_of_ten_thousand_ids_is_refused_before_any_is_looked_up(
+    client, operator, university, company, django_assert_max_num_queries, no_errors_logged
+):
+    client.force_login(operator)
+    body = {
+        "university": university.pk,
+        "name_ko": "신설 AX 대학원",
+        "track": "open",
+        "selection_year": 2027,
+        "support_start": "2027-03-01",
+        "support_end": "2031-02-28",
+        "convergence_fields": ["energy"],
+        "consortium_companies": [company.pk] * 10_000,
+    }
+
+    with django_assert_max_num_queries(20):
+        response = client.post("/api/v1/graduate-schools/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "20" in response.json()["errors"]["consortium_companies"][0]

@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import BasePermission
+from rest_framework.relations import MANY_RELATION_KWARGS
 from rest_framework.request import Request
 from rest_framework.routers import SimpleRouter
 
@@ -46,6 +47,26 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self) -> QuerySet:
         return self.scope(self.context["request"].user)
+
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> BoundedManyRelatedField:
+        """A list of these ids, at most MAX_IDS_IN_A_LIST of them (DRF's own many_init, bounded)."""
+        list_kwargs: dict[str, Any] = {key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS}
+        return BoundedManyRelatedField(child_relation=cls(*args, **kwargs), **list_kwargs)
+
+
+#: The most ids one list in a request may name: each is looked up, so a longer list is refused before any is.
+MAX_IDS_IN_A_LIST = 20
+
+
+class BoundedManyRelatedField(serializers.ManyRelatedField):
+    """A list of related ids refused whole, before any lookup, when longer than MAX_IDS_IN_A_LIST."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, list | tuple) and len(data) > MAX_IDS_IN_A_LIST:
+            message = serializers.ListField.default_error_messages["max_length"]
+            raise serializers.ValidationError(str(message).format(max_length=MAX_IDS_IN_A_LIST), code="max_length")
+        return super().to_internal_value(data)
 
 
 def _universities(user: Any) -> QuerySet[Organization]:
