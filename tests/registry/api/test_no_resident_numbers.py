@@ -136,6 +136,9 @@ NOT_PROBED_BY_THE_API = {
     "matching.AxConcept.terms_en": "operators' admin only (probed below)",
     "matching.AxConcept.abbreviations": "operators' admin only (probed below)",
     "matching.AxConcept.ksic_divisions": "operators' admin only; a section letter and two digits by clean()",
+    "registry.IdentityDisagreement.submitted": (
+        "a known person's submitted field, validated as a Person before it is kept (identity.person_link_or_create)"
+    ),
     "reports.Target.code": "made by migrations; revisions keep the code",
     "reports.Target.name_ko": "made by migrations; revisions keep the name",
     "reports.Target.name_en": "made by migrations; revisions keep the name",
