@@ -26,7 +26,7 @@ from talent.registry.api.permissions import IsUniversityStaff
 from talent.registry.api.schema import error_responses
 from talent.registry.filters import EnrollmentFilter
 from talent.registry.models import Enrollment, EnrollmentEvent, Person, Programme
-from talent.registry.services.claims import claim_code_issue
+from talent.registry.services.claims import claim_code_issue, claim_codes_revoke
 from talent.registry.services.people import normalise_person_fields
 from talent.registry.validators import validate_national_researcher_number, validate_orcid
 from talent.registry.vocabulary import AdvisorRole, CompletionRoute, EnrollmentStatus
@@ -172,6 +172,10 @@ class FastTrackSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class RevokedSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField(help_text="How many codes stopped working.")
+
+
 class ClaimCodeSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Shown once: hand it to the student. Only a hash is kept.")
     person = serializers.IntegerField()
@@ -275,6 +279,16 @@ class EnrollmentViewSet(
         response = Response(ClaimCodeSerializer(body).data, status=status.HTTP_201_CREATED)
         add_never_cache_headers(response)  # the code is a secret: no cache may keep it
         return response
+
+    @extend_schema(
+        summary="Revoke the student's unused claim codes (they stop working at once)",
+        request=None,
+        responses={200: RevokedSerializer, **error_responses(401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], url_path="claim-code/revoke", url_name="claim-code-revoke")
+    def claim_code_revoke(self, request: Request, pk: str | None = None) -> Response:
+        revoked = claim_codes_revoke(actor=signed_in_user(request), enrollment=self.get_object())
+        return Response(RevokedSerializer({"revoked": revoked}).data)
 
 
 class EnrollmentEventSerializer(serializers.ModelSerializer):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from talent.common.errors import Conflict, NotAllowed
 from talent.registry import roles
-from talent.registry.models import ClaimCode, Enrollment
+from talent.registry.models import ClaimCode, Enrollment, Person
 from talent.registry.services._base import Actor, acting, save
 
 CLAIM_CODE_LIFETIME = datetime.timedelta(days=14)
@@ -46,12 +46,14 @@ def claim_code_issue(*, actor: Actor, enrollment: Enrollment) -> tuple[ClaimCode
     person from the same university stop working. Returns the stored row and the plain code (shown once)."""
     if actor is not None and not roles.may_manage_university(actor, enrollment.university):
         raise NotAllowed(_("You may only issue claim codes for your own university's students."))
-    person = enrollment.person
-    if person.user_id is not None:
-        raise Conflict(_("This student has already linked a login to their record."), code="already_claimed")
     code = _new_code()
-    now = timezone.now()
     with acting(actor, "claim_code_issue"):
+        # Issuing takes turns per person (the row lock): of codes requested at once, the last issued is the only
+        # one left valid, as if they had been requested one after another.
+        person = Person.objects.select_for_update().get(pk=enrollment.person_id)
+        if person.user_id is not None:
+            raise Conflict(_("This student has already linked a login to their record."), code="already_claimed")
+        now = timezone.now()
         ClaimCode.objects.filter(
             person=person, issued_by_organization=enrollment.university, used_at__isnull=True, expires_at__gt=now
         ).update(expires_at=now)
@@ -64,3 +66,19 @@ def claim_code_issue(*, actor: Actor, enrollment: Enrollment) -> tuple[ClaimCode
         )
         save(claim)
     return claim, code
+
+
+def claim_codes_revoke(*, actor: Actor, enrollment: Enrollment) -> int:
+    """Revoke the unused, unexpired codes the enrollment's university issued for its person: they stop working at
+    once (a student then hears that the code expired). Staff of that university or an operator; the number revoked."""
+    if actor is not None and not roles.may_manage_university(actor, enrollment.university):
+        raise NotAllowed(_("You may only revoke claim codes of your own university's students."))
+    with acting(actor, "claim_codes_revoke"):
+        Person.objects.select_for_update().get(pk=enrollment.person_id)
+        now = timezone.now()
+        return ClaimCode.objects.filter(
+            person_id=enrollment.person_id,
+            issued_by_organization=enrollment.university,
+            used_at__isnull=True,
+            expires_at__gt=now,
+        ).update(expires_at=now)

@@ -249,4 +249,10 @@ ROUTES: list[Route] = [
         lambda w: f"/api/v1/enrollments/{w.enrollment_a.id}/claim-code/",
         statuses(201, university_b=404, **STAFF_ONLY),
     ),
+    Route(
+        "enrollment-claim-code-revoke",
+        "POST",
+        lambda w: f"/api/v1/enrollments/{w.enrollment_a.id}/claim-code/revoke/",
+        statuses(200, university_b=404, **STAFF_ONLY),
+    ),
 ]
