@@ -315,6 +315,9 @@ MATCHING_RUN_SOFT_TIME_LIMIT = env.int("MATCHING_RUN_SOFT_TIME_LIMIT", default=m
 MATCHING_QUEUE = env.str("MATCHING_QUEUE", default="") or None  # optional dedicated queue for matching workers
 
 # --- Roster import: files above either limit are refused with a clear error -------------------------
+# How far ahead a registrar's date may be (an admission ahead of term, a scheduled status change): the one upper
+# bound of those dates (talent/registry/plausible.py).
+REGISTRAR_HORIZON_DAYS = env.int("REGISTRAR_HORIZON_DAYS", default=365)
 ROSTER_MAX_BYTES = env.int("ROSTER_MAX_BYTES", default=10 * 1024 * 1024)
 # The largest body of a request that uploads no file (JSON, a form): the longest texts fit many times over.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("REQUEST_MAX_BYTES", default=1024 * 1024)

@@ -25,7 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from talent.registry import careers, lifecycle, validators, vocabulary
+from talent.registry import careers, lifecycle, plausible, validators, vocabulary
 from talent.registry.fields import GuardedCharField, GuardedListField, GuardedTextField
 from talent.registry.vocabulary import (
     AdvisorRole,
@@ -57,6 +57,14 @@ SKILL_MAX_LENGTH = 60
 SKILLS_MAX_COUNT = 50
 
 _Model = TypeVar("_Model", bound=type[models.Model])
+
+
+def _plausible(field: str, check: Callable[[datetime.date | None], None], value: datetime.date | None) -> None:
+    """A date's plausibility check (talent.registry.plausible), its refusal filed under the field."""
+    try:
+        check(value)
+    except ValidationError as refusal:
+        raise ValidationError({field: [refusal]}) from refusal
 
 
 def _tracked(model_name: str) -> Callable[[_Model], _Model]:
@@ -342,8 +350,7 @@ class Person(Timestamped):
         return korean or f"{self.given_name_latin} {self.family_name_latin}".strip()
 
     def clean(self) -> None:
-        if self.birth_date and self.birth_date > timezone.localdate():
-            raise ValidationError({"birth_date": _("A birth date cannot be in the future.")})
+        _plausible("birth_date", plausible.check_birth_date, self.birth_date)
 
 
 @_tracked("AdvisorAppointmentHistory")
@@ -511,6 +518,9 @@ class Enrollment(Timestamped):
     def __str__(self) -> str:
         return f"{self.student_number} · {self.person}"
 
+    def clean(self) -> None:
+        _plausible("admission_date", plausible.check_admission_date, self.admission_date)
+
 
 DERIVE_STATUS_SQL = """
     UPDATE registry_enrollment AS e
@@ -582,6 +592,9 @@ class EnrollmentEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.enrollment_id} #{self.sequence} {self.status} @ {self.effective_date}"
 
+    def clean(self) -> None:
+        _plausible("effective_date", plausible.check_status_date, self.effective_date)
+
 
 @_tracked("ResearcherProfileHistory")
 class ResearcherProfile(Timestamped):
@@ -644,11 +657,23 @@ class ResearcherProfile(Timestamped):
     def __str__(self) -> str:
         return str(self.person)
 
+    def clean(self) -> None:
+        _plausible(
+            "return_date", lambda day: plausible.check_return_date(day, planned=self.return_planned), self.return_date
+        )
+
     def years_abroad(self, *, until: datetime.date | None = None) -> float:
         """Years abroad up to the return date (or `until`, default today)."""
+        today = timezone.localdate()
         end = until or (self.return_date if self.return_date and not self.return_planned else None)
-        end = end or timezone.localdate()
-        return careers.years_abroad(((p.start_date, p.end_date) for p in self.positions.all()), until=end)
+        end = min(end or today, today)  # a return date beyond today (refused now, possibly stored before) is no end
+        # An impossible period (0001-01-01 to 9999-12-31, stored before the bounds) is no career: it is ignored.
+        periods = [
+            (p.start_date, p.end_date)
+            for p in self.positions.all()
+            if plausible.plausible_period(p.start_date, p.end_date, today=today)
+        ]
+        return careers.years_abroad(periods, until=end)
 
     def eligible_for_return_track(self) -> bool:
         return careers.eligible_for_return_track(
@@ -696,6 +721,16 @@ class OverseasPosition(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.institution} ({self.country})"
+
+    def clean(self) -> None:
+        errors: dict[str, list[ValidationError]] = {}
+        for name, check in (("start_date", plausible.check_position_start), ("end_date", plausible.check_position_end)):
+            try:
+                check(getattr(self, name))
+            except ValidationError as refusal:
+                errors[name] = [refusal]
+        if errors:
+            raise ValidationError(errors)
 
 
 @_tracked("ExpertProfileHistory")

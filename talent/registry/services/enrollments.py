@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import TypedDict, Unpack
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talent.common.db import database_refusals, serialise, validate
 from talent.common.errors import IllegalTransition, InvalidInput, NotAllowed
-from talent.registry import lifecycle, roles
+from talent.registry import lifecycle, plausible, roles
 from talent.registry.models import (
     Enrollment,
     EnrollmentEvent,
@@ -238,6 +239,10 @@ def check_transition(
             field="status",
         )
     _check_not_future(effective_date)
+    try:
+        plausible.check_status_date(effective_date)
+    except ValidationError as refusal:
+        raise InvalidInput(refusal.messages[0], field="effective_date") from refusal
     if previous_date and effective_date < previous_date:
         raise InvalidInput(
             _("This change cannot take effect before the previous one (%(date)s).")
