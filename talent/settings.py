@@ -297,6 +297,11 @@ CELERY_TIMEZONE = TIME_ZONE
 # The nightly match run, the stale-run sweeper and the nightly search for probable duplicates.
 CELERY_BEAT_SCHEDULE = {**matching_schedules.BEAT_SCHEDULE, **identity_schedules.BEAT_SCHEDULE}
 
+# --- Registry ------------------------------------------------------------------------------------
+# How far ahead a date may lie: admissions ahead of term, scheduled status changes (one year) and every other
+# date the registry plausibly accepts in the future (talent.registry.validators.future_horizon).
+FUTURE_HORIZON_DAYS = env.int("FUTURE_HORIZON_DAYS", default=365)
+
 # --- Matching ------------------------------------------------------------------------------------
 MATCHING_WEIGHTS = {
     "skills": env.float("MATCHING_WEIGHT_SKILLS", default=matching_defaults.WEIGHT_SKILLS),
@@ -315,9 +320,6 @@ MATCHING_RUN_SOFT_TIME_LIMIT = env.int("MATCHING_RUN_SOFT_TIME_LIMIT", default=m
 MATCHING_QUEUE = env.str("MATCHING_QUEUE", default="") or None  # optional dedicated queue for matching workers
 
 # --- Roster import: files above either limit are refused with a clear error -------------------------
-# How far ahead a registrar's date may be (an admission ahead of term, a scheduled status change): the one upper
-# bound of those dates (talent/registry/plausible.py).
-REGISTRAR_HORIZON_DAYS = env.int("REGISTRAR_HORIZON_DAYS", default=365)
 ROSTER_MAX_BYTES = env.int("ROSTER_MAX_BYTES", default=10 * 1024 * 1024)
 # The largest body of a request that uploads no file (JSON, a form): the longest texts fit many times over.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("REQUEST_MAX_BYTES", default=1024 * 1024)

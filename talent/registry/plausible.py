@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from talent.registry import validators
 
 #: The oldest birth date the registry takes (the database refuses earlier ones too: person_birth_date_plausible).
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
@@ -22,12 +23,6 @@ YOUNGEST_AGE_YEARS = 14
 EARLIEST_RECORD = datetime.date(1950, 1, 1)
 #: How far ahead an overseas position may be planned to end, and a planned return be dated.
 PLANNED_CAREER_YEARS = 10
-
-
-def registrar_horizon() -> datetime.date:
-    """The furthest day ahead a registrar's date may be (an admission ahead of term, a scheduled status change):
-    today + the `REGISTRAR_HORIZON_DAYS` setting. The one bound every such date shares."""
-    return timezone.localdate() + datetime.timedelta(days=settings.REGISTRAR_HORIZON_DAYS)
 
 
 def _years_ago(years: int, today: datetime.date) -> datetime.date:
@@ -64,7 +59,7 @@ def check_admission_date(value: datetime.date | None) -> None:
     _between(
         value,
         EARLIEST_RECORD,
-        registrar_horizon(),
+        validators.future_horizon(),
         _("An admission date must be between %(earliest)s and %(latest)s: %(value)s is not."),
     )
 
@@ -73,7 +68,7 @@ def check_status_date(value: datetime.date | None) -> None:
     _between(
         value,
         EARLIEST_RECORD,
-        registrar_horizon(),
+        validators.future_horizon(),
         _("A status change must take effect between %(earliest)s and %(latest)s: %(value)s is not."),
     )
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.iso7064 import mod_11_2
@@ -200,3 +203,9 @@ def validate_iscedf_field(value: str) -> None:
             code="unknown_field",
             params={"value": value},
         )
+
+
+def future_horizon(today: datetime.date | None = None) -> datetime.date:
+    """The last date the registry accepts ahead of `today` (default: the registry's today): admissions ahead of
+    term, scheduled status changes and any other planned date. One setting, FUTURE_HORIZON_DAYS (a year)."""
+    return (today or timezone.localdate()) + datetime.timedelta(days=settings.FUTURE_HORIZON_DAYS)
