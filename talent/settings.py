@@ -137,7 +137,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Refuses nothing: its hook ends the login's API tokens and sessions after any password change or reset.
+    {"NAME": "talent.accounts.credentials.EndCredentialsOnPasswordChange"},
 ]
+# Browser sessions in the database, each row stamped with its login, so that "sign out everywhere" is one DELETE.
+SESSION_ENGINE = "talent.accounts.sessions"
+# API tokens expire this many days after they were issued; the next token sign-in gives a new one.
+API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=30)
 PASSWORD_HASHERS = env.list(
     "PASSWORD_HASHERS",
     default=[
@@ -179,7 +185,7 @@ AXES_HANDLER = "talent.accounts.lockout_records.RedactingAxesHandler"
 REST_FRAMEWORK = {
     # Token first: DRF answers 401 (with WWW-Authenticate) only when the first class names a scheme.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "talent.accounts.credentials.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,4 +1,4 @@
-"""Password checks outside sign-in, counted by django-axes as failed sign-ins, and closing an account with them.
+"""Password checks outside sign-in, counted by django-axes as failed sign-ins: closing an account, changing a password.
 
 Closing an account asks for the password. Without this, the close form and `DELETE /api/v1/me/` would let
 whoever holds a signed-in session or a token guess the password without limit, past sign-in's lockout. Here a
@@ -16,7 +16,9 @@ from axes.helpers import get_cool_off
 from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
+from talent.accounts import credentials
 from talent.accounts.services import account_delete
 from talent.common.errors import InvalidInput, TooManyAttempts
 
@@ -60,5 +62,19 @@ def account_close(request: Any, user: User, password: str) -> bool:
         return account_delete(user=user, password=password)
     except InvalidInput as refusal:
         if "password" in refusal.as_dict():
+            user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
+        raise
+
+
+def password_change(request: Any, user: User, current_password: str, new_password: str) -> Token | None:
+    """Change the password (`credentials.password_change`), as the page and the API both do: a locked login is
+    refused before the current password is checked, and a wrong one counts as a failed sign-in. Returns the
+    login's new API token if it had one."""
+    if is_locked_out(request, user):
+        raise LockedOut(request)
+    try:
+        return credentials.password_change(user=user, current_password=current_password, new_password=new_password)
+    except InvalidInput as refusal:
+        if "current_password" in refusal.as_dict():
             user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
         raise

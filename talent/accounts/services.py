@@ -126,12 +126,6 @@ def _check_new_login(
         raise InvalidInput(next(iter(errors.values()))[0], errors=errors)
 
 
-def auth_token_issue(*, user: User) -> Token:
-    """The login's API token (the same one until it is revoked)."""
-    token, _created = Token.objects.get_or_create(user=user)
-    return token
-
-
 def auth_token_revoke(*, user: User) -> bool:
     """Revoke the login's API token; scripts using it are signed out. True if there was one."""
     deleted, _by_model = Token.objects.filter(user=user).delete()

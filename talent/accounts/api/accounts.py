@@ -25,11 +25,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from talent.accounts.credentials import auth_token_issue
 from talent.accounts.lockout import LockedOut
 from talent.accounts.services import (
     REGISTRATION_PERSON_FIELDS,
     account_register,
-    auth_token_issue,
     auth_token_revoke,
     claim_code_redeem,
 )
@@ -194,8 +194,10 @@ class TokenView(APIView):
 
     @extend_schema(
         summary="Get an API token (sign in a script)",
-        description="Exchanges a username and password for the login's API token (the same token until it is "
-        "revoked). Wrong credentials: 401 with code `invalid_credentials`. The fifth wrong password for a "
+        description="Exchanges a username and password for the login's API token (the same token until it "
+        "expires, `API_TOKEN_MAX_AGE_DAYS` after it was issued, or is revoked; a password change or reset revokes "
+        "it). An expired token answers 401 with code `token_expired`: sign in again here. Wrong credentials: "
+        "401 with code `invalid_credentials`. The fifth wrong password for a "
         "username from one address locks it for the cool-off time: 429 with code `locked_out`, even with the "
         "right password, until the time has passed.",
         request=CredentialsSerializer,
@@ -263,7 +265,8 @@ class LogoutView(APIView):
     @extend_schema(
         summary="Sign out (browser session)",
         description="Ends the session; signing out when not signed in does nothing. A session needs the CSRF "
-        "token. An API token stays valid: revoke it with DELETE /api/v1/auth/token/.",
+        "token. An API token stays valid: revoke it with DELETE /api/v1/auth/token/, or end every token and "
+        "session with POST /api/v1/auth/sign-out-everywhere/.",
         request=None,
         responses={204: None, **error_responses(403)},
     )

@@ -4,5 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("talent.accounts.api.accounts")),
+    path("", include("talent.accounts.api.sessions")),
     path("", include("talent.accounts.api.me")),
 ]

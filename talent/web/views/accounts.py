@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
+from talent.accounts import lockout
+from talent.accounts.credentials import sign_out_everywhere
 from talent.accounts.services import account_register, claim_code_redeem, claim_refusal
 from talent.common.users import signed_in_user
 from talent.registry import roles, selectors
-from talent.web.forms import posted, submit
-from talent.web.forms.accounts import ClaimForm, LoginForm, SignupForm
+from talent.web.forms import perform, posted, submit
+from talent.web.forms.accounts import ClaimForm, LoginForm, PasswordChangeForm, SignupForm
 from talent.web.navigation import home_url, nav_links
 from talent.web.throttles import throttled
 
@@ -74,6 +76,38 @@ def claim(request: HttpRequest) -> HttpResponse:
         return render(request, "web/accounts/claim.html", {"form": form})
     messages.success(request, _("Your student record is now linked to this login."))
     return redirect("web:home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def security(request: HttpRequest) -> HttpResponse:
+    """Changing one's password (every other sign-in ends; this browser stays signed in under a new session key),
+    and the way to sign out everywhere."""
+    user = signed_in_user(request)
+    form = PasswordChangeForm(posted(request))
+    changed = submit(
+        form,
+        lambda data: lockout.password_change(request, user, data["current_password"], data["new_password"]) or True,
+    )
+    if not changed:
+        return render(request, "web/accounts/security.html", {"form": form})
+    update_session_auth_hash(request, user)
+    messages.success(request, _("Your password is changed. Every other browser and API token is signed out."))
+    return redirect("web:security")
+
+
+@login_required
+@require_http_methods(["POST"])
+def sign_out_everywhere_view(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    done = perform(
+        request,
+        lambda: sign_out_everywhere(actor=user, user=user),
+        saved=_("You are signed out everywhere: every browser and every API token of this login."),
+    )
+    if done:
+        logout(request)  # the messages live in a cookie: they survive the session
+    return redirect("web:login" if done else "web:security")
 
 
 class LoginView(auth.LoginView):
@@ -146,5 +180,7 @@ urlpatterns: list[URLPattern] = [
     path("language/", set_language, name="set-language"),
     path("signup/", signup, name="signup"),
     path("claim/", claim, name="claim"),
+    path("account/security/", security, name="security"),
+    path("account/sign-out-everywhere/", sign_out_everywhere_view, name="sign-out-everywhere"),
     *PASSWORD_RESET,
 ]

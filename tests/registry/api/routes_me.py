@@ -102,6 +102,21 @@ ROUTES: list[Route] = [
     Route("auth-login", "POST", lambda w: "/api/v1/auth/login/", statuses(200, anonymous=200), body=_credentials),
     Route("auth-logout", "POST", lambda w: "/api/v1/auth/logout/", statuses(204, anonymous=204)),
     Route(
+        "auth-password",
+        "POST",
+        lambda w: "/api/v1/auth/password/",
+        statuses(200),
+        body=lambda w: {"current_password": PASSWORD, "new_password": "새-암호는-충분히-길다-2027"},
+    ),
+    Route("auth-sign-out-everywhere", "POST", lambda w: "/api/v1/auth/sign-out-everywhere/", statuses(204)),
+    Route(
+        "auth-user-sign-out",
+        "POST",
+        lambda w: f"/api/v1/auth/users/{w.users['researcher'].pk}/sign-out-everywhere/",
+        statuses(403, operator=204),
+        notes="Operators sign any login out everywhere.",
+    ),
+    Route(
         "auth-claim",
         "POST",
         lambda w: "/api/v1/auth/claim/",
