@@ -254,3 +254,19 @@ def test_signing_out_everywhere_leaves_no_session_row_behind(researcher, ended_b
         clients[0].post(reverse("web:sign-out-everywhere"))
 
     assert not UserSession.objects.filter(user=researcher).exists()
+
+
+def test_changing_the_password_is_no_way_around_the_sign_in_lockout(researcher):
+    """Five wrong current passwords lock the login (django-axes), as at sign-in: then even the right one is refused."""
+    client = script(script_token())
+    guesses = [
+        client.post(PASSWORD_CHANGE, {"current_password": f"guess-{n}", "new_password": NEW_PASSWORD}, format="json")
+        for n in range(5)
+    ]
+    assert [guess.status_code for guess in guesses] == [400] * 5
+
+    response = client.post(PASSWORD_CHANGE, {"current_password": PASSWORD, "new_password": NEW_PASSWORD}, format="json")
+
+    assert response.status_code == 429
+    assert response.json()["code"] == "locked_out"
+    assert get_user_model().objects.get(pk=researcher.pk).check_password(PASSWORD)
