@@ -12,6 +12,9 @@ class UserSession(AbstractBaseSession):
     """Django's database session with the signed-in login beside it (Django's documented way to extend the
     session table). Deleting a login deletes its sessions."""
 
+    # Django's own fields, redeclared only to say that nobody types them: the session framework writes them.
+    session_key = models.CharField(_("session key"), max_length=40, primary_key=True, editable=False)
+    session_data = models.TextField(_("session data"), editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -19,6 +22,7 @@ class UserSession(AbstractBaseSession):
         blank=True,
         related_name="+",
         verbose_name=_("login"),
+        editable=False,
     )
 
     class Meta:
