@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from talent.registry import services
 from talent.registry.models import Enrollment, EnrollmentEvent, ImportBatch
+from tests.reports.test_enrollment_groups import assert_groups_match
 from tests.roster.conftest import csv_bytes
 
 D = datetime.date
@@ -121,6 +122,7 @@ def test_imports_beside_status_changes_answer_no_server_error(university_staff, 
     assert answers[201] >= 24, answers  # most changes went through; a refused one was illegal by then
     assert Enrollment.objects.filter(student_number__startswith="2026-9").count() == len(created) == 12
     assert_events_consistent()
+    assert_groups_match()  # the counting groups the triggers keep agree with the enrollments
 
 
 def test_identical_imports_sent_together_store_the_students_once(university_staff, ms_programme):
@@ -140,3 +142,4 @@ def test_identical_imports_sent_together_store_the_students_once(university_staf
     batches = ImportBatch.objects.filter(status="applied").order_by("pk")
     assert [(b.created_count, b.unchanged_count) for b in batches] == [(30, 0)] + [(0, 30)] * 9
     assert_events_consistent()
+    assert_groups_match()
