@@ -26,7 +26,7 @@ def test_a_deadlock_is_a_conflict_that_says_try_again():
 
     def lock(one: Person, other: Person) -> None:
         try:
-            with acting(None, "test_deadlock"):
+            with translation.override("en"), acting(None, "test_deadlock"):
                 Person.objects.select_for_update().get(pk=one.pk)
                 each_holds_one.wait()
                 Person.objects.select_for_update().get(pk=other.pk)
