@@ -16,6 +16,7 @@ from talent.common.fail_closed import refuse_unsafe_production
 from talent.identity import schedules as identity_schedules  # plain data: celery schedules only
 from talent.matching import defaults as matching_defaults  # plain values: the defaults of MATCHING_*
 from talent.matching import schedules as matching_schedules  # plain data: celery schedules only
+from talent.notifications import schedules as notifications_schedules  # plain data: celery schedules only
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "talent.matching",
     "talent.accounts",
     "talent.reports",
+    "talent.engagements",
+    "talent.notifications",
     "talent.web",
     "talent.demo",  # only its seed_demo command: nothing imports it
 ]
@@ -162,6 +165,14 @@ LOGOUT_REDIRECT_URL = "web:home"
 # --- E-mail (password reset): printed to the console unless EMAIL_URL names a server (smtp+tls://user:pw@host:587)
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AX Talent Registry <noreply@localhost>")
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)  # seconds before a silent mail server counts as failed
+#: Where the site is reached from outside: the links of notification mails start with it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Notification mail (the outbox): failed attempts before a mail is given up (visible in the admin), the first
+# pause before another attempt (doubling each time), and after how long a mail no worker took is handed over again.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_RETRY_SECONDS = env.float("NOTIFICATIONS_RETRY_SECONDS", default=60)
+NOTIFICATIONS_RESEND_AFTER_SECONDS = env.float("NOTIFICATIONS_RESEND_AFTER_SECONDS", default=60)
 
 # --- The client's address: how many reverse proxies in front of us append to X-Forwarded-For ----------
 # 0 (default): the header is ignored and REMOTE_ADDR is the client. One rule for the throttles, django-axes and
@@ -300,8 +311,13 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)  # a worker's own /metrics port (0: none)
 CELERY_TIMEZONE = TIME_ZONE
 
-# The nightly match run, the stale-run sweeper and the nightly search for probable duplicates.
-CELERY_BEAT_SCHEDULE = {**matching_schedules.BEAT_SCHEDULE, **identity_schedules.BEAT_SCHEDULE}
+# The nightly match run, the stale-run sweeper, the nightly search for probable duplicates, and the
+# notifications' outbox sweeper.
+CELERY_BEAT_SCHEDULE = {
+    **matching_schedules.BEAT_SCHEDULE,
+    **identity_schedules.BEAT_SCHEDULE,
+    **notifications_schedules.BEAT_SCHEDULE,
+}
 
 # --- Registry ------------------------------------------------------------------------------------
 # How far ahead a date may lie: admissions ahead of term, scheduled status changes (one year) and every other

@@ -24,6 +24,8 @@ urlpatterns = [
     path("api/v1/", include("talent.matching.urls")),
     path("api/v1/", include("talent.reports.urls")),
     path("api/v1/", include("talent.identity.api")),
+    path("api/v1/", include("talent.engagements.urls")),
+    path("api/v1/", include("talent.notifications.urls")),
     path("", include("talent.reports.pages")),
     path("", include("talent.web.urls")),
     path("api-auth/", include("rest_framework.urls")),

@@ -31,11 +31,16 @@ UNIVERSITY = [
     NavLink("web:university-enrollments", _("Enrollments"), "nav-enrollments"),
     NavLink("web:university-roster-import", _("Roster import"), "nav-roster"),
     NavLink("web:university-claim-codes", _("Claim codes"), "nav-claim-codes"),
+    NavLink("web:engagements", _("Engagements"), "nav-engagements"),
     NavLink("reports-dashboard", _("Dashboard"), "nav-dashboard"),
 ]
-COMPANY = [NavLink("web:company-home", _("Field problems"), "nav-company")]
+COMPANY = [
+    NavLink("web:company-home", _("Field problems"), "nav-company"),
+    NavLink("web:engagements", _("Engagements"), "nav-engagements"),
+]
 MINISTRY = [
     NavLink("web:analyst-home", _("Match runs"), "nav-analyst"),
+    NavLink("web:engagements", _("Engagements"), "nav-engagements"),
     NavLink("reports-dashboard", _("Dashboard"), "nav-dashboard"),
 ]
 RESEARCHER = [
@@ -43,6 +48,7 @@ RESEARCHER = [
     NavLink("web:expert-profile", _("Expert profile"), "nav-expert"),
     NavLink("web:consent", _("Consent"), "nav-consent"),
     NavLink("web:my-proposals", _("My proposals"), "nav-proposals"),
+    NavLink("web:engagements", _("Engagements"), "nav-engagements"),
     NavLink("web:my-data", _("My data"), "nav-data"),
 ]
 NO_ROLE = [NavLink("web:claim", _("Claim my student record"), "nav-claim")]
@@ -73,10 +79,15 @@ def _url(name: str) -> str | None:
         return None
 
 
+#: Every signed-in user's own notifications, after their role's pages.
+INBOX = NavLink("web:inbox", _("Inbox"), "nav-inbox")
+
+
 def nav_links(user: User) -> list[dict[str, str]]:
     """The navigation of this user's role: label, url and test id of each routed page."""
     links = []
-    for link in _links_for(user):
+    role_links = _links_for(user)
+    for link in [*role_links, INBOX] if user.is_authenticated else role_links:
         url = _url(link.name)
         if url is not None:
             links.append({"label": str(link.label), "url": url, "testid": link.testid})

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("talent.web.views.university")),
     path("", include("talent.web.views.analyst")),
     path("", include("talent.web.views.operator")),
+    path("", include("talent.web.views.engagements")),
 ]

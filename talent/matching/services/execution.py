@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from talent.matching import scoring
+from talent.matching import scoring, signals
 from talent.matching.concepts import build_vocabulary
 from talent.matching.engine import AssignmentMode, InvariantViolation, assign
 from talent.matching.models import (
@@ -433,6 +433,7 @@ def _write(run: MatchRun, tracker: _Tracker, result: _Result) -> None:
         update_rows(rescored, ["score", "explanation"])
         withdrawn = Proposal.objects.filter(pk__in=[row["id"] for pair, row in pending.items() if pair not in chosen])
         withdrawn_count = withdrawn.update(status=ProposalStatus.WITHDRAWN, withdrawn_at=now, updated_at=now)
+        new_pairs = [(expert, problem) for expert, problem in pairs if (expert, problem) not in pending]
         created = insert_rows(
             [
                 Proposal(
@@ -442,10 +443,12 @@ def _write(run: MatchRun, tracker: _Tracker, result: _Result) -> None:
                     score=result.scores[(expert, problem)],
                     explanation=result.explanations.get((expert, problem), {}),
                 )
-                for expert, problem in pairs
-                if (expert, problem) not in pending
+                for expert, problem in new_pairs
             ],
             PROPOSAL_INSERT_FIELDS,
+        )
+        signals.proposals_made.send(
+            sender=MatchRun, run_id=run.pk, new_by_expert=dict(Counter(expert for expert, _problem in new_pairs))
         )
         NearMiss.objects.all().delete()  # only the latest run's explanations of non-matches are kept
         insert_rows(

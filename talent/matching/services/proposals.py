@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talent.common.errors import Conflict, InvalidInput, NotAllowed
+from talent.matching import signals
 from talent.matching.models import (
     LIVE_STATUSES,
     Answer,
@@ -62,6 +63,7 @@ def proposal_answer(*, actor: User, proposal: Proposal, answer: str) -> Proposal
             locked.status = ProposalStatus.DECLINED if answer == Answer.DECLINED else ProposalStatus.ACCEPTED
             locked.decided_by, locked.decided_at = actor, timezone.now()
         locked.save()
+        signals.proposal_answered.send(sender=Proposal, actor=actor, proposal=locked, side=side, answer=answer)
     return locked
 
 

@@ -1,0 +1,128 @@
+"""The engagements API: each side lists and opens its engagements (with the contact the expert's consent allows)
+and closes one with an outcome; the ministry reads the counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from talent.common.api_schema import error_responses
+from talent.common.users import signed_in_user
+from talent.engagements import selectors, services
+from talent.engagements.models import NOTE_MAX_LENGTH, Engagement, Outcome
+from talent.matching.api import ExpertCardSerializer, ProblemBriefSerializer
+from talent.matching.presentation import shows_personal_data
+from talent.registry import services as registry_services
+from talent.registry.api.permissions import GatePermission
+
+
+class CompanyContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    contact_name = serializers.CharField(help_text=_("The member who accepted for the company."))
+    contact_email = serializers.CharField()
+
+
+class ContactSerializer(serializers.Serializer):
+    expert = ExpertCardSerializer(help_text=_("Only the fields the expert's consent shares with this reader."))
+    company = CompanyContactSerializer()
+
+
+class EngagementSerializer(serializers.ModelSerializer):
+    problem = ProblemBriefSerializer(source="proposal.problem", read_only=True)
+    contact = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Engagement
+        fields = ["id", "proposal", "problem", "contact", "status", "outcome", "note", "started_at", "closed_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(ContactSerializer)
+    def get_contact(self, engagement: Engagement) -> dict[str, Any]:
+        contact = selectors.engagement_contact(user=self.context["request"].user, engagement=engagement)
+        shown = self.context.get("persons_shown")
+        if shown is not None and shows_personal_data(contact["expert"]):
+            shown.add(engagement.proposal.expert.person_id)
+        return contact
+
+
+class CloseSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH, default="")
+
+
+class CountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_status = serializers.DictField(child=serializers.IntegerField())
+    by_outcome = serializers.DictField(child=serializers.IntegerField())
+    by_section = serializers.DictField(child=serializers.IntegerField(), help_text=_("By the problem's KSIC section."))
+
+
+class SeesCounts(GatePermission):
+    gate = selectors.SEE_COUNTS
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="My engagements",
+        description="The expert's own engagements, a company's on its problems, a university's of its students; "
+        "the ministry reads counts only (`/engagements/counts/`).",
+        responses={200: EngagementSerializer(many=True), **error_responses(401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="An engagement", responses={200: EngagementSerializer, **error_responses(401, 403, 404)}
+    ),
+)
+class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+    serializer_class = EngagementSerializer
+    ordering = ["-started_at", "-id"]
+
+    def get_queryset(self) -> Any:
+        return selectors.engagement_list_for_user(user=self.request.user).order_by(*self.ordering)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        self._persons_shown: set[int] = context.setdefault("persons_shown", set())
+        return context
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        persons = getattr(self, "_persons_shown", None)
+        if persons and response.status_code == status.HTTP_200_OK:
+            registry_services.access_log_record(
+                actor=signed_in_user(request), person_ids=persons, action=f"engagement_{self.action}", request=request
+            )
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @extend_schema(
+        summary="Close an engagement",
+        description="The expert or a member of the company closes it with an outcome and a short note; closed is "
+        "final (409 `engagement_closed`).",
+        request=CloseSerializer,
+        responses={200: EngagementSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        data = CloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        engagement = services.engagement_close(
+            actor=signed_in_user(request), engagement=self.get_object(), **data.validated_data
+        )
+        return Response(self.get_serializer(engagement).data)
+
+    @extend_schema(
+        summary="Engagement counts",
+        description="How many engagements there are, by status, outcome and KSIC section (the ministry, operators).",
+        responses={200: CountsSerializer, **error_responses(401, 403)},
+    )
+    @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated, SeesCounts], pagination_class=None)
+    def counts(self, request: Request) -> Response:
+        return Response(CountsSerializer(selectors.engagement_counts()).data)

@@ -1,0 +1,85 @@
+"""Engagements: a proposal accepted by both sides, from its start to its close with an outcome.
+
+Fields, constraints and single-row rules only; every write is in `talent.engagements.services`.
+"""
+
+from __future__ import annotations
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from talent.matching.models import Proposal
+from talent.registry import validators
+
+#: The longest closing note: a short note, not a report.
+NOTE_MAX_LENGTH = 1000
+
+
+class EngagementStatus(models.TextChoices):
+    ACTIVE = "active", _("Under way")
+    CLOSED = "closed", _("Closed")
+
+
+class Outcome(models.TextChoices):
+    SOLVED = "solved", _("Solved")
+    PARTLY = "partly", _("Partly solved")
+    NOT_PURSUED = "not_pursued", _("Not pursued")
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    model_name="EngagementHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+    append_only=True,
+)
+class Engagement(models.Model):
+    """An expert and a company working on a field problem, once both accepted the proposal. Either side closes it
+    with an outcome and a short note; closed is final."""
+
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.PROTECT, related_name="engagement", verbose_name=_("proposal")
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=EngagementStatus.choices, default=EngagementStatus.ACTIVE
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    note = models.TextField(
+        _("closing note"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        validators=[validators.reject_resident_registration_number],
+    )
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+
+    class Meta:
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=EngagementStatus.values), name="engagement_status_valid"),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome__in=Outcome.values), name="engagement_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=EngagementStatus.ACTIVE, outcome="", closed_at__isnull=True)
+                | (Q(status=EngagementStatus.CLOSED, closed_at__isnull=False) & ~Q(outcome="")),
+                name="engagement_closed_has_outcome",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="engagement_status_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_status_display()}"
