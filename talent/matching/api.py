@@ -104,6 +104,9 @@ class ProposalSerializer(serializers.ModelSerializer):
     # Plain strings in the schema: two enums of one choice set would need a settings-wide name override.
     expert_response = serializers.CharField(read_only=True, help_text=ANSWER_HELP)
     company_response = serializers.CharField(read_only=True, help_text=ANSWER_HELP)
+    explanation_in_words = serializers.SerializerMethodField(
+        help_text=_("Why, as phrases a person reads (in the request's language); the numbers are in `explanation`.")
+    )
 
     class Meta:
         model = Proposal
@@ -114,6 +117,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "expert",
             "score",
             "explanation",
+            "explanation_in_words",
             "status",
             "expert_response",
             "company_response",
@@ -123,6 +127,9 @@ class ProposalSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_explanation_in_words(self, proposal: Proposal) -> list[str]:
+        return presentation.in_words(proposal)
 
     @extend_schema_field(ExpertCardSerializer)
     def get_expert(self, proposal: Proposal) -> dict[str, Any]:

@@ -88,7 +88,62 @@ def explained(proposal: Proposal) -> dict[str, Any]:
         ),
         "sector_match": explanation.get("sector_match"),
         "region_reason": REGION_REASONS.get(explanation.get("region_match"), REGION_REASONS[None]),
+        "in_words": in_words(proposal),
     }
+
+
+#: The text component's value from which the wording says "strong", "some" or "weak" (0: no shared words).
+TEXT_STRONG, TEXT_SOME = 0.4, 0.15
+
+
+def text_strength(value: float) -> str:
+    """How much the problem's text and the expert's summary have in common, in a word."""
+    if value >= TEXT_STRONG:
+        return str(_("strong"))
+    if value >= TEXT_SOME:
+        return str(_("some"))
+    return str(_("weak")) if value > 0 else str(_("none"))
+
+
+def in_words(proposal: Proposal) -> list[str]:
+    """The stored explanation as phrases a person reads without weights or products: "Skills matched: 머신비전,
+    예지보전 (2 of 3 wanted)", "Text in common: strong", "Same KSIC section", "Region: 경기도 (on site)". The numbers
+    stay in the explanation (the API's, and the pages' details toggle)."""
+    explanation = proposal.explanation or {}
+    components = explanation.get("components", {})
+    matched, missing = explanation.get("matched_skills", []), explanation.get("missing_skills", [])
+    phrases = []
+    wanted = len(matched) + len(missing)
+    if matched:
+        phrases.append(
+            _("Skills matched: %(skills)s (%(matched)d of %(wanted)d wanted)")
+            % {"skills": ", ".join(matched), "matched": len(matched), "wanted": wanted}
+        )
+    elif wanted:
+        phrases.append(_("None of the %(wanted)d skills wanted") % {"wanted": wanted})
+    phrases.append(_("Text in common: %(strength)s") % {"strength": text_strength(float(components.get("text", 0)))})
+    concepts = explanation.get("matched_concepts", [])
+    if concepts:
+        phrases.append(
+            _("Linked by: %(concepts)s") % {"concepts": ", ".join(f"{c.get('ko')} · {c.get('en')}" for c in concepts)}
+        )
+    problem = proposal.problem
+    if explanation.get("sector_match"):
+        phrases.append(
+            _("Same KSIC section (%(section)s)") % {"section": problem.get_ksic_section_display()}
+            if problem.ksic_section
+            else _("Same KSIC section")
+        )
+    else:
+        phrases.append(_("Different KSIC section"))
+    region = explanation.get("region_match")
+    if region == "same_region":
+        phrases.append(_("Region: %(region)s (on site)") % {"region": problem.get_region_display()})
+    elif region == "remote":
+        phrases.append(_("Remote work on both sides"))
+    else:
+        phrases.append(_("No region in common"))
+    return [str(phrase) for phrase in phrases]
 
 
 def proposal_card(proposal: Proposal, *, user: User, side: str) -> dict[str, Any]:
