@@ -15,8 +15,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
-from talent.registry.models import Enrollment
-from talent.registry.vocabulary import EnrollmentStatus
+from talent.registry import vocabulary
+from talent.registry.models import Enrollment, FieldProblem
+from talent.registry.vocabulary import EnrollmentStatus, ProblemStatus
 
 
 class StrictFilterBackend(filters.DjangoFilterBackend):
@@ -80,4 +81,22 @@ class EnrollmentFilter(filters.FilterSet):
                 | Q(person__family_name_latin__icontains=term)
                 | Q(person__given_name_latin__icontains=term)
             )
+        return queryset
+
+
+class FieldProblemFilter(filters.FilterSet):
+    """A company's problem list: by status, KSIC section, region and remote work, and words of the title or the
+    description (every word must match one of them)."""
+
+    status = filters.MultipleChoiceFilter(choices=ProblemStatus.choices)
+    ksic_section = filters.ChoiceFilter(choices=vocabulary.ksic_choices)
+    search = filters.CharFilter(method="filter_search", help_text="Words of the title or the description.")
+
+    class Meta:
+        model = FieldProblem
+        fields = ["status", "ksic_section", "region", "remote", "search"]
+
+    def filter_search(self, queryset: QuerySet[FieldProblem], name: str, value: str) -> QuerySet[FieldProblem]:
+        for term in value.split()[:20]:
+            queryset = queryset.filter(Q(title__icontains=term) | Q(description__icontains=term))
         return queryset

@@ -12,7 +12,9 @@ refuse, and another organization's object is simply not found.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Callable, Iterable
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
@@ -259,6 +261,39 @@ def field_problem_list(*, user: User) -> QuerySet[FieldProblem]:
     if own_person(user=user) is not None:
         return qs.filter(status=ProblemStatus.OPEN)
     return qs.none()
+
+
+#: How alike a new problem's title and description must be to an open one's to be warned of (difflib's ratio of
+#: the normalised texts, 0–1): a copy with a word or two changed, not a problem of the same field.
+NEAR_DUPLICATE_RATIO = 0.85
+
+
+def _normalised(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def near_duplicate(title: str, description: str, other_title: str, other_description: str) -> bool:
+    """Whether two problems read as the same one: titles and descriptions each nearly the same."""
+    return all(
+        SequenceMatcher(None, _normalised(a), _normalised(b)).ratio() >= NEAR_DUPLICATE_RATIO
+        for a, b in ((title, other_title), (description, other_description))
+    )
+
+
+def field_problem_near_duplicates(
+    *, user: User, title: str, description: str, exclude_pk: int | None = None
+) -> list[FieldProblem]:
+    """The open problems of the user's company whose title and description are nearly those given (a company has
+    few open problems: compared here, one by one)."""
+    company = roles.company_of(user)
+    if company is None:
+        return []
+    open_ones = FieldProblem.objects.filter(organization=company, status=ProblemStatus.OPEN).exclude(pk=exclude_pk)
+    return [
+        problem
+        for problem in open_ones.only("pk", "title", "description", "status").order_by("-opened_at", "-pk")[:500]
+        if near_duplicate(title, description, problem.title, problem.description)
+    ]
 
 
 # --- Status as of a date ------------------------------------------------------------------------------

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +21,7 @@ from rest_framework.routers import SimpleRouter
 from talent.common.users import signed_in_user
 from talent.registry import roles, selectors, services
 from talent.registry.api.schema import error_responses
-from talent.registry.filters import StrictFilterBackend
+from talent.registry.filters import FieldProblemFilter, StrictFilterBackend
 from talent.registry.models import FieldProblem, Organization
 from talent.registry.vocabulary import OrganizationKind
 
@@ -37,12 +36,6 @@ class IsCompanyMemberOrResearcherReading(BasePermission):
         if roles.is_operator(user) or roles.company_of(user) is not None:
             return True
         return request.method in SAFE_METHODS and selectors.own_person(user=user) is not None
-
-
-class FieldProblemFilter(django_filters.FilterSet):
-    class Meta:
-        model = FieldProblem
-        fields = ["status", "ksic_section", "region", "remote"]
 
 
 class FieldProblemSerializer(serializers.ModelSerializer):
@@ -106,9 +99,8 @@ class FieldProblemViewSet(
 ):
     permission_classes = [IsAuthenticated, IsCompanyMemberOrResearcherReading]
     serializer_class = FieldProblemSerializer
-    filter_backends = [StrictFilterBackend, SearchFilter, OrderingFilter]
+    filter_backends = [StrictFilterBackend, OrderingFilter]
     filterset_class = FieldProblemFilter
-    search_fields = ["title"]
     ordering_fields = ["created_at", "title"]
     ordering = ["-created_at", "-id"]
     http_method_names = ["get", "post", "patch", "head", "options"]

@@ -10,6 +10,7 @@ does.
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -30,10 +31,12 @@ from talent.registry.models import FieldProblem, Organization
 from talent.registry.vocabulary import ProblemStatus
 from talent.web.access import company_required
 from talent.web.forms import perform, posted, submit
-from talent.web.forms.company import FieldProblemForm
+from talent.web.forms.company import FieldProblemForm, ProblemPageFilter
 
 #: Proposals per page of a problem (a card each, as long as a dozen table rows).
 PAGE_SIZE = 20
+#: Rows per page of the problem list.
+LIST_PAGE_SIZE = 50
 
 
 def _problems(request: HttpRequest) -> QuerySet[FieldProblem]:
@@ -44,20 +47,36 @@ def _problems(request: HttpRequest) -> QuerySet[FieldProblem]:
 @require_GET
 def problem_list(request: HttpRequest, company: Organization) -> HttpResponse:
     problems = matching_selectors.problem_list_with_live_proposals(_problems(request)).order_by("-created_at")
-    return render(request, "web/company/problems.html", {"company": company, "problems": problems})
+    filterset = ProblemPageFilter(request.GET, queryset=problems, request=request)
+    page = Paginator(filterset.qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/company/problems.html",
+        {"company": company, "problems": page, "page": page, "filter": filterset, "filtered": bool(request.GET)},
+    )
 
 
 @company_required
 @require_http_methods(["GET", "POST"])
 def problem_create(request: HttpRequest, company: Organization) -> HttpResponse:
     form = FieldProblemForm(posted(request))
-    problem = submit(
-        form, lambda data: services.field_problem_create(actor=signed_in_user(request), organization=company, **data)
-    )
+    duplicates: list[FieldProblem] = []
+
+    def create(data: dict[str, Any]) -> FieldProblem | None:
+        nonlocal duplicates
+        if not request.POST.get("confirm_duplicate"):
+            duplicates = selectors.field_problem_near_duplicates(
+                user=request.user, title=data["title"], description=data["description"]
+            )
+            if duplicates:
+                return None
+        return services.field_problem_create(actor=signed_in_user(request), organization=company, **data)
+
+    problem = submit(form, create)
     if problem:
         messages.success(request, _("The field problem is saved as a draft: open it to matching when it is ready."))
         return redirect("web:problem-detail", pk=problem.pk)
-    return render(request, "web/company/problem_form.html", {"form": form, "problem": None})
+    return render(request, "web/company/problem_form.html", {"form": form, "problem": None, "duplicates": duplicates})
 
 
 @company_required
