@@ -112,7 +112,7 @@ def in_words(proposal: Proposal) -> list[str]:
     explanation = proposal.explanation or {}
     components = explanation.get("components", {})
     matched, missing = explanation.get("matched_skills", []), explanation.get("missing_skills", [])
-    phrases = []
+    phrases: list[Any] = []
     wanted = len(matched) + len(missing)
     if matched:
         phrases.append(

@@ -288,7 +288,9 @@ def field_problem_near_duplicates(
     company = roles.company_of(user)
     if company is None:
         return []
-    open_ones = FieldProblem.objects.filter(organization=company, status=ProblemStatus.OPEN).exclude(pk=exclude_pk)
+    open_ones = FieldProblem.objects.filter(organization=company, status=ProblemStatus.OPEN)
+    if exclude_pk is not None:
+        open_ones = open_ones.exclude(pk=exclude_pk)
     return [
         problem
         for problem in open_ones.only("pk", "title", "description", "status").order_by("-opened_at", "-pk")[:500]

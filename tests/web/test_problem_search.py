@@ -21,7 +21,12 @@ WELD = {
 @pytest.fixture
 def problems(company, company_member):
     opened = services.field_problem_create(
-        actor=company_member, organization=company, ksic_section="C", region="KR-41", **WELD
+        actor=company_member,
+        organization=company,
+        title=WELD["title"],
+        description=WELD["description"],
+        ksic_section="C",
+        region="KR-41",
     )
     services.field_problem_open(actor=company_member, problem=opened)
     draft = services.field_problem_create(
