@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from talent.matching.models import Proposal
-from talent.registry import validators
+from talent.registry.fields import GuardedTextField
 
 #: The longest closing note: a short note, not a report.
 NOTE_MAX_LENGTH = 1000
@@ -47,12 +47,7 @@ class Engagement(models.Model):
         _("status"), max_length=8, choices=EngagementStatus.choices, default=EngagementStatus.ACTIVE
     )
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
-    note = models.TextField(
-        _("closing note"),
-        max_length=NOTE_MAX_LENGTH,
-        blank=True,
-        validators=[validators.reject_resident_registration_number],
-    )
+    note = GuardedTextField(_("closing note"), max_length=NOTE_MAX_LENGTH, blank=True)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(

@@ -39,15 +39,19 @@ class Notification(models.Model):
     context = models.JSONField(
         _("context"), default=dict, blank=True, help_text=_("Ids and words the message is written from.")
     )
-    link = models.CharField(_("link"), max_length=300, blank=True)
+    # Written by the system only (never from a person's input), hence not editable.
+    link = models.CharField(_("link"), max_length=300, blank=True, editable=False)
     dedupe_key = models.CharField(
-        _("event key"), max_length=80, help_text=_("The event this tells about: a second write of it is ignored.")
+        _("event key"),
+        max_length=80,
+        editable=False,
+        help_text=_("The event this tells about: a second write of it is ignored."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     email_status = models.CharField(_("email"), max_length=8, choices=EmailStatus.choices, default=EmailStatus.QUEUED)
     email_attempts = models.PositiveSmallIntegerField(_("failed email attempts"), default=0)
-    email_error = models.CharField(_("last email error"), max_length=200, blank=True)
+    email_error = models.CharField(_("last email error"), max_length=200, blank=True, editable=False)
     email_next_attempt_at = models.DateTimeField(_("next email attempt"), null=True, blank=True)
     email_enqueued_at = models.DateTimeField(_("last sent to the workers"), null=True, blank=True)
     email_sent_at = models.DateTimeField(_("email sent at"), null=True, blank=True)
@@ -91,6 +95,7 @@ class NotificationSettings(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     muted_kinds = ArrayField(
         models.CharField(max_length=24, choices=NotificationKind.choices),
+        size=len(NotificationKind.values),
         default=list,
         blank=True,
         verbose_name=_("no email for"),
