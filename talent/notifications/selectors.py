@@ -17,6 +17,3 @@ def notification_list_for_user(*, user: User) -> QuerySet[Notification]:
         return Notification.objects.none()
     return Notification.objects.filter(recipient_id=user.pk)
 
-
-def notification_unread_count(*, user: User) -> int:
-    return notification_list_for_user(user=user).filter(read_at__isnull=True).count()
