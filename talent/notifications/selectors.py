@@ -16,4 +16,3 @@ def notification_list_for_user(*, user: User) -> QuerySet[Notification]:
     if not user.is_authenticated:
         return Notification.objects.none()
     return Notification.objects.filter(recipient_id=user.pk)
-
