@@ -248,6 +248,7 @@ SPECTACULAR_SETTINGS = {
         "CountryEnum": "talent.registry.vocabulary.country_choices",
         "RegionEnum": "talent.registry.vocabulary.region_choices",
         "KsicSectionEnum": "talent.registry.vocabulary.ksic_choices",
+        "NotificationKindEnum": "talent.notifications.models.NotificationKind",
     },
 }
 
