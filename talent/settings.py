@@ -17,6 +17,7 @@ from talent.identity import schedules as identity_schedules  # plain data: celer
 from talent.matching import defaults as matching_defaults  # plain values: the defaults of MATCHING_*
 from talent.matching import schedules as matching_schedules  # plain data: celery schedules only
 from talent.notifications import schedules as notifications_schedules  # plain data: celery schedules only
+from talent.registry import schedules as registry_schedules  # plain data too
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -312,12 +313,13 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)  # a worker's own /metrics port (0: none)
 CELERY_TIMEZONE = TIME_ZONE
 
-# The nightly match run, the stale-run sweeper, the nightly search for probable duplicates, and the
-# notifications' outbox sweeper.
+# The nightly match run, the stale-run sweeper, the nightly search for probable duplicates, the notifications'
+# outbox sweeper and the hourly refresh of statuses whose scheduled change took effect.
 CELERY_BEAT_SCHEDULE = {
     **matching_schedules.BEAT_SCHEDULE,
     **identity_schedules.BEAT_SCHEDULE,
     **notifications_schedules.BEAT_SCHEDULE,
+    **registry_schedules.BEAT_SCHEDULE,
 }
 
 # --- Registry ------------------------------------------------------------------------------------

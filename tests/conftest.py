@@ -122,3 +122,22 @@ def enrollment(university_staff, student, ms_programme):
         admission_date=datetime.date(2026, 3, 2),
         expected_completion=datetime.date(2028, 2, 28),
     )
+
+
+class Clock:
+    """The registry's clock in a test: `move_to(day)` makes `day` today (at noon, in TIME_ZONE) for every caller
+    of django.utils.timezone (localdate, now, auto_now fields). The database's own clock is not read for dates."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self._monkeypatch = monkeypatch
+
+    def move_to(self, day: datetime.date) -> None:
+        from django.utils import timezone
+
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+        self._monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    return Clock(monkeypatch)

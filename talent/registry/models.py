@@ -425,6 +425,9 @@ class Enrollment(Timestamped):
         editable=False,
     )
     status_since = models.DateField(_("status since"), null=True, editable=False)
+    #: The date of the next scheduled change still to take effect (None: nothing scheduled). Derived with the
+    #: status; the daily refresh (`enrollment_statuses_refresh`) brings the status up to date on that day.
+    next_change_on = models.DateField(_("next change on"), null=True, editable=False)
     completion_route = models.CharField(
         _("completion route"), max_length=12, blank=True, choices=CompletionRoute.choices
     )
@@ -495,11 +498,11 @@ class Enrollment(Timestamped):
                 level=pgtrigger.Row,
                 when=pgtrigger.Before,
                 operation=pgtrigger.Update,
-                condition=pgtrigger.AnyChange("status", "status_since"),
+                condition=pgtrigger.AnyChange("status", "status_since", "next_change_on"),
                 func=pgtrigger.Func(
                     """
-                    IF pg_trigger_depth() > 1 THEN
-                        RETURN NEW;  -- the event trigger deriving the status
+                    IF current_setting('registry.deriving_status', true) = 'on' THEN
+                        RETURN NEW;  -- registry_derive_enrollment_status (DERIVE_STATUS_FUNCTION)
                     END IF;
                     RAISE EXCEPTION 'status of enrollment % changes only through an enrollment event', NEW.id
                         USING ERRCODE = 'integrity_constraint_violation';
@@ -522,17 +525,48 @@ class Enrollment(Timestamped):
         _plausible("admission_date", plausible.check_admission_date, self.admission_date)
 
 
-DERIVE_STATUS_SQL = """
+#: The one derivation of an enrollment's status (created by migration registry 0010; change both together).
+#: Of its standing events (not voided), the last one in force on `today` (by effective date, then sequence);
+#: before the first takes effect (an admission ahead of term), the first one. `next_change_on` is the date of
+#: the next standing event still to come. Called by the triggers on events and voids (with the writer's date,
+#: `recorded_on`) and by the daily refresh (talent.registry.services.enrollment_statuses_refresh).
+DERIVE_STATUS_FUNCTION = """
+CREATE OR REPLACE FUNCTION registry_derive_enrollment_status(enrollment_ids bigint[], today date)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('registry.deriving_status', 'on', true);
     UPDATE registry_enrollment AS e
-       SET status = latest.status, status_since = latest.effective_date
+       SET status = derived.status, status_since = derived.since, next_change_on = derived.next_on
       FROM (
-            SELECT DISTINCT ON (ev.enrollment_id) ev.enrollment_id, ev.status, ev.effective_date
-              FROM registry_enrollmentevent AS ev
-             WHERE ev.enrollment_id IN (SELECT DISTINCT enrollment_id FROM new_events)
-             ORDER BY ev.enrollment_id, ev.effective_date DESC, ev.sequence DESC
-           ) AS latest
-     WHERE e.id = latest.enrollment_id
-       AND (e.status IS DISTINCT FROM latest.status OR e.status_since IS DISTINCT FROM latest.effective_date);
+            SELECT cur.enrollment_id, cur.status, cur.effective_date AS since,
+                   (SELECT min(nx.effective_date) FROM registry_enrollmentevent nx
+                     WHERE nx.enrollment_id = cur.enrollment_id AND nx.effective_date > today AND nx.id <> cur.id
+                       AND NOT EXISTS (SELECT FROM registry_enrollmenteventvoid v WHERE v.event_id = nx.id)
+                   ) AS next_on
+              FROM unnest(enrollment_ids) AS target(id)
+             CROSS JOIN LATERAL (
+                    SELECT ev.id, ev.enrollment_id, ev.status, ev.effective_date
+                      FROM registry_enrollmentevent ev
+                     WHERE ev.enrollment_id = target.id
+                       AND NOT EXISTS (SELECT FROM registry_enrollmenteventvoid v WHERE v.event_id = ev.id)
+                     ORDER BY ev.effective_date <= today DESC,
+                              CASE WHEN ev.effective_date <= today THEN ev.effective_date END DESC,
+                              CASE WHEN ev.effective_date <= today THEN ev.sequence END DESC,
+                              ev.effective_date, ev.sequence
+                     LIMIT 1
+                   ) AS cur
+           ) AS derived
+     WHERE e.id = derived.enrollment_id
+       AND (e.status, e.status_since, e.next_change_on)
+           IS DISTINCT FROM (derived.status, derived.since, derived.next_on);
+    PERFORM set_config('registry.deriving_status', 'off', true);
+END
+$$;
+"""
+
+DERIVE_STATUS_SQL = """
+    PERFORM registry_derive_enrollment_status(
+        ARRAY(SELECT DISTINCT enrollment_id FROM new_events), (SELECT max(recorded_on) FROM new_events));
     RETURN NULL;
 """
 
@@ -559,6 +593,8 @@ class EnrollmentEvent(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    #: The registry's date when it was recorded: the status is derived as of this day (see DERIVE_STATUS_FUNCTION).
+    recorded_on = models.DateField(_("recorded on"), default=timezone.localdate, editable=False)
 
     class Meta:
         verbose_name = _("enrollment event")
@@ -594,6 +630,61 @@ class EnrollmentEvent(models.Model):
 
     def clean(self) -> None:
         _plausible("effective_date", plausible.check_status_date, self.effective_date)
+
+    @property
+    def voided(self) -> bool:
+        return hasattr(self, "void")
+
+    @property
+    def scheduled(self) -> bool:
+        """A standing change that takes effect after today."""
+        return not self.voided and self.effective_date > timezone.localdate()
+
+
+class EnrollmentEventVoid(models.Model):
+    """A correction: the event it names no longer stands (recorded by mistake, or a scheduled change cancelled
+    before its date). The event stays in the history; the status is derived from the events that stand.
+    Append-only, like the events."""
+
+    event = models.OneToOneField(
+        EnrollmentEvent, on_delete=models.PROTECT, related_name="void", verbose_name=_("voided event")
+    )
+    reason = models.TextField(_("reason"), validators=[validators.reject_resident_registration_number])
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_on = models.DateField(_("recorded on"), default=timezone.localdate, editable=False)
+
+    class Meta:
+        verbose_name = _("voided enrollment event")
+        verbose_name_plural = _("voided enrollment events")
+        ordering = ["recorded_at"]
+        triggers = [
+            pgtrigger.Protect(name="enrollment_event_void_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            pgtrigger.Trigger(
+                name="enrollment_event_void_derives_status",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                referencing=pgtrigger.Referencing(new="new_voids"),
+                func="""
+                    PERFORM registry_derive_enrollment_status(
+                        ARRAY(SELECT DISTINCT ev.enrollment_id FROM registry_enrollmentevent ev
+                               WHERE ev.id IN (SELECT event_id FROM new_voids)),
+                        (SELECT max(recorded_on) FROM new_voids));
+                    RETURN NULL;
+                """,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"void of {self.event_id}"
 
 
 @_tracked("ResearcherProfileHistory")

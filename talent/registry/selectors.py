@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, Model, OuterRef, Q, QuerySet, Subquery, When
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -128,6 +128,15 @@ def enrollment_get_for_change(*, user: User, pk: object) -> Enrollment:
     """One of the enrollments the user may see, to change (NotFound otherwise): the change is in the history, so it
     is not logged as a read."""
     return _one(enrollment_list(user=user), pk, _("No such enrollment among those you may see."))
+
+
+def enrollment_event_get(*, enrollment: Enrollment, pk: object) -> EnrollmentEvent:
+    """One of the enrollment's status changes (NotFound otherwise), to correct."""
+    return _one(
+        EnrollmentEvent.objects.filter(enrollment=enrollment).select_related("enrollment"),
+        pk,
+        _("No such change of this enrollment."),
+    )
 
 
 def person_get_for_user(
@@ -304,18 +313,22 @@ def field_problem_near_duplicates(
 def enrollments_with_status_on(
     queryset: QuerySet[Enrollment], *, on: datetime.date
 ) -> QuerySet[WithAnnotations[Enrollment, _StatusOn]]:
-    """Annotate each enrollment with `status_on`: its status on the given date, in one query."""
+    """Annotate each enrollment with `status_on`: its status on the given date, in one query (None before its
+    first change takes effect). An enrollment whose current status was reached by then and whose next scheduled
+    change comes after it has its current status; only the others are looked up in their standing events."""
     latest = (
-        EnrollmentEvent.objects.filter(enrollment=OuterRef("pk"), effective_date__lte=on)
+        EnrollmentEvent.objects.filter(enrollment=OuterRef("pk"), effective_date__lte=on, void__isnull=True)
         .order_by("-effective_date", "-sequence")
         .values("status")[:1]
     )
-    return queryset.annotate(status_on=Subquery(latest))
+    current = Q(status_since__lte=on) & (Q(next_change_on__isnull=True) | Q(next_change_on__gt=on))
+    return queryset.annotate(status_on=Case(When(current, then=F("status")), default=Subquery(latest)))
 
 
 def enrollment_history(*, enrollment: Enrollment) -> QuerySet[EnrollmentEvent]:
-    """The status timeline of an enrollment, oldest first, with who recorded each change."""
-    return enrollment.events.select_related("actor").order_by("effective_date", "sequence")
+    """The status timeline of an enrollment, oldest first, with who recorded each change and, for a voided one,
+    its correction (`event.void`: reason, who, when). Changes still ahead are in it too (scheduled)."""
+    return enrollment.events.select_related("actor", "void__actor").order_by("effective_date", "sequence")
 
 
 def admission_differences(*, enrollment: Enrollment) -> list[str]:

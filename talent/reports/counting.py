@@ -21,10 +21,12 @@ Counting rules (DESIGN.md § Counting rules), as implemented:
   that stops counting leaves every recomputed figure, past dates included: the flag says what a programme
   is, not when it was so. Frozen snapshots keep their figures; recomputing one lists the programmes whose
   flag changed since (talent.reports.services).
-- status on a date: the status of the enrollment's last event (by effective date, then sequence) effective
-  on or before the date. An enrollment whose latest event is on or before the date (`status_since`, kept
-  by the database trigger from the same ordering) has its current status then; only the others are looked
-  up in the events (DISTINCT ON), which makes today's report cheap and past reports exact.
+- status on a date: the status of the enrollment's last standing event (not voided; by effective date, then
+  sequence) effective on or before the date; none before its first (an admission ahead of term). An enrollment
+  whose current status (`status_since`, kept by the database from the same ordering as of the day it was last
+  derived) was reached on or before the date and whose next scheduled change (`next_change_on`) is after it has
+  its current status then; only the others are looked up in the events (DISTINCT ON), which makes today's
+  report cheap and past reports exact, whether or not the hourly refresh has taken in today's changes yet.
 - trained: a counting enrollment whose status on the date is `graduated` with an effective date on or after
   the target's start (graduation is final, so this is "reached graduated within [start, as-of]"); a person
   counts once, from their first such graduation (`trained_on`).
@@ -56,22 +58,23 @@ from django.db import connection, transaction
 from talent.registry.models import (
     Enrollment,
     EnrollmentEvent,
+    EnrollmentEventVoid,
     GraduateSchool,
     Organization,
     Person,
     Programme,
     ResearcherProfile,
 )
-from talent.registry.vocabulary import EnrollmentStatus
 from talent.reports import labels
 from talent.reports.labels import UNSPECIFIED
 
 #: Raise when a counting rule above changes: snapshots record it beside the code version.
-RULES_VERSION = "2026.11-1"
+RULES_VERSION = "2026.12-1"  # voided events do not count; scheduled ones from their date
 
 T = {
     "enrollment": Enrollment._meta.db_table,
     "event": EnrollmentEvent._meta.db_table,
+    "void": EnrollmentEventVoid._meta.db_table,
     "programme": Programme._meta.db_table,
     "school": GraduateSchool._meta.db_table,
     "consortium": GraduateSchool.consortium_companies.through._meta.db_table,
@@ -147,15 +150,21 @@ class Dimension:
 
 # --- AX-TRAINED -----------------------------------------------------------------------------------------
 
+#: An enrollment (or group) `e` whose current status is its status on the date: reached by then, and no
+#: scheduled change due by then still to be taken in. The others are exactly those in `changed`.
+CURRENT_ON_DATE = "(e.status_since <= %(as_of)s AND (e.next_change_on IS NULL OR e.next_change_on > %(as_of)s))"
+
 _PERSON_STATE = f"""
 WITH changed AS (
-    -- Enrollments with a status change after the date: their status then is their last event on or before
-    -- it. (The status index answers "any event after the date" directly; for today there is none.)
-    SELECT DISTINCT ON (ev.enrollment_id) ev.enrollment_id, ev.status
+    -- Enrollments whose current status is not their status on the date: it came after the date, or a change
+    -- scheduled by then is still to be taken in (`next_change_on`, before the daily refresh). Their status
+    -- then is their last standing event on or before it. (For today there are none, or a refresh's few.)
+    SELECT DISTINCT ON (ev.enrollment_id) ev.enrollment_id, ev.status, ev.effective_date AS since
       FROM {T["event"]} ev
      WHERE ev.effective_date <= %(as_of)s
-       AND ev.enrollment_id IN (SELECT later.enrollment_id FROM {T["event"]} later
-                                 WHERE later.status = ANY(%(statuses)s) AND later.effective_date > %(as_of)s)
+       AND ev.enrollment_id IN (SELECT later.id FROM {T["enrollment"]} later
+                                 WHERE later.status_since > %(as_of)s OR later.next_change_on <= %(as_of)s)
+       AND NOT EXISTS (SELECT FROM {T["void"]} v WHERE v.event_id = ev.id)
      ORDER BY ev.enrollment_id, ev.effective_date DESC, ev.sequence DESC
 ),
 declined AS (
@@ -163,6 +172,7 @@ declined AS (
     -- withdrawal is final, so only an enrollment withdrawn on the date can have one.
     SELECT d.enrollment_id FROM {T["event"]} d
      WHERE d.status = 'withdrawn' AND d.previous_status = 'admitted' AND d.effective_date <= %(as_of)s
+       AND NOT EXISTS (SELECT FROM {T["void"]} v WHERE v.event_id = d.id)
 ),
 enrollment_counts AS (
     -- Every enrollment with a status on the date, counted per value of the columns its figures depend on
@@ -175,21 +185,21 @@ enrollment_counts AS (
     SELECT e.programme_id, e.status, e.status_since AS since, e.admission_date, e.expected_completion,
            {{grouped_key}} AS key, e.enrollments::bigint AS enrollments, 0::bigint AS declined
       FROM reports_enrollment_groups e
-     WHERE e.status_since <= %(as_of)s {{enrollment_filter}}
+     WHERE {CURRENT_ON_DATE} {{enrollment_filter}}
     UNION ALL
     SELECT e.programme_id, 'withdrawn', e.status_since, e.admission_date, e.expected_completion,
            {{counted_key}}, 0, count(*)
       FROM {T["enrollment"]} e {{counted_joins}}
      WHERE e.status = 'withdrawn' AND e.id IN (SELECT enrollment_id FROM declined)
-       AND e.status_since <= %(as_of)s {{enrollment_filter}}
+       AND {CURRENT_ON_DATE} {{enrollment_filter}}
      GROUP BY e.programme_id, e.status_since, e.admission_date, e.expected_completion, 6
     UNION ALL
     -- Only the others are looked up in the events.
-    SELECT e.programme_id, ch.status, e.status_since, e.admission_date, e.expected_completion, {{counted_key}},
+    SELECT e.programme_id, ch.status, ch.since, e.admission_date, e.expected_completion, {{counted_key}},
            count(*), count(*) FILTER (WHERE ch.status = 'withdrawn' AND e.id IN (SELECT enrollment_id FROM declined))
       FROM changed ch JOIN {T["enrollment"]} e ON e.id = ch.enrollment_id {{counted_joins}}
      WHERE TRUE {{enrollment_filter}}
-     GROUP BY e.programme_id, ch.status, e.status_since, e.admission_date, e.expected_completion, 6
+     GROUP BY e.programme_id, ch.status, ch.since, e.admission_date, e.expected_completion, 6
 ),
 shared_lookup AS MATERIALIZED (
     -- The enrollments of the persons counted one by one: those with several (reports_person_enrollments,
@@ -197,18 +207,20 @@ shared_lookup AS MATERIALIZED (
     -- by person through the person index (OFFSET 0 keeps the lookup per person).
     SELECT e.* FROM ({{shared_persons}}) one_by_one
      CROSS JOIN LATERAL (SELECT en.id, en.person_id, en.programme_id, en.status, en.status_since,
-                                en.admission_date, en.expected_completion
+                                en.next_change_on, en.admission_date, en.expected_completion
                            FROM {T["enrollment"]} en WHERE en.person_id = one_by_one.person_id OFFSET 0) e
 ),
 shared_enrollments AS (
     -- ... each with its status on the date, its person's key, and the key it was counted under above.
-    SELECT e.id, e.person_id, e.programme_id, e.status_since AS since, e.admission_date, e.expected_completion,
-           CASE WHEN e.status_since <= %(as_of)s THEN e.status ELSE ch.status END AS status,
+    SELECT e.id, e.person_id, e.programme_id,
+           CASE WHEN {CURRENT_ON_DATE} THEN e.status_since ELSE ch.since END AS since,
+           e.admission_date, e.expected_completion,
+           CASE WHEN {CURRENT_ON_DATE} THEN e.status ELSE ch.status END AS status,
            {{person_key}} AS person_key, {{counted_key}} AS counted_key
       FROM shared_lookup e
       LEFT JOIN changed ch ON ch.enrollment_id = e.id
            {{person_joins}}
-     WHERE CASE WHEN e.status_since <= %(as_of)s THEN e.status ELSE ch.status END IS NOT NULL
+     WHERE CASE WHEN {CURRENT_ON_DATE} THEN e.status ELSE ch.status END IS NOT NULL
 ),
 enrollment_groups AS (
     -- The counts, with the status date kept only where a figure reads it: a graduation's date, and whether a
@@ -357,8 +369,6 @@ TRAINED_DIMENSIONS: dict[str, Dimension] = {
     ),
 }
 
-ALL_STATUSES = sorted(EnrollmentStatus.values)
-
 
 def _params(period: Period, scope: Scope) -> dict[str, Any]:
     return {
@@ -367,7 +377,6 @@ def _params(period: Period, scope: Scope) -> dict[str, Any]:
         "deadline": period.deadline,
         "counted_until": period.counted_until,
         "university": scope.university_id,
-        "statuses": ALL_STATUSES,
     }
 
 

@@ -1,7 +1,7 @@
 """The counting tables that triggers keep on the registry's tables (migrations 0003 and 0004 create them):
 
-- `reports_enrollment_groups`: enrollments per (programme, status, status date, admission date, expected
-  completion, person's gender);
+- `reports_enrollment_groups`: enrollments per (programme, status, status date, next scheduled change,
+  admission date, expected completion, person's gender);
 - `reports_person_enrollments`: every person with an enrollment, and whether they have several.
 
 Triggers keep both equal to `registry_enrollment` (and `registry_person`'s gender) in the same transaction. A
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-GROUP_COLUMNS = "programme_id, status, status_since, admission_date, expected_completion"
+GROUP_COLUMNS = "programme_id, status, status_since, next_change_on, admission_date, expected_completion"
 GROUP_KEY = f"{GROUP_COLUMNS}, gender"
 _E = ", ".join(f"e.{column}" for column in GROUP_COLUMNS.split(", "))
 

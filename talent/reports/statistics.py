@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractYear
-from django.utils import timezone
 
 from talent.registry import selectors
 from talent.registry.models import (
@@ -194,15 +193,10 @@ def enrollment_statistics(
         raise ValueError(f"unknown grouping {by!r}")
     enrollments = _enrollments(scope_for(user=user))
     as_of = checked_as_of(as_of)
-    if as_of == timezone.localdate():
-        # No status change is recorded ahead of its date (the services refuse it), so today's status is the
-        # current one, kept on the enrollment by the database.
-        enrollments = enrollments.annotate(group_status=F("status"))
-    else:
-        # The status of the last event on or before the date; enrollments admitted after it have none yet
-        # and are not counted.
-        enrollments = selectors.enrollments_with_status_on(enrollments, on=as_of).filter(Q(status_on__isnull=False))
-        enrollments = enrollments.annotate(group_status=F("status_on"))
+    # The status on the date (today's is the current one, but for changes scheduled by then and not yet taken
+    # in); enrollments whose first change is after it have none yet and are not counted.
+    enrollments = selectors.enrollments_with_status_on(enrollments, on=as_of).filter(Q(status_on__isnull=False))
+    enrollments = enrollments.annotate(group_status=F("status_on"))
     enrollments = enrollments.annotate(admission_year=ExtractYear("admission_date")).order_by()
 
     total = _counts(enrollments.aggregate(**_headcount()), _by_status(enrollments.values("group_status")))

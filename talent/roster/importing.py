@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -52,8 +53,12 @@ if TYPE_CHECKING:
 
     class _LastSequence(TypedDict):
         last_sequence: int | None
+        last_status: str | None
+        last_status_on: datetime.date | None
+        scheduled_dates: list[datetime.date]
 
-    #: An enrollment as _existing fetches it: with the sequence of its last event (None when it has none).
+    #: An enrollment as _existing fetches it: with the sequence of its last event (None when it has none), its
+    #: last standing change (which may be scheduled ahead) and the days of its changes scheduled after today.
     ExistingEnrollment = WithAnnotations[Enrollment, _LastSequence]
 
 Progress = Callable[[str, int, int], object]
@@ -236,15 +241,25 @@ def _plan(
 
 
 def _existing(university: Organization, numbers: set[str], *, lock: bool) -> dict[str, ExistingEnrollment]:
-    """The university's enrollments with these student numbers, with their persons and last event: one query
-    (two when locking)."""
-    last_sequence = EnrollmentEvent.objects.filter(enrollment=OuterRef("pk")).order_by("-sequence").values("sequence")
+    """The university's enrollments with these student numbers, with their persons, their last event (its
+    sequence), their last standing change (which may be scheduled ahead) and the days of the changes scheduled
+    after today: one query (two when locking)."""
+    events = EnrollmentEvent.objects.filter(enrollment=OuterRef("pk"))
+    last_sequence = events.order_by("-sequence").values("sequence")
+    standing = events.filter(void__isnull=True)
+    last_standing = standing.order_by("-effective_date", "-sequence")
+    scheduled = standing.filter(effective_date__gt=timezone.localdate()).values("effective_date")
     qs = Enrollment.objects.filter(university=university, student_number__in=numbers)
     if lock:
         # The rows a real import changes, locked before they are read: a statement that locked and read at once
         # would read the events as they were when it started, before the change it waited for.
         list(qs.order_by("pk").select_for_update().values_list("pk", flat=True))
-    qs = qs.select_related("person", "programme__school").annotate(last_sequence=Subquery(last_sequence[:1]))
+    qs = qs.select_related("person", "programme__school").annotate(
+        last_sequence=Subquery(last_sequence[:1]),
+        last_status=Subquery(last_standing.values("status")[:1]),
+        last_status_on=Subquery(last_standing.values("effective_date")[:1]),
+        scheduled_dates=ArraySubquery(scheduled),
+    )
     return {e.student_number: e for e in qs}
 
 
@@ -454,6 +469,7 @@ def _new_steps(
     admitted_on = enrollment.admission_date
     steps: list[tuple[str, datetime.date]] = []
     current, previous = None, None
+    today = timezone.localdate()
     for step in [EnrollmentStatus.ADMITTED, *status_path(status, degree_level=degree_level)]:
         early = step in (EnrollmentStatus.ADMITTED, EnrollmentStatus.ENROLLED) and step != status
         on = admitted_on if early or step == EnrollmentStatus.ADMITTED else (status_date or admitted_on)
@@ -465,6 +481,7 @@ def _new_steps(
                 effective_date=on,
                 admission_date=admitted_on,
                 degree_level=degree_level,
+                today=today,
             )
         except DomainError as refusal:
             row.refusal(refusal, date_column="admission_date" if step == EnrollmentStatus.ADMITTED else "status_date")
@@ -496,7 +513,8 @@ def _plan_existing(
     if person_changes & set(_IdentifierOwners.FIELDS):
         identifiers.check(row, person)
     status: str = values.get("status") or ""
-    status_change = bool(status) and status != enrollment.status
+    # A row says where the enrollment stands after its last recorded change, scheduled ones included.
+    status_change = bool(status) and status != enrollment.last_status
     if status_change:
         on = values.get("status_date") or timezone.localdate()
         try:
@@ -507,12 +525,14 @@ def _plan_existing(
                     field="status",
                 )  # fmt: skip
             check_transition(
-                current=enrollment.status,
-                previous_date=enrollment.status_since,
+                current=enrollment.last_status,
+                previous_date=enrollment.last_status_on,
                 status=status,
                 effective_date=on,
                 admission_date=enrollment.admission_date,
                 degree_level=enrollment.programme.degree_level,
+                today=timezone.localdate(),
+                scheduled_dates=enrollment.scheduled_dates,
             )
         except DomainError as refusal:
             row.refusal(refusal)
@@ -528,7 +548,8 @@ def _plan_existing(
     if enrollment_changes:
         plan.enrollments[enrollment.pk] = (enrollment, enrollment_changes)
     if status_change:
-        plan.events.append((enrollment, status, on, (enrollment.last_sequence or 0) + 1))
+        previous = enrollment.last_status or ""
+        plan.events.append((enrollment, status, previous, on, (enrollment.last_sequence or 0) + 1))
     changes = sorted(person_changes | enrollment_changes | ({"status"} if status_change else set()))
     row.outcome.changes = changes
     row.outcome.action = RowAction.UPDATED if changes else RowAction.UNCHANGED

@@ -54,7 +54,8 @@ class Plan:
     new: list[NewRow] = field(default_factory=list)
     persons: dict[int, tuple[Person, set[str]]] = field(default_factory=dict)  # changed persons and fields
     enrollments: dict[int, tuple[Enrollment, set[str]]] = field(default_factory=dict)
-    events: list[tuple[Enrollment, str, datetime.date, int]] = field(default_factory=list)  # status, date, seq
+    #: Status events of known enrollments: status, previous standing status, date, sequence.
+    events: list[tuple[Enrollment, str, str, datetime.date, int]] = field(default_factory=list)
 
 
 def apply(plan: Plan, actor: Actor, filename: str) -> None:
@@ -74,7 +75,8 @@ def _write(plan: Plan, now: datetime.datetime, reason: str, recorded_by: Any) ->
     for row in plan.new:
         row.enrollment.person_id = row.person.pk
         # Inserted with the status its events give: the database's derivation (the events' trigger) then
-        # finds nothing to correct, instead of updating, and versioning in the history, every new row.
+        # finds nothing to correct, instead of updating, and versioning in the history, every new row. (A row
+        # with a change scheduled ahead is corrected by it to the status in force today.)
         row.enrollment.status, row.enrollment.status_since = row.final
     _copy(Enrollment, [row.enrollment for row in plan.new], now)
     events = []
@@ -83,8 +85,8 @@ def _write(plan: Plan, now: datetime.datetime, reason: str, recorded_by: Any) ->
         for sequence, (status, on) in enumerate(row.statuses, start=1):
             events.append(_event(row.enrollment, sequence, status, previous, on, reason, recorded_by))
             previous = status
-    for enrollment, status, on, sequence in plan.events:
-        events.append(_event(enrollment, sequence, status, enrollment.status, on, reason, recorded_by))
+    for enrollment, status, previous, on, sequence in plan.events:
+        events.append(_event(enrollment, sequence, status, previous, on, reason, recorded_by))
     _bulk_update(Person, plan.persons.values(), now)
     _bulk_update(Enrollment, plan.enrollments.values(), now)
     # One statement: the database derives the status of each enrollment with new events.

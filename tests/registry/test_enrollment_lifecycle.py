@@ -89,13 +89,15 @@ def test_a_final_status_has_no_next_step(enrollment, university_staff):
         move(enrollment, S.ENROLLED, D(2026, 3, 2), university_staff)
 
 
-def test_a_change_dated_in_the_future_is_refused(enrollment, university_staff):
+def test_a_change_dated_beyond_the_horizon_is_refused(enrollment, university_staff, settings):
     from django.utils import timezone
 
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    settings.FUTURE_HORIZON_DAYS = 30
+    too_far = timezone.localdate() + datetime.timedelta(days=31)
     with pytest.raises(InvalidInput) as excinfo:
-        move(enrollment, S.ENROLLED, tomorrow, university_staff)
+        move(enrollment, S.ENROLLED, too_far, university_staff)
     assert excinfo.value.field == "effective_date"
+    assert "30" in str(excinfo.value)
     assert enrollment.events.count() == 1
 
 

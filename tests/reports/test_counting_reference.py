@@ -1,8 +1,9 @@
 """The SQL counting against a plain-Python reading of the same events, over random legal histories.
 
-The reference reads every enrollment's events with status_reference.status_on (plain Python) and applies the
-counting rules literally (an entry is an `enrolled` event on or before the date), so the shortcuts of the SQL
-(current status when nothing changed since the date, declined admissions by their last event) are checked.
+The reference reads every enrollment's standing (not voided) events with status_reference.status_on (plain
+Python) and applies the counting rules literally (an entry is an `enrolled` event on or before the date), so
+the shortcuts of the SQL (current status when nothing changed since the date, declined admissions by their last
+event, scheduled changes not yet taken in) are checked.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import random
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from talent.registry import lifecycle, services
-from talent.registry.models import Enrollment, EnrollmentEvent
+from talent.registry.models import Enrollment, EnrollmentEvent, EnrollmentEventVoid
+from talent.registry.validators import future_horizon
 from talent.reports import selectors
+from talent.reports.counting_tables import counting_tables_drift
 from talent.reports.scope import ReportScope
 from tests import factories
 from tests.reports.conftest import D
@@ -35,8 +37,16 @@ NEXT = {
 }
 
 
+#: The day the histories are recorded (changes after it are scheduled ahead), and the day they are counted.
+RECORDED_ON = D(2026, 1, 15)
+COUNTED_ON = D(2026, 10, 1)
+
+
 def random_histories(campus, history, rng: random.Random, persons: int) -> None:
-    today = timezone.localdate()
+    """Histories recorded on RECORDED_ON (the clock moved there): what lies ahead of it within the horizon is
+    scheduled; one change in ten is voided by a correction (a scheduled one: cancelled) and the history goes on
+    from what stands."""
+    horizon = future_horizon(RECORDED_ON)
     programmes = [campus.ms_x, campus.phd_x, campus.ms_y, campus.uncounted_x]
     for _ in range(persons):
         person = factories.PersonFactory()
@@ -47,17 +57,25 @@ def random_histories(campus, history, rng: random.Random, persons: int) -> None:
             day, status = notice, "admitted"
             while status in NEXT and rng.random() > 0.05:
                 choices = NEXT[status]
-                status = rng.choices(list(choices), weights=list(choices.values()))[0]
-                assert lifecycle.is_legal(enrollment.status, status, degree_level="phd")
-                day = max(day, admitted) + datetime.timedelta(rng.randrange(0, 200))
-                if day > today:
+                following = rng.choices(list(choices), weights=list(choices.values()))[0]
+                assert lifecycle.is_legal(status, following, degree_level="phd")
+                next_day = max(day, admitted) + datetime.timedelta(rng.randrange(0, 200))
+                if next_day > RECORDED_ON and next_day == day:
+                    next_day += datetime.timedelta(1)  # one scheduled change a day
+                if next_day > horizon:
                     break
-                services.enrollment_transition(actor=None, enrollment=enrollment, status=status, effective_date=day)
+                event = services.enrollment_transition(
+                    actor=None, enrollment=enrollment, status=following, effective_date=next_day
+                )
+                if rng.random() < 0.1:
+                    services.enrollment_event_void(actor=None, event=event, reason="정정")
+                    continue
+                day, status = next_day, following
 
 
 def reference(start: datetime.date, as_of: datetime.date) -> dict[str, object]:
     events: dict[int, list[EnrollmentEvent]] = {}
-    for event in EnrollmentEvent.objects.order_by("enrollment_id", "sequence"):
+    for event in EnrollmentEvent.objects.filter(void__isnull=True).order_by("enrollment_id", "sequence"):
         events.setdefault(event.enrollment_id, []).append(event)
     people: dict[int, dict[str, Any]] = {}
     graduations = endings = 0
@@ -92,11 +110,27 @@ def reference(start: datetime.date, as_of: datetime.date) -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_sql_counts_what_the_events_say_on_every_date(campus, history, trained_target, seed):
+@pytest.mark.parametrize(("seed", "refreshed"), [(1, True), (2, False), (3, True), (4, False)])
+def test_the_sql_counts_what_the_events_say_on_every_date(campus, history, trained_target, clock, seed, refreshed):
+    """Counted on COUNTED_ON, with the changes scheduled until then taken in by the hourly refresh or not yet:
+    the figures are the same."""
+    clock.move_to(RECORDED_ON)
     random_histories(campus, history, random.Random(seed), persons=40)
-    today = timezone.localdate()
-    for as_of in (D(2025, 6, 30), D(2026, 1, 1), D(2026, 3, 15), D(2026, 7, 1), D(2026, 9, 30), today):
+    assert EnrollmentEventVoid.objects.exists()
+    assert EnrollmentEvent.objects.filter(effective_date__gt=RECORDED_ON, void__isnull=True).exists()
+    clock.move_to(COUNTED_ON)
+    if refreshed:
+        assert services.enrollment_statuses_refresh() > 0
+    assert counting_tables_drift().none
+    for as_of in (
+        D(2025, 6, 30),
+        D(2026, 1, 1),
+        RECORDED_ON,
+        D(2026, 3, 15),
+        D(2026, 7, 1),
+        D(2026, 9, 30),
+        COUNTED_ON,
+    ):
         report = selectors.target_report(scope=ReportScope(), target=trained_target, as_of=as_of)
         assert report.completion_rate is not None  # AX-TRAINED reports have one
         expected = reference(trained_target.start_date, as_of)

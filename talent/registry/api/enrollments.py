@@ -25,7 +25,7 @@ from talent.registry.api.catalogue import ScopedPrimaryKeyRelatedField
 from talent.registry.api.permissions import IsUniversityStaff
 from talent.registry.api.schema import error_responses
 from talent.registry.filters import EnrollmentFilter
-from talent.registry.models import Enrollment, EnrollmentEvent, Person, Programme
+from talent.registry.models import Enrollment, EnrollmentEvent, EnrollmentEventVoid, Person, Programme
 from talent.registry.services.claims import claim_code_issue, claim_codes_revoke
 from talent.registry.services.people import normalise_person_fields
 from talent.registry.validators import validate_national_researcher_number, validate_orcid
@@ -109,13 +109,22 @@ class EnrollmentSerializer(serializers.ModelSerializer):
             "expected_completion",
             "status",
             "status_since",
+            "next_change_on",
             "completion_route",
             "advisor",
             "co_advisor",
             "progressed_to",
         ]
         # The status changes only through a transition; programme and university are fixed once admitted.
-        read_only_fields = ["id", "programme", "university", "status", "status_since", "progressed_to"]
+        read_only_fields = [
+            "id",
+            "programme",
+            "university",
+            "status",
+            "status_since",
+            "next_change_on",
+            "progressed_to",
+        ]
         # The service validates the record as a whole; a database rule's refusal names its field
         # (the model's CONSTRAINT_ERROR_FIELDS), e.g. a student number already used at the university.
         validators: list = []
@@ -131,7 +140,7 @@ class EnrollmentAdmitSerializer(EnrollmentSerializer):
 
     class Meta(EnrollmentSerializer.Meta):
         fields = [*EnrollmentSerializer.Meta.fields, "person_id"]
-        read_only_fields = ["id", "university", "status", "status_since", "progressed_to"]
+        read_only_fields = ["id", "university", "status", "status_since", "next_change_on", "progressed_to"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("person" in attrs) == ("person_id" in attrs):
@@ -291,8 +300,20 @@ class EnrollmentViewSet(
         return Response(RevokedSerializer({"revoked": revoked}).data)
 
 
+class EnrollmentEventVoidSerializer(serializers.ModelSerializer):
+    """The correction that voided a change: why, who, when. POST records one (`reason` required)."""
+
+    recorded_by = serializers.CharField(source="actor.username", read_only=True, default=None)
+
+    class Meta:
+        model = EnrollmentEventVoid
+        fields = ["event", "reason", "recorded_by", "recorded_at"]
+        read_only_fields = ["event", "recorded_at"]
+
+
 class EnrollmentEventSerializer(serializers.ModelSerializer):
-    """One status change. POST records a new one; the enrollment's status follows."""
+    """One status change. POST records a new one, now or scheduled ahead (a future effective date, within the
+    horizon); the enrollment's status follows on the change's date. A voided change stays, with its correction."""
 
     # Declared so that the schema admits the blank previous status of the first event.
     previous_status = serializers.ChoiceField(choices=EnrollmentStatus.choices, allow_blank=True, read_only=True)
@@ -302,6 +323,10 @@ class EnrollmentEventSerializer(serializers.ModelSerializer):
         write_only=True,
         required=False,
         help_text="Optionally set the completion route with this change (e.g. when coursework completes).",
+    )
+    scheduled = serializers.BooleanField(read_only=True, help_text="A standing change that takes effect after today.")
+    voided = EnrollmentEventVoidSerializer(
+        source="void", read_only=True, allow_null=True, default=None, help_text="The correction that voided it."
     )
 
     class Meta:
@@ -316,6 +341,8 @@ class EnrollmentEventSerializer(serializers.ModelSerializer):
             "completion_route",
             "recorded_by",
             "recorded_at",
+            "scheduled",
+            "voided",
         ]
         read_only_fields = ["id", "sequence", "recorded_at"]
 
@@ -368,9 +395,35 @@ class EnrollmentTransitionsView(generics.ListCreateAPIView):
         )
 
 
+@extend_schema_view(
+    post=extend_schema(
+        summary="Void a change recorded by mistake, or cancel a scheduled one (a correction, with a reason)",
+        responses={201: EnrollmentEventVoidSerializer, **CHANGE},
+    ),
+)
+class EnrollmentEventVoidView(generics.CreateAPIView):
+    """Void one of your university's enrollment's changes: only the latest standing one, never the admission.
+    The change stays in the history with its correction; the status is derived again from what stands."""
+
+    serializer_class = EnrollmentEventVoidSerializer
+    permission_classes = [IsUniversityStaff]
+
+    def perform_create(self, serializer: serializers.BaseSerializer[EnrollmentEventVoid]) -> None:
+        enrollment = selectors.enrollment_get_for_change(user=self.request.user, pk=self.kwargs["pk"])
+        event = selectors.enrollment_event_get(enrollment=enrollment, pk=self.kwargs["event_pk"])
+        serializer.instance = services.enrollment_event_void(
+            actor=signed_in_user(self.request), event=event, reason=serializer.validated_data["reason"]
+        )
+
+
 router = SimpleRouter()
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 urlpatterns = [
     *router.urls,
     path("enrollments/<int:pk>/transitions/", EnrollmentTransitionsView.as_view(), name="enrollment-transitions"),
+    path(
+        "enrollments/<int:pk>/transitions/<int:event_pk>/void/",
+        EnrollmentEventVoidView.as_view(),
+        name="enrollment-event-void",
+    ),
 ]

@@ -10,7 +10,9 @@ from talent.registry.services.catalogue_updates import graduate_school_update, p
 from talent.registry.services.claims import claim_code_issue
 from talent.registry.services.enrollments import (
     enrollment_admit,
+    enrollment_event_void,
     enrollment_fast_track,
+    enrollment_statuses_refresh,
     enrollment_transition,
     enrollment_update,
 )
@@ -44,7 +46,9 @@ __all__ = [
     "advisor_appoint",
     "claim_code_issue",
     "enrollment_admit",
+    "enrollment_event_void",
     "enrollment_fast_track",
+    "enrollment_statuses_refresh",
     "enrollment_transition",
     "enrollment_update",
     "expert_consent_set",

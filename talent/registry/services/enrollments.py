@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talent.common.db import database_refusals, serialise, validate
-from talent.common.errors import IllegalTransition, InvalidInput, NotAllowed
+from talent.common.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed
 from talent.registry import lifecycle, plausible, roles
 from talent.registry.models import (
     Enrollment,
     EnrollmentEvent,
+    EnrollmentEventVoid,
     Person,
     Programme,
 )
@@ -22,6 +25,7 @@ from talent.registry.services._base import Actor, acting, assign, save
 from talent.registry.services.advisors import check_advisors
 from talent.registry.services.identity import disagreements_record, person_link_or_create
 from talent.registry.services.people import PersonFields, person_update
+from talent.registry.validators import future_horizon
 from talent.registry.vocabulary import (
     DegreeLevel,
     EnrollmentStatus,
@@ -68,11 +72,13 @@ def enrollment_admit(
     **fields: Unpack[EnrollmentFields],
 ) -> Enrollment:
     """Enrol a person in a programme: the enrollment and its first event (admitted, on `admitted_on`, default the
-    admission date). The person is one already in the registry (`person`) or a new one (`new_person`), created in
+    admission date or, for an admission ahead of term, today: the enrollment shows as admitted until its term
+    starts). The person is one already in the registry (`person`) or a new one (`new_person`), created in
     the same transaction: kept only with their enrollment. A new person whose ORCID iD or national researcher
     number the registry knows is that person (`identity.person_link_or_create`); details that differ are kept for
     an operator (`admission_differences` names them to the university). The student number is unique within the
-    university; the advisors are appointed there (`check_advisors`)."""
+    university; the advisors are appointed there (`check_advisors`). Dates may lie up to the future horizon
+    ahead."""
     university = programme.school.university
     if actor is not None and not roles.may_manage_university(actor, university):
         raise NotAllowed(_("You may only enrol students in your own university's programmes."))
@@ -82,8 +88,10 @@ def enrollment_admit(
         )
     enrollment = Enrollment(person=person, programme=programme, university=university)
     assign(enrollment, _enrollment_values(fields), ENROLLMENT_FIELDS)
-    effective = admitted_on or enrollment.admission_date
-    _check_not_future(effective)
+    today = timezone.localdate()
+    effective = admitted_on or min(enrollment.admission_date, today)
+    _check_horizon(enrollment.admission_date, today, field="admission_date")
+    _check_horizon(effective, today, field="admitted_on")
     with acting(actor, "enrollment_admit"):
         serialise_enrollment_writes(university.pk)
         comparison = None
@@ -123,12 +131,13 @@ def enrollment_update(
     return enrollment
 
 
-def _check_not_future(effective_date: datetime.date) -> None:
-    if effective_date > timezone.localdate():
+def _check_horizon(effective_date: datetime.date, today: datetime.date, *, field: str) -> None:
+    horizon = future_horizon(today)
+    if effective_date > horizon:
         raise InvalidInput(
-            _("A status change is recorded once it has happened: %(date)s is in the future.")
-            % {"date": effective_date.isoformat()},
-            field="effective_date",
+            _("%(date)s is too far ahead: a date may be at most %(days)s days ahead (until %(horizon)s).")
+            % {"date": effective_date.isoformat(), "days": (horizon - today).days, "horizon": horizon.isoformat()},
+            field=field,
         )
 
 
@@ -154,7 +163,7 @@ def _append_event(
     validate(event, exclude=["enrollment"])
     with database_refusals(EnrollmentEvent, Enrollment):
         event.save()
-    enrollment.refresh_from_db(fields=["status", "status_since"])  # derived by the database trigger
+    enrollment.refresh_from_db(fields=["status", "status_since", "next_change_on"])  # derived by the database
     return event
 
 
@@ -167,8 +176,9 @@ def enrollment_transition(
     reason: str = "",
     completion_route: str | None = None,
 ) -> EnrollmentEvent:
-    """Record a status change as a new event (the enrollment's status follows). Illegal transitions,
-    future dates and dates before the previous change or the admission are refused."""
+    """Record a status change as a new event (the enrollment's status follows), now or scheduled ahead (up to
+    the future horizon; it takes effect on its date). Illegal transitions, dates beyond the horizon, before the
+    previous change or the admission, and a second change scheduled for the same day are refused."""
     if status not in EnrollmentStatus.values:
         raise InvalidInput(_("Unknown status: %(status)s") % {"status": status}, field="status")
     if status == EnrollmentStatus.PROGRESSED:
@@ -195,10 +205,17 @@ def _lock_for_change(actor: Actor, enrollment: Enrollment) -> Enrollment:
     return locked
 
 
+def standing_events(enrollment: Enrollment) -> list[EnrollmentEvent]:
+    """The enrollment's events that stand (not voided), in the order they take effect."""
+    return list(enrollment.events.filter(void__isnull=True).order_by("effective_date", "sequence"))
+
+
 def _transition_locked(
     actor: Actor, enrollment: Enrollment, status: str, effective_date: datetime.date, reason: str
 ) -> EnrollmentEvent:
-    last = enrollment.events.order_by("-effective_date", "-sequence").first()
+    standing = standing_events(enrollment)
+    last = standing[-1] if standing else None
+    today = timezone.localdate()
     check_transition(
         current=last.status if last else None,
         previous_date=last.effective_date if last else None,
@@ -206,8 +223,11 @@ def _transition_locked(
         effective_date=effective_date,
         admission_date=enrollment.admission_date,
         degree_level=enrollment.programme.degree_level,
+        today=today,
+        scheduled_dates=[e.effective_date for e in standing if e.effective_date > today],
     )
-    sequence = (last.sequence if last else 0) + 1
+    # Voided events keep their numbers: the next one follows every event recorded, standing or not.
+    sequence = (enrollment.events.order_by("-sequence").values_list("sequence", flat=True).first() or 0) + 1
     return _append_event(
         enrollment, status, last.status if last else None, effective_date, reason, actor, sequence=sequence
     )
@@ -221,10 +241,14 @@ def check_transition(
     effective_date: datetime.date,
     admission_date: datetime.date,
     degree_level: str,
+    today: datetime.date,
+    scheduled_dates: Iterable[datetime.date] = (),
 ) -> None:
     """The rule for every status change, wherever it is recorded (one change here, a roster import in bulk):
-    legal in the lifecycle, not in the future, not before the previous change nor before the admission.
-    Pure: raises IllegalTransition or InvalidInput, reads nothing."""
+    legal after the last standing change (`current`, which may itself be scheduled), at most the future horizon
+    after `today`, not before the previous change nor before the admission, and not on a day for which another
+    change is already scheduled (`scheduled_dates`: the standing changes after today).
+    Pure: raises IllegalTransition, Conflict or InvalidInput, reads nothing."""
     if not lifecycle.is_legal(current, status, degree_level=degree_level):
         allowed = ", ".join(
             str(EnrollmentStatus(s).label) for s in lifecycle.legal_next(current, degree_level=degree_level)
@@ -238,7 +262,7 @@ def check_transition(
             },
             field="status",
         )
-    _check_not_future(effective_date)
+    _check_horizon(effective_date, today, field="effective_date")
     try:
         plausible.check_status_date(effective_date)
     except ValidationError as refusal:
@@ -249,6 +273,12 @@ def check_transition(
             % {"date": previous_date.isoformat()},
             field="effective_date",
         )
+    if effective_date > today and effective_date in set(scheduled_dates):
+        raise Conflict(
+            _("Another change is already scheduled for %(date)s: cancel it first, or choose another day.")
+            % {"date": effective_date.isoformat()},
+            field="effective_date",
+        )
     declining_admission = current == EnrollmentStatus.ADMITTED and status == EnrollmentStatus.WITHDRAWN
     if effective_date < admission_date and not declining_admission:
         raise InvalidInput(
@@ -256,6 +286,62 @@ def check_transition(
             % {"date": admission_date.isoformat()},
             field="effective_date",
         )
+
+
+def enrollment_event_void(*, actor: Actor, event: EnrollmentEvent, reason: str) -> EnrollmentEventVoid:
+    """Void a change recorded by mistake, or cancel a scheduled change before its date: a correction naming the
+    event, with the reason and who; the event stays in the history and the status is derived again from the
+    events that stand. Only the latest standing change can be voided (what stands is then always a legal
+    sequence), never the admission nor a fast track."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Give the reason for this correction."), field="reason")
+    with acting(actor, "enrollment_event_void"):
+        locked = _lock_for_change(actor, event.enrollment)
+        if EnrollmentEventVoid.objects.filter(event_id=event.pk).exists():
+            raise Conflict(_("This change has already been voided."), field="event", code="already_voided")
+        standing = standing_events(locked)
+        if event.status == EnrollmentStatus.ADMITTED and not event.previous_status:
+            raise IllegalTransition(
+                _(
+                    "The admission cannot be voided. Correct the enrollment's details, or record that the "
+                    "admission was declined (withdrawn)."
+                ),
+                field="event",
+            )
+        if event.status == EnrollmentStatus.PROGRESSED:
+            raise IllegalTransition(
+                _("A fast track to a doctorate cannot be voided here: its doctoral enrollment already exists."),
+                field="event",
+            )
+        latest = standing[-1]
+        if latest.pk != event.pk:
+            raise IllegalTransition(
+                _(
+                    "Only the latest change can be voided, so that what remains is a legal sequence: void the "
+                    "change to %(status)s of %(date)s first."
+                )
+                % {"status": EnrollmentStatus(latest.status).label, "date": latest.effective_date.isoformat()},
+                field="event",
+            )
+        void = EnrollmentEventVoid(event=event, reason=reason, actor=actor if actor is not None and actor.pk else None)
+        validate(void, exclude=["event"])
+        with database_refusals(EnrollmentEventVoid, Enrollment):
+            void.save()
+    event.enrollment.refresh_from_db()
+    return void
+
+
+def enrollment_statuses_refresh(*, today: datetime.date | None = None) -> int:
+    """Scheduled changes due by `today` (default: the registry's today) take effect: the status of every
+    enrollment whose next change is due is derived again. Idempotent. Returns how many enrollments were due."""
+    today = today or timezone.localdate()
+    with acting(None, "enrollment_statuses_refresh"), connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM registry_enrollment WHERE next_change_on <= %s ORDER BY id FOR UPDATE", [today])
+        due = [row[0] for row in cursor.fetchall()]
+        if due:
+            cursor.execute("SELECT registry_derive_enrollment_status(%s::bigint[], %s)", [due, today])
+    return len(due)
 
 
 def enrollment_fast_track(

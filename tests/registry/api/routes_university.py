@@ -44,6 +44,16 @@ def _event_ids_of_a(world: World, role: str) -> set[int]:
     return set(world.enrollment_a.events.values_list("id", flat=True))
 
 
+def _mistake_of_a(world: World) -> int:
+    """A change of A's enrollment that can be voided (its latest), recorded once per world."""
+    if "mistake" not in world.extra:
+        event = services.enrollment_transition(
+            actor=None, enrollment=world.enrollment_a, status="enrolled", effective_date=datetime.date(2026, 3, 2)
+        )
+        world.extra["mistake"] = event.id
+    return int(world.extra["mistake"])
+
+
 def _new_school(world: World) -> dict:
     # `university` names A: operators need it; staff of B must still get a school of their own (B).
     return {
@@ -235,6 +245,13 @@ ROUTES: list[Route] = [
         lambda w: f"/api/v1/enrollments/{w.enrollment_a.id}/transitions/",
         statuses(201, university_b=404, **STAFF_ONLY),
         body=lambda w: {"status": "enrolled", "effective_date": "2026-03-02", "reason": "등록금 납부"},
+    ),
+    Route(
+        "enrollment-event-void",
+        "POST",
+        lambda w: f"/api/v1/enrollments/{w.enrollment_a.id}/transitions/{_mistake_of_a(w)}/void/",
+        statuses(201, university_b=404, **STAFF_ONLY),
+        body=lambda w: {"reason": "다른 학생으로 잘못 입력"},
     ),
     Route(
         "enrollment-fast-track",

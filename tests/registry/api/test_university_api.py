@@ -362,11 +362,11 @@ def test_an_illegal_transition_is_a_conflict_with_a_clear_message(world, api_as)
     assert world.enrollment_a.events.count() == 1
 
 
-def test_a_status_change_dated_in_the_future_is_refused(world, api_as):
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+def test_a_status_change_dated_beyond_the_horizon_is_refused(world, api_as, settings):
+    too_far = timezone.localdate() + datetime.timedelta(days=settings.FUTURE_HORIZON_DAYS + 1)
 
     response = api_as("university_a").post(
-        _transitions(world.enrollment_a), {"status": "enrolled", "effective_date": tomorrow.isoformat()}, format="json"
+        _transitions(world.enrollment_a), {"status": "enrolled", "effective_date": too_far.isoformat()}, format="json"
     )
 
     assert response.status_code == 400
@@ -906,3 +906,52 @@ def test_every_route_is_documented_with_its_errors(world, api_as):
     assert {"401", "403"} <= set(responses("/api/v1/graduate-schools/", "get"))
     assert "put" not in paths["/api/v1/enrollments/{id}/"]
     assert set(schema["components"]["schemas"]["Error"]["properties"]) == {"detail", "code", "errors"}
+
+
+# --- Scheduled changes and corrections (issue 15) -----------------------------------------------------
+
+
+def test_a_change_scheduled_ahead_is_listed_as_scheduled_and_cancelled_with_a_reason(world, api_as):
+    client = api_as("university_a")
+    _enrol(world.enrollment_a)
+    ahead = (timezone.localdate() + datetime.timedelta(days=90)).isoformat()
+
+    scheduled = client.post(
+        _transitions(world.enrollment_a), {"status": "on_leave", "effective_date": ahead, "reason": "휴학 승인"}
+    )
+    assert scheduled.status_code == 201, scheduled.data
+    assert scheduled.data["scheduled"] is True and scheduled.data["voided"] is None
+    detail = client.get(_detail(world.enrollment_a)).data
+    assert (detail["status"], detail["next_change_on"]) == ("enrolled", ahead)
+
+    refused = client.post(f"{_transitions(world.enrollment_a)}{scheduled.data['id']}/void/", {"reason": ""})
+    assert refused.status_code == 400 and list(refused.data["errors"]) == ["reason"]
+    cancelled = client.post(f"{_transitions(world.enrollment_a)}{scheduled.data['id']}/void/", {"reason": "철회"})
+    assert cancelled.status_code == 201, cancelled.data
+    assert cancelled.data["reason"] == "철회" and cancelled.data["recorded_by"] == "staff-a"
+
+    history = client.get(_transitions(world.enrollment_a)).data["results"]
+    assert [(e["status"], e["voided"] and e["voided"]["reason"]) for e in history] == [
+        ("admitted", None),
+        ("enrolled", None),
+        ("on_leave", "철회"),
+    ]
+    assert client.get(_detail(world.enrollment_a)).data["next_change_on"] is None
+
+
+def test_voiding_the_admission_or_a_voided_change_is_refused_with_the_reason_why(world, api_as):
+    client = api_as("university_a")
+    admission = world.enrollment_a.events.get()
+    with translation.override("en"):
+        refused = client.post(f"{_transitions(world.enrollment_a)}{admission.id}/void/", {"reason": "실수"})
+    assert refused.status_code == 409
+    assert refused.data["detail"].startswith("The admission cannot be voided.")
+
+    _enrol(world.enrollment_a)
+    enrolled = world.enrollment_a.events.get(sequence=2)
+    assert client.post(f"{_transitions(world.enrollment_a)}{enrolled.id}/void/", {"reason": "실수"}).status_code == 201
+    twice = client.post(f"{_transitions(world.enrollment_a)}{enrolled.id}/void/", {"reason": "실수"})
+    assert (twice.status_code, twice.data["code"]) == (409, "already_voided")
+    other = client.post(f"{_transitions(world.enrollment_b)}{enrolled.id}/void/", {"reason": "실수"})
+    assert other.status_code == 404
+    assert world.enrollment_a.events.filter(void__isnull=False).count() == 1
