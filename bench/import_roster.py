@@ -180,7 +180,9 @@ def naive_import(org, content: bytes) -> int:
                     actor=None, enrollment=enrollment, status="enrolled", effective_date=enrollment.admission_date
                 )
             if target not in ("admitted", "enrolled"):
-                services.enrollment_transition(actor=None, enrollment=enrollment, status=target, effective_date=on)
+                services.enrollment_transition(
+                    actor=None, enrollment=enrollment, status=target, effective_date=on, reason="bench"
+                )
             created += 1
     return created
 

@@ -24,6 +24,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 #: Statuses of an enrollment that is still running (at most one per person and programme).
 ACTIVE_STATUSES: frozenset[str] = frozenset({S.ADMITTED, S.ENROLLED, S.ON_LEAVE, S.COURSEWORK_COMPLETE})
+TERMINAL_STATUSES: frozenset[str] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
+#: Changes that end or complete a course of study (수료, 졸업, 자퇴, 제적, 진학): recorded only with a reason, and
+#: the pages ask for a confirmation that says what will happen.
+REASONED_STATUSES: frozenset[str] = TERMINAL_STATUSES | {S.COURSEWORK_COMPLETE}
 
 
 def is_legal(current: str | None, new: str, *, degree_level: str) -> bool:

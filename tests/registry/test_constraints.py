@@ -80,7 +80,11 @@ def test_the_database_refuses_a_second_active_enrollment_in_the_same_programme(e
 
 def test_a_person_who_withdrew_can_be_admitted_again(enrollment, university_staff, ms_programme):
     services.enrollment_transition(
-        actor=university_staff, enrollment=enrollment, status="withdrawn", effective_date=D(2026, 3, 2)
+        actor=university_staff,
+        enrollment=enrollment,
+        status="withdrawn",
+        effective_date=D(2026, 3, 2),
+        reason="입학 포기",
     )
     again = services.enrollment_admit(
         actor=university_staff,

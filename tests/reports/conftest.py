@@ -79,7 +79,9 @@ def history(db) -> History:
             admitted_on=admitted_on,
         )
         for status, day in steps:
-            services.enrollment_transition(actor=None, enrollment=enrollment, status=status, effective_date=day)
+            services.enrollment_transition(
+                actor=None, enrollment=enrollment, status=status, effective_date=day, reason="학사 처리"
+            )
         return enrollment
 
     return record

@@ -65,7 +65,7 @@ def random_histories(campus, history, rng: random.Random, persons: int) -> None:
                 if next_day > horizon:
                     break
                 event = services.enrollment_transition(
-                    actor=None, enrollment=enrollment, status=following, effective_date=next_day
+                    actor=None, enrollment=enrollment, status=following, effective_date=next_day, reason="학사 처리"
                 )
                 if rng.random() < 0.1:
                     services.enrollment_event_void(actor=None, event=event, reason="정정")

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from talent.common.errors import DomainError
 from talent.common.forms import add_domain_error
 from talent.common.users import signed_in_user
-from talent.registry import lifecycle, selectors, services
+from talent.registry import selectors, services
 from talent.registry.admin.base import (
     PersonNameSearch,
     ReadOnlyAdmin,
@@ -29,25 +29,39 @@ from talent.registry.admin.base import (
 )
 from talent.registry.admin.people import through_person
 from talent.registry.models import Enrollment, EnrollmentEvent
+from talent.registry.services import enrollments as enrollment_services
 from talent.registry.services.enrollments import ENROLLMENT_FIELDS
 from talent.registry.vocabulary import CompletionRoute, EnrollmentStatus
 
 EVENT_FIELDS = ("sequence", "previous_status", "status", "effective_date", "reason", "actor", "recorded_at")
 
 
+@admin.display(description=_("correction"))
+def correction(event: EnrollmentEvent) -> str:
+    """A voided change's correction (why, who, when); a scheduled one says so; empty when it simply stands."""
+    if event.voided:
+        void = event.void
+        return _("voided: %(reason)s (%(actor)s, %(when)s)") % {
+            "reason": void.reason,
+            "actor": void.actor or "—",
+            "when": f"{void.recorded_at:%Y-%m-%d %H:%M}",
+        }
+    return str(_("scheduled")) if event.scheduled else ""
+
+
 class EnrollmentEventInline(admin.TabularInline):
     """The status history, oldest first. Events are append-only: nothing here can be added or changed."""
 
     model = EnrollmentEvent
-    fields = EVENT_FIELDS
-    readonly_fields = EVENT_FIELDS
+    fields = (*EVENT_FIELDS, correction)
+    readonly_fields = (*EVENT_FIELDS, correction)
     ordering = ("effective_date", "sequence")
     verbose_name_plural = _("status history")
     extra = 0
     can_delete = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[EnrollmentEvent]:
-        return super().get_queryset(request).select_related("actor")
+        return super().get_queryset(request).select_related("actor", "void__actor")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -61,8 +75,7 @@ class EnrollmentEventInline(admin.TabularInline):
 
 def next_statuses(enrollment: Enrollment) -> list[str]:
     """What the operator may record next. The fast track links a new enrollment: it has its own service."""
-    legal = lifecycle.legal_next(enrollment.status, degree_level=enrollment.programme.degree_level)
-    return [status for status in legal if status != EnrollmentStatus.PROGRESSED]
+    return [status for status in enrollment_services.next_statuses(enrollment) if status != EnrollmentStatus.PROGRESSED]
 
 
 class StatusChangeForm(forms.Form):
@@ -82,7 +95,10 @@ class StatusChangeForm(forms.Form):
 
     def __init__(self, *args: Any, statuses: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].widget.choices = [(s, EnrollmentStatus(s).label) for s in statuses]
+        self.fields["status"].widget.choices = [
+            ("", _("Choose the new status")),
+            *[(s, EnrollmentStatus(s).label) for s in statuses],
+        ]
 
     def transition(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -92,6 +108,10 @@ class StatusChangeForm(forms.Form):
             "reason": data["reason"],
             "completion_route": data["completion_route"] or None,
         }
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 @admin.register(Enrollment)
@@ -157,8 +177,49 @@ class EnrollmentAdmin(PersonNameSearch, ServiceAdmin):
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(self.status_change_view)
         name = f"{self.opts.app_label}_{self.opts.model_name}_status_change"
-        # Before the default patterns, whose "<path:object_id>/" would take this one too.
-        return [path("<path:object_id>/status/", view, name=name), *super().get_urls()]
+        void = self.admin_site.admin_view(self.event_void_view)
+        void_name = f"{self.opts.app_label}_{self.opts.model_name}_event_void"
+        # Before the default patterns, whose "<path:object_id>/" would take these too.
+        return [
+            path("<path:object_id>/status/", view, name=name),
+            path("<path:object_id>/status/<int:event_pk>/void/", void, name=void_name),
+            *super().get_urls(),
+        ]
+
+    def event_void_view(self, request: HttpRequest, object_id: str, event_pk: int) -> HttpResponse:
+        """Void the latest change (or cancel a scheduled one) through `enrollment_event_void`, with a reason."""
+        enrollment = self.get_object(request, unquote(object_id))
+        if enrollment is None:
+            raise Http404
+        if not self.has_change_permission(request, enrollment):
+            raise PermissionDenied
+        event = selectors.enrollment_event_get(enrollment=enrollment, pk=event_pk)
+        form = VoidForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            try:
+                services.enrollment_event_void(
+                    actor=signed_in_user(request), event=event, reason=form.cleaned_data["reason"]
+                )
+            except DomainError as refusal:
+                add_domain_error(form, refusal)
+            else:
+                message = _("Voided: %(status)s from %(date)s.") % {
+                    "status": event.get_status_display(),
+                    "date": event.effective_date.isoformat(),
+                }
+                self.log_change(request, enrollment, message)
+                self.message_user(request, message, messages.SUCCESS)
+                return redirect(self._url("status_change", enrollment))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Void a change"),
+            "opts": self.opts,
+            "original": enrollment,
+            "event": event,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/registry/enrollment/event_void.html", context)
 
     def _url(self, view: str, enrollment: Enrollment) -> str:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}", args=[enrollment.pk])
@@ -171,6 +232,7 @@ class EnrollmentAdmin(PersonNameSearch, ServiceAdmin):
         if not self.has_change_permission(request, enrollment):
             raise PermissionDenied
         statuses = next_statuses(enrollment)
+        history = list(selectors.enrollment_history(enrollment=enrollment))
         form = StatusChangeForm(request.POST if request.method == "POST" else None, statuses=statuses)
         if form.is_bound and form.is_valid():
             try:
@@ -194,7 +256,8 @@ class EnrollmentAdmin(PersonNameSearch, ServiceAdmin):
             "original": enrollment,
             "form": form,
             "statuses": statuses,
-            "history": selectors.enrollment_history(enrollment=enrollment),
+            "history": history,
+            "voidable": enrollment_services.voidable_change([e for e in history if not e.voided]),
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/registry/enrollment/status_change.html", context)
@@ -205,8 +268,8 @@ class EnrollmentEventAdmin(PersonNameSearch, ReadOnlyAdmin):
     """Every status change of every enrollment, read-only: the database refuses updates and deletes."""
 
     person_path = "enrollment__person__"
-    list_display = ("enrollment", *EVENT_FIELDS)
+    list_display = ("enrollment", *EVENT_FIELDS, correction)
     list_filter = ("status", "previous_status", "effective_date")
     search_fields = ("enrollment__student_number", *through_person("enrollment__person__"), "reason")
-    list_select_related = ("enrollment__person", "actor")
+    list_select_related = ("enrollment__person", "actor", "void__actor")
     ordering = ("-recorded_at", "-sequence")

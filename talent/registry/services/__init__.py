@@ -14,6 +14,7 @@ from talent.registry.services.enrollments import (
     enrollment_fast_track,
     enrollment_statuses_refresh,
     enrollment_transition,
+    enrollment_transition_check,
     enrollment_update,
 )
 from talent.registry.services.organizations import (
@@ -50,6 +51,7 @@ __all__ = [
     "enrollment_fast_track",
     "enrollment_statuses_refresh",
     "enrollment_transition",
+    "enrollment_transition_check",
     "enrollment_update",
     "expert_consent_set",
     "expert_profile_save",

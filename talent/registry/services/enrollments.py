@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talent.common.db import database_refusals, serialise, validate
-from talent.common.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed
+from talent.common.errors import Conflict, DomainError, IllegalTransition, InvalidInput, NotAllowed
 from talent.registry import lifecycle, plausible, roles
 from talent.registry.models import (
     Enrollment,
@@ -178,14 +178,9 @@ def enrollment_transition(
 ) -> EnrollmentEvent:
     """Record a status change as a new event (the enrollment's status follows), now or scheduled ahead (up to
     the future horizon; it takes effect on its date). Illegal transitions, dates beyond the horizon, before the
-    previous change or the admission, and a second change scheduled for the same day are refused."""
-    if status not in EnrollmentStatus.values:
-        raise InvalidInput(_("Unknown status: %(status)s") % {"status": status}, field="status")
-    if status == EnrollmentStatus.PROGRESSED:
-        raise InvalidInput(
-            _("Fast track to a doctorate is recorded with the fast-track action, which links the new enrollment."),
-            field="status",
-        )
+    previous change or the admission, and a second change scheduled for the same day are refused; a change that
+    ends or completes a course of study needs a reason."""
+    _check_status_input(status)
     with acting(actor, "enrollment_transition"):
         serialise_enrollment_writes(enrollment.university_id)
         locked = _lock_for_change(actor, enrollment)
@@ -195,6 +190,27 @@ def enrollment_transition(
             save(locked, update_fields=["completion_route"])
     enrollment.refresh_from_db()
     return event
+
+
+def enrollment_transition_check(
+    *, actor: Actor, enrollment: Enrollment, status: str, effective_date: datetime.date, reason: str = ""
+) -> None:
+    """Everything `enrollment_transition` checks, recording nothing: the pages ask to confirm a change only once it
+    would be accepted."""
+    _check_status_input(status)
+    with transaction.atomic():
+        locked = _lock_for_change(actor, enrollment)
+        _checked(locked, status, effective_date, reason)
+
+
+def _check_status_input(status: str) -> None:
+    if status not in EnrollmentStatus.values:
+        raise InvalidInput(_("Unknown status: %(status)s") % {"status": status}, field="status")
+    if status == EnrollmentStatus.PROGRESSED:
+        raise InvalidInput(
+            _("Fast track to a doctorate is recorded with the fast-track action, which links the new enrollment."),
+            field="status",
+        )
 
 
 def _lock_for_change(actor: Actor, enrollment: Enrollment) -> Enrollment:
@@ -210,9 +226,50 @@ def standing_events(enrollment: Enrollment) -> list[EnrollmentEvent]:
     return list(enrollment.events.filter(void__isnull=True).order_by("effective_date", "sequence"))
 
 
+def check_reason(status: str, reason: str) -> None:
+    """A change that ends or completes a course of study (lifecycle.REASONED_STATUSES) needs a reason."""
+    if status in lifecycle.REASONED_STATUSES and not reason.strip():
+        raise InvalidInput(
+            _("Give the reason for this change: %(status)s ends or completes a course of study.")
+            % {"status": EnrollmentStatus(status).label},
+            field="reason",
+        )
+
+
+def next_statuses(enrollment: Enrollment) -> list[str]:
+    """What may be recorded next: the moves the lifecycle allows after the last standing change (which may be
+    scheduled ahead). The fast track is among them where it is legal; it has its own service."""
+    standing = standing_events(enrollment)
+    current = standing[-1].status if standing else None
+    return lifecycle.legal_next(current, degree_level=enrollment.programme.degree_level)
+
+
+def voidable_change(standing: list[EnrollmentEvent]) -> EnrollmentEvent | None:
+    """The one change that may be voided, of the standing ones in order: the latest, unless it is the admission
+    or a fast track (so that what remains is always a legal sequence)."""
+    latest = standing[-1] if standing else None
+    if latest is None or latest.status == EnrollmentStatus.PROGRESSED or _is_admission(latest):
+        return None
+    return latest
+
+
+def _is_admission(event: EnrollmentEvent) -> bool:
+    return event.status == EnrollmentStatus.ADMITTED and not event.previous_status
+
+
 def _transition_locked(
     actor: Actor, enrollment: Enrollment, status: str, effective_date: datetime.date, reason: str
 ) -> EnrollmentEvent:
+    last = _checked(enrollment, status, effective_date, reason)
+    # Voided events keep their numbers: the next one follows every event recorded, standing or not.
+    sequence = (enrollment.events.order_by("-sequence").values_list("sequence", flat=True).first() or 0) + 1
+    return _append_event(
+        enrollment, status, last.status if last else None, effective_date, reason, actor, sequence=sequence
+    )
+
+
+def _checked(enrollment: Enrollment, status: str, effective_date: datetime.date, reason: str) -> EnrollmentEvent | None:
+    """Check a change of a locked enrollment against what stands; the last standing change (None: no events)."""
     standing = standing_events(enrollment)
     last = standing[-1] if standing else None
     today = timezone.localdate()
@@ -226,11 +283,8 @@ def _transition_locked(
         today=today,
         scheduled_dates=[e.effective_date for e in standing if e.effective_date > today],
     )
-    # Voided events keep their numbers: the next one follows every event recorded, standing or not.
-    sequence = (enrollment.events.order_by("-sequence").values_list("sequence", flat=True).first() or 0) + 1
-    return _append_event(
-        enrollment, status, last.status if last else None, effective_date, reason, actor, sequence=sequence
-    )
+    check_reason(status, reason)
+    return last
 
 
 def check_transition(
@@ -301,35 +355,39 @@ def enrollment_event_void(*, actor: Actor, event: EnrollmentEvent, reason: str) 
         if EnrollmentEventVoid.objects.filter(event_id=event.pk).exists():
             raise Conflict(_("This change has already been voided."), field="event", code="already_voided")
         standing = standing_events(locked)
-        if event.status == EnrollmentStatus.ADMITTED and not event.previous_status:
-            raise IllegalTransition(
-                _(
-                    "The admission cannot be voided. Correct the enrollment's details, or record that the "
-                    "admission was declined (withdrawn)."
-                ),
-                field="event",
-            )
-        if event.status == EnrollmentStatus.PROGRESSED:
-            raise IllegalTransition(
-                _("A fast track to a doctorate cannot be voided here: its doctoral enrollment already exists."),
-                field="event",
-            )
-        latest = standing[-1]
-        if latest.pk != event.pk:
-            raise IllegalTransition(
-                _(
-                    "Only the latest change can be voided, so that what remains is a legal sequence: void the "
-                    "change to %(status)s of %(date)s first."
-                )
-                % {"status": EnrollmentStatus(latest.status).label, "date": latest.effective_date.isoformat()},
-                field="event",
-            )
+        if voidable_change(standing) != event:
+            raise _not_voidable(event, standing)
         void = EnrollmentEventVoid(event=event, reason=reason, actor=actor if actor is not None and actor.pk else None)
         validate(void, exclude=["event"])
         with database_refusals(EnrollmentEventVoid, Enrollment):
             void.save()
     event.enrollment.refresh_from_db()
     return void
+
+
+def _not_voidable(event: EnrollmentEvent, standing: list[EnrollmentEvent]) -> DomainError:
+    if _is_admission(event):
+        return IllegalTransition(
+            _(
+                "The admission cannot be voided. Correct the enrollment's details, or record that the "
+                "admission was declined (withdrawn)."
+            ),
+            field="event",
+        )
+    if event.status == EnrollmentStatus.PROGRESSED:
+        return IllegalTransition(
+            _("A fast track to a doctorate cannot be voided here: its doctoral enrollment already exists."),
+            field="event",
+        )
+    latest = standing[-1]
+    return IllegalTransition(
+        _(
+            "Only the latest change can be voided, so that what remains is a legal sequence: void the "
+            "change to %(status)s of %(date)s first."
+        )
+        % {"status": EnrollmentStatus(latest.status).label, "date": latest.effective_date.isoformat()},
+        field="event",
+    )
 
 
 def enrollment_statuses_refresh(*, today: datetime.date | None = None) -> int:

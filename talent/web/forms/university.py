@@ -14,6 +14,7 @@ from django_filters import rest_framework as filters
 from talent.registry import lifecycle, roles, selectors
 from talent.registry.filters import EnrollmentFilter
 from talent.registry.models import REASON_MAX_LENGTH, Enrollment, GraduateSchool, Organization, Person, Programme
+from talent.registry.services import enrollments as enrollment_services
 from talent.registry.services.advisors import ADVISOR_FIELDS
 from talent.registry.services.enrollments import ENROLLMENT_FIELDS
 from talent.registry.services.people import PERSON_FIELDS
@@ -68,12 +69,22 @@ class EnrollmentPageFilter(EnrollmentFilter):
 
 
 class TransitionForm(forms.Form):
-    """A status change: the choices are the moves the status machine allows from the current status."""
+    """A status change: the choices are the moves the status machine allows after the last recorded change.
+    Nothing is pre-selected: a status and a date must be chosen. A change that ends or completes a course of
+    study is confirmed on a second step (`confirmed`), which says what will happen."""
 
     status = forms.ChoiceField(label=_("New status"))
-    effective_date = forms.DateField(label=_("Effective date"), widget=DATE)
+    effective_date = forms.DateField(
+        label=_("Effective date"),
+        widget=DATE,
+        help_text=_("Today or a past date; a later date schedules the change, which takes effect on that day."),
+    )
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("Needed for completing coursework, graduating, withdrawing, dismissal and the fast track."),
     )
     completion_route = forms.ChoiceField(
         label=_("Completion route"),
@@ -81,20 +92,33 @@ class TransitionForm(forms.Form):
         choices=[("", _("Unchanged")), *CompletionRoute.choices],
         help_text=_("Set it with this change if it is decided now (e.g. when coursework completes)."),
     )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"effective_date": timezone.localdate()})
         super().__init__(*args, **kwargs)
         # The fast track to a doctorate links a new enrollment: its own page (FastTrackForm) records it.
-        legal = lifecycle.legal_next(enrollment.status, degree_level=enrollment.programme.degree_level)
+        legal = enrollment_services.next_statuses(enrollment)
         status = self.fields["status"]
         assert isinstance(status, forms.ChoiceField)
-        status.choices = [(s, EnrollmentStatus(s).label) for s in legal if s != EnrollmentStatus.PROGRESSED]
+        choices = [(s, EnrollmentStatus(s).label) for s in legal if s != EnrollmentStatus.PROGRESSED]
+        status.choices = [("", _("Choose the new status")), *choices] if choices else []
+
+    def needs_confirmation(self) -> bool:
+        return self.cleaned_data["status"] in lifecycle.REASONED_STATUSES and not self.cleaned_data["confirmed"]
 
     def transition_fields(self) -> dict[str, Any]:
         fields = dict(self.cleaned_data)
+        fields.pop("confirmed")
         fields["completion_route"] = fields.get("completion_route") or None
         return fields
+
+
+class VoidForm(forms.Form):
+    """A correction of one change: why (required by the service)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH
+    )
 
 
 class EnrollmentForm(ServiceForm):

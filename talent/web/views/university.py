@@ -23,8 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from talent.common.errors import DomainError
 from talent.common.users import signed_in_user
-from talent.registry import lifecycle, roles, selectors, services
-from talent.registry.models import Enrollment, Person
+from talent.registry import roles, selectors, services
+from talent.registry.models import Enrollment, EnrollmentEvent, Person
+from talent.registry.services import enrollments as enrollment_services
 from talent.registry.services.identity import differs_message
 from talent.registry.services.people import PersonFields
 from talent.registry.vocabulary import EnrollmentStatus
@@ -38,6 +39,7 @@ from talent.web.forms.university import (
     EnrollmentPageFilter,
     FastTrackForm,
     TransitionForm,
+    VoidForm,
 )
 
 PAGE_SIZE = 25
@@ -79,35 +81,78 @@ def enrollment_list(request: HttpRequest) -> HttpResponse:
 @university_staff_only
 @require_http_methods(["GET", "HEAD", "POST"])
 def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The enrollment, its status timeline (changes scheduled ahead and voided ones too) and the status change
+    form; a change that ends or completes a course of study is shown for confirmation before it is recorded."""
     enrollment = _enrollment(request, pk, "enrollment_detail")
     form = TransitionForm(request.POST or None, enrollment=enrollment)
+    confirming = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.enrollment_transition(
-                actor=signed_in_user(request), enrollment=enrollment, **form.transition_fields()
-            )
+            if form.needs_confirmation():
+                fields = form.transition_fields()
+                fields.pop("completion_route")
+                services.enrollment_transition_check(actor=signed_in_user(request), enrollment=enrollment, **fields)
+                confirming = True
+            else:
+                event = services.enrollment_transition(
+                    actor=signed_in_user(request), enrollment=enrollment, **form.transition_fields()
+                )
+                messages.success(request, _scheduled_or_recorded(event))
+                return redirect("web:university-enrollment", pk=enrollment.pk)
         except DomainError as error:
             add_domain_error(form, error)
-        else:
-            messages.success(request, _("The status change is recorded."))
-            return redirect("web:university-enrollment", pk=enrollment.pk)
+    events = list(selectors.enrollment_history(enrollment=enrollment))
     context = {
         "enrollment": enrollment,
-        "events": selectors.enrollment_history(enrollment=enrollment),
+        "events": events,
+        "voidable": enrollment_services.voidable_change([e for e in events if not e.voided]),
         "codes": selectors.claim_code_list(user=request.user).filter(person_id=enrollment.person_id)[:5],
         "form": form,
+        "confirming": confirming,
         "may_fast_track": _may_fast_track(enrollment),
         "now": timezone.now(),
     }
     return render(request, "web/university/enrollment_detail.html", context)
 
 
+def _scheduled_or_recorded(event: EnrollmentEvent) -> str:
+    if event.scheduled:
+        return _("The status change is scheduled: it takes effect on %(date)s.") % {
+            "date": event.effective_date.isoformat()
+        }
+    return _("The status change is recorded.")
+
+
+@university_staff_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def enrollment_event_void(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    """Void a change recorded by mistake, or cancel a scheduled one: the page says what the status goes back to and
+    asks why; the service decides whether the change may be voided."""
+    enrollment = _enrollment(request, pk, "enrollment_event_void")
+    event = selectors.enrollment_event_get(enrollment=enrollment, pk=event_pk)
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrollment_event_void(
+                actor=signed_in_user(request), event=event, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            if event.effective_date > timezone.localdate():
+                messages.success(request, _("The scheduled change is cancelled."))
+            else:
+                messages.success(request, _("The change is voided; the status is derived again without it."))
+            return redirect("web:university-enrollment", pk=enrollment.pk)
+    context = {"enrollment": enrollment, "event": event, "form": form}
+    return render(request, "web/university/event_void.html", context)
+
+
 # --- Admitting, correcting, the fast track: the API's services, one form each ------------------------------------
 
 
 def _may_fast_track(enrollment: Enrollment) -> bool:
-    legal = lifecycle.legal_next(enrollment.status, degree_level=enrollment.programme.degree_level)
-    return EnrollmentStatus.PROGRESSED in legal
+    return EnrollmentStatus.PROGRESSED in enrollment_services.next_statuses(enrollment)
 
 
 @university_staff_only
@@ -243,6 +288,11 @@ urlpatterns = [
     path("university/persons/<int:pk>/admit/", person_admit, name="university-admit-person"),
     path("university/enrollments/<int:pk>/", enrollment_detail, name="university-enrollment"),
     path("university/enrollments/<int:pk>/edit/", enrollment_edit, name="university-enrollment-edit"),
+    path(
+        "university/enrollments/<int:pk>/changes/<int:event_pk>/void/",
+        enrollment_event_void,
+        name="university-enrollment-event-void",
+    ),
     path("university/enrollments/<int:pk>/fast-track/", enrollment_fast_track, name="university-fast-track"),
     path("university/enrollments/<int:pk>/claim-code/", enrollment_claim_code, name="university-claim-code"),
     path("university/claim-codes/", claim_codes, name="university-claim-codes"),

@@ -657,7 +657,9 @@ def test_the_status_history_costs_the_same_queries_for_2_and_50_changes(world, d
         for i in range(n):
             on = datetime.date(2026, 3, 3) + datetime.timedelta(days=i)
             status = "enrolled" if i % 2 else "on_leave"
-            services.enrollment_transition(actor=staff, enrollment=world.enrollment_a, status=status, effective_date=on)
+            services.enrollment_transition(
+                actor=staff, enrollment=world.enrollment_a, status=status, effective_date=on, reason="학사 처리"
+            )
 
     _enrol(world.enrollment_a)
     # membership, organization, the enrollment, count, page, the reader's own person, log insert

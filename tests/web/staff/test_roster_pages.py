@@ -110,7 +110,11 @@ def test_rows_that_went_wrong_since_the_preview_are_shown_and_nothing_is_importe
         admission_date=datetime.date(2026, 3, 2),
     )
     services.enrollment_transition(
-        actor=university_staff, enrollment=taken, status="withdrawn", effective_date=datetime.date(2026, 3, 2)
+        actor=university_staff,
+        enrollment=taken,
+        status="withdrawn",
+        effective_date=datetime.date(2026, 3, 2),
+        reason="입학 포기",
     )
 
     response = client.post(

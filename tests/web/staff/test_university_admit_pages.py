@@ -449,6 +449,7 @@ def test_the_fast_track_is_shown_on_both_enrollments(enrollment, phd_programme, 
         doctoral_programme=phd_programme,
         student_number="2026-9001",
         effective_date=datetime.date(2026, 9, 1),
+        reason="석박사 연계 진학",
     )
 
     page = client_for(university_staff).get(reverse("web:university-enrollment", kwargs={"pk": enrollment.pk}))

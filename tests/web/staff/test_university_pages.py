@@ -254,7 +254,7 @@ def test_a_status_change_is_recorded_by_the_transition_service(enrollment, unive
 def test_the_services_refusal_is_shown_next_to_the_field_in_korean_and_nothing_typed_is_lost(
     enrollment, university_staff, client_for
 ):
-    future = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    future = (datetime.date.today() + datetime.timedelta(days=400)).isoformat()
 
     response = client_for(university_staff).post(
         detail(enrollment), {"status": "enrolled", "effective_date": future, "reason": "미리 입력한 사유"}
@@ -262,7 +262,7 @@ def test_the_services_refusal_is_shown_next_to_the_field_in_korean_and_nothing_t
 
     assert response.status_code == 200
     form = response.context["form"]
-    assert "미래 날짜" in " ".join(form.errors["effective_date"])
+    assert "너무 먼 날짜" in " ".join(form.errors["effective_date"])
     page = response.content.decode()
     assert 'id="id_effective_date_error"' in page and 'aria-invalid="true"' in page
     assert "미리 입력한 사유" in page and f'value="{future}"' in page
@@ -272,7 +272,9 @@ def test_the_services_refusal_is_shown_next_to_the_field_in_korean_and_nothing_t
 def test_only_the_legal_next_statuses_are_offered(enrollment, university_staff, client_for):
     response = client_for(university_staff).get(detail(enrollment))
 
-    assert [value for value, _ in response.context["form"].fields["status"].choices] == ["enrolled", "withdrawn"]
+    form = response.context["form"]
+    assert [value for value, _ in form.fields["status"].choices] == ["", "enrolled", "withdrawn"]
+    assert not form.initial  # nothing pre-selected, no date filled in
 
 
 def test_an_illegal_status_is_refused_next_to_the_field(enrollment, university_staff, client_for):
