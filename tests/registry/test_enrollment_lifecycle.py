@@ -193,6 +193,7 @@ def test_the_fast_track_is_refused_for_a_doctoral_enrollment(university_staff, p
     move(doctoral, S.ENROLLED, D(2024, 3, 4), university_staff)
     with pytest.raises(IllegalTransition):
         services.enrollment_fast_track(
+            reason="학사 처리",
             actor=university_staff,
             enrollment=doctoral,
             doctoral_programme=phd_programme,

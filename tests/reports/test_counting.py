@@ -76,6 +76,7 @@ def test_a_fast_track_student_counts_once_under_the_masters_enrollment(campus, h
     person = factories.PersonFactory()
     masters = history(person, campus.ms_x, admitted=D(2026, 3, 2), steps=[("enrolled", D(2026, 3, 2))])
     doctorate = services.enrollment_fast_track(
+        reason="학사 처리",
         actor=None,
         enrollment=masters,
         doctoral_programme=campus.phd_x,
@@ -83,9 +84,11 @@ def test_a_fast_track_student_counts_once_under_the_masters_enrollment(campus, h
         effective_date=D(2026, 6, 1),
     )
     services.enrollment_transition(
-        actor=None, enrollment=doctorate, status="coursework_complete", effective_date=D(2026, 9, 1)
+        reason="학사 처리", actor=None, enrollment=doctorate, status="coursework_complete", effective_date=D(2026, 9, 1)
     )
-    services.enrollment_transition(actor=None, enrollment=doctorate, status="graduated", effective_date=D(2026, 10, 30))
+    services.enrollment_transition(
+        reason="학사 처리", actor=None, enrollment=doctorate, status="graduated", effective_date=D(2026, 10, 30)
+    )
 
     during = report(trained_target, D(2026, 7, 1))
     assert during.active == {"enrolled": 1, "on_leave": 0, "coursework_complete": 0, "total": 1}
@@ -127,22 +130,30 @@ def test_the_count_for_a_past_date_does_not_change_when_later_events_are_added(c
         history(person, campus.ms_x, admitted=D(2025, 3, 4), steps=[("enrolled", D(2025, 3, 4))]) for person in early
     ]
     services.enrollment_transition(
-        actor=None, enrollment=enrollments[0], status="coursework_complete", effective_date=D(2026, 1, 10)
+        reason="학사 처리",
+        actor=None,
+        enrollment=enrollments[0],
+        status="coursework_complete",
+        effective_date=D(2026, 1, 10),
     )
     services.enrollment_transition(
-        actor=None, enrollment=enrollments[0], status="graduated", effective_date=D(2026, 2, 20)
+        reason="학사 처리", actor=None, enrollment=enrollments[0], status="graduated", effective_date=D(2026, 2, 20)
     )
     before = report(trained_target, D(2026, 3, 31))
     breakdown_before = table(trained_target, "university", D(2026, 3, 31))
 
     services.enrollment_transition(
-        actor=None, enrollment=enrollments[1], status="coursework_complete", effective_date=D(2026, 6, 1)
+        reason="학사 처리",
+        actor=None,
+        enrollment=enrollments[1],
+        status="coursework_complete",
+        effective_date=D(2026, 6, 1),
     )
     services.enrollment_transition(
-        actor=None, enrollment=enrollments[1], status="graduated", effective_date=D(2026, 8, 21)
+        reason="학사 처리", actor=None, enrollment=enrollments[1], status="graduated", effective_date=D(2026, 8, 21)
     )
     services.enrollment_transition(
-        actor=None, enrollment=enrollments[2], status="withdrawn", effective_date=D(2026, 9, 1)
+        reason="학사 처리", actor=None, enrollment=enrollments[2], status="withdrawn", effective_date=D(2026, 9, 1)
     )
     history(factories.PersonFactory(), campus.ms_y, admitted=D(2026, 9, 1), steps=[("enrolled", D(2026, 9, 1))])
 

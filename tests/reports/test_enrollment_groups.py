@@ -168,7 +168,9 @@ def test_concurrent_status_changes_in_the_same_groups_are_all_counted(campus, hi
     def move(enrollments: list[Enrollment]) -> None:
         for status, day in steps:
             for enrollment in enrollments:
-                services.enrollment_transition(actor=None, enrollment=enrollment, status=status, effective_date=day)
+                services.enrollment_transition(
+                    reason="학사 처리", actor=None, enrollment=enrollment, status=status, effective_date=day
+                )
 
     run_together(*(functools.partial(move, cohort[n::4]) for n in range(4)))
 

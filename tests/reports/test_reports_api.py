@@ -206,10 +206,10 @@ def test_a_status_backdated_after_a_snapshot_shows_in_the_recomputation(campus, 
     assert frozen["figures"]["report"]["achieved"] == 0
     # Recorded in November, effective in the summer: the past report is corrected.
     registry_services.enrollment_transition(
-        actor=None, enrollment=student, status="coursework_complete", effective_date=D(2026, 6, 30)
+        reason="학사 처리", actor=None, enrollment=student, status="coursework_complete", effective_date=D(2026, 6, 30)
     )
     registry_services.enrollment_transition(
-        actor=None, enrollment=student, status="graduated", effective_date=D(2026, 8, 21)
+        reason="학사 처리", actor=None, enrollment=student, status="graduated", effective_date=D(2026, 8, 21)
     )
     recomputed = client.get(f"/api/v1/reports/snapshots/{frozen['id']}/recompute/").data
     changes = {c["figure"]: (c["frozen"], c["now"]) for c in recomputed["changes"]}

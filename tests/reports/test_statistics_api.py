@@ -48,11 +48,14 @@ def registry(
         )
 
     def move(enrollment, status, on):
-        services.enrollment_transition(actor=staff, enrollment=enrollment, status=status, effective_date=on)
+        services.enrollment_transition(
+            reason="학사 처리", actor=staff, enrollment=enrollment, status=status, effective_date=on
+        )
 
     jihun_ms = admit(staff, student, ms_programme, "2025-0001", D(2025, 3, 3))
     move(jihun_ms, "enrolled", D(2025, 3, 3))
     services.enrollment_fast_track(
+        reason="학사 처리",
         actor=staff,
         enrollment=jihun_ms,
         doctoral_programme=phd_programme,
