@@ -559,3 +559,23 @@ def test_the_audit_trail_is_readable_but_not_writable_in_the_admin(client, opera
     for url in ("/admin/registry/accesslog/", "/admin/registry/claimcode/"):
         assert client.get(url).status_code == 200
     assert client.get("/admin/registry/accesslog/add/").status_code == 403
+
+
+def test_the_operator_voids_a_mistaken_change_with_a_reason(operator_client, admitted, operator):
+    mistake = services.enrollment_transition(
+        actor=operator, enrollment=admitted, status=S.ENROLLED, effective_date=D(2024, 3, 4), reason="오입력"
+    )
+    page = operator_client.get(url("enrollment", "status_change", admitted.pk)).content.decode()
+    void_url = reverse("admin:registry_enrollment_event_void", args=[admitted.pk, mistake.pk])
+    assert void_url in page
+    admission = admitted.events.get(sequence=1)
+    assert reverse("admin:registry_enrollment_event_void", args=[admitted.pk, admission.pk]) not in page
+
+    refused = operator_client.post(void_url, {"reason": ""})
+    assert refused.status_code == 200 and refused.context["form"].errors["reason"]
+    operator_client.post(void_url, {"reason": "다른 학생으로 잘못 입력"})
+
+    admitted.refresh_from_db()
+    assert admitted.status == S.ADMITTED
+    listed = operator_client.get(url("enrollmentevent")).content.decode()
+    assert "다른 학생으로 잘못 입력" in listed

@@ -36,8 +36,7 @@ from talent.registry.vocabulary import CompletionRoute, EnrollmentStatus
 EVENT_FIELDS = ("sequence", "previous_status", "status", "effective_date", "reason", "actor", "recorded_at")
 
 
-@admin.display(description=_("correction"))
-def correction(event: EnrollmentEvent) -> str:
+def correction_text(event: EnrollmentEvent) -> str:
     """A voided change's correction (why, who, when); a scheduled one says so; empty when it simply stands."""
     if event.voided:
         void = event.void
@@ -53,8 +52,8 @@ class EnrollmentEventInline(admin.TabularInline):
     """The status history, oldest first. Events are append-only: nothing here can be added or changed."""
 
     model = EnrollmentEvent
-    fields = (*EVENT_FIELDS, correction)
-    readonly_fields = (*EVENT_FIELDS, correction)
+    fields = (*EVENT_FIELDS, "correction")
+    readonly_fields = (*EVENT_FIELDS, "correction")
     ordering = ("effective_date", "sequence")
     verbose_name_plural = _("status history")
     extra = 0
@@ -62,6 +61,10 @@ class EnrollmentEventInline(admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[EnrollmentEvent]:
         return super().get_queryset(request).select_related("actor", "void__actor")
+
+    @admin.display(description=_("correction"))
+    def correction(self, event: EnrollmentEvent) -> str:
+        return correction_text(event)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -268,8 +271,12 @@ class EnrollmentEventAdmin(PersonNameSearch, ReadOnlyAdmin):
     """Every status change of every enrollment, read-only: the database refuses updates and deletes."""
 
     person_path = "enrollment__person__"
-    list_display = ("enrollment", *EVENT_FIELDS, correction)
+    list_display = ("enrollment", *EVENT_FIELDS, "correction")
     list_filter = ("status", "previous_status", "effective_date")
     search_fields = ("enrollment__student_number", *through_person("enrollment__person__"), "reason")
     list_select_related = ("enrollment__person", "actor", "void__actor")
     ordering = ("-recorded_at", "-sequence")
+
+    @admin.display(description=_("correction"))
+    def correction(self, event: EnrollmentEvent) -> str:
+        return correction_text(event)
