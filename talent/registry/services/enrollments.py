@@ -412,9 +412,17 @@ def enrollment_fast_track(
     reason: str = "",
 ) -> Enrollment:
     """Move an enrolled master's student onto the fast track: the MS enrollment becomes `progressed`
-    and a linked doctoral enrollment starts (enrolled) on the same date. The person still counts once."""
+    and a linked doctoral enrollment starts (enrolled) on the same date, today or past. The person still counts
+    once."""
     if doctoral_programme.degree_level not in (DegreeLevel.PHD, DegreeLevel.INTEGRATED):
         raise InvalidInput(_("The fast track leads into a doctoral programme."), field="doctoral_programme")
+    if effective_date > timezone.localdate():
+        # Not scheduled ahead: a fast track cannot be voided (its doctoral enrollment exists at once).
+        raise InvalidInput(
+            _("A status change is recorded once it has happened: %(date)s is in the future.")
+            % {"date": effective_date.isoformat()},
+            field="effective_date",
+        )
     with acting(actor, "enrollment_fast_track"):
         serialise_enrollment_writes(enrollment.university_id)
         locked = _lock_for_change(actor, enrollment)
