@@ -649,7 +649,7 @@ class EnrollmentEventVoid(models.Model):
     event = models.OneToOneField(
         EnrollmentEvent, on_delete=models.PROTECT, related_name="void", verbose_name=_("voided event")
     )
-    reason = models.TextField(_("reason"), validators=[validators.reject_resident_registration_number])
+    reason = GuardedTextField(_("reason"), max_length=REASON_MAX_LENGTH)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

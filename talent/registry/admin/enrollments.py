@@ -28,7 +28,7 @@ from talent.registry.admin.base import (
     service_fields,
 )
 from talent.registry.admin.people import through_person
-from talent.registry.models import Enrollment, EnrollmentEvent
+from talent.registry.models import REASON_MAX_LENGTH, Enrollment, EnrollmentEvent
 from talent.registry.services import enrollments as enrollment_services
 from talent.registry.services.enrollments import ENROLLMENT_FIELDS
 from talent.registry.vocabulary import CompletionRoute, EnrollmentStatus
@@ -114,7 +114,9 @@ class StatusChangeForm(forms.Form):
 
 
 class VoidForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH
+    )
 
 
 @admin.register(Enrollment)
