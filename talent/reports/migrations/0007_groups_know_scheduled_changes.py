@@ -121,8 +121,8 @@ ALTER TABLE reports_enrollment_groups DROP COLUMN next_change_on;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0011_registrar_year"),
-        ("reports", "0005_guarded_bounded_text"),
+        ("registry", "0012_registrar_year"),
+        ("reports", "0006_person_enrollments_follow_merges"),
     ]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]

@@ -26,7 +26,7 @@ def stamp_recorded_on(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0010_guarded_bounded_text'),
+        ('registry', '0011_identity_links_and_merges'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
