@@ -533,7 +533,7 @@ def test_a_researchers_self_made_record_is_absorbed_by_the_claim(world):
     person = claim_code_redeem(user=world.users["researcher"], code=code)
 
     assert person.pk == world.enrollment_a.person_id
-    assert not Person.objects.filter(pk=own.pk).exists()
+    assert Person.objects.get(pk=own.pk).merged_into_id == world.enrollment_a.person_id  # kept so it can be undone
     assert Person.objects.get(user=world.users["researcher"]).pk == world.enrollment_a.person_id
 
 
