@@ -152,6 +152,7 @@ class StatusFilterSerializer(serializers.Serializer):
     ),
 )
 class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"[0-9]+"  # ids are numbers: anything else is a 404, never a database error
     permission_classes = [IsOperator]
     serializer_class = CandidateSerializer
 
@@ -194,6 +195,7 @@ class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     ),
 )
 class MergeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"[0-9]+"  # ids are numbers: anything else is a 404, never a database error
     permission_classes = [IsOperator]
     serializer_class = MergeSerializer
 
@@ -227,6 +229,7 @@ class MergeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     ),
 )
 class DisagreementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"[0-9]+"  # ids are numbers: anything else is a 404, never a database error
     permission_classes = [IsOperator]
     serializer_class = DisagreementSerializer
 
