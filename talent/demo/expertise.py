@@ -92,7 +92,12 @@ class ExpertisePlanning:
                 ReturnProgramme.INNOCORE,
             )
         self.researcher_domain[person.key] = domain
-        positions = self._career_abroad(phd_country, phd_year, return_date)
+        drawn = self._career_abroad(phd_country, phd_year, return_date)
+        # A position starts by today (the registry refuses a start in the future): a career still abroad ends with
+        # the position held today, and the ones drawn after it are not yet started.
+        positions = [p for p in drawn if p.start_date <= self.today] or [
+            dataclasses.replace(drawn[0], start_date=min(drawn[0].start_date, self.today))
+        ]
         returned = return_date <= self.today
         years_abroad = careers.years_abroad(((p.start_date, p.end_date) for p in positions), until=return_date)
         if programme == ReturnProgramme.RETURN_TRACK and (nationality != "KR" or years_abroad < 5):

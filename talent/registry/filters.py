@@ -84,12 +84,17 @@ class EnrollmentFilter(filters.FilterSet):
         return queryset
 
 
+@extend_schema_field({"type": "string", "enum": list(vocabulary.ksic_sections())})
+class KsicSectionFilter(filters.ChoiceFilter):
+    """A KSIC section letter: the schema lists the sections, so a client knows what the filter accepts."""
+
+
 class FieldProblemFilter(filters.FilterSet):
     """A company's problem list: by status, KSIC section, region and remote work, and words of the title or the
     description (every word must match one of them)."""
 
     status = filters.MultipleChoiceFilter(choices=ProblemStatus.choices)
-    ksic_section = filters.ChoiceFilter(choices=vocabulary.ksic_choices)
+    ksic_section = KsicSectionFilter(choices=vocabulary.ksic_choices)
     search = filters.CharFilter(method="filter_search", help_text="Words of the title or the description.")
 
     class Meta:

@@ -48,4 +48,5 @@ def test_a_student_signs_up_then_claims_their_university_record(
     person = Person.objects.get(user__username="jihun.park@example.org")
     assert person.pk == student_pk, "the university's record is the login's record"
     assert ResearcherProfile.objects.get(person=person).phd_subject == "강화학습", "what was saved before stays"
-    assert Person.objects.filter(family_name_ko="박", given_name_ko="지훈").count() == 1
+    standing = Person.objects.filter(family_name_ko="박", given_name_ko="지훈", merged_into=None)
+    assert standing.count() == 1, "one person stands: the self-made record is merged into the university's"

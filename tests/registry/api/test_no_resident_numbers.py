@@ -142,6 +142,14 @@ NOT_PROBED_BY_THE_API = {
     "reports.Target.code": "made by migrations; revisions keep the code",
     "reports.Target.name_ko": "made by migrations; revisions keep the name",
     "reports.Target.name_en": "made by migrations; revisions keep the name",
+    "engagements.Engagement.note": (
+        "the probes' world has no engagement (two acceptances start one); the close note's refusal is tested in "
+        "tests/engagements/test_engagements.py (RRN_LIKE)"
+    ),
+    "registry.EnrollmentEventVoid.reason": (
+        "a guarded field; the probes' world has no change that can be voided (the admission cannot be), so a probe "
+        "here would be refused before the reason is read: a probe on a voidable change is still to write"
+    ),
 }
 
 

@@ -944,8 +944,9 @@ def test_a_change_scheduled_ahead_is_listed_as_scheduled_and_cancelled_with_a_re
 def test_voiding_the_admission_or_a_voided_change_is_refused_with_the_reason_why(world, api_as):
     client = api_as("university_a")
     admission = world.enrollment_a.events.get()
-    with translation.override("en"):
-        refused = client.post(f"{_transitions(world.enrollment_a)}{admission.id}/void/", {"reason": "실수"})
+    refused = client.post(
+        f"{_transitions(world.enrollment_a)}{admission.id}/void/", {"reason": "실수"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert refused.status_code == 409
     assert refused.data["detail"].startswith("The admission cannot be voided.")
 
