@@ -51,11 +51,23 @@ class XLSXRenderer(CSVRenderer):
     charset = None
 
 
+FORMAT_FIELD = serializers.ChoiceField(choices=["json", "csv", "xlsx"])
+
+
 class ReportView(APIView):
     """JSON by default, a file with `?format=csv|xlsx`; errors are always JSON."""
 
     permission_classes = [IsAuthenticated, MayReadReports]
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # DRF reads an empty `?format=` as no format at all: refuse it as the schema's enum does.
+        if "format" in request.query_params:
+            try:
+                FORMAT_FIELD.run_validation(request.query_params["format"])
+            except serializers.ValidationError as refused:
+                raise serializers.ValidationError({"format": refused.detail}) from refused
+        super().initial(request, *args, **kwargs)
 
     def download_format(self) -> str | None:
         file_format = self.request.accepted_renderer.format
