@@ -1,7 +1,8 @@
 """The registry's controlled vocabularies: enumerations and the code lists shipped as data.
 
-KSIC sections and ISCED-F broad fields ship as JSON under `data/` (no package carries them); countries
-and the 17 Korean regions (ISO 3166-2:KR) come from pycountry with their Korean names.
+KSIC sections, ISCED-F broad fields and the 17 Korean regions ship as JSON under `data/` (no package carries
+the first two; pycountry's Korean region names lag the official ones: 강원도 for 강원특별자치도); countries
+come from pycountry with their Korean names.
 """
 
 from __future__ import annotations
@@ -130,7 +131,8 @@ def ksic_section_name(code: str) -> str:
 
 
 def ksic_choices() -> list[tuple[str, str]]:
-    return [(code, f"{code} {_bilingual(s)}") for code, s in ksic_sections().items()]
+    """Sections by name: a person reads 제조업, not C."""
+    return [(code, _bilingual(s)) for code, s in ksic_sections().items()]
 
 
 @cache
@@ -144,7 +146,8 @@ def stem_or_medical_fields() -> frozenset[str]:
 
 
 def iscedf_choices() -> list[tuple[str, str]]:
-    return [(code, f"{code} {_bilingual(f)}") for code, f in iscedf_fields().items()]
+    """Fields by name: a person reads 공학, 제조 및 건설, not 07."""
+    return [(code, _bilingual(f)) for code, f in iscedf_fields().items()]
 
 
 @cache
@@ -154,10 +157,9 @@ def _iso_translation(domain: str) -> gettext.NullTranslations:
 
 @cache
 def kr_regions() -> dict[str, dict[str, str]]:
-    """ISO 3166-2:KR code -> {"ko": ..., "en": ...} for the 17 시도."""
-    subdivisions = sorted(pycountry.subdivisions.get(country_code="KR"), key=lambda s: s.code)
-    ko = _iso_translation("iso3166-2")
-    return {s.code: {"ko": ko.gettext(s.name), "en": s.name} for s in subdivisions}
+    """ISO 3166-2:KR code -> {"ko": ..., "en": ..., "mois": ...} for the 17 시도, with today's official names,
+    in the ministry's order (서울, 부산 … 세종, 경기 … 제주)."""
+    return {r["code"]: r for r in _load("kr_regions.json")["regions"]}
 
 
 def region_choices() -> list[tuple[str, str]]:

@@ -85,7 +85,7 @@ def group_label(by: str, key: str, name_ko: str | None = None, name_en: str | No
     if by == "region":
         return dict(vocabulary.region_choices()).get(key, key)
     if by == "ksic_section":
-        return f"{key} {vocabulary.ksic_section_name(key)}"
+        return vocabulary.ksic_section_name(key)
     if by in CHOICE_GROUPS:
         return str(CHOICE_GROUPS[by](key).label)
     if by == "origin":

@@ -20,7 +20,7 @@ def test_a_missing_value_is_keyed_unspecified(value, key):
         ("programme", "3", ("한빛 AX 석사", ""), "한빛 AX 석사", "한빛 AX 석사"),
         ("school", "5", ("", ""), "5", "5"),  # no name at all: the id, never a blank row
         ("status", "on_leave", (), "On leave", "휴학"),
-        ("ksic_section", "C", (), "C Manufacturing", "C 제조업"),
+        ("ksic_section", "C", (), "Manufacturing", "제조업"),
         ("gender", "unspecified", (), "Unspecified", "미지정"),
         ("admission_year", "2026", (), "2026", "2026"),
     ],

@@ -141,8 +141,8 @@ def test_the_ministry_reads_the_whole_country_in_every_table(stack, ministry_ana
     [
         ("en", "university", ["Hanbit University", "Nuri University"]),
         ("ko", "university", ["누리대학교", "한빛대학교"]),
-        ("en", "region", ["Busan-gwangyeoksi", "Seoul-teukbyeolsi"]),
-        ("ko", "region", ["부산", "서울"]),  # pycountry's Korean names
+        ("en", "region", ["Busan Metropolitan City", "Seoul Metropolitan City"]),
+        ("ko", "region", ["부산광역시", "서울특별시"]),
         ("en", "degree_level", ["Master's"]),
     ],
 )

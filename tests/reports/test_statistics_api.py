@@ -180,7 +180,7 @@ def test_group_labels_follow_the_requested_language(registry, ministry_analyst):
         ("degree_level", {"Master's": (3, 3), "Doctorate": (1, 1)}),
         ("status", {"Enrolled": (1, 1), "Progressed to doctorate": (1, 1), "Withdrawn": (1, 1), "Admitted": (1, 1)}),
         ("admission_year", {"2025": (3, 2), "2026": (1, 1)}),
-        ("region", {"Daejeon-gwangyeoksi": (3, 2), "Busan-gwangyeoksi": (1, 1)}),
+        ("region", {"Daejeon Metropolitan City": (3, 2), "Busan Metropolitan City": (1, 1)}),
     ],
 )
 def test_enrollments_grouped_by_a_category(registry, ministry_analyst, by, expected):
