@@ -56,11 +56,13 @@ class LabelledSet:
         return {expert["id"]: expert["lang"] for expert in self.experts}
 
 
-def load_set(folder: Path = LABELLED) -> LabelledSet:
-    """Every *.toml in the folder; refuses unknown ids and repeated ids, so that a typo in a label is not a 0."""
+def load_set(*folders: Path) -> LabelledSet:
+    """Every *.toml in the folders (default: bench/labelled); refuses unknown ids and repeated ids, so that a typo in
+    a label is not a 0."""
     problems: list[dict[str, Any]] = []
     experts: list[dict[str, Any]] = []
-    for path in sorted(folder.glob("*.toml")):
+    folder = ", ".join(map(str, folders or (LABELLED,)))
+    for path in sorted(path for folder_path in folders or (LABELLED,) for path in folder_path.glob("*.toml")):
         with path.open("rb") as file:
             data = tomllib.load(file)
         problems += data.get("problem", [])
@@ -264,9 +266,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ablations", action="store_true", help="also score with each part of the engine off")
     parser.add_argument("--verbose", action="store_true", help="list the wrong assignments")
+    parser.add_argument(
+        "--set",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FOLDER",
+        help="a folder of labelled *.toml (repeatable; default bench/labelled; bench/labelled_holdout is held out)",
+    )
     args = parser.parse_args()
 
-    labelled = load_set()
+    labelled = load_set(*args.set)
     graded = sum(len(grades) for grades in labelled.grades.values())
     languages = {kind: sum(e["lang"] == kind for e in labelled.experts) for kind in ("ko", "en", "mixed")}
     print(

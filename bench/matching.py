@@ -264,7 +264,8 @@ def seed() -> None:
 
 
 def reset_matching() -> None:
-    """Each benchmark starts from a market nobody matched yet: no runs, proposals, near misses nor index terms."""
+    """Each benchmark starts from a market nobody matched yet: no runs, proposals, near misses nor index terms (and,
+    through CASCADE, nothing that refers to a proposal, such as engagements: the scratch database has none to keep)."""
     from django.db import connection
 
     from talent.matching.models import ExpertIndex, MatchRun, NearMiss, ProblemIndex, Proposal
@@ -274,7 +275,7 @@ def reset_matching() -> None:
         for model in (Proposal, NearMiss, MatchRun, ExpertIndex, ProblemIndex)
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {tables}")
+        cursor.execute(f"TRUNCATE {tables} CASCADE")
         cursor.execute("ANALYZE")
 
 
