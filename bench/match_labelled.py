@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from talent.matching import defaults  # noqa: E402
+from talent.matching.background import background_terms  # noqa: E402
 from talent.matching.concepts import EMPTY, Vocabulary, build_vocabulary, shipped_concepts  # noqa: E402
 from talent.matching.engine import assign  # noqa: E402
 from talent.matching.scoring import ExpertDoc, ProblemDoc, score_candidates  # noqa: E402
@@ -126,6 +127,7 @@ class Documents:
     problems: list[ProblemDoc]
     experts: list[ExpertDoc]
     vocabulary: Vocabulary
+    background: tuple[tuple[str, ...], ...] = ()
 
 
 def engine_documents(labelled: LabelledSet) -> Documents:
@@ -156,12 +158,18 @@ def engine_documents(labelled: LabelledSet) -> Documents:
         )
         for e, terms in zip(labelled.experts, expert_terms, strict=True)
     ]
-    return Documents(problems=problems, experts=experts, vocabulary=build_vocabulary(shipped_concepts()))
+    return Documents(
+        problems=problems,
+        experts=experts,
+        vocabulary=build_vocabulary(shipped_concepts()),
+        background=background_terms(),
+    )
 
 
 def engine(documents: Documents, **options: Any) -> Ranking:
-    """The engine's scores of every pair (top_k = every expert, so that each problem's whole ranking is known)."""
-    options = {"vocabulary": documents.vocabulary, **options}
+    """The engine's scores of every pair (top_k = every expert, so that each problem's whole ranking is known), with
+    the shipped background corpus in the document frequencies as the runs have it."""
+    options = {"vocabulary": documents.vocabulary, "background_texts": documents.background, **options}
     candidates = score_candidates(documents.experts, documents.problems, top_k=len(documents.experts), **options)
     ranking: Ranking = {pid: [] for pid in candidates.problem_ids}
     for p, e, score in zip(
@@ -254,10 +262,18 @@ def scorers(documents: Documents, *, ablations: bool) -> dict[str, Callable[[], 
         variants["generic words at full weight"] = lambda: engine(documents, generic_terms=frozenset())
         variants["sector by KSIC section only"] = lambda: engine(documents, divisions=False)
         variants["without the AX vocabulary"] = lambda: engine(documents, vocabulary=EMPTY)
+        variants["document frequencies from the pool only (no background corpus)"] = lambda: engine(
+            documents, background_texts=()
+        )
         variants[
             "skills as whole strings, no vocabulary, generic words and sections as before: the engine before issue 20"
         ] = lambda: engine(
-            documents, skills_as_terms=False, vocabulary=EMPTY, generic_terms=frozenset(), divisions=False
+            documents,
+            skills_as_terms=False,
+            vocabulary=EMPTY,
+            generic_terms=frozenset(),
+            divisions=False,
+            background_texts=(),
         )
     return variants
 

@@ -210,17 +210,23 @@ def _tfidf_index(
     *,
     binary: bool,
     weight_of: Callable[[str], float] | None = None,
+    background: Sequence[Collection[str]] = (),
 ) -> TermIndex:
     """Unit TF-IDF vectors over the terms of both sides; term frequency is 1 + ln(count), or 1 when `binary`.
 
-    IDF = ln((1 + N) / (1 + df)) + 1 over all N documents of both sides, so it is positive and finite; times
-    `weight_of(term)` when given.
+    IDF = ln((1 + N) / (1 + df)) + 1 over all N documents of both sides and of `background` (documents that are
+    counted but not scored), so it is positive and finite; times `weight_of(term)` when given.
     """
     (problems, experts), terms = _count_matrices([problem_terms, expert_terms])
     document_frequency = np.bincount(problems.indices, minlength=len(terms)) + np.bincount(
         experts.indices, minlength=len(terms)
     )
-    idf = np.log((1.0 + problems.shape[0] + experts.shape[0]) / (1.0 + document_frequency)) + 1.0
+    if background:
+        column = dict(zip(terms, range(len(terms)), strict=True))
+        held = [column[term] for doc in background for term in set(doc) if term in column]
+        document_frequency += np.bincount(np.asarray(held, dtype=np.int64), minlength=len(terms))
+    documents = problems.shape[0] + experts.shape[0] + len(background)
+    idf = np.log((1.0 + documents) / (1.0 + document_frequency)) + 1.0
     if weight_of is not None:
         idf *= np.fromiter(map(weight_of, terms), dtype=np.float64, count=len(terms))
     for matrix in (problems, experts):
@@ -375,12 +381,19 @@ def _row_dots(left: sp.csr_array, right: sp.csr_array, left_rows: IntArray, righ
 
 
 def _skill_analysis(
-    expert_docs: Sequence[ExpertDoc], problem_docs: Sequence[ProblemDoc], *, as_terms: bool, vocabulary: Vocabulary
+    expert_docs: Sequence[ExpertDoc],
+    problem_docs: Sequence[ProblemDoc],
+    *,
+    as_terms: bool,
+    vocabulary: Vocabulary,
+    background: Sequence[Sequence[str]] = (),
 ) -> dict[str, tuple[str, ...]]:
-    """Each distinct skill of either side (normalised) → the terms it is compared by: its analysed terms, phrase
-    term and concepts, or (`as_terms` false, for comparison in the benchmark) the whole normalised skill only."""
+    """Each distinct skill of either side and of the `background` skill lists (normalised) → the terms it is
+    compared by: its analysed terms, phrase term and concepts, or (`as_terms` false, for comparison in the
+    benchmark) the whole normalised skill only."""
     skills = set(chain.from_iterable(doc.skills for doc in expert_docs))
     skills.update(chain.from_iterable(doc.skills_wanted for doc in problem_docs))
+    skills.update(chain.from_iterable(background))
     if not as_terms:
         return {key: (key,) for key in map(_skill_key, skills) if key}
     analysed = analyse_skills(skills)
@@ -461,12 +474,19 @@ def score_candidates(
     skills_as_terms: bool = True,
     generic_terms: Collection[str] = GENERIC_TERMS,
     divisions: bool = True,
+    background_texts: Sequence[Sequence[str]] = (),
+    background_skills: Sequence[Sequence[str]] = (),
 ) -> Candidates:
     """Every problem's `top_k` best experts (score above 0 and at least `min_score`), best first, ties broken by
     expert id. Ids must be unique and sortable on each side. The runs give the AX `vocabulary`; the other switches
     exist for the benchmark's comparisons (bench/match_labelled.py --ablations): skills as whole normalised strings
     (`skills_as_terms` false, as before issue 20), generic words at full weight (`generic_terms` empty), sector by
-    section only (`divisions` false)."""
+    section only (`divisions` false).
+
+    `background_texts` (analysed terms) and `background_skills` (skill lists) are documents that are not scored but
+    counted in the document frequencies: the shipped background corpus (`background.background_terms`) and the
+    registry's documents outside the pool, so that how common a word is does not hang on the few documents of one
+    pool."""
     if top_k < 1:
         raise ValueError(f"top_k must be at least 1, not {top_k!r}")
     expert_docs: list[ExpertDoc] = _sorted_by_id(experts, "expert")
@@ -475,17 +495,26 @@ def score_candidates(
 
     problem_concepts = [vocabulary.find(doc.tokens) for doc in problem_docs] if vocabulary.forms else None
     expert_concepts = [vocabulary.find(doc.tokens) for doc in expert_docs] if vocabulary.forms else None
-    analysed = _skill_analysis(expert_docs, problem_docs, as_terms=skills_as_terms, vocabulary=vocabulary)
+    analysed = _skill_analysis(
+        expert_docs, problem_docs, as_terms=skills_as_terms, vocabulary=vocabulary, background=background_skills
+    )
     text_weight, skill_weight = _term_weights(generic_terms, analysed)
     text_index = _tfidf_index(
         _with_concepts(problem_docs, problem_concepts),
         _with_concepts(expert_docs, expert_concepts),
         binary=False,
         weight_of=text_weight,
+        background=[vocabulary.annotate(terms) for terms in background_texts] if vocabulary.forms else background_texts,
     )
     problem_skill_terms = [skill_terms(doc.skills_wanted, analysed) for doc in problem_docs]
     expert_skill_terms = [skill_terms(doc.skills, analysed) for doc in expert_docs]
-    skill_index = _tfidf_index(problem_skill_terms, expert_skill_terms, binary=True, weight_of=skill_weight)
+    skill_index = _tfidf_index(
+        problem_skill_terms,
+        expert_skill_terms,
+        binary=True,
+        weight_of=skill_weight,
+        background=[skill_terms(skills, analysed) for skills in background_skills],
+    )
     problem_skills = [
         [(key, analysed[key]) for key in dict.fromkeys(map(_skill_key, doc.skills_wanted)) if key in analysed]
         for doc in problem_docs

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talent.matching import scoring, signals
+from talent.matching.background import background_terms
 from talent.matching.concepts import build_vocabulary
 from talent.matching.engine import AssignmentMode, InvariantViolation, assign
 from talent.matching.models import (
@@ -45,7 +46,7 @@ from talent.matching.services._base import (
     stale_cutoff,
 )
 from talent.matching.services.bulk_rows import insert_rows, update_rows
-from talent.matching.services.index import refresh_index
+from talent.matching.services.index import refresh_index, registry_documents
 from talent.matching.services.runs import send_next_queued
 from talent.matching.services.vocabulary import ax_concepts
 from talent.registry.models import ExpertProfile, FieldProblem
@@ -270,6 +271,12 @@ def _compute(run: MatchRun, tracker: _Tracker) -> _Result:
 
     tracker.phase("index", 20)
     expert_terms, problem_terms, indexed = refresh_index(experts, problems)
+    # Document frequencies count the registry's documents outside the pool and the shipped corpus too.
+    registry_terms, registry_skills = registry_documents(
+        full_experts=eligible_experts - {e["id"] for e in experts},
+        full_problems=open_problems - {p["id"] for p in problems},
+    )
+    background_texts = [*background_terms(), *registry_terms]
 
     tracker.phase("score", 45)
     expert_docs = [
@@ -306,6 +313,8 @@ def _compute(run: MatchRun, tracker: _Tracker) -> _Result:
             top_k=int(params["top_k"]),
             min_score=float(params["min_score"]),
             vocabulary=build_vocabulary(ax_concepts()),
+            background_texts=background_texts,
+            background_skills=registry_skills,
         )
         scores = scoring.scores_dict(candidates)
 
@@ -345,6 +354,7 @@ def _compute(run: MatchRun, tracker: _Tracker) -> _Result:
         "experts_in_pool": len(expert_docs),
         "problems_in_pool": len(problem_docs),
         **indexed,
+        "background_documents": len(background_texts),
         "candidates": len(scores),
         "held_pairs": len(held),
         "declined_pairs": len(declined),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from talent.matching import text
 from talent.matching.models import ExpertIndex, IndexTerms, ProblemIndex
 from talent.matching.services._base import setting
 from talent.registry.models import ExpertProfile, FieldProblem
+from talent.registry.vocabulary import ProblemStatus
 
 logger = logging.getLogger(__name__)
 
@@ -118,3 +119,20 @@ def _refresh(model: type[IndexTerms], key: str, texts: dict[int, tuple[str, ...]
             )
         terms.update(zip(changed, fresh, strict=True))
     return terms, len(changed)
+
+
+def registry_documents(
+    *, full_experts: Collection[int], full_problems: Collection[int]
+) -> tuple[list[list[str]], list[list[str]]]:
+    """(stored terms, skills) of every indexed document of the registry that a run does not score, for document
+    frequencies only: profiles of experts who consented to matching but are unavailable or whose capacity is full
+    (`full_experts`), closed problems and open ones that want nobody more (`full_problems`). Profiles of experts who
+    did not consent and draft problems are not read."""
+    experts = ExpertIndex.objects.filter(
+        models.Q(expert__consent_to_matching=True, expert__available=False) | models.Q(expert_id__in=list(full_experts))
+    ).values_list("tokens", "expert__skills")
+    problems = ProblemIndex.objects.filter(
+        models.Q(problem__status=ProblemStatus.CLOSED) | models.Q(problem_id__in=list(full_problems))
+    ).values_list("tokens", "problem__skills_wanted")
+    rows = [*experts, *problems]
+    return [tokens for tokens, _skills in rows], [skills for _tokens, skills in rows]

@@ -36,6 +36,7 @@ COUNT_LABELS = {
     "problems_in_pool": gettext_lazy("Problems with capacity left"),
     "experts_tokenised": gettext_lazy("Expert profiles indexed anew"),
     "problems_tokenised": gettext_lazy("Field problems indexed anew"),
+    "background_documents": gettext_lazy("Other documents counted for word weights"),
     "candidates": gettext_lazy("Candidate pairs scored"),
     "held_pairs": gettext_lazy("Accepted pairs kept"),
     "declined_pairs": gettext_lazy("Declined pairs never proposed again"),
