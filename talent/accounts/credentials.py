@@ -64,6 +64,12 @@ def auth_token_issue(*, user: User) -> Token:
         return Token.objects.create(user=user)
 
 
+def auth_token_revoke(*, user: User) -> bool:
+    """Revoke the login's API token; scripts using it are signed out. True if there was one."""
+    deleted, _by_model = Token.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
 def sign_out_everywhere(*, actor: User, user: User, keep_session: str | None = None) -> int:
     """End every API token and browser session of `user` (except the session `keep_session`, if given). The login
     itself may do it, and operators for any login. Returns how many tokens and sessions ended."""

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from talent.accounts.credentials import auth_token_issue, auth_token_revoke
 from talent.common.db import database_refusals, validate
 from talent.common.errors import Conflict, InvalidInput, NotAllowed
 from talent.matching.selectors import near_misses_of_person_for_export, proposals_of_person_for_export
@@ -86,7 +87,7 @@ def account_register(
         person = person_create(actor=user, user=user, email=email, **person_fields)
         if researcher:
             researcher_profile_save(actor=user, person=person)
-        token = Token.objects.create(user=user)
+        token = auth_token_issue(user=user)
     return Registration(user=user, person=person, token=token)
 
 
@@ -126,12 +127,6 @@ def _check_new_login(
         raise InvalidInput(next(iter(errors.values()))[0], errors=errors)
 
 
-def auth_token_revoke(*, user: User) -> bool:
-    """Revoke the login's API token; scripts using it are signed out. True if there was one."""
-    deleted, _by_model = Token.objects.filter(user=user).delete()
-    return bool(deleted)
-
-
 def account_delete(*, user: User, password: str) -> bool:
     """Close a login after checking its password: the login, its token, researcher and expert profiles
     (with consent) go. The person stays, unlinked, while a university's enrollment refers to them; otherwise
@@ -155,7 +150,7 @@ def account_delete(*, user: User, password: str) -> bool:
                     person.delete()
                 _erase_history(erased)
             _erase_login_attempts(user.get_username())
-            Token.objects.filter(user=user).delete()
+            auth_token_revoke(user=user)
             user.delete()
     except ProtectedError as exc:
         raise Conflict(

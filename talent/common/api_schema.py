@@ -85,6 +85,10 @@ def _needs_json(serializer: Any) -> bool:
         # A form leaves out an unticked box: a missing required boolean would be read as false, not refused.
         if isinstance(field, serializers.BooleanField) and field.required:
             return True
+        # A form sends a field left blank as `name=`, which DRF reads as left out when the field is optional: an
+        # optional text that may not be blank would take its default instead of being refused.
+        if not field.required and getattr(field, "allow_blank", True) is False:
+            return True
     return False
 
 

@@ -25,12 +25,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from talent.accounts.credentials import auth_token_issue
+from talent.accounts.credentials import auth_token_issue, auth_token_revoke
 from talent.accounts.lockout import LockedOut
 from talent.accounts.services import (
     REGISTRATION_PERSON_FIELDS,
     account_register,
-    auth_token_revoke,
     claim_code_redeem,
 )
 from talent.common.throttles import ScopedRateThrottle
