@@ -1,5 +1,6 @@
 """The engagements API: each side lists and opens its engagements (with the contact the expert's consent allows)
-and closes one with an outcome; the ministry reads the counts."""
+and closes one with an outcome; the company agrees to AX projects and a university's staff link their students to
+it as their AX project; the ministry reads the counts."""
 
 from __future__ import annotations
 
@@ -36,14 +37,43 @@ class ContactSerializer(serializers.Serializer):
     company = CompanyContactSerializer()
 
 
+class AXProjectSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    university = serializers.CharField()
+    school = serializers.CharField()
+    degree_level = serializers.CharField()
+    linked_at = serializers.DateTimeField()
+    enrollment = serializers.IntegerField(
+        allow_null=True, help_text=_("Shown to the student's own university and operators only.")
+    )
+
+
 class EngagementSerializer(serializers.ModelSerializer):
     problem = ProblemBriefSerializer(source="proposal.problem", read_only=True)
     contact = serializers.SerializerMethodField()
+    ax_projects = serializers.SerializerMethodField()
 
     class Meta:
         model = Engagement
-        fields = ["id", "proposal", "problem", "contact", "status", "outcome", "note", "started_at", "closed_at"]
+        fields = [
+            "id",
+            "proposal",
+            "problem",
+            "contact",
+            "status",
+            "outcome",
+            "note",
+            "started_at",
+            "closed_at",
+            "ax_projects_agreed_at",
+            "ax_projects",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(AXProjectSerializer(many=True))
+    def get_ax_projects(self, engagement: Engagement) -> list[dict[str, Any]]:
+        rows = selectors.ax_project_list(user=self.context["request"].user, engagement=engagement)
+        return AXProjectSerializer(rows, many=True).data  # type: ignore[return-value]
 
     @extend_schema_field(ContactSerializer)
     def get_contact(self, engagement: Engagement) -> dict[str, Any]:
@@ -57,6 +87,10 @@ class EngagementSerializer(serializers.ModelSerializer):
 class CloseSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH, default="")
+
+
+class LinkSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField(min_value=1, help_text=_("An active enrollment of your university."))
 
 
 class CountsSerializer(serializers.Serializer):
@@ -117,6 +151,38 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             actor=signed_in_user(request), engagement=self.get_object(), **data.validated_data
         )
         return Response(self.get_serializer(engagement).data)
+
+    @extend_schema(
+        summary="Agree to AX projects",
+        description="A member of the problem's company agrees that universities' staff link AX graduate students to "
+        "the engagement as their AX project (403 for anyone else, 409 `engagement_closed`).",
+        request=None,
+        responses={200: EngagementSerializer, **error_responses(401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="agree-ax-projects")
+    def agree_ax_projects(self, request: Request, pk: str | None = None) -> Response:
+        actor, engagement = signed_in_user(request), self.get_object()
+        engagement = services.engagement_agree_to_ax_projects(actor=actor, engagement=engagement)
+        return Response(self.get_serializer(engagement).data)
+
+    @extend_schema(
+        summary="Link a student's AX project",
+        description="The student's university's staff link an active enrollment to the engagement as its AX project "
+        "(its completion route becomes AX project). Refused with nothing written: a student of another university "
+        "(403); a closed engagement, one the company has not agreed to, an enrollment not active or with an AX "
+        "project already (409).",
+        request=LinkSerializer,
+        responses={201: EngagementSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="ax-projects")
+    def ax_projects(self, request: Request, pk: str | None = None) -> Response:
+        data = LinkSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        engagement = self.get_object()
+        enrollment = selectors.ax_project_enrollment(pk=data.validated_data["enrollment"])
+        services.ax_project_link(actor=signed_in_user(request), engagement=engagement, enrollment=enrollment)
+        engagement.refresh_from_db()
+        return Response(self.get_serializer(engagement).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Engagement counts",

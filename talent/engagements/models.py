@@ -1,4 +1,5 @@
-"""Engagements: a proposal accepted by both sides, from its start to its close with an outcome.
+"""Engagements: a proposal accepted by both sides, from its start to its close with an outcome, and the AX graduate
+students who do it as their AX project.
 
 Fields, constraints and single-row rules only; every write is in `talent.engagements.services`.
 """
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talent.matching.models import Proposal
 from talent.registry.fields import GuardedTextField
+from talent.registry.models import Enrollment
 
 #: The longest closing note: a short note, not a report.
 NOTE_MAX_LENGTH = 1000
@@ -58,6 +60,16 @@ class Engagement(models.Model):
         related_name="+",
         verbose_name=_("closed by"),
     )
+    #: The company agreed that a university's staff link AX graduate students to it as their AX project.
+    ax_projects_agreed_at = models.DateTimeField(_("AX projects agreed at"), null=True, blank=True)
+    ax_projects_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("AX projects agreed by"),
+    )
 
     class Meta:
         verbose_name = _("engagement")
@@ -78,3 +90,40 @@ class Engagement(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_status_display()}"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="AXProjectHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history", db_constraint=False),
+    append_only=True,
+)
+class AXProject(models.Model):
+    """An AX graduate student's enrollment doing an engagement as its AX project (the completion route "AX
+    project"): linked by the student's university's staff, once the company agreed. One per enrollment."""
+
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.PROTECT, related_name="ax_projects", verbose_name=_("engagement")
+    )
+    enrollment = models.OneToOneField(
+        Enrollment, on_delete=models.PROTECT, related_name="ax_project", verbose_name=_("enrollment")
+    )
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("linked by"),
+    )
+
+    class Meta:
+        verbose_name = _("AX project")
+        verbose_name_plural = _("AX projects")
+        ordering = ["linked_at", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.engagement_id} ← {self.enrollment_id}"

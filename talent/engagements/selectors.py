@@ -1,23 +1,29 @@
 """Every read of engagements, with the reader's permissions applied.
 
 - the expert sees their own engagements, a company member those on their company's problems, a university's staff
-  those of their own students (read only), operators all; the ministry counts only (`engagement_counts`);
+  those of their own students (read only), those open to AX projects (the company agreed, still under way) and
+  those their students do as AX projects; operators all; the ministry counts only (`engagement_counts`);
 - the contact each side sees: of the expert, what the expert's consent shares (matching's one rule,
-  `shown_expert_fields`); of the company, its name and the member who answered for it.
+  `shown_expert_fields`), nothing at all to a university's staff whose student the expert is not; of the company,
+  its name and the member who answered for it;
+- the AX projects: everyone who sees the engagement sees how many and from which universities and schools; only
+  the student's own university (and operators) see which student.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from talent.engagements.models import Engagement, EngagementStatus, Outcome
+from talent.common.errors import InvalidInput
+from talent.engagements.models import AXProject, Engagement, EngagementStatus, Outcome
 from talent.matching.models import Side
-from talent.matching.presentation import expert_card_for
+from talent.matching.presentation import expert_card, expert_card_for
 from talent.registry import roles
-from talent.registry.models import Person
+from talent.registry.models import Enrollment
 
 if TYPE_CHECKING:
     from talent.registry.roles import User
@@ -43,7 +49,14 @@ def engagement_list_for_user(*, user: User) -> QuerySet[Engagement]:
         return qs.filter(proposal__problem__organization=company)
     university = roles.university_of(user)
     if university is not None:
-        return qs.filter(proposal__expert__person__in=Person.objects.filter(enrollments__university=university))
+        own_student = Exists(
+            Enrollment.objects.filter(person_id=OuterRef("proposal__expert__person_id"), university=university)
+        )
+        return qs.annotate(expert_is_own_student=own_student).filter(
+            Q(expert_is_own_student=True)
+            | Q(status=EngagementStatus.ACTIVE, ax_projects_agreed_at__isnull=False)
+            | Q(pk__in=AXProject.objects.filter(enrollment__university=university).values("engagement_id"))
+        )
     if user.is_authenticated and not roles.is_ministry(user):
         return qs.filter(proposal__expert__person__user=user)
     return qs.none()
@@ -67,7 +80,7 @@ def engagement_contact(*, user: User, engagement: Engagement) -> dict[str, Any]:
     member = proposal.company_responded_by
     company = proposal.problem.organization
     return {
-        "expert": expert_card_for(user=user, proposal=proposal),
+        "expert": _expert_card(user, engagement),
         "company": {
             "id": company.pk,
             "name": company.name_ko,
@@ -76,6 +89,68 @@ def engagement_contact(*, user: User, engagement: Engagement) -> dict[str, Any]:
             "contact_email": member.email if member is not None else "",
         },
     }
+
+
+def _expert_card(user: User, engagement: Engagement) -> dict[str, Any]:
+    """A university's staff see an expert's name and email only when the expert is their own student; on an
+    engagement open to AX projects they see nothing of an expert who is not."""
+    proposal = engagement.proposal
+    university = roles.university_of(user)
+    if university is not None and not roles.is_operator(user):
+        own = getattr(engagement, "expert_is_own_student", None)
+        if own is None:
+            own = Enrollment.objects.filter(person_id=proposal.expert.person_id, university=university).exists()
+        if not own:
+            return expert_card(proposal.expert, frozenset())
+    return expert_card_for(user=user, proposal=proposal)
+
+
+def ax_project_list(*, user: User, engagement: Engagement) -> list[dict[str, Any]]:
+    """The engagement's AX projects as `user` sees them: each one's university, school, degree level and when it was
+    linked; the enrollment and the student's name only to the student's university and operators."""
+    rows = []
+    projects = AXProject.objects.filter(engagement=engagement).select_related(
+        "enrollment__person", "enrollment__programme__school", "enrollment__university"
+    )
+    for project in projects:
+        enrollment = project.enrollment
+        row: dict[str, Any] = {
+            "id": project.pk,
+            "university": enrollment.university.name_ko,
+            "school": enrollment.programme.school.name_ko,
+            "degree_level": enrollment.programme.get_degree_level_display(),
+            "linked_at": project.linked_at,
+            "enrollment": None,
+            "person_id": None,
+            "student": "",
+        }
+        if roles.may_manage_university(user, enrollment.university):
+            person = enrollment.person
+            row |= {
+                "enrollment": enrollment.pk,
+                "person_id": person.pk,
+                "student": f"{person.family_name_ko}{person.given_name_ko} ({enrollment.student_number})",
+            }
+        rows.append(row)
+    return rows
+
+
+def ax_project_enrollment(*, pk: int) -> Enrollment:
+    """The enrollment a university's staff name to link (whose university it is, `ax_project_link` checks)."""
+    enrollment = Enrollment.objects.select_related("university").filter(pk=pk).first()
+    if enrollment is None:
+        raise InvalidInput(_("No such enrollment."), field="enrollment")
+    return enrollment
+
+
+def may_link_ax_projects(*, user: User, engagement: Engagement) -> bool:
+    """Whether the page offers `user` to link students: a university's staff, on an engagement under way that the
+    company agreed to (the service checks it all again)."""
+    return (
+        roles.university_of(user) is not None
+        and engagement.status == EngagementStatus.ACTIVE
+        and engagement.ax_projects_agreed_at is not None
+    )
 
 
 def engagement_counts() -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Every write of engagements: starting one when both sides accept, closing it with an outcome."""
+"""Every write of engagements: starting one when both sides accept, closing it with an outcome, the company's
+agreement to AX projects, and linking AX graduate students' enrollments to it as their AX project."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ from django.utils.translation import gettext as _
 from talent.common.db import validate
 from talent.common.errors import Conflict, InvalidInput, NotAllowed
 from talent.engagements import signals
-from talent.engagements.models import Engagement, EngagementStatus, Outcome
+from talent.engagements.models import AXProject, Engagement, EngagementStatus, Outcome
 from talent.engagements.selectors import engagement_side
-from talent.matching.models import Proposal, ProposalStatus
+from talent.matching.models import Proposal, ProposalStatus, Side
+from talent.registry import lifecycle, roles
+from talent.registry.models import Enrollment
+from talent.registry.services import enrollment_update
+from talent.registry.vocabulary import CompletionRoute
 
 
 def engagement_start(*, proposal: Proposal) -> Engagement:
@@ -37,11 +42,7 @@ def engagement_close(*, actor: User, engagement: Engagement, outcome: str, note:
         raise InvalidInput(_("Choose an outcome: solved, partly solved or not pursued."), field="outcome")
     note = (note or "").strip()
     with transaction.atomic(), pghistory.context(user=actor.pk, action="engagement_close"):
-        locked = (
-            Engagement.objects.select_for_update(of=("self",))
-            .select_related("proposal__expert__person", "proposal__problem")
-            .get(pk=engagement.pk)
-        )
+        locked = _locked(engagement)
         if engagement_side(user=actor, engagement=locked) is None:
             raise NotAllowed(_("Only the expert or a member of the problem's company may close this engagement."))
         if locked.status == EngagementStatus.CLOSED:
@@ -55,3 +56,72 @@ def engagement_close(*, actor: User, engagement: Engagement, outcome: str, note:
         locked.save()
         signals.engagement_closed.send(sender=Engagement, engagement=locked, actor=actor)
     return locked
+
+
+def engagement_agree_to_ax_projects(*, actor: User, engagement: Engagement) -> Engagement:
+    """A member of the problem's company agrees that universities' staff link AX graduate students to the engagement
+    as their AX project. Refused: anyone else (403), a closed engagement (409). Agreeing again changes nothing."""
+    with transaction.atomic(), pghistory.context(user=actor.pk, action="engagement_agree_to_ax_projects"):
+        locked = _locked(engagement)
+        if engagement_side(user=actor, engagement=locked) != Side.COMPANY:
+            raise NotAllowed(_("Only a member of the problem's company may agree to AX projects on this engagement."))
+        _check_active(locked)
+        if locked.ax_projects_agreed_at is None:
+            locked.ax_projects_agreed_at, locked.ax_projects_agreed_by = timezone.now(), actor
+            locked.save(update_fields=["ax_projects_agreed_at", "ax_projects_agreed_by"])
+    return locked
+
+
+def ax_project_link(*, actor: User, engagement: Engagement, enrollment: Enrollment) -> AXProject:
+    """The student's university's staff (or an operator) link an active enrollment to the engagement as its AX
+    project; its completion route becomes "AX project". Refused with nothing written: a student of another
+    university (403); a closed engagement, one the company has not agreed to, an enrollment that is not active or
+    is already another engagement's AX project (409)."""
+    with transaction.atomic(), pghistory.context(user=actor.pk, action="ax_project_link"):
+        locked = _locked(engagement)
+        student = Enrollment.objects.select_for_update(of=("self",)).select_related("university").get(pk=enrollment.pk)
+        if not roles.may_manage_university(actor, student.university):
+            raise NotAllowed(
+                _("You may only link students of your own university to an engagement as their AX project."),
+                field="enrollment",
+            )
+        _check_active(locked)
+        if locked.ax_projects_agreed_at is None:
+            raise Conflict(
+                _("The company has not agreed to AX projects on this engagement: ask it to agree first."),
+                code="ax_projects_not_agreed",
+            )
+        if student.status not in lifecycle.ACTIVE_STATUSES:
+            raise Conflict(
+                _("Only a student whose enrollment is active can take it as an AX project (this one is %(status)s).")
+                % {"status": student.get_status_display()},
+                code="enrollment_not_active",
+                field="enrollment",
+            )
+        if AXProject.objects.filter(enrollment=student).exists():
+            raise Conflict(
+                _("This student's enrollment already has an AX project."), code="ax_project_exists", field="enrollment"
+            )
+        project = AXProject(engagement=locked, enrollment=student, linked_by=actor)
+        validate(project)
+        project.save()
+        if student.completion_route != CompletionRoute.AX_PROJECT:
+            enrollment_update(actor=actor, enrollment=student, completion_route=CompletionRoute.AX_PROJECT)
+    return project
+
+
+def _locked(engagement: Engagement) -> Engagement:
+    return (
+        Engagement.objects.select_for_update(of=("self",))
+        .select_related("proposal__expert__person", "proposal__problem")
+        .get(pk=engagement.pk)
+    )
+
+
+def _check_active(engagement: Engagement) -> None:
+    if engagement.status == EngagementStatus.CLOSED:
+        raise Conflict(
+            _("This engagement was closed (%(outcome)s): nothing more can be added to it.")
+            % {"outcome": engagement.get_outcome_display()},
+            code="engagement_closed",
+        )

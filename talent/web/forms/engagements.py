@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from talent.engagements.models import NOTE_MAX_LENGTH, Outcome
+from talent.registry import selectors as registry_selectors
+from talent.registry.models import Enrollment
+
+if TYPE_CHECKING:
+    from talent.registry.roles import User
 from talent.notifications.models import NotificationKind
 
 
@@ -19,6 +26,25 @@ class CloseEngagementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was done and what came of it, in a few lines."),
     )
+
+
+class LinkAXProjectForm(forms.Form):
+    """The student a university's staff link, by student number among their own university's enrollments."""
+
+    enrollment = forms.ModelChoiceField(
+        label=_("Student number"),
+        queryset=Enrollment.objects.none(),
+        to_field_name="student_number",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "A student of your university whose enrollment is active; their completion route becomes AX project."
+        ),
+        error_messages={"invalid_choice": _("No student of your university has this student number.")},
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["enrollment"].queryset = registry_selectors.enrollment_list(user=user)  # type: ignore[attr-defined]
 
 
 class NotificationSettingsForm(forms.Form):

@@ -1,5 +1,6 @@
 """Engagement pages for both sides (the problem, the counterpart with the contact the expert's consent allows, next
-steps, closing with an outcome), the ministry's counts, and every user's inbox and mail settings.
+steps, closing with an outcome, the company's agreement to AX projects), for a university's staff (linking their
+students as their AX project), the ministry's counts, and every user's inbox and mail settings.
 
 Reads come from the engagements' and notifications' selectors (the API's): another company's or person's
 engagement is simply not found. Showing an expert's shared personal data is written to the access log.
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from talent.common.errors import DomainError
 from talent.common.users import signed_in_user
 from talent.engagements import selectors, services
-from talent.engagements.models import EngagementStatus
+from talent.engagements.models import Engagement, EngagementStatus
 from talent.matching.models import Side
 from talent.matching.presentation import shows_personal_data
 from talent.notifications import selectors as inbox_selectors
@@ -27,8 +28,8 @@ from talent.notifications import services as notifications
 from talent.notifications.content import body as notification_body
 from talent.notifications.models import NotificationKind
 from talent.registry import services as registry_services
-from talent.web.forms import posted, submit
-from talent.web.forms.engagements import CloseEngagementForm, NotificationSettingsForm
+from talent.web.forms import perform, posted, submit
+from talent.web.forms.engagements import CloseEngagementForm, LinkAXProjectForm, NotificationSettingsForm
 
 PAGE_SIZE = 25
 
@@ -42,11 +43,14 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/engagements/list.html", {"page": page, "engagements": page, "counts": counts})
 
 
+def _engagement(request: HttpRequest, pk: int) -> Engagement:
+    return get_object_or_404(selectors.engagement_list_for_user(user=request.user), pk=pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = get_object_or_404(selectors.engagement_list_for_user(user=request.user), pk=pk)
-    side = selectors.engagement_side(user=request.user, engagement=engagement)
+    engagement = _engagement(request, pk)
     form = CloseEngagementForm(posted(request))
     if request.method == "POST":
         closed = submit(
@@ -56,14 +60,59 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if closed:
             messages.success(request, _("The engagement is closed."))
             return redirect("web:engagement-detail", pk=engagement.pk)
+    return _detail_page(request, engagement, close_form=form)
+
+
+@login_required
+@require_POST
+def engagement_agree_to_ax_projects(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _engagement(request, pk)
+    perform(
+        request,
+        lambda: services.engagement_agree_to_ax_projects(actor=signed_in_user(request), engagement=engagement),
+        saved=_("You agreed: universities' staff may now link AX graduate students to this engagement."),
+    )
+    return redirect("web:engagement-detail", pk=engagement.pk)
+
+
+@login_required
+@require_POST
+def ax_project_link(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _engagement(request, pk)
+    form = LinkAXProjectForm(request.POST, user=request.user)
+    linked = submit(
+        form,
+        lambda data: services.ax_project_link(
+            actor=signed_in_user(request), engagement=engagement, enrollment=data["enrollment"]
+        ),
+    )
+    if linked:
+        messages.success(request, _("The student is linked: this engagement is their AX project."))
+        return redirect("web:engagement-detail", pk=engagement.pk)
+    return _detail_page(request, engagement, link_form=form)
+
+
+def _detail_page(
+    request: HttpRequest,
+    engagement: Engagement,
+    *,
+    close_form: CloseEngagementForm | None = None,
+    link_form: LinkAXProjectForm | None = None,
+) -> HttpResponse:
+    """The engagement's page: what a side or the student's university sees of it, with the forms the reader may
+    use; the personal data it shows (the expert's shared contact, the reader's own students) is logged."""
+    side = selectors.engagement_side(user=request.user, engagement=engagement)
     contact = selectors.engagement_contact(user=request.user, engagement=engagement)
+    ax_projects = selectors.ax_project_list(user=request.user, engagement=engagement)
+    shown = [row["person_id"] for row in ax_projects if row["person_id"] is not None]
     if shows_personal_data(contact["expert"]):
+        shown.append(engagement.proposal.expert.person_id)
+    if shown:
         registry_services.access_log_record(
-            actor=signed_in_user(request),
-            person_ids=[engagement.proposal.expert.person_id],
-            action="engagement_page",
-            request=request,
+            actor=signed_in_user(request), person_ids=shown, action="engagement_page", request=request
         )
+    may_link = selectors.may_link_ax_projects(user=request.user, engagement=engagement)
+    active = engagement.status == EngagementStatus.ACTIVE
     return render(
         request,
         "web/engagements/detail.html",
@@ -73,8 +122,13 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "side": side,
             "is_company": side == Side.COMPANY,
-            "may_close": side is not None and engagement.status == EngagementStatus.ACTIVE,
-            "form": form,
+            "may_close": side is not None and active,
+            "may_agree": side == Side.COMPANY and active and engagement.ax_projects_agreed_at is None,
+            "form": close_form if close_form is not None else CloseEngagementForm(),
+            "ax_projects": ax_projects,
+            "link_form": (link_form if link_form is not None else LinkAXProjectForm(user=request.user))
+            if may_link
+            else None,
         },
     )
 
@@ -138,6 +192,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("engagements/", engagement_list, name="engagements"),
     path("engagements/<int:pk>/", engagement_detail, name="engagement-detail"),
+    path(
+        "engagements/<int:pk>/agree-ax-projects/",
+        engagement_agree_to_ax_projects,
+        name="engagement-agree-ax-projects",
+    ),
+    path("engagements/<int:pk>/ax-projects/", ax_project_link, name="engagement-ax-project-link"),
     path("inbox/", inbox, name="inbox"),
     path("inbox/read/", inbox_mark_read, name="inbox-mark-read"),
     path("inbox/settings/", notification_settings, name="notification-settings"),

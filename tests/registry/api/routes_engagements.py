@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from talent.engagements.models import Engagement
 from talent.matching.models import MatchRun, Proposal
 from talent.notifications.models import Notification
@@ -75,6 +77,15 @@ def _visible(world: World, role: str) -> set[int]:
     return own.get(role, set())
 
 
+def _open_to_ax_projects(world: World) -> str:
+    """The researcher's engagement on the company's problem, once the company agreed to AX projects."""
+    engagement = engagements(world).engagement
+    if engagement.ax_projects_agreed_at is None:
+        Engagement.objects.filter(pk=engagement.pk).update(ax_projects_agreed_at=timezone.now())
+        engagement.refresh_from_db()
+    return f"/api/v1/engagements/{engagement.pk}/ax-projects/"
+
+
 def _inbox(world: World) -> str:
     engagements(world)
     return "/api/v1/notifications/"
@@ -108,6 +119,29 @@ ROUTES: list[Route] = [
         statuses(404, company=200, university_a=403, operator=403),
         body=lambda w: {"outcome": "partly"},
         notes="the student's university reads it but does not close it for the student",
+    ),
+    Route(
+        "engagement-agree-ax-projects",
+        "POST",
+        lambda w: f"/api/v1/engagements/{engagements(w).engagement.pk}/agree-ax-projects/",
+        statuses(404, company=200, researcher=403, operator=403),
+        notes="the company's agreement alone: the expert and operators read it but do not agree for it",
+    ),
+    Route(
+        "engagement-ax-projects",
+        "POST",
+        _open_to_ax_projects,
+        statuses(404, university_a=201, university_b=403, company=403, researcher=403, operator=201),
+        body=lambda w: {"enrollment": w.enrollment_a.pk},
+        notes="every university sees an engagement open to AX projects; only the student's own links them",
+    ),
+    Route(
+        "engagement-ax-projects",
+        "POST",
+        lambda w: f"/api/v1/engagements/{engagements(w).student.pk}/ax-projects/",
+        statuses(404, university_a=409, company=403, operator=409),
+        body=lambda w: {"enrollment": w.enrollment_a.pk},
+        notes="the company has not agreed: refused (its own student's engagement is visible to university A)",
     ),
     Route(
         "engagement-counts",
