@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, OrderBy, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -23,7 +24,8 @@ from talent.registry.vocabulary import EnrollmentStatus, ProblemStatus
 class StrictFilterBackend(filters.DjangoFilterBackend):
     """django-filter's backend, except that a filter given in the query must be read: django-filter drops an
     empty value and reads a boolean it does not understand ("yes", "null") as no filter, so a typo lists
-    everything. Here both answer 400 naming the filter."""
+    everything. Here both answer 400 naming the filter. An empty sort (`?ordering=`) is the default order: it
+    narrows nothing, so it hides nothing."""
 
     def filter_queryset(self, request: Any, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
         filterset = self.get_filterset(request, queryset, view)
@@ -32,11 +34,13 @@ class StrictFilterBackend(filters.DjangoFilterBackend):
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         cleaned = filterset.form.cleaned_data
+        sorts = {name for name, f in filterset.filters.items() if isinstance(f, filters.OrderingFilter)}
         unread = {
             parameter: [
                 _("This filter was given without a value it understands (got “%(value)s”).") % {"value": raw[:40]}
             ]
             for parameter, name in _parameters(filterset.form)
+            if name not in sorts
             for raw in request.query_params.getlist(parameter)[:1]
             if not raw.strip() or cleaned.get(name) in (None, "", [])
         }
@@ -61,16 +65,64 @@ class IntegerFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+#: What each sort key of the enrollment lists orders by (the API's `ordering` and the page's column headers). The
+#: status sorts in the order of a course of study (admitted first), not by its code.
+_STATUS_ORDER = Case(*(When(status=code, then=Value(rank)) for rank, code in enumerate(EnrollmentStatus.values)))
+ENROLLMENT_SORTS: dict[str, tuple[Any, ...]] = {
+    "student_number": (F("student_number"),),
+    "name": (F("person__family_name_ko"), F("person__given_name_ko"), F("person__family_name_latin")),
+    "programme": (F("programme__name_ko"),),
+    "admission_date": (F("admission_date"),),
+    "status": (_STATUS_ORDER,),
+    "status_since": (F("status_since"),),
+    "expected_completion": (F("expected_completion"),),
+}
+SORT_LABELS = {
+    "student_number": gettext_lazy("Student number"),
+    "name": gettext_lazy("Name"),
+    "programme": gettext_lazy("Programme"),
+    "admission_date": gettext_lazy("Admission date"),
+    "status": gettext_lazy("Status"),
+    "status_since": gettext_lazy("Status since"),
+    "expected_completion": gettext_lazy("Expected completion"),
+}
+#: Without a sort asked for: the newest admissions first, then by student number.
+DEFAULT_ENROLLMENT_SORT = ("-admission_date", "student_number")
+
+
+class EnrollmentOrdering(filters.OrderingFilter):
+    """Sort keys, each with its descending twin ("-status"); several may be given, comma-separated. Ties (and no
+    sort at all) fall back to DEFAULT_ENROLLMENT_SORT and the id, so a page never shuffles between requests. Empty
+    dates sort last whichever the direction."""
+
+    descending_fmt = gettext_lazy("%s (descending)")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(fields=[(key, key) for key in ENROLLMENT_SORTS], field_labels=SORT_LABELS, **kwargs)
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        keys = [key for key in (value or []) if key] + list(DEFAULT_ENROLLMENT_SORT)
+        terms: list[OrderBy] = []
+        for key in keys:
+            descending = key.startswith("-")
+            for expression in ENROLLMENT_SORTS[key.lstrip("-")]:
+                terms.append(expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True))
+        return qs.order_by(*terms, "id")
+
+
 class EnrollmentFilter(filters.FilterSet):
     programme = IntegerFilter(field_name="programme_id")
     school = IntegerFilter(field_name="programme__school_id")
     status = filters.MultipleChoiceFilter(choices=EnrollmentStatus.choices)
     admission_date = filters.DateFromToRangeFilter(help_text="admission_date_after / admission_date_before")
     search = filters.CharFilter(method="filter_search", help_text="Student number or name (Korean or Latin).")
+    ordering = EnrollmentOrdering(
+        help_text="Sort keys, comma-separated; a leading '-' sorts descending. Default: -admission_date,student_number."
+    )
 
     class Meta:
         model = Enrollment
-        fields = ["programme", "school", "status", "admission_date", "search"]
+        fields = ["programme", "school", "status", "admission_date", "search", "ordering"]
 
     def filter_search(self, queryset: QuerySet[Enrollment], name: str, value: str) -> QuerySet[Enrollment]:
         queryset = queryset.alias(person_name_ko=Concat("person__family_name_ko", "person__given_name_ko"))

@@ -24,7 +24,7 @@ from talent.registry import selectors, services
 from talent.registry.api.catalogue import ScopedPrimaryKeyRelatedField
 from talent.registry.api.permissions import IsUniversityStaff
 from talent.registry.api.schema import error_responses
-from talent.registry.filters import EnrollmentFilter
+from talent.registry.filters import EnrollmentFilter, StrictFilterBackend
 from talent.registry.models import Enrollment, EnrollmentEvent, EnrollmentEventVoid, Person, Programme
 from talent.registry.services.claims import claim_code_issue, claim_codes_revoke
 from talent.registry.services.people import normalise_person_fields
@@ -214,8 +214,8 @@ class EnrollmentViewSet(
 
     permission_classes = [IsUniversityStaff]
     filterset_class = EnrollmentFilter
-    ordering_fields = ["admission_date", "student_number", "status", "status_since", "expected_completion"]
-    ordering = ["-admission_date", "student_number", "id"]
+    # The filter set sorts too (its `ordering`, shared with the enrollment page): DRF's OrderingFilter is not used.
+    filter_backends = [StrictFilterBackend]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Enrollment]:

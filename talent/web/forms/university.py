@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from talent.registry import lifecycle, roles, selectors
-from talent.registry.filters import EnrollmentFilter
+from talent.registry.filters import EnrollmentFilter, EnrollmentOrdering
 from talent.registry.models import REASON_MAX_LENGTH, Enrollment, GraduateSchool, Organization, Person, Programme
 from talent.registry.services import enrollments as enrollment_services
 from talent.registry.services.advisors import ADVISOR_FIELDS
@@ -62,10 +62,19 @@ class EnrollmentPageFilter(EnrollmentFilter):
         label=_("Admitted on or before"),
         widget=DATE,
     )
+    ordering = EnrollmentOrdering(label=_("Sort by"), empty_label=_("Newest admissions first"))
 
     class Meta:
         model = Enrollment
-        fields = ["search", "school", "programme", "status", "admission_date_after", "admission_date_before"]
+        fields = [
+            "search",
+            "school",
+            "programme",
+            "status",
+            "admission_date_after",
+            "admission_date_before",
+            "ordering",
+        ]
 
 
 class TransitionForm(forms.Form):
