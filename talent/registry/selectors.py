@@ -244,6 +244,12 @@ def import_batch_list(*, user: User) -> QuerySet[ImportBatch]:
     return qs.none()
 
 
+def import_batch_get_for_user(*, user: User, pk: object) -> ImportBatch:
+    """One roster upload the user may see (`import_batch_list`), with its counts and problems: NotFound otherwise.
+    A batch keeps no value of the file (its problems name rows and columns), so the read is not a person's."""
+    return _one(import_batch_list(user=user), pk, _("No such roster import among those you may see."))
+
+
 def claim_code_list(*, user: User) -> QuerySet[ClaimCode]:
     """Claim codes, newest first, with their persons and issuers: the issuing university's staff and operators only
     (never the ministry, a company or the student)."""

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,15 +75,28 @@ def roster_template(fmt: RosterFormat | str) -> bytes:
     return _write(RosterFormat.of(fmt), [])
 
 
-def roster_export(*, actor: Actor, university: Organization, fmt: RosterFormat | str) -> bytes:
-    """The university's roster (every enrollment, by student number) in the import's format. Staff export only
-    their own university's (operators any); each exported person's record read is written to the access log."""
+def roster_export(
+    *,
+    actor: Actor,
+    university: Organization,
+    fmt: RosterFormat | str,
+    within: QuerySet[Enrollment] | None = None,
+    request: HttpRequest | None = None,
+) -> bytes:
+    """The university's roster (every enrollment, by student number) in the import's format; `within` narrows it to
+    a filtered list (in that list's order). Staff export only their own university's (operators any); each
+    exported person's record read is written to the access log."""
     fmt = RosterFormat.of(fmt)
     if actor is None or not roles.may_manage_university(actor, university):
         raise NotAllowed(_("You may only export your own university's roster."))
-    enrollments = list(selectors.enrollment_list(user=actor).filter(university=university).order_by("student_number"))
-    access_log_record(actor=actor, person_ids=[e.person_id for e in enrollments], action="roster_export")
-    return _write(fmt, (export_row(e) for e in enrollments))
+    enrollments = selectors.enrollment_list(user=actor).filter(university=university)
+    if within is None:
+        rows, action = list(enrollments.order_by("student_number")), "roster_export"
+    else:
+        # The caller's filter narrows what the actor may read; it never widens it.
+        rows, action = list(within.filter(pk__in=enrollments.values("pk"))), "enrollment_list_export"
+    access_log_record(actor=actor, person_ids=[e.person_id for e in rows], action=action, request=request)
+    return _write(fmt, (export_row(e) for e in rows))
 
 
 def export_row(enrollment: Enrollment) -> list[ExportCell]:

@@ -32,7 +32,6 @@ from talent.roster.services import (
     RosterFormat,
     RowAction,
     RowOutcome,
-    content_type,
     export_filename,
     roster_export,
     roster_import,
@@ -40,7 +39,7 @@ from talent.roster.services import (
 )
 from talent.web.forms import add_domain_error
 from talent.web.forms.university import RosterConfirmForm, RosterUploadForm
-from talent.web.views.university import university_staff_only
+from talent.web.views.university import roster_attachment, university_staff_only
 
 KEEP_UPLOAD_SECONDS = 60 * 60
 #: Rows without a problem shown in the preview; every row with a problem is always shown.
@@ -145,26 +144,29 @@ def roster_confirm(request: HttpRequest) -> HttpResponse:
 @require_GET
 def roster_download(request: HttpRequest, fmt: str) -> HttpResponse:
     university = _university(request)
-    content = roster_export(actor=signed_in_user(request), university=university, fmt=fmt)
-    return _attachment(content, fmt, export_filename(university, fmt))
+    content = roster_export(actor=signed_in_user(request), university=university, fmt=fmt, request=request)
+    return roster_attachment(content, fmt, export_filename(university, fmt))
+
+
+@university_staff_only
+@require_GET
+def roster_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """One past upload: what came of it, its counts and every problem found, by row and column."""
+    _university(request)
+    batch = selectors.import_batch_get_for_user(user=request.user, pk=pk)
+    return render(request, "web/university/roster_batch.html", {"batch": batch})
 
 
 @university_staff_only
 @require_GET
 def template_download(request: HttpRequest, fmt: str) -> HttpResponse:
-    return _attachment(roster_template(fmt), fmt, export_filename(None, fmt))
-
-
-def _attachment(content: bytes, fmt: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type(fmt))
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"  # personal data
-    return response
+    return roster_attachment(roster_template(fmt), fmt, export_filename(None, fmt))
 
 
 urlpatterns = [
     path("", roster_upload, name="university-roster-import"),
     path("confirm/", roster_confirm, name="university-roster-confirm"),
+    path("imports/<int:pk>/", roster_batch, name="university-roster-batch"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", roster_download, name="university-roster-export"),
     re_path(r"^template\.(?P<fmt>csv|xlsx)$", template_download, name="university-roster-template"),
 ]

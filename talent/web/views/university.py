@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import include, path
+from django.urls import include, path, re_path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -24,11 +25,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from talent.common.errors import DomainError
 from talent.common.users import signed_in_user
 from talent.registry import roles, selectors, services
+from talent.registry.filters import DEFAULT_ENROLLMENT_SORT, SORT_LABELS
 from talent.registry.models import Enrollment, EnrollmentEvent, Person
 from talent.registry.services import enrollments as enrollment_services
 from talent.registry.services.identity import differs_message
 from talent.registry.services.people import PersonFields
 from talent.registry.vocabulary import EnrollmentStatus
+from talent.reports import statistics
+from talent.roster.services import RosterFormat, content_type, export_filename, roster_export
 from talent.web.access import allowed_by
 from talent.web.forms import add_domain_error, posted, submit
 from talent.web.forms.university import (
@@ -62,20 +66,103 @@ def home(request: HttpRequest) -> HttpResponse:
     schools = selectors.graduate_school_list(user=request.user).prefetch_related(
         Prefetch("programmes", queryset=programmes)
     )
-    context = {"university": roles.university_of(request.user), "schools": schools.order_by("name_ko", "id")}
+    context = {
+        "university": roles.university_of(request.user),
+        "schools": schools.order_by("name_ko", "id"),
+        "headcounts": _headcounts(statistics.enrollment_statistics(user=request.user, by="programme")),
+    }
     return render(request, "web/university/home.html", context)
+
+
+def _headcounts(figures: statistics.EnrollmentStatistics) -> dict[str, object]:
+    """The statistics' persons by programme and status today, as a table: the statuses anyone has, in the order of
+    a course of study; each cell with the enrollment list's filter that shows who it counts."""
+    statuses = [s for s in EnrollmentStatus if figures.total.by_status[s].enrollments]
+    rows = [
+        {
+            "label": group.label,
+            "programme": group.key,
+            "persons": group.persons,
+            "cells": [(status, group.by_status[status].persons) for status in statuses],
+        }
+        for group in figures.groups
+    ]
+    total = [(status, figures.total.by_status[status].persons) for status in statuses]
+    persons = figures.total.persons
+    return {"as_of": figures.as_of, "statuses": statuses, "rows": rows, "total": total, "persons": persons}
+
+
+def _filtered(request: HttpRequest) -> EnrollmentPageFilter:
+    """The enrollments the user may see, filtered and sorted as the query asks (the API's filter set)."""
+    return EnrollmentPageFilter(request.GET, queryset=selectors.enrollment_list(user=request.user), request=request)
 
 
 @university_staff_only
 @require_GET
 def enrollment_list(request: HttpRequest) -> HttpResponse:
-    enrollments = selectors.enrollment_list(user=request.user).order_by("-admission_date", "student_number", "id")
-    filterset = EnrollmentPageFilter(request.GET, queryset=enrollments, request=request)
+    filterset = _filtered(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.reads_logged(
         page, user=request.user, person_of=lambda e: e.person_id, action="enrollment_list", request=request
     )
-    return render(request, "web/university/enrollment_list.html", {"filter": filterset, "page": page})
+    context = {
+        "filter": filterset,
+        "page": page,
+        "columns": _columns(filterset),
+        "formats": list(RosterFormat),
+        "may_export": roles.university_of(request.user) is not None,
+    }
+    return render(request, "web/university/enrollment_list.html", context)
+
+
+def roster_attachment(content: bytes, fmt: str, filename: str) -> HttpResponse:
+    """A roster file to download: never cached (it holds personal data)."""
+    response = HttpResponse(content, content_type=content_type(fmt))
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+#: The list's columns, each sorted by the filter set's sort key of the same name.
+LIST_COLUMNS = ("student_number", "name", "programme", "admission_date", "status", "status_since")
+
+
+def _columns(filterset: EnrollmentPageFilter) -> list[dict[str, str]]:
+    """The list's column headers: each links to its sort (ascending first, then the other way) and says, for
+    assistive technology (aria-sort), whether the list is sorted by it."""
+    ordering = filterset.form.cleaned_data.get("ordering") if filterset.is_valid() else None
+    first = ordering[0] if ordering else DEFAULT_ENROLLMENT_SORT[0]
+    descending = first.startswith("-")
+    columns = []
+    for key in LIST_COLUMNS:
+        current = first.lstrip("-") == key
+        columns.append(
+            {
+                "key": key,
+                "label": str(SORT_LABELS[key]),
+                "ordering": f"-{key}" if current and not descending else key,
+                "aria": ("descending" if descending else "ascending") if current else "none",
+            }
+        )
+    return columns
+
+
+@university_staff_only
+@require_GET
+def enrollment_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The filtered, sorted list as the roster export writes it (the roster exporter logs every read); the
+    university's own staff only (an operator exports a university's roster through the API)."""
+    university = roles.university_of(request.user)
+    if university is None:
+        raise PermissionDenied(_("Roster import and export are for a university's staff."))
+    filterset = _filtered(request)
+    if not filterset.is_valid():
+        messages.error(request, _("The list's filters have errors: correct them before exporting."))
+        return redirect(f"{reverse('web:university-enrollments')}?{request.GET.urlencode()}")
+    content = roster_export(
+        actor=signed_in_user(request), university=university, fmt=fmt, within=filterset.qs, request=request
+    )
+    return roster_attachment(content, fmt, export_filename(university, fmt))
 
 
 @university_staff_only
@@ -284,6 +371,11 @@ def claim_codes(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("university/", home, name="university-home"),
     path("university/enrollments/", enrollment_list, name="university-enrollments"),
+    re_path(
+        r"^university/enrollments/export\.(?P<fmt>csv|xlsx)$",
+        enrollment_list_export,
+        name="university-enrollments-export",
+    ),
     path("university/enrollments/admit/", enrollment_admit, name="university-admit"),
     path("university/persons/<int:pk>/admit/", person_admit, name="university-admit-person"),
     path("university/enrollments/<int:pk>/", enrollment_detail, name="university-enrollment"),
