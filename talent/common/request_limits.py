@@ -12,6 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
@@ -31,10 +33,14 @@ def too_large_message(limit: int) -> str:
 
 
 def too_large_response(request: HttpRequest, limit: int) -> HttpResponse:
-    message = too_large_message(limit)
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message, "code": "request_too_large"}, status=413)
-    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+    """JSON under /api/, else a page in the language the browser asks for (this runs before the session and the
+    locale middleware, so the language comes from the language cookie or Accept-Language)."""
+    with translation.override(translation.get_language_from_request(request)):
+        message = too_large_message(limit)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message, "code": "request_too_large"}, status=413)
+        page = render_to_string("413.html", {"message": message})
+    return HttpResponse(page, status=413)
 
 
 class RequestBodyLimitMiddleware:

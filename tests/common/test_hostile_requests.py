@@ -49,12 +49,25 @@ def test_json_nested_fifty_thousand_deep_answers_400(client, company_member, pat
 
 
 @pytest.mark.django_db
-def test_a_form_body_over_the_limit_answers_413_on_a_page(client, no_errors_logged):
+@pytest.mark.parametrize(("language", "heading"), [("ko", "요청이 너무 큽니다"), ("en", "The request is too large")])
+def test_a_form_body_over_the_limit_answers_413_with_a_page_in_the_browsers_language(
+    client, language, heading, no_errors_logged
+):
     body = "username=" + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)
 
-    response = client.generic("POST", "/accounts/login/", body, content_type="application/x-www-form-urlencoded")
+    response = client.generic(
+        "POST",
+        "/accounts/login/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+        headers={"accept-language": language},
+    )
 
-    assert response.status_code in (400, 413)
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert f'lang="{language}"' in page and heading in page
+    assert f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,}" in page
 
 
 def test_a_list_of_ten_thousand_ids_is_refused_before_any_is_looked_up(
