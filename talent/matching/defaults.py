@@ -14,6 +14,9 @@ WEIGHT_SKILLS: Final = 0.40
 WEIGHT_TEXT: Final = 0.35
 WEIGHT_SECTOR: Final = 0.15
 WEIGHT_REGION: Final = 0.10
+#: The most an expert's past proposals in a problem's KSIC section add to (accepted) or take from (declined) the
+#: score, on top of the weighted components (`scoring.history_balance`).
+HISTORY_WEIGHT: Final = 0.05
 #: Candidates kept per field problem before the assignment.
 TOP_K: Final = 20
 #: The least score a candidate pair needs (0: any pair with something in common).

@@ -107,7 +107,8 @@ def text_strength(value: float) -> str:
 
 def in_words(proposal: Proposal) -> list[str]:
     """The stored explanation as phrases a person reads without weights or products: "Skills matched: 머신비전,
-    예지보전 (2 of 3 wanted)", "Text in common: strong", "Same KSIC section", "Region: 경기도 (on site)". The numbers
+    예지보전 (2 of 3 wanted)", "Text in common: strong", "Same KSIC section", "Past proposals in this section: 2
+    accepted, 0 declined", "Region: 경기도 (on site)". The numbers
     stay in the explanation (the API's, and the pages' details toggle)."""
     explanation = proposal.explanation or {}
     components = explanation.get("components", {})
@@ -136,6 +137,12 @@ def in_words(proposal: Proposal) -> list[str]:
         )
     else:
         phrases.append(_("Different KSIC section"))
+    history = explanation.get("history")
+    if history:
+        phrases.append(
+            _("Past proposals in this section: %(accepted)d accepted, %(declined)d declined")
+            % {"accepted": history.get("accepted", 0), "declined": history.get("declined", 0)}
+        )
     region = explanation.get("region_match")
     if region == "same_region":
         phrases.append(_("Region: %(region)s (on site)") % {"region": problem.get_region_display()})

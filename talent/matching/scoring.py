@@ -13,6 +13,8 @@ The score is a weighted sum (weights: `Weights`, from settings) of four componen
   candidates within manufacturing;
 - region: 1 when the expert works in the problem's region, or the problem allows remote work and the expert
   works remotely; else 0.
+On top of them, the expert's past proposals in the problem's KSIC section, accepted and declined, add or take up
+to `history_weight` (`history_balance`): nothing without history, so a newcomer is not held back.
 Skills and text also hold the concepts of the AX vocabulary found in them (`concepts.Vocabulary`, weighed
 CONCEPT_WEIGHT_* times a word), so that 잔존수명 and "remaining useful life" meet in one term; generic words
 (`text.GENERIC_TERMS`) weigh GENERIC_WEIGHT of their IDF.
@@ -75,6 +77,14 @@ class ExpertDoc:
     regions: Sequence[str]
     remote_ok: bool
     capacity: int
+    # KSIC section → (proposals accepted, proposals declined) in it: the expert's history.
+    history: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def history_balance(accepted: int, declined: int) -> float:
+    """In (−1, 1): (accepted − declined) / (accepted + declined + 2); 0 without history, and one answer moves it
+    a third of the way, so that a single decline does not bury an expert."""
+    return (accepted - declined) / (accepted + declined + 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +157,8 @@ class Candidates:
     sector: FloatArray
     region: FloatArray
     region_reason: npt.NDArray[np.int8]
+    # What the expert's history in the problem's section added to the total (negative: took from it).
+    history: FloatArray
     skill_index: TermIndex = field(repr=False)
     text_index: TermIndex = field(repr=False)
     # Per problem: each skill wanted (normalised) and its terms, to say which skills matched.
@@ -155,6 +167,9 @@ class Candidates:
     # KSIC divisions the vocabulary's concepts place each problem in (with shares) and each expert in.
     problem_divisions: list[dict[str, float]] = field(repr=False, default_factory=list)
     expert_divisions: list[frozenset[str]] = field(repr=False, default_factory=list)
+    # Per problem its KSIC section, per expert (accepted, declined) by section: to say what the history added.
+    problem_sections: list[str] = field(repr=False, default_factory=list)
+    expert_history: list[Mapping[str, tuple[int, int]]] = field(repr=False, default_factory=list)
 
     def __len__(self) -> int:
         return len(self.total)
@@ -321,6 +336,25 @@ def _region_features(experts: Sequence[ExpertDoc], problems: Sequence[ProblemDoc
     )
 
 
+def _history_features(experts: Sequence[ExpertDoc], problems: Sequence[ProblemDoc]) -> tuple[sp.csr_array, ...]:
+    """(problems, experts) whose product is `history_balance` of the expert's proposals in the problem's section:
+    one column per section some expert has history in; a problem holds its section's at 1."""
+    sections = {s: i for i, s in enumerate(sorted(set(chain.from_iterable(doc.history for doc in experts))))}
+    problem_rows = _one_per_row([sections.get(doc.ksic_section) for doc in problems], len(sections))
+    indptr = np.zeros(len(experts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter((len(doc.history) for doc in experts), dtype=np.int64, count=len(experts)), out=indptr[1:])
+    entries = [(sections[s], history_balance(*counts)) for doc in experts for s, counts in sorted(doc.history.items())]
+    expert_rows = sp.csr_array(
+        (
+            np.fromiter((value for _, value in entries), dtype=np.float64, count=len(entries)),
+            np.fromiter((column for column, _ in entries), dtype=np.int64, count=len(entries)),
+            indptr,
+        ),
+        shape=(len(experts), len(sections)),
+    )
+    return problem_rows, expert_rows
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class _PairScorer:
     """Scores of a slice of problems against every expert, in units of 1e-6 and unrounded: the product of the
@@ -476,6 +510,7 @@ def score_candidates(
     divisions: bool = True,
     background_texts: Sequence[Sequence[str]] = (),
     background_skills: Sequence[Sequence[str]] = (),
+    history_weight: float = defaults.HISTORY_WEIGHT,
 ) -> Candidates:
     """Every problem's `top_k` best experts (score above 0 and at least `min_score`), best first, ties broken by
     expert id. Ids must be unique and sortable on each side. The runs give the AX `vocabulary`; the other switches
@@ -486,7 +521,8 @@ def score_candidates(
     `background_texts` (analysed terms) and `background_skills` (skill lists) are documents that are not scored but
     counted in the document frequencies: the shipped background corpus (`background.background_terms`) and the
     registry's documents outside the pool, so that how common a word is does not hang on the few documents of one
-    pool."""
+    pool. `history_weight`: the most an expert's accepted and declined proposals in the problem's KSIC section
+    (`ExpertDoc.history`) add to or take from the total."""
     if top_k < 1:
         raise ValueError(f"top_k must be at least 1, not {top_k!r}")
     expert_docs: list[ExpertDoc] = _sorted_by_id(experts, "expert")
@@ -538,6 +574,7 @@ def score_candidates(
         expert_divisions or [frozenset()] * n_experts,
     )
     problem_regions, expert_regions = _region_features(expert_docs, problem_docs)
+    problem_history, expert_history = _history_features(expert_docs, problem_docs)
     scale = float(SCORE_SCALE)
     scorer = _pair_scorer(
         [
@@ -545,8 +582,9 @@ def score_candidates(
             weights.text * scale * text_index.problems,
             weights.sector * scale * problem_sectors,
             weights.region * scale * problem_regions,
+            history_weight * scale * problem_history,
         ],
-        [skill_index.experts, text_index.experts, expert_sectors, expert_regions],
+        [skill_index.experts, text_index.experts, expert_sectors, expert_regions, expert_history],
     )
 
     keep = min(top_k, n_experts)
@@ -594,12 +632,15 @@ def score_candidates(
         sector=np.clip(np.round(sector, 6), 0.0, 1.0),
         region=np.rint(region),
         region_reason=region_reason,
+        history=np.round(history_weight * _row_dots(problem_history, expert_history, problem_index, expert_index), 6),
         skill_index=skill_index,
         text_index=text_index,
         problem_skills=problem_skills,
         vocabulary=vocabulary,
         problem_divisions=problem_divisions,
         expert_divisions=expert_divisions,
+        problem_sections=[doc.ksic_section for doc in problem_docs],
+        expert_history=[doc.history for doc in expert_docs],
     )
 
 
@@ -682,7 +723,20 @@ def explain(candidates: Candidates, i: int, *, terms: int = 5) -> dict[str, Any]
             else ()
         ),
         "region_match": REGION_REASONS[int(candidates.region_reason[i])],
+        "history": _history(candidates, i, problem, expert),
     }
+
+
+def _history(candidates: Candidates, i: int, problem: int, expert: int) -> dict[str, Any] | None:
+    """The expert's proposals in the problem's section and what they added to the score; None without any."""
+    if not candidates.problem_sections:
+        return None
+    section = candidates.problem_sections[problem]
+    counts = candidates.expert_history[expert].get(section)
+    if not counts:
+        return None
+    accepted, declined = counts
+    return {"section": section, "accepted": accepted, "declined": declined, "added": float(candidates.history[i])}
 
 
 def scores_dict(candidates: Candidates) -> dict[tuple[Id, Id], float]:

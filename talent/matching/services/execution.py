@@ -18,7 +18,7 @@ from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, IntegrityError, connections, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -243,6 +243,23 @@ def _in_play() -> tuple[set[int], set[int]]:
     return set(experts), set(problems)
 
 
+def _history_by_section(expert_ids: set[int]) -> dict[int, dict[str, tuple[int, int]]]:
+    """Expert id → KSIC section → (proposals accepted, proposals declined) on problems of that section, for the
+    given experts who have any."""
+    history: dict[int, dict[str, list[int]]] = {}
+    rows = (
+        Proposal.objects.filter(status__in=(ProposalStatus.ACCEPTED, ProposalStatus.DECLINED))
+        .values_list("expert_id", "problem__ksic_section", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for expert_id, section, status, n in rows:
+        if expert_id in expert_ids:
+            counts = history.setdefault(expert_id, {}).setdefault(section, [0, 0])
+            counts[status != ProposalStatus.ACCEPTED] += n
+    return {e: {s: (a, d) for s, (a, d) in sections.items()} for e, sections in history.items()}
+
+
 def _compute(run: MatchRun, tracker: _Tracker) -> _Result:
     """The run's pairs from the pool as it is now: pool, index terms, scores, assignment, checks, explanations."""
     params = run.parameters or run_parameters()
@@ -279,6 +296,7 @@ def _compute(run: MatchRun, tracker: _Tracker) -> _Result:
     background_texts = [*background_terms(), *registry_terms]
 
     tracker.phase("score", 45)
+    history = _history_by_section({e["id"] for e in experts})
     expert_docs = [
         scoring.ExpertDoc(
             id=e["id"],
@@ -288,6 +306,7 @@ def _compute(run: MatchRun, tracker: _Tracker) -> _Result:
             regions=e["regions"],
             remote_ok=e["remote_ok"],
             capacity=e["capacity"] - expert_used[e["id"]],
+            history=history.get(e["id"], {}),
         )
         for e in experts
     ]
