@@ -1,5 +1,5 @@
-"""Admin of the reports: target versions (a revision adds a version through the service) and snapshots
-(read-only: they are frozen)."""
+"""Admin of the reports: target versions (a revision adds a version through the service), snapshots
+(read-only: they are frozen) and intake plans (read-only versions; approval through the service)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from talent.common.errors import DomainError
 from talent.common.users import signed_in_user
-from talent.reports import services
-from talent.reports.models import ReportSnapshot, Target
+from talent.reports import intake, services
+from talent.reports.models import IntakePlan, ReportSnapshot, Target
 
 
 class TargetRevisionForm(forms.ModelForm):
@@ -70,3 +72,48 @@ class ReportSnapshotAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(IntakePlan)
+class IntakePlanAdmin(admin.ModelAdmin):
+    """Every version of every plan, read-only (versions are never changed); the ministry's approval of the
+    proposed plans in force goes through the service, as on the intake page."""
+
+    list_display = ("school", "year", "degree_level", "version", "intake", "state", "source", "created_at")
+    list_select_related = ("school", "created_by")
+    list_filter = ("year", "degree_level", "state", "school")
+    readonly_fields = (
+        "school",
+        "year",
+        "degree_level",
+        "version",
+        "intake",
+        "state",
+        "source",
+        "note",
+        "created_by",
+        "created_at",
+    )
+    actions = ["approve"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Approve the selected proposed plans"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[IntakePlan]) -> None:
+        approved = 0
+        for plan in queryset.select_related("school"):
+            try:
+                intake.intake_plan_approve(actor=signed_in_user(request), plan=plan)
+            except DomainError as refusal:
+                messages.error(request, f"{plan}: {refusal}")
+            else:
+                approved += 1
+        if approved:
+            messages.success(request, _("%(count)s plans approved.") % {"count": approved})

@@ -1,5 +1,8 @@
 """The reports' own records: the versioned targets and the frozen report snapshots. Both are append-only.
 
+An intake plan (모집 정원) is versioned the same way: each change of a school's planned intake for a year and
+degree level, and each approval, adds a version; the newest is the plan in force.
+
 A target is revised by adding a new version (the old one stays, and every snapshot names the version it was
 computed against); a snapshot is never changed: recomputing it shows the difference instead.
 """
@@ -16,6 +19,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from talent.registry.fields import GuardedCharField, GuardedTextField
+from talent.registry.models import GraduateSchool
+from talent.registry.vocabulary import DegreeLevel
 
 AX_TRAINED = "AX-TRAINED"
 
@@ -138,3 +143,63 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target.code} v{self.target.version} as of {self.as_of.isoformat()}"
+
+
+class IntakePlanState(models.TextChoices):
+    """Who stands behind a plan's figure."""
+
+    PROPOSED = "proposed", _("Proposed by the school")
+    APPROVED = "approved", _("Approved by the ministry")
+    OVERRIDDEN = "overridden", _("Set by the ministry")
+
+
+class IntakePlanSource(models.TextChoices):
+    ENTERED = "entered", _("Entered")
+    IMPORTED = "imported", _("Imported from a sheet")
+
+
+class IntakePlan(models.Model):
+    """One version of a graduate school's planned intake (모집 정원) for one year and degree level. Append-only:
+    a change or an approval adds the next version (talent.reports.intake holds the rules)."""
+
+    school = models.ForeignKey(
+        GraduateSchool, on_delete=models.PROTECT, related_name="intake_plans", verbose_name=_("graduate school")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    degree_level = models.CharField(_("degree level"), max_length=12, choices=DegreeLevel.choices)
+    version = models.PositiveIntegerField(_("version"))
+    intake = models.PositiveIntegerField(_("planned intake (persons)"))
+    state = models.CharField(_("state"), max_length=10, choices=IntakePlanState.choices)
+    source = models.CharField(_("source"), max_length=10, choices=IntakePlanSource.choices)
+    note = GuardedTextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("intake plan")
+        verbose_name_plural = _("intake plans")
+        ordering = ["school_id", "year", "degree_level", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "year", "degree_level", "version"], name="intake_plan_version_unique"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="intake_plan_version_positive"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2020, year__lte=2100),
+                name="intake_plan_year_range",
+                violation_error_message=_("The year is between 2020 and 2100."),
+            ),
+            models.CheckConstraint(condition=Q(degree_level__in=DegreeLevel.values), name="intake_plan_level_valid"),
+            models.CheckConstraint(condition=Q(state__in=IntakePlanState.values), name="intake_plan_state_valid"),
+            models.CheckConstraint(condition=Q(source__in=IntakePlanSource.values), name="intake_plan_source_valid"),
+        ]
+        triggers = [
+            # Projections as of a past date read the plans in force then: a version never changes.
+            pgtrigger.ReadOnly(name="intake_plan_versions_are_append_only"),
+            pgtrigger.Protect(name="intake_plan_no_delete", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.year} {self.degree_level} v{self.version}: {self.intake}"

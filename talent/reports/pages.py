@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET
 
 from talent.common.errors import InvalidInput
 from talent.common.presentation import bilingual_name
-from talent.reports import charts, labels, reading, scope, selectors
+from talent.reports import charts, intake_page, labels, reading, scope, selectors
 from talent.reports.api import targets as api
 from talent.reports.models import Target, TargetBasis
 
@@ -218,4 +218,7 @@ def _downloads(url: str, query: dict[str, str]) -> list[dict[str, str]]:
     ]
 
 
-urlpatterns = [path("dashboard/", dashboard, name="reports-dashboard")]
+urlpatterns = [
+    path("dashboard/", dashboard, name="reports-dashboard"),
+    path("reports/intake/", intake_page.intake_plans, name="reports-intake"),
+]

@@ -4,5 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("reports/", include("talent.reports.api.targets")),
+    path("reports/", include("talent.reports.api.intake")),
     path("", include("talent.reports.api.statistics")),
 ]

@@ -33,6 +33,7 @@ UNIVERSITY = [
     NavLink("web:university-claim-codes", _("Claim codes"), "nav-claim-codes"),
     NavLink("web:engagements", _("Engagements"), "nav-engagements"),
     NavLink("reports-dashboard", _("Dashboard"), "nav-dashboard"),
+    NavLink("reports-intake", _("Intake plans"), "nav-intake"),
 ]
 COMPANY = [
     NavLink("web:company-home", _("Field problems"), "nav-company"),
@@ -42,6 +43,7 @@ MINISTRY = [
     NavLink("web:analyst-home", _("Match runs"), "nav-analyst"),
     NavLink("web:engagements", _("Engagements"), "nav-engagements"),
     NavLink("reports-dashboard", _("Dashboard"), "nav-dashboard"),
+    NavLink("reports-intake", _("Intake plans"), "nav-intake"),
 ]
 RESEARCHER = [
     NavLink("web:researcher-home", _("My profile"), "nav-profile"),
