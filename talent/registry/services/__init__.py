@@ -7,7 +7,7 @@ Callers use `services.<entity>_<verb>(...)`; the modules group them by entity.
 from talent.registry.services.access import access_log_record
 from talent.registry.services.advisors import advisor_appoint
 from talent.registry.services.catalogue_updates import graduate_school_update, programme_update
-from talent.registry.services.claims import claim_code_issue
+from talent.registry.services.claims import claim_code_issue, claim_codes_revoke
 from talent.registry.services.enrollments import (
     enrollment_admit,
     enrollment_event_void,
@@ -46,6 +46,7 @@ __all__ = [
     "access_log_record",
     "advisor_appoint",
     "claim_code_issue",
+    "claim_codes_revoke",
     "enrollment_admit",
     "enrollment_event_void",
     "enrollment_fast_track",

@@ -189,15 +189,18 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
     events = list(selectors.enrollment_history(enrollment=enrollment))
+    codes = list(selectors.claim_code_list(user=request.user).filter(person_id=enrollment.person_id)[:5])
+    now = timezone.now()
     context = {
         "enrollment": enrollment,
         "events": events,
         "voidable": enrollment_services.voidable_change([e for e in events if not e.voided]),
-        "codes": selectors.claim_code_list(user=request.user).filter(person_id=enrollment.person_id)[:5],
+        "codes": codes,
+        "revocable": any(code.used_at is None and code.expires_at > now for code in codes),
         "form": form,
         "confirming": confirming,
         "may_fast_track": _may_fast_track(enrollment),
-        "now": timezone.now(),
+        "now": now,
     }
     return render(request, "web/university/enrollment_detail.html", context)
 
@@ -343,6 +346,23 @@ def enrollment_claim_code(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @university_staff_only
+@require_POST
+def enrollment_claim_code_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop the student's valid claim code at once (a code given to the wrong person, or lost)."""
+    enrollment = selectors.enrollment_get_for_change(user=request.user, pk=pk)
+    try:
+        revoked = services.claim_codes_revoke(actor=signed_in_user(request), enrollment=enrollment)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        if revoked:
+            messages.success(request, _("The claim code is revoked: it no longer works."))
+        else:
+            messages.info(request, _("There was no valid claim code to revoke."))
+    return redirect(reverse("web:university-enrollment", kwargs={"pk": enrollment.pk}) + "#claim")
+
+
+@university_staff_only
 @require_http_methods(["GET", "HEAD", "POST"])
 def claim_codes(request: HttpRequest) -> HttpResponse:
     form = ClaimCodeForm(request.POST or None)
@@ -387,6 +407,11 @@ urlpatterns = [
     ),
     path("university/enrollments/<int:pk>/fast-track/", enrollment_fast_track, name="university-fast-track"),
     path("university/enrollments/<int:pk>/claim-code/", enrollment_claim_code, name="university-claim-code"),
+    path(
+        "university/enrollments/<int:pk>/claim-code/revoke/",
+        enrollment_claim_code_revoke,
+        name="university-claim-code-revoke",
+    ),
     path("university/claim-codes/", claim_codes, name="university-claim-codes"),
     path("university/roster/", include("talent.web.views.roster")),
 ]

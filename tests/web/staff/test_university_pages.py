@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from talent.registry import services
 from talent.registry.models import AccessLog, ClaimCode, Enrollment, EnrollmentEvent
@@ -299,6 +300,37 @@ def test_staff_issue_a_claim_code_from_the_detail_page_and_see_it_once(enrollmen
     assert "no-cache" in response["Cache-Control"]
     claim = ClaimCode.objects.get(person=enrollment.person)
     assert claim.code_hash != code and claim.issued_by == university_staff
+
+
+def test_staff_revoke_the_valid_claim_code_from_the_detail_page(enrollment, university_staff, client_for):
+    client = client_for(university_staff)
+    claim, _code = services.claim_code_issue(actor=university_staff, enrollment=enrollment)
+    detail = reverse("web:university-enrollment", kwargs={"pk": enrollment.pk})
+    revoke = reverse("web:university-claim-code-revoke", kwargs={"pk": enrollment.pk})
+    assert revoke in client.get(detail).content.decode()
+
+    response = client.post(revoke)
+
+    assert response.status_code == 302 and response["Location"] == detail + "#claim"
+    claim.refresh_from_db()
+    assert claim.expires_at <= timezone.now() and claim.used_at is None
+    page = client.get(detail)
+    assert "폐기" in " ".join(str(m) for m in page.context["messages"])
+    assert revoke not in page.content.decode()  # nothing valid is left to revoke
+
+
+def test_another_universitys_staff_cannot_revoke_a_claim_code(
+    enrollment, university_staff, other_university_staff, client_for
+):
+    claim, _code = services.claim_code_issue(actor=university_staff, enrollment=enrollment)
+
+    response = client_for(other_university_staff).post(
+        reverse("web:university-claim-code-revoke", kwargs={"pk": enrollment.pk})
+    )
+
+    assert response.status_code == 404
+    claim.refresh_from_db()
+    assert claim.expires_at > timezone.now()
 
 
 def test_no_claim_code_for_a_student_who_already_claimed(enrollment, university_staff, client_for):
