@@ -1050,7 +1050,21 @@ class ImportBatchStatus(models.TextChoices):
     APPLIED = "applied", _("Applied")
     DRY_RUN = "dry_run", _("Dry run")
     FAILED = "failed", _("Refused: rows with errors")
-    REJECTED = "rejected", _("Refused: file unreadable")
+    REJECTED = "rejected", _("Refused: the whole file")
+
+
+class RosterRefusal(models.TextChoices):
+    """Why a roster upload was refused as a whole (the refusal's code), or why a checked file was not imported."""
+
+    FORMAT = "roster_format", _("not a readable CSV or Excel workbook")
+    ENCODING = "roster_encoding", _("text encoding not recognised")
+    TOO_LARGE = "roster_too_large", _("file too large")
+    TOO_MANY_ROWS = "roster_too_many_rows", _("too many rows")
+    EMPTY = "roster_empty", _("empty file")
+    NO_HEADER = "roster_no_header", _("no header row")
+    DUPLICATE_COLUMN = "roster_duplicate_column", _("a column given twice")
+    RESIDENT_REGISTRATION_NUMBER = "resident_registration_number", _("resident registration number in the file")
+    CHANGED_MEANWHILE = "changed_meanwhile", _("records changed while it was being imported")
 
 
 @_tracked("ImportBatchHistory")
@@ -1087,6 +1101,15 @@ class ImportBatch(models.Model):
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
     errors = models.JSONField(_("problems"), default=list, blank=True, help_text=_("Row, column and message."))
+    refusal = models.CharField(
+        _("reason for the refusal"), max_length=40, blank=True, default="", choices=RosterRefusal.choices
+    )
+    outcomes = models.JSONField(
+        _("row outcomes"),
+        default=list,
+        blank=True,
+        help_text=_("What each row did or would do, other than no change: row, action, the fields it changes."),
+    )
 
     class Meta:
         verbose_name = _("roster import")

@@ -40,6 +40,7 @@ class ImportBatchAdmin(ReadOnlyAdmin):
         "university",
         "filename",
         "status",
+        "refusal",
         "dry_run",
         "row_count",
         "created_count",
@@ -48,7 +49,7 @@ class ImportBatchAdmin(ReadOnlyAdmin):
         "error_count",
         "created_by",
     )
-    list_filter = ("status", "dry_run", "university", "created_at")
+    list_filter = ("status", "refusal", "dry_run", "university", "created_at")
     list_select_related = ("university", "created_by")
     search_fields = ("filename", "sha256", "university__name_ko")
     date_hierarchy = "created_at"

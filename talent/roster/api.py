@@ -214,6 +214,8 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "unchanged_count",
             "error_count",
             "errors",
+            "refusal",
+            "outcomes",
         ]
 
 

@@ -33,6 +33,7 @@ from talent.registry.models import (
     Organization,
     Person,
     Programme,
+    RosterRefusal,
 )
 from talent.registry.services._base import Actor, acting
 from talent.registry.services.enrollments import check_transition, serialise_enrollment_writes
@@ -98,6 +99,7 @@ def roster_import(
     try:
         table, header = read_file(content)
     except InvalidInput as refusal:
+        batch.refusal = refusal.code if refusal.code in RosterRefusal.values else ""
         _record(batch, ImportBatchStatus.REJECTED, errors=[RowMessage(None, None, str(refusal))])
         raise
     batch.file_format, batch.encoding = table.file_format, table.encoding
@@ -123,6 +125,7 @@ def roster_import(
                     progress("write", len(result.rows), len(result.rows))
     except DomainError as refusal:  # a race the checks could not see: nothing was stored
         batch.pk, result.applied = None, False
+        batch.refusal = RosterRefusal.CHANGED_MEANWHILE
         _record(batch, ImportBatchStatus.FAILED, result=result, errors=[RowMessage(None, None, str(refusal))])
         raise
     if not result.applied:
@@ -157,6 +160,7 @@ def _record(
         batch.created_count, batch.updated_count = totals["created"], totals["updated"]
         batch.unchanged_count = totals["unchanged"]
         problems += result.problems
+        batch.outcomes = [row.as_stored_dict() for row in result.rows if row.action != RowAction.UNCHANGED]
     batch.errors = [p.as_stored_dict() for p in problems]
     with acting(batch.created_by, "roster_import"):
         batch.save()

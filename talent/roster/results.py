@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from talent.registry.models import ImportBatch, ImportBatchStatus, RosterRefusal
 from talent.registry.validators import redact_resident_registration_numbers
 from talent.roster.columns import column_for
 
@@ -53,6 +57,11 @@ class RowOutcome:
     #: Not errors: what the row's university should know (e.g. its details differ from the registry's record of a
     #: person it identified by ORCID iD); the row is stored.
     notices: list[RowMessage] = field(default_factory=list)
+
+    def as_stored_dict(self) -> dict[str, Any]:
+        """What the import batch keeps of the row: its number, what it did and the names of the fields it changed;
+        no value of the file (its problems are kept apart, with the file's)."""
+        return {"row": self.row, "action": str(self.action), "changes": list(self.changes)}
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -130,3 +139,31 @@ class ImportResult:
             "notices": [m.as_dict() for m in self.notices],
             "rows": [r.as_dict() for r in self.rows],
         }
+
+
+class Outcome(StrEnum):
+    """What came of an upload, as its record is listed: a file checked without an error is the only "checked" one."""
+
+    APPLIED = "applied"
+    CHECKED = "checked"
+    ROW_ERRORS = "row_errors"
+    REFUSED = "refused"
+
+
+def batch_outcome(batch: ImportBatch) -> tuple[Outcome, str]:
+    """The upload's outcome and its label in the active language: one label per refusal reason, and a checked file
+    with row errors told apart from a clean one."""
+    errors = batch.error_count
+    if batch.status == ImportBatchStatus.APPLIED:
+        return Outcome.APPLIED, _("Imported")
+    if batch.refusal:
+        reason = RosterRefusal(batch.refusal).label
+        return Outcome.REFUSED, _("Refused: %(reason)s") % {"reason": reason}
+    if batch.status == ImportBatchStatus.REJECTED:  # refused before the reason was kept
+        return Outcome.REFUSED, _("Refused: the whole file")
+    rows = ngettext("%(count)d row with errors", "%(count)d rows with errors", errors) % {"count": errors}
+    if batch.status == ImportBatchStatus.DRY_RUN:
+        if errors:
+            return Outcome.ROW_ERRORS, _("Checked: %(rows)s") % {"rows": rows}
+        return Outcome.CHECKED, _("Checked: no errors")
+    return Outcome.ROW_ERRORS, _("Not imported: %(rows)s") % {"rows": rows}

@@ -25,8 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from talent.common.errors import DomainError
 from talent.common.users import signed_in_user
 from talent.registry import roles, selectors
-from talent.registry.models import Organization
+from talent.registry.models import ImportBatch, Organization
 from talent.roster.columns import BY_KEY
+from talent.roster.results import batch_outcome
 from talent.roster.services import (
     ImportResult,
     RosterFormat,
@@ -75,14 +76,23 @@ def _kept(request: HttpRequest, university: Organization, sha256: str) -> dict[s
 
 
 def _page(request: HttpRequest, university: Organization, form: RosterUploadForm, **extra: Any) -> HttpResponse:
-    batches = selectors.import_batch_list(user=request.user).filter(university=university)[:RECENT_BATCHES]
+    recent = selectors.import_batch_list(user=request.user).filter(university=university).defer("outcomes", "errors")
+    batches = [_listed(batch) for batch in recent[:RECENT_BATCHES]]
     context = {"form": form, "university": university, "batches": batches, "formats": list(RosterFormat), **extra}
     return render(request, "web/university/roster.html", context)
 
 
+def _listed(batch: ImportBatch) -> dict[str, Any]:
+    outcome, label = batch_outcome(batch)
+    return {"batch": batch, "outcome": str(outcome), "label": label}
+
+
+def _labels(changes: list[str]) -> list[str]:
+    return [str(BY_KEY[name].label) if name in BY_KEY else name for name in changes]
+
+
 def _row(outcome: RowOutcome) -> dict[str, Any]:
-    changes = [str(BY_KEY[name].label) if name in BY_KEY else name for name in outcome.changes]
-    return {**outcome.as_dict(), "changes": changes}
+    return {**outcome.as_dict(), "changes": _labels(outcome.changes)}
 
 
 def _preview(result: ImportResult) -> dict[str, Any]:
@@ -154,7 +164,8 @@ def roster_batch(request: HttpRequest, pk: int) -> HttpResponse:
     """One past upload: what came of it, its counts and every problem found, by row and column."""
     _university(request)
     batch = selectors.import_batch_get_for_user(user=request.user, pk=pk)
-    return render(request, "web/university/roster_batch.html", {"batch": batch})
+    rows = [{**row, "changes": _labels(row["changes"])} for row in batch.outcomes]
+    return render(request, "web/university/roster_batch.html", {**_listed(batch), "rows": rows})
 
 
 @university_staff_only

@@ -77,7 +77,7 @@ def test_a_clean_preview_is_confirmed_without_uploading_again(ms_programme, univ
     enrollments = Enrollment.objects.order_by("student_number")
     assert [(e.student_number, e.status) for e in enrollments] == [("2026-1001", "enrolled"), ("2026-1002", "admitted")]
     assert [str(m) for m in shown.context["messages"]]  # the confirmation with the totals
-    assert [b.status for b in shown.context["batches"]] == ["applied", "dry_run"]
+    assert [b["batch"].status for b in shown.context["batches"]] == ["applied", "dry_run"]
     again = client.post(reverse("web:university-roster-confirm"), {"sha256": sha256})
     assert again.status_code == 302 and Enrollment.objects.count() == 2  # the kept file is gone once imported
 

@@ -44,15 +44,15 @@ def test_a_university_staff_member_corrects_a_bad_row_and_imports_the_roster(
     bad_row = page.locator('[data-row="3"]')
     assert bad_row.get_attribute("data-action") == "error"
     assert "입학일" in bad_row.inner_text()  # the column at fault, as the file heads it
-    assert page.get_by_test_id("total-errors").inner_text() == "1"
+    assert page.get_by_test_id("total-errors").inner_text() == "1행"
     assert page.get_by_test_id("confirm-import").count() == 0  # nothing to import until the file is right
     page.screenshot(path=str(artifacts / "roster-2-preview-with-error.png"), full_page=True)
 
     page.locator("#id_file").set_input_files(str(good))
     page.get_by_test_id("upload").click()
     page.get_by_test_id("confirm-import").wait_for()
-    assert page.get_by_test_id("total-errors").inner_text() == "0"
-    assert page.get_by_test_id("total-created").inner_text() == "2"
+    assert page.get_by_test_id("total-errors").inner_text() == "0행"
+    assert page.get_by_test_id("total-created").inner_text() == "2행"
     page.screenshot(path=str(artifacts / "roster-3-preview-clean.png"), full_page=True)
 
     page.get_by_test_id("confirm-import").focus()  # by keyboard
