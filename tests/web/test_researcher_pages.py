@@ -383,3 +383,9 @@ def test_a_page_of_my_proposals_costs_the_same_queries_for_1_and_a_full_page(cli
 
     assert page.count('data-testid="explanation"') == PAGE_SIZE
     assert len(full) == len(one) == len(last)
+
+
+def test_the_overview_counts_the_overseas_positions_with_their_unit(profiles, researcher, client_for):
+    page = client_for(researcher).get(reverse("web:researcher-home")).content.decode()
+
+    assert 'data-testid="position-count">1건</dd>' in page
