@@ -29,7 +29,9 @@ from django.views.decorators.http import require_GET
 
 from talent.common.errors import InvalidInput
 from talent.common.presentation import bilingual_name
-from talent.reports import charts, intake_page, labels, reading, scope, selectors
+from talent.engagements.models import Outcome
+from talent.reports import charts, field_projects, intake_page, labels, reading, scope, selectors
+from talent.reports.api import statistics as statistics_api
 from talent.reports.api import targets as api
 from talent.reports.models import Target, TargetBasis
 
@@ -72,7 +74,16 @@ def dashboard_context(*, user: Any, as_of: datetime.date, by: str, language: str
         "dimensions": [{"code": code, "label": label} for code, label in labels.DIMENSION_LABELS.items()],
         "targets": targets,
         "targets_downloads": _downloads("/api/v1/reports/targets/", {"as_of": as_of.isoformat()}),
+        "field_projects": _field_projects_panel(report_scope, as_of),
     }
+
+
+def _field_projects_panel(report_scope: scope.ReportScope, as_of: datetime.date) -> dict[str, Any]:
+    """Engagements and AX-project completions, as the statistics API serializes them."""
+    figures = statistics_api.FieldProjectsSerializer(
+        field_projects.field_projects_of(scope=report_scope, as_of=as_of)
+    ).data
+    return {**figures, "outcomes": [(label, figures["engagements_closed"][code]) for code, label in Outcome.choices]}
 
 
 def _target_panel(

@@ -34,6 +34,7 @@ READ_URLS = [
     "/api/v1/reports/trajectory/",
     "/api/v1/statistics/registry/",
     "/api/v1/statistics/enrollments/",
+    "/api/v1/statistics/field-projects/",
 ]
 
 
@@ -200,6 +201,7 @@ DATED_URLS = [
     "/api/v1/reports/headcount/?by=university",
     "/api/v1/reports/trajectory/",
     "/api/v1/statistics/enrollments/",
+    "/api/v1/statistics/field-projects/",
 ]
 
 

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from talent.common.api import query_of
 from talent.registry.api.schema import error_responses
-from talent.reports import statistics
+from talent.reports import field_projects, statistics
 from talent.reports.api.permissions import MayReadReports
 
 # --- Serializers ---------------------------------------------------------------------------------------
@@ -81,6 +81,35 @@ class EnrollmentStatisticsQuerySerializer(serializers.Serializer):
         ) % {"allowed": ", ".join(statistics.GROUPING_NAMES)}
 
 
+class ProjectGroupSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The school's id or the KSIC section's code.")
+    label = serializers.CharField(help_text="The group's name in the request's language.")  # type: ignore[assignment]  # a response field named like a Field attribute
+    engagements = serializers.IntegerField(
+        help_text="By school: the engagements its students do as AX projects; by section: every engagement."
+    )
+    students = serializers.IntegerField(help_text="Distinct persons with an AX project.")
+    completed = serializers.IntegerField(help_text="Distinct persons who graduated through their AX project.")
+
+
+class FieldProjectsSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    engagements = serializers.IntegerField(help_text="Engagements started on or before `as_of`.")
+    engagements_active = serializers.IntegerField(help_text="Of those, not closed by `as_of`.")
+    engagements_closed = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Outcome -> engagements closed by `as_of`; every outcome listed."
+    )
+    students = serializers.IntegerField(help_text="Distinct persons with an AX project linked by `as_of`.")
+    completed = serializers.IntegerField(help_text="Of those, who graduated through it by `as_of`.")
+    by_school = ProjectGroupSerializer(many=True)
+    by_section = ProjectGroupSerializer(many=True)
+
+
+class AsOfQuerySerializer(serializers.Serializer):
+    as_of = serializers.DateField(
+        required=False, help_text="Count as of this date (YYYY-MM-DD); default today, a future date is refused."
+    )
+
+
 # --- Views ---------------------------------------------------------------------------------------------
 
 
@@ -118,7 +147,27 @@ class EnrollmentStatisticsView(APIView):
         return Response(EnrollmentStatisticsSerializer(figures).data)
 
 
+class FieldProjectsView(APIView):
+    permission_classes = [IsAuthenticated, MayReadReports]
+
+    @extend_schema(
+        tags=["statistics"],
+        summary="Engagements and AX-project completions",
+        description="Engagements started, under way and closed by outcome; AX graduate students with an AX project "
+        "and those who completed through it, by graduate school and KSIC section, as of `as_of` (default today). "
+        "University staff get their own students' figures.",
+        parameters=[AsOfQuerySerializer],
+        responses={200: FieldProjectsSerializer, **error_responses(400, 401, 403)},
+    )
+    def get(self, request: Request) -> Response:
+        query = AsOfQuerySerializer(data=query_of(request))
+        query.is_valid(raise_exception=True)
+        figures = field_projects.field_projects(user=request.user, **query.validated_data)
+        return Response(FieldProjectsSerializer(figures).data)
+
+
 urlpatterns = [
     path("statistics/registry/", RegistryStatisticsView.as_view(), name="statistics-registry"),
     path("statistics/enrollments/", EnrollmentStatisticsView.as_view(), name="statistics-enrollments"),
+    path("statistics/field-projects/", FieldProjectsView.as_view(), name="statistics-field-projects"),
 ]

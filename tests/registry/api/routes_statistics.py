@@ -40,4 +40,17 @@ ROUTES: list[Route] = [
         statuses(400, **NOT_FOR_COMPANIES_OR_RESEARCHERS),
         notes="a date in the future is refused, as by the reports",
     ),
+    Route(
+        "statistics-field-projects",
+        "GET",
+        lambda w: "/api/v1/statistics/field-projects/?as_of=2026-04-01",
+        statuses(200, **NOT_FOR_COMPANIES_OR_RESEARCHERS),
+    ),
+    Route(
+        "statistics-field-projects",
+        "GET",
+        lambda w: "/api/v1/statistics/field-projects/?as_of=2999-01-01",
+        statuses(400, **NOT_FOR_COMPANIES_OR_RESEARCHERS),
+        notes="a date in the future is refused, as by the reports",
+    ),
 ]
