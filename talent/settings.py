@@ -43,10 +43,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our own static files, nothing from a CDN
-    "axes",
+    "talent.registry.vendor_apps.AxesConfig",  # django-axes, under a name the admin translates
     "django_celery_beat",
     "pgtrigger",
-    "pghistory",
+    "talent.registry.vendor_apps.HistoryConfig",  # django-pghistory, likewise
     "pghistory.admin",
     "talent.common",
     "talent.registry",
@@ -174,6 +174,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 NOTIFICATIONS_RETRY_SECONDS = env.float("NOTIFICATIONS_RETRY_SECONDS", default=60)
 NOTIFICATIONS_RESEND_AFTER_SECONDS = env.float("NOTIFICATIONS_RESEND_AFTER_SECONDS", default=60)
+
+# The admin's change history: pghistory's events, named and shown in the reader's language (registry.admin.history).
+PGHISTORY_ADMIN_MODEL = "registry.ChangeEvent"
+PGHISTORY_ADMIN_CLASS = "talent.registry.admin.history.ChangeHistoryAdmin"
 
 # --- The client's address: how many reverse proxies in front of us append to X-Forwarded-For ----------
 # 0 (default): the header is ignored and REMOTE_ADDR is the client. One rule for the throttles, django-axes and

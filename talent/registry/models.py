@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import pghistory
+import pghistory.models
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -23,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from talent.registry import careers, lifecycle, plausible, validators, vocabulary
@@ -626,7 +628,13 @@ class EnrollmentEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.enrollment_id} #{self.sequence} {self.status} @ {self.effective_date}"
+        """ "2026-06-19 합격 (신입생 합격), 기록자 kim": the date, the status, the reason and who recorded it."""
+        text = f"{self.effective_date:%Y-%m-%d} {self.get_status_display()}"
+        if self.reason:
+            text += f" ({self.reason})"
+        if self.actor_id is not None:
+            text += ", " + gettext("recorded by %(user)s") % {"user": self.actor}
+        return text
 
     def clean(self) -> None:
         _plausible("effective_date", plausible.check_status_date, self.effective_date)
@@ -684,7 +692,7 @@ class EnrollmentEventVoid(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"void of {self.event_id}"
+        return gettext("Voided: %(event)s") % {"event": self.event}
 
 
 @_tracked("ResearcherProfileHistory")
@@ -1223,3 +1231,27 @@ class IdentityDisagreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} · {self.field}"
+
+
+# --- The change history as the admin shows it ---------------------------------------------------------------
+
+
+class ChangeEvent(pghistory.models.Events):
+    """Every tracked change across the registry's tables (django-pghistory's aggregate), named in the reader's
+    language, with the user the change was made by (from the history context)."""
+
+    user = pghistory.ProxyField(
+        "pgh_context__user",
+        models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            on_delete=models.DO_NOTHING,
+            null=True,
+            related_name="+",
+            verbose_name=_("changed by"),
+        ),
+    )
+
+    class Meta:
+        proxy = True
+        verbose_name = _("change")
+        verbose_name_plural = _("change history")

@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from talent.registry.admin import audit, enrollments, organizations, people, problems
+from talent.registry.admin import audit, enrollments, history, organizations, people, problems, schedules
 
-__all__ = ["audit", "enrollments", "organizations", "people", "problems"]
+__all__ = ["audit", "enrollments", "history", "organizations", "people", "problems", "schedules"]
 
 admin.site.site_header = _("AX Talent Registry")
 admin.site.site_title = _("AX Talent Registry administration")

@@ -152,7 +152,7 @@ def history_url(obj: Model) -> str:
     opts = obj._meta
     back = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
     query = urlencode({"method": "tracks", "obj": f"{opts.label}:{obj.pk}", "back": back})
-    return f"{reverse('admin:pghistory_events_changelist')}?{query}"
+    return f"{reverse('admin:registry_changeevent_changelist')}?{query}"
 
 
 class PersonNameSearch:
