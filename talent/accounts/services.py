@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from talent.accounts.credentials import auth_token_issue, auth_token_revoke
-from talent.common.db import database_refusals, validate
+from talent.common.db import database_refusals, model_field, validate
 from talent.common.errors import Conflict, InvalidInput, NotAllowed
 from talent.matching.selectors import near_misses_of_person_for_export, proposals_of_person_for_export
 from talent.registry import roles, selectors
@@ -37,11 +37,12 @@ from talent.registry.models import (
     MergeReason,
     OverseasPosition,
     Person,
+    PersonMerge,
     ResearcherProfile,
 )
 from talent.registry.services._base import acting, save
 from talent.registry.services.claims import hash_claim_code
-from talent.registry.services.merges import person_merge
+from talent.registry.services.merges import person_merge, person_merge_forget
 from talent.registry.services.people import (
     EXPERT_FIELDS,
     PERSON_FIELDS,
@@ -142,6 +143,8 @@ def account_delete(*, user: User, password: str) -> bool:
                 ExpertProfile.objects.filter(person=person).delete()
                 ResearcherProfile.objects.filter(person=person).delete()  # and its positions
                 kept = _universities_keep(person)
+                for model, pks in _erase_absorbed_records(person, everything=not kept).items():
+                    erased.setdefault(model, []).extend(pks)
                 if kept:
                     person.user = None
                     save(person, update_fields=["user"])
@@ -171,6 +174,32 @@ def _owned_records(person: Person) -> dict[type[models.Model], list[Any]]:
         OverseasPosition: list(OverseasPosition.objects.filter(profile__person=person).values_list("pk", flat=True)),
         ExpertProfile: list(ExpertProfile.objects.filter(person=person).values_list("pk", flat=True)),
     }
+
+
+def _erase_absorbed_records(person: Person, *, everything: bool) -> dict[type[models.Model], list[Any]]:
+    """Erase what merges folded into the person that was the person's own: the self-made record a claim absorbed
+    and, when the person itself goes, every record merged into it. Returns the erased persons and merge records,
+    whose history the caller erases."""
+    merges = PersonMerge.objects.select_for_update().filter(survivor=person, undone_at__isnull=True)
+    if not everything:
+        merges = merges.filter(reason=MergeReason.CLAIM)
+    erased: dict[type[models.Model], list[Any]] = {Person: [], PersonMerge: []}
+    for merge in merges:
+        erased[Person].append(merge.merged_id)
+        erased[PersonMerge].append(merge.pk)
+        given_back = person_merge_forget(merge=merge)
+        _erase_values_from_history(person, {name: value for name, value in given_back.items() if name != "user"})
+    return erased
+
+
+def _erase_values_from_history(person: Person, values: dict[str, Any]) -> None:
+    """Blank, in the history of a record that stays, the values the person entered and takes back: the copies go
+    with the data (the same exception to append-only history as `_erase_history`)."""
+    history = Person.history.field.model  # type: ignore[attr-defined]  # made by pghistory at run time
+    with pgtrigger.ignore(f"{history._meta.label}:append_only"):
+        for name, value in values.items():
+            empty = None if model_field(Person, name).null else ""
+            history.objects.filter(pgh_obj_id=person.pk, **{name: value}).update(**{name: empty})
 
 
 def _erase_history(records: dict[type[models.Model], list[Any]]) -> None:

@@ -11,12 +11,16 @@ from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
-from talent.accounts.services import account_delete
+from talent.accounts.services import account_delete, claim_code_redeem
 from talent.registry import services
 from talent.registry.models import (  # type: ignore[attr-defined]  # pghistory makes these models at run time
+    ExpertProfile,
     ExpertProfileHistory,
     OverseasPositionHistory,
+    Person,
     PersonHistory,
+    PersonMerge,
+    PersonMergeHistory,
     ResearcherProfileHistory,
 )
 
@@ -99,3 +103,38 @@ def test_closing_the_account_forgets_its_sign_in_records(returning, outsider, se
     assert not AccessAttempt.objects.filter(username="researcher").exists()
     assert not AccessFailureLog.objects.filter(username="researcher").exists()
     assert AccessAttempt.objects.filter(username="outsider").exists()
+
+
+def test_closing_a_claimed_account_erases_the_self_made_record_the_claim_absorbed(
+    returning, university_staff, ms_programme
+):
+    """A claim folds the signed-up record into the university's (kept, marked merged, so that it can be undone);
+    closing the account erases it, its merge record and their history, and the university's record gives back
+    the email it took from it: the university keeps what it gave, nothing the person entered."""
+    own = returning.person
+    services.person_update(actor=returning, person=own, email="seoyun@example.org")
+    enrollment = services.enrollment_admit(
+        actor=university_staff,
+        programme=ms_programme,
+        new_person={"family_name_ko": "이", "given_name_ko": "서윤", "birth_date": datetime.date(1998, 4, 1)},
+        student_number="2026-0042",
+        admission_date=datetime.date(2026, 3, 2),
+    )
+    university_record = enrollment.person
+    _claim, code = services.claim_code_issue(actor=university_staff, enrollment=enrollment)
+    ExpertProfile.objects.filter(person=own).delete()  # the university's record may take the other profile
+    claim_code_redeem(user=returning, code=code)
+    merge = PersonMerge.objects.get(merged=own, survivor=university_record)
+    university_record.refresh_from_db()
+    assert university_record.email == "seoyun@example.org" and university_record.user == returning
+
+    assert account_delete(user=returning, password=PASSWORD) is True
+
+    assert not Person.objects.filter(pk=own.pk).exists()
+    assert not PersonMerge.objects.filter(pk=merge.pk).exists()
+    assert not PersonHistory.objects.filter(pgh_obj_id=own.pk).exists()
+    assert not PersonHistory.objects.filter(email="seoyun@example.org").exists()
+    assert not PersonMergeHistory.objects.filter(pgh_obj_id=merge.pk).exists()
+    university_record.refresh_from_db()
+    assert university_record.email == "" and university_record.user is None
+    assert university_record.enrollments.get() == enrollment

@@ -172,15 +172,7 @@ def person_merge_undo(*, actor: Actor, merge: PersonMerge) -> PersonMerge:
                 label, field = key.rsplit(".", 1)
                 model = apps.get_model(label)
                 model._default_manager.filter(pk__in=pks, **{field: survivor}).update(**{field: merged})
-        given_back = [
-            name
-            for name in record.taken
-            if _value(survivor, name) == (record.cleared[name] if name in record.cleared else _value(merged, name))
-        ]
-        for name in given_back:
-            _set(survivor, name, _empty_value(name))
-        if given_back:
-            save(survivor, update_fields=given_back)  # first: the identifiers and login are unique
+        _give_back(record, survivor=survivor, merged=merged)  # first: the identifiers and login are unique
         for name, value in record.cleared.items():
             _set(merged, name, value)
         merged.merged_into = None
@@ -189,3 +181,31 @@ def person_merge_undo(*, actor: Actor, merge: PersonMerge) -> PersonMerge:
         record.undone_by = actor if actor is not None and actor.pk else None
         record.save(update_fields=["undone_at", "undone_by"])
     return record
+
+
+def _give_back(record: PersonMerge, *, survivor: Person, merged: Person) -> dict[str, Any]:
+    """The survivor gives up the details it took from the merged person (those it still holds unchanged); returns
+    them with the values given back."""
+    given_back = {
+        name: _value(survivor, name)
+        for name in record.taken
+        if _value(survivor, name) == (record.cleared[name] if name in record.cleared else _value(merged, name))
+    }
+    for name in given_back:
+        _set(survivor, name, _empty_value(name))
+    if given_back:
+        save(survivor, update_fields=list(given_back))
+    return given_back
+
+
+def person_merge_forget(*, merge: PersonMerge) -> dict[str, Any]:
+    """Erase a merge on the owner's request (closing their account): the survivor gives back what it took from the
+    merged person, and the merged person and the merge record go, so nothing the person entered stays behind. Not
+    an undo: nothing moves back. Returns what the survivor gave back (field: value); the caller erases the history
+    copies and holds the transaction."""
+    survivor = Person.objects.select_for_update().get(pk=merge.survivor_id)
+    merged = Person.objects.select_for_update().get(pk=merge.merged_id)
+    given_back = _give_back(merge, survivor=survivor, merged=merged)
+    merge.delete()
+    merged.delete()
+    return given_back
