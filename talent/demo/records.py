@@ -163,6 +163,17 @@ class AppointmentPlan:
 
 
 @dataclass(frozen=True)
+class IntakePlanPlan:
+    """A school's planned intake (모집 정원) for a year still to enter, one degree level."""
+
+    school: str
+    year: int
+    degree_level: str
+    intake: int
+    approved: bool  # by the ministry; else proposed by the school
+
+
+@dataclass(frozen=True)
 class World:
     """Everything but the students, who are streamed (a million of them do not fit comfortably in memory)."""
 
@@ -175,6 +186,7 @@ class World:
     experts: tuple[ExpertPlan, ...]
     problems: tuple[ProblemPlan, ...]
     logins: tuple[LoginPlan, ...]
+    intake_plans: tuple[IntakePlanPlan, ...] = ()
 
     @property
     def student_count(self) -> int:

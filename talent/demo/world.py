@@ -8,12 +8,14 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import random
+from collections.abc import Iterator
 
 from talent.demo import texts
 from talent.demo.expertise import RESEARCHERS_PER_SCALE, ExpertisePlanning
 from talent.demo.people import PersonMaker
 from talent.demo.records import (
     AppointmentPlan,
+    IntakePlanPlan,
     LoginPlan,
     OrganizationPlan,
     PersonPlan,
@@ -34,6 +36,9 @@ from talent.registry.vocabulary import (
 D = datetime.date
 STUDENTS_PER_SCALE = 1000
 MIN_STUDENTS_PER_SCHOOL = 40  # the programme's rule for an AX graduate school
+#: Planned entrants a year, nationally at scale 1 (the programme's ramp: about 200 in 2026 to 820+ by 2030).
+INTAKE_RAMP = {2027: 400, 2028: 560, 2029: 700, 2030: 820}
+INTAKE_MIX = {DegreeLevel.MS: 0.6, DegreeLevel.PHD: 0.25, DegreeLevel.INTEGRATED: 0.15}
 
 #: (level, Korean name, English name, normal duration in months)
 PROGRAMMES = (
@@ -110,7 +115,25 @@ class WorldPlanner(ExpertisePlanning):
             experts=tuple(experts),
             problems=tuple(problems),
             logins=tuple(logins),
+            intake_plans=tuple(self._intake_plans(schools)),
         )
+
+    def _intake_plans(self, schools: list[SchoolPlan]) -> Iterator[IntakePlanPlan]:
+        """The national entrant ramp (INTAKE_RAMP) shared by the schools, split by INTAKE_MIX, for each year
+        still to enter; the first half of the schools' plans approved by the ministry, the rest proposed, and
+        the last school without a plan for the deadline's year (the dashboard shows it as "no plan")."""
+        for index, school in enumerate(schools):
+            for year, national in INTAKE_RAMP.items():
+                if datetime.date(year, 3, 1) <= self.today or (index == len(schools) - 1 and year == max(INTAKE_RAMP)):
+                    continue
+                for level, share in INTAKE_MIX.items():
+                    yield IntakePlanPlan(
+                        school=school.key,
+                        year=year,
+                        degree_level=level,
+                        intake=round(national * self.scale * share / len(schools)),
+                        approved=index < len(schools) // 2,
+                    )
 
     # --- organizations ---------------------------------------------------------------------------------
 

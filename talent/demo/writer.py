@@ -38,6 +38,7 @@ from talent.registry.models import (
     Programme,
     ResearcherProfile,
 )
+from talent.reports.models import IntakePlan, IntakePlanSource, IntakePlanState
 
 #: History triggers skipped while seeding. A seed is not an edit by a person, so there is nobody to record
 #: and nothing to audit; and for persons and enrollments (a million each at --scale 1000) the history
@@ -212,6 +213,18 @@ class _Writer:
             for p in world.programmes
         ]
         Programme.objects.bulk_create(programmes, batch_size=self.batch_size)
+        IntakePlan.objects.bulk_create(
+            IntakePlan(
+                school_id=school_ids[p.school],
+                year=p.year,
+                degree_level=p.degree_level,
+                version=1,
+                intake=p.intake,
+                state=IntakePlanState.APPROVED if p.approved else IntakePlanState.PROPOSED,
+                source=IntakePlanSource.ENTERED,
+            )
+            for p in world.intake_plans
+        )
         self.programmes = {p.key: row.pk for p, row in zip(world.programmes, programmes, strict=True)}
 
         ids = _reserve_ids(Person, len(world.persons))

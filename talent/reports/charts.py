@@ -34,17 +34,21 @@ def _nice_ceiling(value: float) -> float:
     return 10 * magnitude
 
 
-def trajectory_svg(trajectory: Mapping[str, Any], *, labels: Mapping[str, str]) -> str:
+def trajectory_svg(
+    trajectory: Mapping[str, Any], *, labels: Mapping[str, str], outlook: Sequence[Mapping[str, Any]] = ()
+) -> str:
     """An SVG line chart: achieved per period (solid), the straight path to the target (dashed) and the
-    projection to the deadline (dotted). `labels["title"]` names it in the page's language; the page shows
-    the legend and the same figures as a table (yearly_rows)."""
+    projection to the deadline (dotted); with `outlook` (points {"end", "expected", "low", "high"} from the
+    as-of date on), the cohort-flow projection (solid, orange) inside its 10th–90th percentile band (shaded).
+    `labels["title"]` names it in the page's language; the page shows the legend and the figures as tables."""
     target = trajectory["target"]
     start, deadline = _date(target["start_date"]), _date(target["deadline"])
     span = max((deadline - start).days, 1)
     points = [(_date(p["end"]), float(p["achieved"])) for p in trajectory["points"]]
     straight = [(_date(p["on"]), float(p["value"])) for p in trajectory["straight_path"]]
     projection = [(_date(p["on"]), float(p["value"])) for p in trajectory["projection"]]
-    top = _nice_ceiling(max([float(target["value"])] + [v for _, v in points + projection]))
+    flow = [(_date(p["end"]), float(p["expected"]), float(p["low"]), float(p["high"])) for p in outlook]
+    top = _nice_ceiling(max([float(target["value"])] + [v for _, v in points + projection] + [f[3] for f in flow]))
 
     def x(day: datetime.date) -> float:
         return LEFT + (WIDTH - LEFT - RIGHT) * min(max((day - start).days / span, 0), 1)
@@ -72,7 +76,12 @@ def trajectory_svg(trajectory: Mapping[str, Any], *, labels: Mapping[str, str]) 
     for year in range(start.year, deadline.year + 1):
         day = max(datetime.date(year, 1, 1), start)
         parts.append(f'<text class="tick" x="{x(day):.1f}" y="{HEIGHT - 12}" text-anchor="middle">{year}</text>')
+    if flow:
+        edge = [(d, high) for d, _e, _l, high in flow] + [(d, low) for d, _e, low, _h in reversed(flow)]
+        coordinates = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in edge)
+        parts.append(f'<polygon class="band-area" points="{coordinates}"/>')
     parts += [
+        line([(d, expected) for d, expected, _l, _h in flow], "outlook"),
         line(straight, "straight"),
         line(projection, "projection"),
         line(points, "achieved"),

@@ -23,8 +23,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.worksheet.worksheet import Worksheet
 
+from talent.reports import projection
 from talent.reports.arithmetic import Band, straight_path
 from talent.reports.labels import BAND_LABELS, COLUMN_LABELS
+from talent.reports.outlook import Outlook
 from talent.reports.selectors import Headcount, TargetReport, Trajectory
 
 SMALL_CELL = 5
@@ -199,6 +201,80 @@ def trajectory_table(path: Trajectory, *, public: bool) -> Table:
         headers=[_("Period"), _("Until"), _("Gained"), str(COLUMN_LABELS["achieved"]), _("Straight path to target")],
         rows=rows,
     )
+
+
+def outlook_table(outlook: Outlook) -> Table:
+    """The projection with the planned intake by year (expected, 10th and 90th percentile, planned entrants),
+    then what it takes, the back-test and the assumptions, one per row. Ministry or university figures, exact."""
+    target, result = outlook.target, outlook.projection
+    rows: list[list[Cell]] = [
+        [
+            figure.year,
+            figure.end.isoformat(),
+            round(figure.expected, 1),
+            figure.low,
+            figure.high,
+            outlook.planned_by_year.get(figure.year, ""),
+        ]
+        for figure in result.by_year
+    ]
+    requirement = outlook.requirement
+    backtest = outlook.backtest
+    notes: list[tuple[str, Cell]] = [
+        (_("Target"), f"{target.code} v{target.version}: {target.value:,} by {target.deadline.isoformat()}"),
+        (_("As of"), outlook.as_of.isoformat()),
+        (_("Trained so far"), result.achieved),
+        (_("Shortfall by the deadline"), outlook.shortfall),
+        (_("Too little data for one figure"), _("yes") if not outlook.confident else _("no")),
+        (_("What it takes (entrants a year)"), _blank_if_none(requirement.intake_per_year)),
+        (_("From year"), requirement.from_year),
+        (_("Band"), _("10th–90th percentile of %(paths)s simulated futures") % {"paths": f"{result.paths:,}"}),
+        (_("Planned cohorts enter on"), _("1 March of their year")),
+        (_("Prior completion rate"), float(target.prior_completion_rate)),
+        (_("Weight of the prior (students)"), target.prior_weight),
+        (_("Degree mix of a yearly intake"), ", ".join(f"{k} {v:.0%}" for k, v in sorted(outlook.mix.items()))),
+        *(
+            (_("Rates of %(level)s: graduate, fast track, leave; finished") % {"level": level}, _rates(rates))
+            for level, rates in sorted(outlook.rates.items())
+        ),
+        *((_("No plan for %(year)s") % {"year": year}, ", ".join(names)) for year, names in outlook.unplanned.items()),
+    ]
+    if backtest is not None:
+        notes += [
+            (_("Back-test made on"), backtest.made_on.isoformat()),
+            (_("Back-test: projected"), round(backtest.expected, 1)),
+            (_("Back-test: 10th–90th percentile"), f"{backtest.low}–{backtest.high}"),
+            (_("Back-test: actually trained"), backtest.actual),
+            (_("Back-test: error"), round(backtest.error, 1)),
+            (
+                _("Back-test: relative error"),
+                "" if backtest.relative_error is None else round(backtest.relative_error, 3),
+            ),
+            (_("Back-test: inside the band"), _("yes") if backtest.in_band else _("no")),
+        ]
+    rows += [[], *([label, value] for label, value in notes)]
+    return Table(
+        title=_("%(target)s projection as of %(date)s") % {"target": target.code, "date": outlook.as_of.isoformat()},
+        filename=f"{target.code}_projection_{outlook.as_of.isoformat()}",
+        headers=[
+            _("Year"),
+            _("Until"),
+            _("Expected trained (cumulative)"),
+            _("10th percentile"),
+            _("90th percentile"),
+            _("Planned entrants"),
+        ],
+        rows=rows,
+    )
+
+
+def _blank_if_none(value: int | None) -> Cell:
+    return "" if value is None else value
+
+
+def _rates(rates: projection.LevelRates) -> str:
+    graduate, fast_track, leave = rates.shares
+    return f"{graduate:.3f}, {fast_track:.3f}, {leave:.3f}; {rates.observed_endings}"
 
 
 # --- Files ----------------------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ from django.views.decorators.http import require_GET
 from talent.common.errors import InvalidInput
 from talent.common.presentation import bilingual_name
 from talent.engagements.models import Outcome
-from talent.reports import charts, field_projects, intake_page, labels, reading, scope, selectors
+from talent.reports import charts, field_projects, intake_page, labels, outlook, reading, scope, selectors
+from talent.reports.api import outlook as outlook_api
 from talent.reports.api import statistics as statistics_api
 from talent.reports.api import targets as api
 from talent.reports.models import Target, TargetBasis
@@ -97,6 +98,9 @@ def _target_panel(
     report_data = api.TargetReportSerializer(report).data
     table_data = api.HeadcountSerializer(api.shown_headcount(table, public=False)).data
     trajectory_data = api.TrajectorySerializer(path_).data
+    outlook_panel = (
+        _outlook_panel(report_scope, target, as_of, report.achieved) if target.basis == TargetBasis.TRAINED else None
+    )
     name = bilingual_name(target.name_ko, target.name_en, language=language)
     query = {"target": target.code, "as_of": as_of.isoformat()}
     table_by_label = labels.dimension_label(table_by, basis=target.basis)
@@ -147,8 +151,19 @@ def _target_panel(
             [row["label"], *(_count(row["counts"][c]) for c in table_data["columns"])] for row in table_data["rows"]
         ],
         "total": [_count(table_data["total"][c]) for c in table_data["columns"]],
-        "chart": charts.trajectory_svg(trajectory_data, labels=chart_labels),
-        "chart_legend": [{"css": css, "label": chart_labels[css]} for css in ("achieved", "straight", "projection")],
+        "chart": charts.trajectory_svg(
+            trajectory_data, labels=chart_labels, outlook=outlook_panel["chart_points"] if outlook_panel else ()
+        ),
+        "chart_legend": [{"css": css, "label": chart_labels[css]} for css in ("achieved", "straight", "projection")]
+        + (
+            [
+                {"css": "outlook", "label": _("Projection with the planned intake")},
+                {"css": "band", "label": _("10th–90th percentile")},
+            ]
+            if outlook_panel
+            else []
+        ),
+        "outlook": outlook_panel,
         "chart_rows": [
             {
                 "year": row.year,
@@ -160,6 +175,71 @@ def _target_panel(
         ],
         "table_downloads": _downloads("/api/v1/reports/headcount/", {**query, "by": table_by}),
         "trajectory_downloads": _downloads("/api/v1/reports/trajectory/", query),
+    }
+
+
+def _outlook_panel(
+    report_scope: scope.ReportScope, target: Target, as_of: datetime.date, achieved: int
+) -> dict[str, Any]:
+    """The projection with the planned intake, as the outlook API serializes it, and its sentences."""
+    value = outlook.outlook_of(scope=report_scope, target=target, as_of=as_of, achieved=achieved)
+    data = outlook_api.OutlookSerializer(value).data
+    result, requirement, backtest = data["projection"], data["requirement"], data["backtest"]
+    return {
+        "data": data,
+        "confident": data["confident"],
+        "sentence": reading.outlook_sentence(
+            expected=result["expected"],
+            low=result["low"],
+            high=result["high"],
+            target=target.value,
+            deadline=target.deadline,
+            thin=data["thin"],
+        ),
+        "requirement": reading.requirement_sentence(
+            intake_per_year=requirement["intake_per_year"],
+            from_year=requirement["from_year"],
+            to_year=requirement["to_year"],
+            target=target.value,
+            deadline=target.deadline,
+        ),
+        "sources": _(
+            "Of the graduates still to come: %(active)s from the students enrolled now, %(plans)s from "
+            "the planned cohorts."
+        )
+        % {
+            "active": reading.persons(round(result["from_active"])),
+            "plans": reading.persons(round(result["from_plans"])),
+        },
+        "backtest": reading.backtest_sentence(
+            made_on=backtest["made_on"],
+            for_date=backtest["for_date"],
+            expected=backtest["expected"],
+            low=backtest["low"],
+            high=backtest["high"],
+            actual=backtest["actual"],
+        )
+        if backtest
+        else _("Back-test: nobody was studying or planned a year ago, so there is no projection to compare."),
+        "unplanned": [
+            reading.unplanned_sentence(year=int(year), schools=names) for year, names in data["unplanned"].items()
+        ],
+        "rows": [
+            {
+                "year": row["year"],
+                "expected": f"{round(row['expected']):,}",
+                "band": f"{row['low']:,}–{row['high']:,}",
+                "planned": (
+                    f"{value.planned_by_year[row['year']]:,}" if row["year"] in value.planned_by_year else _("no plan")
+                )
+                if row["year"] > as_of.year or (row["year"] == as_of.year and as_of < datetime.date(as_of.year, 3, 1))
+                else "–",
+            }
+            for row in result["by_year"]
+        ],
+        "downloads": _downloads("/api/v1/reports/outlook/", {"target": target.code, "as_of": as_of.isoformat()})[:2],
+        "chart_points": [{"end": as_of, "expected": achieved, "low": achieved, "high": achieved}]
+        + [dict(row) for row in result["by_year"]],
     }
 
 

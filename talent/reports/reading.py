@@ -15,6 +15,7 @@ import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from talent.registry.vocabulary import DegreeLevel
 from talent.reports.arithmetic import Band
 
 
@@ -117,6 +118,108 @@ def active_vs_entrants_sentence(*, entrants: int, active: int, start: datetime.d
     )
 
 
+def outlook_sentence(
+    *, expected: float, low: int, high: int, target: int, deadline: datetime.date, thin: dict[str, int]
+) -> str:
+    """The cohort-flow projection in words: one figure with its band and the shortfall, or, while a degree
+    level's rates rest mostly on the prior, the band alone and why (too little data for one figure)."""
+    figures = {
+        "expected": f"{round(expected):,}",
+        "low": f"{low:,}",
+        "high": f"{high:,}",
+        "target": f"{target:,}",
+        "deadline": deadline.isoformat(),
+        "gap": f"{abs(target - round(expected)):,}",
+    }
+    if thin:
+        figures["levels"] = ", ".join(
+            _("%(level)s (%(count)s finished)") % {"level": DegreeLevel(level).label, "count": f"{n:,}"}
+            for level, n in sorted(thin.items())
+        )
+        return (
+            _(
+                "Too little data for one figure: between %(low)s and %(high)s of %(target)s by %(deadline)s "
+                "(10th–90th percentile). The rates of %(levels)s rest mostly on the prior."
+            )
+            % figures
+        )
+    if round(expected) < target:
+        text = _(
+            "With the planned intake: %(expected)s of %(target)s by %(deadline)s (10th–90th percentile "
+            "%(low)s–%(high)s): %(gap)s short."
+        )
+    else:
+        text = _(
+            "With the planned intake: %(expected)s of %(target)s by %(deadline)s (10th–90th percentile "
+            "%(low)s–%(high)s): the target is reached."
+        )
+    return text % figures
+
+
+def requirement_sentence(
+    *, intake_per_year: int | None, from_year: int, to_year: int, target: int, deadline: datetime.date
+) -> str:
+    """What it takes: the same intake every year from next year that reaches the target at the observed rates."""
+    figures = {
+        "intake": persons(intake_per_year or 0),
+        "from": from_year,
+        "to": to_year,
+        "target": f"{target:,}",
+        "deadline": deadline.isoformat(),
+    }
+    if intake_per_year is None:
+        return (
+            _("No intake from %(from)s can graduate by %(deadline)s: the target cannot be reached by new entrants.")
+            % figures
+        )
+    if intake_per_year == 0:
+        return _("The students already enrolled reach %(target)s by %(deadline)s without further intake.") % figures
+    return (
+        _(
+            "What it takes: %(intake)s entering each year %(from)s–%(to)s (instead of the plans) to reach "
+            "%(target)s by %(deadline)s at the observed rates."
+        )
+        % figures
+    )
+
+
+def backtest_sentence(*, made_on: str, for_date: str, expected: float, low: int, high: int, actual: int) -> str:
+    """The projection made a year ago for today, against what happened."""
+    error = round(expected) - actual
+    figures = {
+        "made_on": made_on,
+        "for_date": for_date,
+        "expected": f"{round(expected):,}",
+        "low": f"{low:,}",
+        "high": f"{high:,}",
+        "actual": f"{actual:,}",
+        "error": f"{error:+,}",
+    }
+    if low <= actual <= high:
+        return (
+            _(
+                "Back-test: made on %(made_on)s for %(for_date)s, the projection said %(expected)s "
+                "(%(low)s–%(high)s); %(actual)s were trained: off by %(error)s, inside the band."
+            )
+            % figures
+        )
+    return (
+        _(
+            "Back-test: made on %(made_on)s for %(for_date)s, the projection said %(expected)s "
+            "(%(low)s–%(high)s); %(actual)s were trained: off by %(error)s, outside the band."
+        )
+        % figures
+    )
+
+
+def unplanned_sentence(*, year: int, schools: list[str]) -> str:
+    return ngettext(
+        "No plan for %(year)s: %(count)s school (%(names)s), counted as no entrants.",
+        "No plan for %(year)s: %(count)s schools (%(names)s), counted as no entrants.",
+        len(schools),
+    ) % {"year": year, "count": len(schools), "names": ", ".join(schools)}
+
+
 #: The terms the dashboard shows, each defined once (the page's legend; every figure links to its term).
 TERMS = {
     "trained": (
@@ -179,6 +282,30 @@ TERMS = {
     "planned_returns": (
         gettext_lazy("Planned returns by the deadline"),
         gettext_lazy("Researchers whose return is planned after the date and by the deadline."),
+    ),
+    "outlook": (
+        gettext_lazy("Projection with the planned intake"),
+        gettext_lazy(
+            "Each cohort, enrolled or planned (intake plans, entering on 1 March), is followed to the deadline "
+            "with the registry's own rates of graduation, departure and fast track per degree level and their "
+            "times (censored for students still studying), drawn towards a prior while few have finished. The "
+            "band is the 10th–90th percentile of 10,000 simulated futures (uncertain rates and individual "
+            "outcomes); whether plans are filled is not in it."
+        ),
+    ),
+    "what_it_takes": (
+        gettext_lazy("What it takes"),
+        gettext_lazy(
+            "The same intake every year from next year to the deadline's year, in the plans' degree mix, that "
+            "brings the projection to the target at the observed rates."
+        ),
+    ),
+    "backtest": (
+        gettext_lazy("Back-test"),
+        gettext_lazy(
+            "The projection made with what was known a year ago, for today, set beside what was trained: its "
+            "error shows how far to trust today's."
+        ),
     ),
     "breakdown": (
         gettext_lazy("Breakdown"),

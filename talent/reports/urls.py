@@ -5,5 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("reports/", include("talent.reports.api.targets")),
     path("reports/", include("talent.reports.api.intake")),
+    path("reports/", include("talent.reports.api.outlook")),
     path("", include("talent.reports.api.statistics")),
 ]

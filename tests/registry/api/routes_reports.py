@@ -19,6 +19,14 @@ def _snapshot(world: World) -> ReportSnapshot:
 
 
 ROUTES: list[Route] = [
+    Route("reports-outlook", "GET", lambda w: "/api/v1/reports/outlook/", statuses(200, **OUTSIDERS)),
+    Route(
+        "reports-outlook",
+        "GET",
+        lambda w: "/api/v1/reports/outlook/?target=OVERSEAS-RETURNED",
+        statuses(400, **OUTSIDERS),
+        notes="the outlook projects graduates",
+    ),
     Route("reports-targets", "GET", lambda w: "/api/v1/reports/targets/", statuses(200, **OUTSIDERS)),
     Route(
         "reports-targets",

@@ -1,0 +1,303 @@
+"""The outlook of a "trained" target: the cohort-flow projection (talent.reports.projection) fed from the
+registry and the intake plans, what it takes, and a back-test. Reads only.
+
+From the registry, as of a date (every counting enrollment's status on that date, from the standing events):
+- the students active then (enrolled, on leave, coursework complete), not yet trained, grouped by degree level
+  and admission date; a person active twice is counted once (their latest admission);
+- per degree level, each enrollment's whole months from admission to graduation, departure (withdrawn or
+  dismissed after registering), fast track, or to the date while still active (censored);
+- the intake plans in force on that date (the newest version recorded by then) for the years still to enter.
+The prior is the target's (completion rate and weight) with the programmes' normal durations.
+
+The back-test makes the projection as of a year before the date (the plans and events known then) up to the
+date, and sets it beside what was achieved: its error and whether the outcome fell in the band.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from talent.common.errors import InvalidInput
+from talent.common.presentation import bilingual_name
+from talent.registry.models import EnrollmentEvent, Programme
+from talent.registry.vocabulary import DegreeLevel
+from talent.reports import counting, intake, projection, selectors
+from talent.reports.models import Target, TargetBasis
+from talent.reports.projection import LevelRates, Projection, Requirement
+from talent.reports.scope import ReportScope, checked_as_of, scope_for
+
+if TYPE_CHECKING:
+    from talent.registry.roles import User
+
+ACTIVE = ("enrolled", "on_leave", "coursework_complete")
+LEFT = ("withdrawn", "dismissed")
+BACKTEST_DAYS = 365
+#: Below this many students finished (graduated, left or fast-tracked), a degree level's rates rest mostly on
+#: the prior: the outlook says there is too little data instead of printing one confident number.
+THIN_BELOW = 20
+
+
+@dataclass(frozen=True)
+class Flows:
+    """The registry reduced to the projection's inputs on one date."""
+
+    active: list[projection.ActiveGroup]
+    observations: dict[str, projection.LevelObservations]
+    normal_months: dict[str, int]
+
+
+def flows_on(*, scope: ReportScope, target: Target, as_of: datetime.date) -> Flows:
+    """Every counting enrollment's status on `as_of` from its standing events (voided ones never count)."""
+    events = EnrollmentEvent.objects.filter(
+        effective_date__lte=as_of,
+        void__isnull=True,
+        enrollment__programme__counts_toward_target=True,
+        enrollment__admission_date__lte=as_of,
+    )
+    if scope.university is not None:
+        events = events.filter(enrollment__university=scope.university)
+    rows = events.order_by("enrollment_id", "effective_date", "sequence").values_list(
+        "enrollment_id",
+        "enrollment__person_id",
+        "enrollment__programme__degree_level",
+        "enrollment__admission_date",
+        "status",
+        "effective_date",
+    )
+    last: dict[int, tuple[int, str, datetime.date, str, datetime.date]] = {}
+    registered: set[int] = set()
+    for enrollment, person, level, admitted, status, day in rows.iterator(chunk_size=5_000):
+        last[enrollment] = (person, level, admitted, status, day)
+        if status == "enrolled":
+            registered.add(enrollment)
+    trained = {
+        person for person, _l, _a, status, day in last.values() if status == "graduated" and day >= target.start_date
+    }
+    seen: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    active_of: dict[int, tuple[str, datetime.date]] = {}
+    for enrollment, (person, level, admitted, status, day) in last.items():
+        if status == "graduated":
+            seen[level]["graduated"].append(_months(admitted, day))
+        elif status in LEFT and enrollment in registered:
+            seen[level]["left"].append(_months(admitted, day))
+        elif status == "progressed":
+            seen[level]["fast_tracked"].append(_months(admitted, day))
+        elif status in ACTIVE:
+            seen[level]["active"].append(_months(admitted, as_of))
+            if person not in trained and (person not in active_of or active_of[person][1] < admitted):
+                active_of[person] = (level, admitted)
+    groups = Counter(active_of.values())
+    return Flows(
+        active=[projection.ActiveGroup(level, day, n) for (level, day), n in sorted(groups.items())],
+        observations={
+            level: projection.LevelObservations(
+                graduated=tuple(outcomes["graduated"]),
+                left=tuple(outcomes["left"]),
+                fast_tracked=tuple(outcomes["fast_tracked"]),
+                active=tuple(outcomes["active"]),
+            )
+            for level, outcomes in seen.items()
+        },
+        normal_months=normal_months(),
+    )
+
+
+def _months(start: datetime.date, end: datetime.date) -> int:
+    return max(round(projection.months_from(start, end)), 0)
+
+
+def normal_months() -> dict[str, int]:
+    """Each degree level's most common normal duration among the counting programmes (else the default)."""
+    durations: dict[str, Counter[int]] = defaultdict(Counter)
+    for level, months in Programme.objects.filter(counts_toward_target=True).values_list(
+        "degree_level", "normal_duration_months"
+    ):
+        durations[level][months] += 1
+    return {
+        level: durations[level].most_common(1)[0][0] if durations[level] else default
+        for level, default in projection.DEFAULT_MONTHS.items()
+    }
+
+
+def level_rates(target: Target, flows: Flows) -> dict[str, projection.LevelRates]:
+    prior = projection.Prior(
+        completion=float(target.prior_completion_rate), weight=target.prior_weight, normal_months=flows.normal_months
+    )
+    return {
+        level: projection.level_rates(level, flows.observations.get(level, projection.LevelObservations()), prior)
+        for level in DegreeLevel.values
+    }
+
+
+def planned_cohorts(
+    *, scope: ReportScope, on: datetime.date | None, recorded_by: datetime.date | None = None
+) -> list[projection.PlannedCohort]:
+    """The plans in force (as recorded by `recorded_by`, default now) for the years entering after `on`."""
+    plans = intake.plans_in_force(on=recorded_by)
+    return [
+        projection.PlannedCohort(school=str(p.school_id), year=p.year, level=p.degree_level, intake=p.intake)
+        for p in plans
+        if (scope.university is None or p.school.university_id == scope.university.pk)
+        and (on is None or projection.entry_date(p.year) > on)
+    ]
+
+
+def degree_mix(plans: Sequence[projection.PlannedCohort], active: Sequence[projection.ActiveGroup]) -> dict[str, float]:
+    """The degree mix of a yearly intake: the plans', else the active students'."""
+    mix: Counter[str] = Counter()
+    for plan in plans:
+        mix[plan.level] += plan.intake
+    if not mix:
+        for group in active:
+            mix[group.level] += group.count
+    total = sum(mix.values())
+    return {level: n / total for level, n in mix.items()} if total else {DegreeLevel.MS: 1.0}
+
+
+@dataclass(frozen=True)
+class Backtest:
+    made_on: datetime.date  # the projection as of this date ...
+    for_date: datetime.date  # ... of the count on this date
+    expected: float
+    low: int
+    high: int
+    actual: int
+
+    @property
+    def error(self) -> float:
+        return self.expected - self.actual
+
+    @property
+    def relative_error(self) -> float | None:
+        return self.error / self.actual if self.actual else None
+
+    @property
+    def in_band(self) -> bool:
+        return self.low <= self.actual <= self.high
+
+
+@dataclass(frozen=True)
+class Outlook:
+    target: Target
+    as_of: datetime.date
+    projection: Projection
+    requirement: Requirement
+    thin: dict[str, int]  # degree level -> students finished, where the rates rest mostly on the prior
+    planned_by_year: dict[int, int]  # planned entrants per year after the as-of date
+    unplanned: dict[int, list[str]]  # year -> schools without any plan (national outlook only)
+    mix: dict[str, float]
+    backtest: Backtest | None
+    rates: dict[str, LevelRates] = field(default_factory=dict)
+
+    @property
+    def confident(self) -> bool:
+        return not self.thin
+
+    @property
+    def shortfall(self) -> int:
+        return max(self.target.value - round(self.projection.expected), 0)
+
+
+def outlook_of(
+    *,
+    scope: ReportScope,
+    target: Target,
+    as_of: datetime.date,
+    achieved: int,
+    plans: Iterable[projection.PlannedCohort] | None = None,
+    paths: int = projection.DEFAULT_PATHS,
+    backtest: bool = True,
+) -> Outlook:
+    """The projection to the deadline with the plans in force (or `plans`, a scenario's), what it takes, and
+    (unless asked not to) the back-test."""
+    flows = flows_on(scope=scope, target=target, as_of=as_of)
+    rates = level_rates(target, flows)
+    planned = list(plans) if plans is not None else planned_cohorts(scope=scope, on=as_of)
+    result = projection.project(
+        achieved=achieved,
+        as_of=as_of,
+        deadline=target.deadline,
+        active=flows.active,
+        plans=planned,
+        rates=rates,
+        paths=paths,
+        thin_below=THIN_BELOW,
+    )
+    mix = degree_mix([p for p in planned if p.year > as_of.year], flows.active)
+    requirement = projection.required_intake(
+        target=target.value,
+        achieved=achieved,
+        as_of=as_of,
+        deadline=target.deadline,
+        active=flows.active,
+        plans=planned,
+        rates=rates,
+        mix=mix,
+    )
+    by_year: Counter[int] = Counter()
+    for plan in planned:
+        by_year[plan.year] += plan.intake
+    years = range(as_of.year + (projection.entry_date(as_of.year) <= as_of), target.deadline.year + 1)
+    unplanned = (
+        {year: [bilingual_name(s.name_ko, s.name_en) for s in intake.schools_without_plan(year=year)] for year in years}
+        if scope.national
+        else {}
+    )
+    return Outlook(
+        target=target,
+        as_of=as_of,
+        projection=result,
+        requirement=requirement,
+        thin={level: rates[level].observed_endings for level in result.thin_levels},
+        planned_by_year=dict(sorted(by_year.items())),
+        unplanned={year: names for year, names in unplanned.items() if names},
+        mix=mix,
+        backtest=backtest_of(scope=scope, target=target, as_of=as_of, achieved=achieved, paths=paths)
+        if backtest
+        else None,
+        rates=rates,
+    )
+
+
+def backtest_of(
+    *, scope: ReportScope, target: Target, as_of: datetime.date, achieved: int, paths: int
+) -> Backtest | None:
+    """The projection made as of a year before `as_of`, with what was known then, against `achieved` on
+    `as_of`; None when nobody was studying or planned then."""
+    made_on = as_of - datetime.timedelta(days=BACKTEST_DAYS)
+    flows = flows_on(scope=scope, target=target, as_of=made_on)
+    plans = planned_cohorts(scope=scope, on=made_on, recorded_by=made_on)
+    if not flows.active and not plans:
+        return None
+    then = counting.trained_counts(scope=scope.counting, period=selectors.period_of(target, made_on)).total
+    result = projection.project(
+        achieved=then["achieved"],
+        as_of=made_on,
+        deadline=as_of,
+        active=flows.active,
+        plans=plans,
+        rates=level_rates(target, flows),
+        paths=paths,
+    )
+    return Backtest(
+        made_on=made_on, for_date=as_of, expected=result.expected, low=result.low, high=result.high, actual=achieved
+    )
+
+
+def target_outlook(*, user: User, code: str, as_of: datetime.date | None = None) -> Outlook:
+    """The outlook of a "trained" target for what `user` may read (the country, or their university)."""
+    report_scope = scope_for(user=user)
+    day = checked_as_of(as_of)
+    target = selectors.target_current(code=code)
+    if target.basis != TargetBasis.TRAINED:
+        raise InvalidInput(
+            _("The outlook projects graduates: %(code)s does not count them.") % {"code": target.code}, field="target"
+        )
+    report = selectors.target_report(scope=report_scope, target=target, as_of=day)
+    return outlook_of(scope=report_scope, target=target, as_of=day, achieved=report.achieved)
