@@ -72,6 +72,12 @@ class RowMessageSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class DifferenceSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The column key (status: the status with the date it takes effect).")
+    old = serializers.CharField(allow_blank=True)
+    new = serializers.CharField(allow_blank=True)
+
+
 class RowOutcomeSerializer(serializers.Serializer):
     row = serializers.IntegerField()
     action = serializers.ChoiceField(choices=[str(a) for a in roster.RowAction])
@@ -81,6 +87,11 @@ class RowOutcomeSerializer(serializers.Serializer):
     notices = RowMessageSerializer(
         many=True, help_text="Not errors: e.g. details of yours that differ from the registry's record of the person."
     )
+    values = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        help_text="The row's values as read, by column key: dates as YYYY-MM-DD, statuses and genders by label.",
+    )
+    differences = DifferenceSerializer(many=True, help_text="For a changed row: each changed field, old and new.")
 
 
 class TotalsSerializer(serializers.Serializer):
@@ -155,7 +166,8 @@ def _file(content: bytes, fmt: str, filename: str) -> HttpResponse:
 
 
 class TemplateView(APIView):
-    """An empty roster: Korean headers and the English alias row."""
+    """An empty roster: Korean headers, the English alias row and an example row (skipped on import); the workbook
+    lists the allowed values, your university's programmes among them, as drop-downs."""
 
     permission_classes = [IsUniversityStaff]
     content_negotiation_class = JsonErrors
@@ -163,7 +175,8 @@ class TemplateView(APIView):
     @extend_schema(summary="Download the roster template", parameters=[FILE_FORMAT], responses=FILE_RESPONSES)
     def get(self, request: Request) -> HttpResponse:
         fmt = roster.RosterFormat.of(request.query_params.get("file_format", "xlsx"))
-        return _file(roster.roster_template(fmt), fmt, roster.export_filename(None, fmt))
+        content = roster.roster_template(fmt, university=roles.university_of(request.user))
+        return _file(content, fmt, roster.export_filename(None, fmt))
 
 
 class ExportQuerySerializer(serializers.Serializer):

@@ -1,7 +1,8 @@
 """The roster out: the template (headers only) and a university's roster, in CSV or XLSX, in the very shape
 the import reads, so that an export imports back to no change.
 
-Row 1 holds the Korean headers, row 2 their English aliases (the import recognises and skips it). Text that
+Row 1 holds the Korean headers, row 2 their English aliases (the import recognises and skips it); the template adds an
+example row, which the import skips too. Text that
 a spreadsheet would take for a formula (starting with =, +, -, @) is escaped with a leading apostrophe.
 """
 
@@ -14,18 +15,20 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talent.common.errors import InvalidInput, NotAllowed
-from talent.registry import roles, selectors
-from talent.registry.models import Enrollment, Organization
+from talent.registry import roles, selectors, vocabulary
+from talent.registry.models import Enrollment, Organization, Programme
 from talent.registry.services._base import Actor
 from talent.registry.services.access import access_log_record
-from talent.roster.columns import COLUMNS
-from talent.roster.rows import FORMULA_STARTS, GENDER_WORDS, ROUTE_WORDS, STATUS_WORDS, export_word
+from talent.registry.vocabulary import CompletionRoute, EnrollmentStatus, Gender
+from talent.roster.columns import BY_KEY, COLUMNS
+from talent.roster.rows import EXAMPLE_MARK, FORMULA_STARTS, GENDER_WORDS, ROUTE_WORDS, STATUS_WORDS, export_word
 
 ExportCell = str | datetime.date | None
 
@@ -70,9 +73,118 @@ def escape(value: ExportCell) -> ExportCell:
     return value
 
 
-def roster_template(fmt: RosterFormat | str) -> bytes:
-    """An empty roster: the Korean headers, then the English alias row."""
-    return _write(RosterFormat.of(fmt), [])
+def roster_template(fmt: RosterFormat | str, *, university: Organization | None = None) -> bytes:
+    """An empty roster: the Korean headers, the English alias row and one example row (its student number starts
+    with EXAMPLE_MARK, so the import skips it). The workbook also lists the allowed values on a second sheet and
+    offers them as drop-downs for 과정 (the university's programmes, when it is named), 학적상태, 성별 and 국적."""
+    fmt = RosterFormat.of(fmt)
+    programmes = _programme_names(university)
+    example = _example_row(programmes)
+    if fmt == RosterFormat.CSV:
+        return _write_csv([example])
+    return _template_xlsx(example, programmes)
+
+
+#: The example row: a student admitted and enrolled on 2 March 2026, in the words the pages show.
+EXAMPLE: dict[str, ExportCell] = {
+    "student_number": f"{EXAMPLE_MARK}-2026-0001",
+    "family_name_ko": "김",
+    "given_name_ko": "하늘",
+    "family_name_latin": "Kim",
+    "given_name_latin": "Haneul",
+    "birth_date": datetime.date(2001, 3, 15),
+    "gender": export_word(GENDER_WORDS, Gender.FEMALE),
+    "nationality": "KR",
+    "email": "haneul.kim@example.ac.kr",
+    "orcid": "",
+    "national_researcher_number": "",
+    "school": "",
+    "programme": "AX 융합 석사",
+    "admission_date": datetime.date(2026, 3, 2),
+    "expected_completion": datetime.date(2028, 2, 29),
+    "status": export_word(STATUS_WORDS, EnrollmentStatus.ENROLLED),
+    "status_date": datetime.date(2026, 3, 2),
+    "completion_route": export_word(ROUTE_WORDS, CompletionRoute.THESIS),
+}
+#: The columns whose cells offer a drop-down of allowed values in the workbook template.
+CHOICE_COLUMNS = ("programme", "status", "gender", "nationality")
+
+
+def _programme_names(university: Organization | None) -> list[str]:
+    if university is None:
+        return []
+    programmes = Programme.objects.filter(school__university=university).order_by("name_ko")
+    return list(dict.fromkeys(programmes.values_list("name_ko", flat=True)))
+
+
+def _example_row(programmes: list[str]) -> list[ExportCell]:
+    values = dict(EXAMPLE)
+    if programmes:
+        values["programme"] = programmes[0]
+    return [values[column.key] for column in COLUMNS]
+
+
+def allowed_values(programmes: list[str]) -> dict[str, list[str]]:
+    """Per choice column, the values the template offers: the words the pages show, country codes."""
+    return {
+        "programme": programmes,
+        "status": [words[0] for words in STATUS_WORDS.values()],
+        "gender": [words[0] for words in GENDER_WORDS.values()],
+        "nationality": sorted(vocabulary.countries()),
+    }
+
+
+def _template_xlsx(example: list[ExportCell], programmes: list[str]) -> bytes:
+    """A normal (not write-only) workbook: data validation needs it. The roster is the first sheet (the import reads
+    only that one); the allowed values are on the second, one column per choice column, countries with their names."""
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _("Roster")
+    sheet.freeze_panes = "A3"
+    bold = Font(bold=True)
+    for header in _header_rows():
+        sheet.append(header)
+    sheet.append([escape(value) for value in example])
+    for header_row in sheet.iter_rows(min_row=1, max_row=2):
+        for header_cell in header_row:
+            header_cell.font = bold
+    for cell in sheet[3]:
+        cell.font = Font(italic=True, color="666666")
+        if isinstance(cell.value, datetime.date):
+            cell.number_format = "yyyy-mm-dd"
+    allowed = workbook.create_sheet(_("Allowed values"))
+    values = allowed_values(programmes)
+    names = vocabulary.countries()
+    keys = [key for key in CHOICE_COLUMNS if values[key]]
+    allowed.append([BY_KEY[key].header_ko for key in keys] + [_("Country name")])
+    for index in range(max(len(values[key]) for key in keys)):
+        row: list[ExportCell] = [values[key][index] if index < len(values[key]) else None for key in keys]
+        country = values["nationality"][index] if index < len(values["nationality"]) else None
+        allowed.append([*row, names[country]["ko"] if country else None])
+    positions = {column.key: position for position, column in enumerate(COLUMNS, start=1)}
+    last_row = 2 + settings.ROSTER_MAX_ROWS + 1
+    for offset, key in enumerate(keys, start=1):
+        source = get_column_letter(offset)
+        validation = DataValidation(
+            type="list",
+            formula1=f"'{allowed.title}'!${source}$2:${source}${len(values[key]) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=str(BY_KEY[key].header_ko),
+            error=_("Choose one of the allowed values (sheet “%(sheet)s”).") % {"sheet": allowed.title},
+        )
+        target = get_column_letter(positions[key])
+        validation.add(f"{target}3:{target}{last_row}")
+        sheet.add_data_validation(validation)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def roster_export(

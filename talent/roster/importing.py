@@ -15,6 +15,7 @@ import hashlib
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -44,7 +45,7 @@ from talent.roster.columns import BY_KEY
 from talent.roster.header import FileHeader, read_file
 from talent.roster.reading import Table
 from talent.roster.results import ImportResult, RowAction, RowMessage, RowOutcome
-from talent.roster.rows import ParsedRow, parse_row
+from talent.roster.rows import EXAMPLE_MARK, ParsedRow, parse_row, shown
 from talent.roster.writing import NewRow, Plan, apply
 
 if TYPE_CHECKING:
@@ -56,6 +57,9 @@ if TYPE_CHECKING:
         last_sequence: int | None
         last_status: str | None
         last_status_on: datetime.date | None
+        last_event_id: int | None
+        last_event_previous: str | None
+        prior_status_on: datetime.date | None
         scheduled_dates: list[datetime.date]
 
     #: An enrollment as _existing fetches it: with the sequence of its last event (None when it has none), its
@@ -212,14 +216,22 @@ def _plan(
     progress: Progress | None = None,
 ) -> Plan:
     plan = Plan()
-    rows = [
-        _Row(parse_row(number, cells, header.positions, epoch=table.epoch), header)
-        for number, cells in table.rows[header.first_data :]
-    ]
+    rows = []
+    for row_number, cells in table.rows[header.first_data :]:
+        parsed = parse_row(row_number, cells, header.positions, epoch=table.epoch)
+        if parsed.student_number.startswith(EXAMPLE_MARK):
+            skipped = _("The template's example row (its student number starts with “%(mark)s”): not imported.")
+            label = header.label("student_number")
+            result.notices.append(RowMessage(row_number, label, skipped % {"mark": EXAMPLE_MARK}))
+            continue
+        row = _Row(parsed, header)
+        row.outcome.values = {key: shown(key, value) for key, value in parsed.values.items()}
+        rows.append(row)
     numbers = {row.parsed.student_number for row in rows if row.parsed.student_number}
     existing = _existing(university, numbers, lock=lock)
     programmes = _Programmes(university)
     identifiers = _IdentifierOwners(rows)
+    chains: dict[str, _Chain | None] = {}  # per student number, where its first row (and any further ones) leave it
     seen: dict[str, int] = {}
     for done, row in enumerate(rows):
         if progress is not None and done % PROGRESS_EVERY == 0:
@@ -230,15 +242,14 @@ def _plan(
             row.problem("student_number", _("The student number is missing."))
             continue
         if number in seen:
-            row.problem("student_number", _("Student number “%(number)s” is also on row %(row)s.")
-                        % {"number": number, "row": seen[number]})  # fmt: skip
+            _plan_further_step(row, seen[number], chains[number], plan)
             continue
         seen[number] = row.parsed.number
         enrollment = existing.get(number)
         if enrollment is None:
-            _plan_new(row, university, programmes, identifiers, plan)
+            chains[number] = _plan_new(row, university, programmes, identifiers, plan)
         else:
-            _plan_existing(row, enrollment, programmes, identifiers, plan)
+            chains[number] = _plan_existing(row, enrollment, programmes, identifiers, plan)
     if progress is not None:
         progress("check", len(rows), len(rows))
     return plan
@@ -262,6 +273,9 @@ def _existing(university: Organization, numbers: set[str], *, lock: bool) -> dic
         last_sequence=Subquery(last_sequence[:1]),
         last_status=Subquery(last_standing.values("status")[:1]),
         last_status_on=Subquery(last_standing.values("effective_date")[:1]),
+        last_event_id=Subquery(last_standing.values("pk")[:1]),
+        last_event_previous=Subquery(last_standing.values("previous_status")[:1]),
+        prior_status_on=Subquery(last_standing.values("effective_date")[1:2]),
         scheduled_dates=ArraySubquery(scheduled),
     )
     return {e.student_number: e for e in qs}
@@ -395,13 +409,13 @@ def status_path(target: str, *, degree_level: str) -> list[str]:
 
 def _plan_new(
     row: _Row, university: Organization, programmes: _Programmes, identifiers: _IdentifierOwners, plan: Plan
-) -> None:
+) -> _Chain | None:
     values = row.parsed.values
     for key in ("programme", "admission_date"):
         if not values.get(key) and key not in row.faulty:
             row.problem(key, _("Needed for a new student: %(what)s.") % {"what": BY_KEY[key].label})
     if row.failed:
-        return
+        return None
     programme = programmes.find(row)
     person = Person(**_person_fields(row))
     enrollment = Enrollment(
@@ -413,13 +427,13 @@ def _plan_new(
     if enrollment.completion_route is None:
         enrollment.completion_route = ""
     if programme is None:
-        return
+        return None
     enrollment.programme = programme
     _check_records(row, person, enrollment)
     status = values.get("status") or EnrollmentStatus.ADMITTED
     steps = _new_steps(row, status, values.get("status_date"), enrollment)
     if row.failed:
-        return
+        return None
     differing: dict[str, Any] = {}
     holder = identifiers.holder(person)
     if holder is None:
@@ -428,7 +442,10 @@ def _plan_new(
         person, differing = _linked(row, holder, _person_fields(row), identifiers, plan)
         enrollment.person = person
     row.outcome.action = RowAction.CREATED
-    plan.new.append(NewRow(row.outcome, person, enrollment, steps, differing))
+    new_row = NewRow(row.outcome, person, enrollment, steps, differing)
+    plan.new.append(new_row)
+    status_now, since = new_row.final
+    return _Chain(row, enrollment, status_now, since, new_row=new_row)
 
 
 def _linked(
@@ -497,7 +514,7 @@ def _new_steps(
 
 def _plan_existing(
     row: _Row, enrollment: ExistingEnrollment, programmes: _Programmes, identifiers: _IdentifierOwners, plan: Plan
-) -> None:
+) -> _Chain | None:
     values = row.parsed.values
     if values.get("programme"):
         programme = programmes.find(row)
@@ -505,13 +522,16 @@ def _plan_existing(
             row.problem("programme", _("A student's programme cannot be changed by an import (it is fixed at "
                                        "admission). Admit them to the new programme instead."))  # fmt: skip
     person = enrollment.person
-    person_changes = _assign(person, _person_fields(row))
-    enrollment_changes = _assign(
-        enrollment,
-        {k: values[k] or ("" if k == "completion_route" else None) for k in ENROLLMENT_FIELDS if k in values},
-        required=("admission_date",),
-        row=row,
-    )
+    person_values = _person_fields(row)
+    enrollment_values = {
+        k: values[k] or ("" if k == "completion_route" else None) for k in ENROLLMENT_FIELDS if k in values
+    }
+    before = {
+        **{name: getattr(person, name) for name in person_values},
+        **{name: getattr(enrollment, name) for name in enrollment_values},
+    }
+    person_changes = _assign(person, person_values)
+    enrollment_changes = _assign(enrollment, enrollment_values, required=("admission_date",), row=row)
     if person_changes or enrollment_changes:
         _check_records(row, person, enrollment)
     if person_changes & set(_IdentifierOwners.FIELDS):
@@ -519,6 +539,11 @@ def _plan_existing(
     status: str = values.get("status") or ""
     # A row says where the enrollment stands after its last recorded change, scheduled ones included.
     status_change = bool(status) and status != enrollment.last_status
+    # The same status on another date: the recorded change is corrected (voided, and recorded again on that date).
+    corrected_on: datetime.date | None = values.get("status_date")
+    correction = bool(status) and not status_change and corrected_on not in (None, enrollment.last_status_on)
+    if correction and corrected_on is not None:
+        _check_correction(row, enrollment, status, corrected_on)
     if status_change:
         on = values.get("status_date") or timezone.localdate()
         try:
@@ -541,7 +566,7 @@ def _plan_existing(
         except DomainError as refusal:
             row.refusal(refusal)
     if row.failed:
-        return
+        return None
     if person_changes:
         # One person may have two enrollments (a master's, then the doctorate) on two rows: one instance
         # carries every change.
@@ -551,12 +576,171 @@ def _plan_existing(
         names.update(person_changes)
     if enrollment_changes:
         plan.enrollments[enrollment.pk] = (enrollment, enrollment_changes)
+    chain = _Chain(
+        row,
+        enrollment,
+        enrollment.last_status,
+        enrollment.last_status_on,
+        sequence=enrollment.last_sequence or 0,
+        scheduled_dates=list(enrollment.scheduled_dates or []),
+    )
     if status_change:
-        previous = enrollment.last_status or ""
-        plan.events.append((enrollment, status, previous, on, (enrollment.last_sequence or 0) + 1))
-    changes = sorted(person_changes | enrollment_changes | ({"status"} if status_change else set()))
+        chain.add(status, on, plan)
+    if correction:
+        assert enrollment.last_event_id is not None and corrected_on is not None  # _check_correction made sure
+        plan.corrections.append(enrollment.last_event_id)
+        chain.status = enrollment.last_event_previous or None
+        chain.add(status, corrected_on, plan)
+        row.outcome.notices.append(
+            RowMessage(
+                row.parsed.number,
+                row.header.label("status_date"),
+                _("A correction: the recorded change to %(status)s of %(old)s is voided and recorded again on "
+                  "%(new)s.") % {"status": shown("status", status), "old": shown("status_date",
+                                 enrollment.last_status_on), "new": shown("status_date", corrected_on)},
+            )
+        )  # fmt: skip
+    corrected = {"status_date"} if correction else set()
+    changes = sorted(person_changes | enrollment_changes | ({"status"} if status_change else set()) | corrected)
     row.outcome.changes = changes
+    row.outcome.differences = [
+        {"field": name, "old": shown(name, before[name]), "new": shown(name, getattr(person, name, None))}
+        if name in person_changes
+        else {"field": name, "old": shown(name, before[name]), "new": shown(name, getattr(enrollment, name))}
+        for name in changes
+        if name not in ("status", "status_date")
+    ]
+    if correction:
+        row.outcome.differences.append(
+            {
+                "field": "status_date",
+                "old": _status_shown(status, enrollment.last_status_on),
+                "new": _status_shown(status, corrected_on),
+            }
+        )
+    if status_change:
+        row.outcome.differences.append(
+            {
+                "field": "status",
+                "old": _status_shown(enrollment.last_status, enrollment.last_status_on),
+                "new": _status_shown(status, on),
+            }
+        )
     row.outcome.action = RowAction.UPDATED if changes else RowAction.UNCHANGED
+    return chain
+
+
+def _check_correction(row: _Row, enrollment: ExistingEnrollment, status: str, on: datetime.date) -> None:
+    """A re-import that gives the last change another date proposes a correction: allowed where voiding that change
+    is (not the admission, whose date is the 입학일 column's, nor a fast track), and where the change on the new date
+    follows the one before it by the same status rule."""
+    if enrollment.last_event_id is None or not enrollment.last_event_previous:
+        row.problem("status_date", _("The admission's date is corrected in the admission date column (입학일)."))
+        return
+    if status == EnrollmentStatus.PROGRESSED:
+        row.problem("status_date", _("A fast track to a doctorate cannot be voided here: its doctoral enrollment "
+                                     "already exists."))  # fmt: skip
+        return
+    scheduled = [day for day in enrollment.scheduled_dates or [] if day != enrollment.last_status_on]
+    try:
+        check_transition(
+            current=enrollment.last_event_previous,
+            previous_date=enrollment.prior_status_on,
+            status=status,
+            effective_date=on,
+            admission_date=enrollment.admission_date,
+            degree_level=enrollment.programme.degree_level,
+            today=timezone.localdate(),
+            scheduled_dates=scheduled,
+        )
+    except DomainError as refusal:
+        row.refusal(refusal)
+
+
+@dataclass
+class _Chain:
+    """Where a student's rows leave their enrollment: the status and date of its last (planned) change. A further row
+    of the same student number adds the next change, checked from there."""
+
+    first: _Row
+    enrollment: Enrollment
+    status: str | None
+    on: datetime.date | None
+    new_row: NewRow | None = None  # a student the file admits: its changes are steps of the new row
+    sequence: int = 0  # a known enrollment: the sequence of its last event
+    scheduled_dates: list[datetime.date] = field(default_factory=list)
+
+    def add(self, status: str, on: datetime.date, plan: Plan) -> None:
+        if self.new_row is not None:
+            self.new_row.steps.append((status, on))
+        else:
+            self.sequence += 1
+            plan.events.append((self.enrollment, status, self.status or "", on, self.sequence))
+        self.status, self.on = status, on
+
+
+#: What a further row of a student may give besides the next status and its date: the same values as the first row.
+_STEP_COLUMNS = frozenset({"student_number", "status", "status_date"})
+
+
+def _plan_further_step(row: _Row, first_row: int, chain: _Chain | None, plan: Plan) -> None:
+    """A further row of a student number records the next status change (e.g. 수료, then 졸업, each with its date):
+    checked by the status rule from the change before it; its other cells, if given, must be the first row's."""
+    values = row.parsed.values
+    if chain is None:
+        message = _("Student number “%(number)s” is also on row %(row)s, which has an error: correct that row first.")
+        row.problem("student_number", message % {"number": row.parsed.student_number, "row": first_row})
+        return
+    first = chain.first.parsed.values
+    if values.get("status") in (None, "", chain.status) and values.get("status_date") in (None, chain.on):
+        message = _("Student number “%(number)s” is also on row %(row)s, with the same status: a further row of a "
+                    "student number records their next status change.")  # fmt: skip
+        row.problem("student_number", message % {"number": row.parsed.student_number, "row": first_row})
+        return
+    for key, value in values.items():
+        if key not in _STEP_COLUMNS and value not in (None, "") and value != first.get(key):
+            message = _("Differs from row %(row)s of the same student: a further row of a student number only "
+                        "records their next status change (학적상태, 상태변경일).")  # fmt: skip
+            row.problem(key, message % {"row": first_row})
+    status, on = values.get("status"), values.get("status_date")
+    if not status:
+        row.problem("status", _("A further row of the same student number gives their next status."))
+    if not on:
+        row.problem("status_date", _("A further row of the same student number gives the date of that change."))
+    if row.failed or not status or not on:
+        return
+    try:
+        if status == EnrollmentStatus.PROGRESSED:
+            raise InvalidInput(
+                _("Fast track to a doctorate is recorded with the fast-track action, which links the new "
+                  "enrollment."),
+                field="status",
+            )  # fmt: skip
+        check_transition(
+            current=chain.status,
+            previous_date=chain.on,
+            status=status,
+            effective_date=on,
+            admission_date=chain.enrollment.admission_date,
+            degree_level=chain.enrollment.programme.degree_level,
+            today=timezone.localdate(),
+            scheduled_dates=chain.scheduled_dates,
+        )
+    except DomainError as refusal:
+        row.refusal(refusal)
+        return
+    old = _status_shown(chain.status, chain.on)
+    chain.add(status, on, plan)
+    row.outcome.action = RowAction.UPDATED
+    row.outcome.changes = ["status"]
+    row.outcome.differences = [{"field": "status", "old": old, "new": _status_shown(status, on)}]
+
+
+def _status_shown(status: str | None, on: datetime.date | None) -> str:
+    """A status with the date it took (or takes) effect, as the preview shows it: 재학 (2026-03-02)."""
+    if not status:
+        return ""
+    return f"{shown('status', status)} ({shown('status_date', on)})" if on else shown("status", status)
 
 
 def _assign(

@@ -57,6 +57,10 @@ class RowOutcome:
     #: Not errors: what the row's university should know (e.g. its details differ from the registry's record of a
     #: person it identified by ORCID iD); the row is stored.
     notices: list[RowMessage] = field(default_factory=list)
+    #: The row's values as read, shown (rows.shown), by column key: what the preview shows staff to check.
+    values: dict[str, str] = field(default_factory=dict)
+    #: For a changed row, per changed field: {"field", "old", "new"} as shown (the status with its date).
+    differences: list[dict[str, str]] = field(default_factory=list)
 
     def as_stored_dict(self) -> dict[str, Any]:
         """What the import batch keeps of the row: its number, what it did and the names of the fields it changed;
@@ -71,6 +75,8 @@ class RowOutcome:
             "changes": list(self.changes),
             "messages": [m.as_dict() for m in self.messages],
             "notices": [m.as_dict() for m in self.notices],
+            "values": dict(self.values),
+            "differences": [dict(d) for d in self.differences],
         }
 
 

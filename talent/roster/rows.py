@@ -25,26 +25,30 @@ from talent.roster.reading import Cell
 #: apostrophe is taken off again on import, so an export imports back to no change.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-#: The words a Korean office writes, first the one the export writes.
+#: The words a Korean office writes. The first is the one the pages show (the vocabulary's Korean label): the export,
+#: the template's example row, its list of allowed values and its drop-downs write it; the others are read too.
 STATUS_WORDS: dict[str, tuple[str, ...]] = {
-    EnrollmentStatus.ADMITTED: ("입학", "합격", "입학예정"),
+    EnrollmentStatus.ADMITTED: ("합격", "입학", "입학예정"),
     EnrollmentStatus.ENROLLED: ("재학", "재학중"),
     EnrollmentStatus.ON_LEAVE: ("휴학", "휴학중"),
     EnrollmentStatus.COURSEWORK_COMPLETE: ("수료",),
     EnrollmentStatus.GRADUATED: ("졸업", "학위수여", "졸업(학위수여)"),
     EnrollmentStatus.WITHDRAWN: ("자퇴", "입학포기"),
     EnrollmentStatus.DISMISSED: ("제적",),
-    EnrollmentStatus.PROGRESSED: ("진학", "석박사연계", "박사진학"),
+    EnrollmentStatus.PROGRESSED: ("박사과정 진입(석박사 연계)", "진학", "석박사연계", "박사진학"),
 }
 GENDER_WORDS: dict[str, tuple[str, ...]] = {
-    Gender.MALE: ("남", "남자", "남성", "m"),
-    Gender.FEMALE: ("여", "여자", "여성", "f"),
+    Gender.MALE: ("남성", "남", "남자", "m"),
+    Gender.FEMALE: ("여성", "여", "여자", "f"),
     Gender.OTHER: ("기타",),
 }
 ROUTE_WORDS: dict[str, tuple[str, ...]] = {
-    CompletionRoute.THESIS: ("논문", "학위논문"),
-    CompletionRoute.AX_PROJECT: ("AX 프로젝트", "AX 연구 프로젝트", "연구프로젝트", "프로젝트"),
+    CompletionRoute.THESIS: ("학위논문", "논문"),
+    CompletionRoute.AX_PROJECT: ("AX 연구 프로젝트", "AX 프로젝트", "연구프로젝트", "프로젝트"),
 }
+
+#: A data row whose student number starts with this is the template's example: the import skips it.
+EXAMPLE_MARK = "예시"
 COUNTRY_WORDS = {"한국": "KR", "대한민국": "KR", "korea": "KR", "southkorea": "KR", "republicofkorea": "KR"}
 
 
@@ -228,6 +232,22 @@ def parse_country(cell: Cell) -> str:
 
 def export_word(words: dict[str, tuple[str, ...]], code: str) -> str:
     return words[code][0] if code else ""
+
+
+#: The vocabulary of each column read as a code, to show the code's label.
+LABELLED = {"status": EnrollmentStatus, "gender": Gender, "completion_route": CompletionRoute}
+
+
+def shown(key: str, value: Any) -> str:
+    """A value as the preview shows it: dates as 2026-03-02, codes by their label in the active language, nothing
+    as ''."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if key in LABELLED:
+        return str(LABELLED[key](value).label)
+    return str(value)
 
 
 #: Read by parse_date, with the workbook's date system.

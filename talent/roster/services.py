@@ -9,7 +9,8 @@ The entry points (services: they check who acts, and every write happens inside 
   the attempt. A file that cannot be read at all (size or row limit, unknown format or encoding, a resident
   registration number anywhere) raises `InvalidInput` before anything is stored.
 - `roster_export(*, actor, university, fmt)` -> bytes: the university's roster, which imports back to no change.
-- `roster_template(fmt)` -> bytes: an empty roster with the Korean headers and the English alias row.
+- `roster_template(fmt, university=None)` -> bytes: an empty roster with the Korean headers, the English alias row
+  and an example row the import skips; the workbook adds the allowed values and drop-downs for them.
 
 `fmt` is `RosterFormat.CSV` or `RosterFormat.XLSX` (or the strings "csv" / "xlsx").
 """

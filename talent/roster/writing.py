@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from talent.common.db import database_refusals
 from talent.registry.models import Enrollment, EnrollmentEvent, Person
 from talent.registry.services._base import Actor
+from talent.registry.services.enrollments import enrollment_event_void
 from talent.registry.services.identity import disagreements_record
 from talent.registry.services.people import announce_persons_saved
 from talent.registry.vocabulary import EnrollmentStatus
@@ -56,6 +57,8 @@ class Plan:
     enrollments: dict[int, tuple[Enrollment, set[str]]] = field(default_factory=dict)
     #: Status events of known enrollments: status, previous standing status, date, sequence.
     events: list[tuple[Enrollment, str, str, datetime.date, int]] = field(default_factory=list)
+    #: Events the file corrects (the same status on another date): voided before the new events are added.
+    corrections: list[int] = field(default_factory=list)
 
 
 def apply(plan: Plan, actor: Actor, filename: str) -> None:
@@ -65,6 +68,10 @@ def apply(plan: Plan, actor: Actor, filename: str) -> None:
     now = timezone.now()
     reason = _("Roster import: %(file)s") % {"file": filename[:200]}
     recorded_by = actor if actor is not None and actor.pk else None
+    if plan.corrections:
+        correction = _("Roster import %(file)s gives this change another date.") % {"file": filename[:200]}
+        for event in EnrollmentEvent.objects.filter(pk__in=plan.corrections).select_related("enrollment"):
+            enrollment_event_void(actor=actor, event=event, reason=correction)
     with database_refusals(Person, Enrollment, EnrollmentEvent):
         _write(plan, now, reason, recorded_by)
 

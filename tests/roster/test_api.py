@@ -34,6 +34,20 @@ def test_a_dry_run_answers_row_by_row(api, ms_programme):
         "changes": [],
         "messages": [],
         "notices": [],
+        "values": {
+            "student_number": "2026-1001",
+            "family_name_ko": "김",
+            "given_name_ko": "서연",
+            "family_name_latin": "Kim",
+            "given_name_latin": "Seoyeon",
+            "birth_date": "2001-04-12",  # a date cell of the workbook
+            "gender": "여성",
+            "email": "seoyeon@hanbit.ac.kr",
+            "programme": "AX 융합 석사",
+            "admission_date": "2026-03-02",
+            "status": "재학",
+        },
+        "differences": [],
     }
     assert Enrollment.objects.count() == 0
 

@@ -248,7 +248,7 @@ def test_the_template_has_korean_headers_and_the_english_alias_row():
     assert csv_text[1].startswith("Student number,Family name (Korean)")
     assert [c.value for c in sheet[1]][:3] == ["학번", "성", "이름"]
     assert [c.value for c in sheet[2]][:1] == ["Student number"]
-    assert sheet.max_row == 2
+    assert sheet.max_row == 3  # and the example row
 
 
 def _many_rows(n: int) -> list[list[str]]:

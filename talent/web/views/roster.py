@@ -92,7 +92,8 @@ def _labels(changes: list[str]) -> list[str]:
 
 
 def _row(outcome: RowOutcome) -> dict[str, Any]:
-    return {**outcome.as_dict(), "changes": _labels(outcome.changes)}
+    differences = [{**d, "label": _labels([d["field"]])[0]} for d in outcome.differences]
+    return {**outcome.as_dict(), "changes": _labels(outcome.changes), "differences": differences}
 
 
 def _preview(result: ImportResult) -> dict[str, Any]:
@@ -171,7 +172,8 @@ def roster_batch(request: HttpRequest, pk: int) -> HttpResponse:
 @university_staff_only
 @require_GET
 def template_download(request: HttpRequest, fmt: str) -> HttpResponse:
-    return roster_attachment(roster_template(fmt), fmt, export_filename(None, fmt))
+    content = roster_template(fmt, university=roles.university_of(request.user))  # its programmes as choices
+    return roster_attachment(content, fmt, export_filename(None, fmt))
 
 
 urlpatterns = [

@@ -82,3 +82,37 @@ def test_headcounts_open_the_list_which_sorts_and_exports_what_it_shows(
     assert "생년월일" in page.get_by_test_id("batch-messages").inner_text()
     page.screenshot(path=str(artifacts / "university-3-past-upload.png"), full_page=True)
     context.close()
+
+
+def test_the_preview_shows_each_rows_values_and_old_to_new_and_imports_several_steps(
+    staff_cookie, live_server, browser, artifacts, tmp_path
+):
+    """2026-0301 (enrolled since 2026-03-02) changes email and completes coursework, then graduates, in one file."""
+    roster_file = tmp_path / "명단-졸업.csv"
+    roster_file.write_text(
+        "학번,성,이름,이메일,과정,입학일,학적상태,상태변경일\r\n"
+        "2026-0301,김,하늘,haneul.new@hanbit.ac.kr,AX 융합 석사,2026-03-02,수료,2026-08-31\r\n"
+        "2026-0301,,,,,,졸업,2026-11-30\r\n",
+        encoding="utf-8-sig",
+    )
+    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": staff_cookie, "url": live_server.url}])
+    page = context.new_page()
+
+    page.goto(f"{live_server.url}/university/roster/")
+    page.locator("#id_file").set_input_files(str(roster_file))
+    page.get_by_test_id("upload").click()
+    page.get_by_test_id("confirm-import").wait_for()
+    first, second = page.locator('[data-row="2"]'), page.locator('[data-row="3"]')
+    assert first.locator('[data-value="programme"]').inner_text() == "AX 융합 석사"
+    assert first.locator('[data-value="status"]').inner_text() == "수료"
+    assert first.locator('[data-field="status"]').inner_text() == "상태: 재학 (2026-03-02) → 수료 (2026-08-31)"
+    assert "→ haneul.new@hanbit.ac.kr" in first.locator('[data-field="email"]').inner_text()
+    assert second.locator('[data-field="status"]').inner_text() == "상태: 수료 (2026-08-31) → 졸업 (2026-11-30)"
+    page.screenshot(path=str(artifacts / "university-4-preview-old-new.png"), full_page=True)
+
+    page.get_by_test_id("confirm-import").click()
+    page.get_by_test_id("messages").wait_for()
+    page.goto(f"{live_server.url}/university/enrollments/?search=2026-0301")
+    assert page.get_by_test_id("enrollments").locator("tbody tr td").nth(3).inner_text() == "졸업"
+    context.close()
