@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from talent.common.errors import DomainError
 from talent.common.users import signed_in_user
 from talent.identity import selectors, services
-from talent.identity.linkage import FIELDS
+from talent.identity.presentation import evidence_in_words
 from talent.registry import roles
 from talent.web.access import allowed_by
 
@@ -28,7 +28,8 @@ operators_only = allowed_by(roles.OPERATOR)
 def candidate_list(request: HttpRequest) -> HttpResponse:
     candidates = selectors.candidate_list(user=request.user)
     page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "web/operator/candidates.html", {"page": page, "fields": FIELDS})
+    pairs = [(candidate, evidence_in_words(candidate.evidence)) for candidate in page]
+    return render(request, "web/operator/candidates.html", {"page": page, "pairs": pairs})
 
 
 @operators_only
