@@ -262,6 +262,7 @@ def scorers(documents: Documents, *, ablations: bool) -> dict[str, Callable[[], 
         variants["generic words at full weight"] = lambda: engine(documents, generic_terms=frozenset())
         variants["sector by KSIC section only"] = lambda: engine(documents, divisions=False)
         variants["without the AX vocabulary"] = lambda: engine(documents, vocabulary=EMPTY)
+        variants["without loanword links (transliteration)"] = lambda: engine(documents, transliteration=False)
         variants["document frequencies from the pool only (no background corpus)"] = lambda: engine(
             documents, background_texts=()
         )

@@ -82,9 +82,13 @@ def explained(proposal: Proposal) -> dict[str, Any]:
         "matched_terms": [term["term"] for term in explanation.get("matched_terms", [])],
         # Each concept in both languages: what linked a Korean posting to an English profile, or the reverse.
         "matched_concepts": explanation.get("matched_concepts", []),
+        "matched_loanwords": explanation.get("matched_loanwords", []),
         "matched_divisions": explanation.get("matched_divisions", []),
         "nothing_in_common": not (
-            explanation.get("matched_skills") or explanation.get("matched_terms") or explanation.get("matched_concepts")
+            explanation.get("matched_skills")
+            or explanation.get("matched_terms")
+            or explanation.get("matched_concepts")
+            or explanation.get("matched_loanwords")
         ),
         "sector_match": explanation.get("sector_match"),
         "region_reason": REGION_REASONS.get(explanation.get("region_match"), REGION_REASONS[None]),
@@ -127,6 +131,12 @@ def in_words(proposal: Proposal) -> list[str]:
     if concepts:
         phrases.append(
             _("Linked by: %(concepts)s") % {"concepts": ", ".join(f"{c.get('ko')} · {c.get('en')}" for c in concepts)}
+        )
+    loanwords = explanation.get("matched_loanwords", [])
+    if loanwords:
+        phrases.append(
+            _("Same word in Hangul and Latin letters: %(words)s")
+            % {"words": ", ".join(f"{w.get('ko')} · {w.get('en')}" for w in loanwords)}
         )
     problem = proposal.problem
     if explanation.get("sector_match"):

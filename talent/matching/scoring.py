@@ -17,7 +17,8 @@ On top of them, the expert's past proposals in the problem's KSIC section, accep
 to `history_weight` (`history_balance`): nothing without history, so a newcomer is not held back.
 Skills and text also hold the concepts of the AX vocabulary found in them (`concepts.Vocabulary`, weighed
 CONCEPT_WEIGHT_* times a word), so that 잔존수명 and "remaining useful life" meet in one term; generic words
-(`text.GENERIC_TERMS`) weigh GENERIC_WEIGHT of their IDF.
+(`text.GENERIC_TERMS`) weigh GENERIC_WEIGHT of their IDF. A loanword written in Hangul on one side and in Latin
+letters on the other (클린룸, cleanroom) adds one shared term to both (`transliteration`).
 Each side is a sparse feature matrix, and the score of every pair is their product, computed a chunk of problems
 at a time so that memory stays bounded; only the kept candidates (K per problem) are looked at one by one.
 Pure: no ORM, no I/O.
@@ -48,6 +49,7 @@ from talent.matching.text import (
     normalize_skill,
     skill_terms,
 )
+from talent.matching.transliteration import TRANSLITERATION_PREFIX, link_terms
 
 Id: TypeAlias = Any  # hashable, and orderable among the ids of the same side
 IntArray: TypeAlias = npt.NDArray[np.int64]
@@ -170,6 +172,8 @@ class Candidates:
     # Per problem its KSIC section, per expert (accepted, declined) by section: to say what the history added.
     problem_sections: list[str] = field(repr=False, default_factory=list)
     expert_history: list[Mapping[str, tuple[int, int]]] = field(repr=False, default_factory=list)
+    # Each loanword link term → (a Korean spelling, an English one) met in the pool, to name it.
+    loanwords: dict[str, tuple[str, str]] = field(repr=False, default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.total)
@@ -476,6 +480,31 @@ def _with_concepts(docs: Sequence[ExpertDoc | ProblemDoc], concepts: list[list[s
     return [[*doc.tokens, *(CONCEPT_PREFIX + key for key in keys)] for doc, keys in zip(docs, concepts, strict=True)]
 
 
+def _with_transliterations(
+    problem_text: list[Any], expert_text: list[Any], analysed: dict[str, tuple[str, ...]]
+) -> tuple[list[Any], list[Any], dict[str, tuple[str, ...]], dict[str, tuple[str, str]]]:
+    """Texts and skills with the loanword links (`transliteration.link_terms`) found among all of them: a Hangul
+    word of one and the same word in Latin letters in another; and how each link is spelled."""
+    keys = list(analysed)
+    words = [[t for t in analysed[key] if not t.startswith((PHRASE_PREFIX, CONCEPT_PREFIX))] for key in keys]
+    links, spellings = link_terms([*problem_text, *expert_text, *words])
+    n_problems, n_experts = len(problem_text), len(expert_text)
+    problem_links, expert_links, skill_links = (
+        links[:n_problems],
+        links[n_problems : n_problems + n_experts],
+        links[n_problems + n_experts :],
+    )
+    return (
+        [[*terms, *extra] if extra else terms for terms, extra in zip(problem_text, problem_links, strict=True)],
+        [[*terms, *extra] if extra else terms for terms, extra in zip(expert_text, expert_links, strict=True)],
+        {
+            key: (*analysed[key], *dict.fromkeys(extra)) if extra else analysed[key]
+            for key, extra in zip(keys, skill_links, strict=True)
+        },
+        spellings,
+    )
+
+
 def _division_counts(vocabulary: Vocabulary, text_concepts: Sequence[str], skill_terms: Sequence[str]) -> Counter[str]:
     """How often the concepts of a document's text and skills name each KSIC division."""
     counts = vocabulary.divisions(CONCEPT_PREFIX + key for key in text_concepts)
@@ -511,6 +540,7 @@ def score_candidates(
     background_texts: Sequence[Sequence[str]] = (),
     background_skills: Sequence[Sequence[str]] = (),
     history_weight: float = defaults.HISTORY_WEIGHT,
+    transliteration: bool = True,
 ) -> Candidates:
     """Every problem's `top_k` best experts (score above 0 and at least `min_score`), best first, ties broken by
     expert id. Ids must be unique and sortable on each side. The runs give the AX `vocabulary`; the other switches
@@ -534,10 +564,15 @@ def score_candidates(
     analysed = _skill_analysis(
         expert_docs, problem_docs, as_terms=skills_as_terms, vocabulary=vocabulary, background=background_skills
     )
+    problem_text = _with_concepts(problem_docs, problem_concepts)
+    expert_text = _with_concepts(expert_docs, expert_concepts)
+    loanwords: dict[str, tuple[str, str]] = {}
+    if transliteration and skills_as_terms:
+        problem_text, expert_text, analysed, loanwords = _with_transliterations(problem_text, expert_text, analysed)
     text_weight, skill_weight = _term_weights(generic_terms, analysed)
     text_index = _tfidf_index(
-        _with_concepts(problem_docs, problem_concepts),
-        _with_concepts(expert_docs, expert_concepts),
+        problem_text,
+        expert_text,
         binary=False,
         weight_of=text_weight,
         background=[vocabulary.annotate(terms) for terms in background_texts] if vocabulary.forms else background_texts,
@@ -641,6 +676,7 @@ def score_candidates(
         expert_divisions=expert_divisions,
         problem_sections=[doc.ksic_section for doc in problem_docs],
         expert_history=[doc.history for doc in expert_docs],
+        loanwords=loanwords,
     )
 
 
@@ -686,22 +722,34 @@ def _skills_matched(candidates: Candidates, problem: int, expert: int) -> tuple[
 
 def explain(candidates: Candidates, i: int, *, terms: int = 5) -> dict[str, Any]:
     """Why candidate `i` scored what it did: its rank (1 = best), score and components, the skills it shares with
-    the problem (whole or in part) and those it lacks, the `terms` shared words that weigh most, and the concepts
-    of the vocabulary that linked the two sides (each named in Korean and English), heaviest first. JSON-ready."""
+    the problem (whole or in part) and those it lacks, the `terms` shared words that weigh most, the concepts of
+    the vocabulary that linked the two sides (each named in Korean and English) and the loanwords written in Hangul
+    on one side and Latin letters on the other, heaviest first. JSON-ready."""
     problem, expert = int(candidates.problem_index[i]), int(candidates.expert_index[i])
     matched_skills, missing_skills = _skills_matched(candidates, problem, expert)
     shared_terms, _ = _shared(candidates.text_index, problem, expert)
     shared_skill_terms, _ = _shared(candidates.skill_index, problem, expert)
     concept_weight: dict[str, float] = {}
+    loanword_weight: dict[str, float] = {}
     for term, weight in chain(shared_terms, shared_skill_terms):
         if term.startswith(CONCEPT_PREFIX):
             concept_weight[term] = concept_weight.get(term, 0.0) + weight
+        elif term.startswith(TRANSLITERATION_PREFIX):
+            loanword_weight[term] = loanword_weight.get(term, 0.0) + weight
     concepts = [
         label
         for term in sorted(concept_weight, key=lambda term: (-concept_weight[term], term))
         if (label := candidates.vocabulary.label(term)) is not None
     ]
-    shared_terms = [(term, weight) for term, weight in shared_terms if not term.startswith(CONCEPT_PREFIX)]
+    loanwords = [
+        {"ko": ko, "en": en}
+        for term in sorted(loanword_weight, key=lambda term: (-loanword_weight[term], term))
+        for ko, en in [candidates.loanwords.get(term, ("", ""))]
+        if ko
+    ]
+    shared_terms = [
+        (term, weight) for term, weight in shared_terms if not term.startswith((CONCEPT_PREFIX, TRANSLITERATION_PREFIX))
+    ]
     return {
         "rank": int(candidates.rank[i]) + 1,
         "score": float(candidates.total[i]),
@@ -716,6 +764,8 @@ def explain(candidates: Candidates, i: int, *, terms: int = 5) -> dict[str, Any]
         "missing_skills": missing_skills,
         "matched_terms": [{"term": term, "weight": round(weight, 4)} for term, weight in shared_terms[:terms]],
         "matched_concepts": concepts[:terms],
+        # The same word written in Hangul on one side and Latin letters on the other (파티클 · particl).
+        "matched_loanwords": loanwords[:terms],
         "sector_match": bool(candidates.sector[i]),
         "matched_divisions": sorted(
             set(candidates.problem_divisions[problem]) & candidates.expert_divisions[expert]
