@@ -4,6 +4,9 @@ each row's outcome (created, updated with the fields it changes, error) is kept 
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -122,3 +125,17 @@ def test_the_api_lists_the_reason_and_the_row_outcomes(ms_programme, university_
     listed = client_for(university_staff).get("/api/v1/import-batches/").json()["results"]
 
     assert listed[0]["refusal"] == "" and [row["action"] for row in listed[0]["outcomes"]] == ["created"] * 3
+
+
+def test_a_file_refused_before_reasons_were_kept_is_labelled_as_refused_whole(university):
+    batch = ImportBatch(university=university, status=ImportBatchStatus.REJECTED, refusal="")
+
+    with translation.override("ko"):
+        assert batch_outcome(batch) == (Outcome.REFUSED, "거부됨: 파일 전체")
+
+
+def test_the_apis_template_offers_the_universitys_programmes(ms_programme, university_staff, client_for):
+    response = client_for(university_staff).get("/api/v1/enrollments/import/template/", {"file_format": "xlsx"})
+
+    allowed = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[1]
+    assert [cell.value for cell in allowed["A"]][:2] == ["과정", "AX 융합 석사"]

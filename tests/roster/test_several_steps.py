@@ -104,8 +104,10 @@ def test_an_illegal_step_is_refused_on_its_row_and_nothing_is_stored(enrolled, u
         (["2024-0101", "", "", "", "", "졸업", "2026-01-31"], "상태변경일"),  # before the 수료 it follows
         (["2024-0101", "김", "", "", "", "졸업", "2026-08-31"], "성"),  # another name for the same student
         (["2024-0101", "", "", "", "", "졸업", ""], "상태변경일"),  # a further step needs its date
+        (["2024-0101", "", "", "", "", "", "2026-09-30"], "학적상태"),  # and its status
+        (["2024-0101", "", "", "", "", "진학", "2026-08-31"], "학적상태"),  # the fast track has its own action
     ],
-    ids=["illegal", "out of order", "another name", "no date"],
+    ids=["illegal", "out of order", "another name", "no date", "no status", "fast track"],
 )
 def test_a_further_row_that_does_not_follow_is_refused_beside_its_column(
     second, column, enrolled, university_staff, import_as
@@ -201,3 +203,19 @@ def test_the_admissions_date_is_not_corrected_through_the_status_date(ms_program
 
     assert [m.column for m in result.rows[0].messages] == ["상태변경일"]
     assert "입학일" in result.rows[0].messages[0].message
+
+
+def test_a_fast_tracks_date_is_not_corrected_by_an_import(enrolled, phd_programme, university_staff, import_as):
+    services.enrollment_fast_track(
+        actor=university_staff,
+        enrollment=enrolled,
+        doctoral_programme=phd_programme,
+        student_number="2026-9001",
+        effective_date=datetime.date(2026, 3, 2),
+        reason="석박사 연계 과정 진입",
+    )
+    rows = [["2024-0101", "정", "우진", "AX 융합 석사", "2024-03-04", "진학", "2026-03-03"]]
+
+    result = import_as(university_staff, csv_bytes(rows, headers=HEADERS), dry_run=True)
+
+    assert [m.column for m in result.rows[0].messages] == ["상태변경일"]
