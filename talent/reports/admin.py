@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from talent.common.errors import DomainError
 from talent.common.users import signed_in_user
 from talent.reports import intake, services
-from talent.reports.models import IntakePlan, ReportSnapshot, Target
+from talent.reports.models import IntakePlan, ReportSnapshot, Scenario, Target
 
 
 class TargetRevisionForm(forms.ModelForm):
@@ -117,3 +117,21 @@ class IntakePlanAdmin(admin.ModelAdmin):
                 approved += 1
         if approved:
             messages.success(request, _("%(count)s plans approved.") % {"count": approved})
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(admin.ModelAdmin):
+    """Saved scenarios, read-only: they are kept as saved (the scenarios page and API make them)."""
+
+    list_display = ("name", "target", "as_of", "kind", "created_by", "created_at")
+    list_select_related = ("target", "created_by")
+    readonly_fields = ("target", "name", "as_of", "kind", "parameters", "figures", "created_by", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 
-from talent.reports import counting, selectors
+from talent.reports import counting, outlook, selectors
 from talent.reports.models import Target, TargetBasis
 from talent.reports.scope import ReportScope
 
@@ -56,7 +56,12 @@ def report_figures(*, target: Target, as_of: datetime.date) -> dict[str, Any]:
     path = selectors.trajectory_of(scope=scope, target=target, as_of=as_of, step="month", report=report)
     report_plain = plain(report)
     report_plain.pop("scope")  # a label in the reader's language
-    return {
+    projected = (
+        {"outlook": outlook_figures(target=target, as_of=as_of, achieved=report.achieved)}
+        if target.basis == TargetBasis.TRAINED
+        else {}
+    )
+    return projected | {
         "target": plain(target) | {"value": target.value, "deadline": target.deadline.isoformat()},
         "as_of": as_of.isoformat(),
         "report": report_plain,
@@ -71,6 +76,23 @@ def report_figures(*, target: Target, as_of: datetime.date) -> dict[str, Any]:
             ),
         },
     }
+
+
+def outlook_figures(*, target: Target, as_of: datetime.date, achieved: int) -> dict[str, Any]:
+    """The projection with the plans in force, its band, what it takes, the back-test and the rates it used
+    (talent.reports.outlook), as plain figures; schools without a plan by id, not by name."""
+    value = outlook.outlook_of(scope=ReportScope(), target=target, as_of=as_of, achieved=achieved)
+    return {
+        "projection": plain(value.projection),
+        "requirement": plain(value.requirement),
+        "backtest": plain(value.backtest),
+        "confident": value.confident,
+        "thin": value.thin,
+        "planned_by_year": plain(value.planned_by_year),
+        "mix": value.mix,
+        "rates": {level: dict(zip(("graduate", "fast_track", "leave"), rates.shares, strict=True))
+                  for level, rates in value.rates.items()},
+    }  # fmt: skip
 
 
 def checksum(figures: dict[str, Any]) -> str:

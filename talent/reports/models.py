@@ -203,3 +203,40 @@ class IntakePlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} {self.year} {self.degree_level} v{self.version}: {self.intake}"
+
+
+class ScenarioKind(models.TextChoices):
+    ALL_SCHOOLS = "all_schools", _("Change every school's planned intake")
+    ONE_SCHOOL = "one_school", _("Set one school's intake")
+    NEW_SCHOOLS = "new_schools", _("Add new schools")
+
+
+class Scenario(models.Model):
+    """A named "what if" on the planned intake, saved with the figures it gave: it never changes a plan or an
+    official figure (talent.reports.scenarios). Append-only."""
+
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="scenarios", verbose_name=_("target"))
+    name = GuardedCharField(_("name"), max_length=200)
+    as_of = models.DateField(_("as of"))
+    kind = models.CharField(_("kind"), max_length=12, choices=ScenarioKind.choices)
+    parameters = models.JSONField(_("parameters"))
+    figures = models.JSONField(
+        _("figures"), help_text=_("Trained by the deadline with the plans and with the scenario.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(kind__in=ScenarioKind.values), name="scenario_kind_valid")]
+        triggers = [
+            pgtrigger.ReadOnly(name="scenario_is_kept_as_saved"),
+            pgtrigger.Protect(name="scenario_no_delete", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

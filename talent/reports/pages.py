@@ -30,7 +30,17 @@ from django.views.decorators.http import require_GET
 from talent.common.errors import InvalidInput
 from talent.common.presentation import bilingual_name
 from talent.engagements.models import Outcome
-from talent.reports import charts, field_projects, intake_page, labels, outlook, reading, scope, selectors
+from talent.reports import (
+    charts,
+    field_projects,
+    intake_page,
+    labels,
+    outlook,
+    reading,
+    scenarios_page,
+    scope,
+    selectors,
+)
 from talent.reports.api import outlook as outlook_api
 from talent.reports.api import statistics as statistics_api
 from talent.reports.api import targets as api
@@ -71,6 +81,7 @@ def dashboard_context(*, user: Any, as_of: datetime.date, by: str, language: str
         "by": by,
         "scope": report_scope.label,
         "national": report_scope.national,
+        "user_may_manage": scope.may_manage_reports(user=user),
         "terms": reading.terms(),
         "dimensions": [{"code": code, "label": label} for code, label in labels.DIMENSION_LABELS.items()],
         "targets": targets,
@@ -312,4 +323,5 @@ def _downloads(url: str, query: dict[str, str]) -> list[dict[str, str]]:
 urlpatterns = [
     path("dashboard/", dashboard, name="reports-dashboard"),
     path("reports/intake/", intake_page.intake_plans, name="reports-intake"),
+    path("reports/scenarios/", scenarios_page.scenario_page, name="reports-scenarios-page"),
 ]

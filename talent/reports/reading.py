@@ -212,6 +212,30 @@ def backtest_sentence(*, made_on: str, for_date: str, expected: float, low: int,
     )
 
 
+def scenario_sentence(
+    *,
+    deadline: datetime.date,
+    planned: int,
+    planned_band: tuple[int, int],
+    scenario: int,
+    scenario_band: tuple[int, int],
+) -> str:
+    """Trained by the deadline with the plans and with a scenario, and the difference."""
+    return _(
+        "Trained by %(deadline)s: %(planned)s with the plans (%(planned_low)s–%(planned_high)s), %(scenario)s with "
+        "this scenario (%(scenario_low)s–%(scenario_high)s): %(moved)s."
+    ) % {
+        "deadline": deadline.isoformat(),
+        "planned": persons(planned),
+        "planned_low": f"{planned_band[0]:,}",
+        "planned_high": f"{planned_band[1]:,}",
+        "scenario": persons(scenario),
+        "scenario_low": f"{scenario_band[0]:,}",
+        "scenario_high": f"{scenario_band[1]:,}",
+        "moved": f"{scenario - planned:+,}",
+    }
+
+
 def unplanned_sentence(*, year: int, schools: list[str]) -> str:
     return ngettext(
         "No plan for %(year)s: %(count)s school (%(names)s), counted as no entrants.",

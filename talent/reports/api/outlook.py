@@ -10,14 +10,18 @@ from django.http import HttpResponse
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from talent.common.api import query_of
 from talent.common.api_schema import error_responses
-from talent.reports import exports, outlook
+from talent.common.users import signed_in_user
+from talent.reports import exports, intake, outlook, scenarios
+from talent.reports.api.permissions import MayManageReports
 from talent.reports.api.targets import FILE_RESPONSES, FORMAT_PARAMETER, ReportView, TargetSerializer
-from talent.reports.models import AX_TRAINED
+from talent.reports.models import AX_TRAINED, ScenarioKind
 
 
 class YearFigureSerializer(serializers.Serializer):
@@ -136,3 +140,101 @@ class OutlookView(ReportView):
 
 
 urlpatterns = [path("outlook/", OutlookView.as_view(), name="reports-outlook")]
+
+
+class ScenarioInputSerializer(serializers.Serializer):
+    target = serializers.CharField(required=False, default=AX_TRAINED)
+    kind = serializers.ChoiceField(choices=ScenarioKind.choices)
+    from_year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="First year changed.")
+    percent = serializers.FloatField(
+        required=False, default=0.0, min_value=-100, max_value=1000, help_text="all_schools: +20 is 20% more."
+    )
+    school = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=2**31 - 1)
+    intake = serializers.IntegerField(required=False, default=0, min_value=0, max_value=10_000)
+    schools = serializers.IntegerField(required=False, default=0, min_value=0, max_value=100)
+    name = serializers.CharField(required=False, default="", max_length=200, help_text="Given: the scenario is saved.")
+
+
+class FiguresSerializer(serializers.Serializer):
+    expected = serializers.FloatField(help_text="Trained by the deadline.")
+    low = serializers.IntegerField()
+    high = serializers.IntegerField()
+
+
+class ScenarioResultSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    parameters = serializers.DictField(help_text="The change, as asked.")
+    planned = FiguresSerializer(help_text="With the plans in force.")
+    scenario = FiguresSerializer(help_text="With the scenario's plans.")
+    moved = serializers.FloatField(help_text="scenario − planned, expected trained by the deadline.")
+    planned_entrants = serializers.IntegerField()
+    scenario_entrants = serializers.IntegerField()
+    saved = serializers.IntegerField(allow_null=True, help_text="The saved scenario's id, or null.")
+
+    def to_representation(self, instance: Any) -> Any:
+        result = instance["result"]
+        return {
+            "as_of": result.as_of.isoformat(),
+            "parameters": result.change.parameters(),
+            "planned": FiguresSerializer(result.planned).data,
+            "scenario": FiguresSerializer(result.scenario).data,
+            "moved": result.moved,
+            "planned_entrants": result.planned_entrants,
+            "scenario_entrants": result.scenario_entrants,
+            "saved": instance["saved"],
+        }
+
+
+class SavedScenarioSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    target = serializers.CharField(source="target.code")
+    as_of = serializers.DateField()
+    kind = serializers.CharField()
+    parameters = serializers.JSONField()
+    figures = serializers.JSONField()
+    created_by = serializers.CharField(source="created_by.username", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+
+
+class ScenarioView(APIView):
+    permission_classes = [IsAuthenticated, MayManageReports]
+
+    @extend_schema(
+        tags=["reports"],
+        summary="Saved scenarios, newest first",
+        responses={200: SavedScenarioSerializer(many=True), **error_responses(401, 403)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(SavedScenarioSerializer(scenarios.scenario_list(user=request.user), many=True).data)
+
+    @extend_schema(
+        tags=["reports"],
+        summary="Run a scenario on the planned intake (saved when named)",
+        description="Trained by the deadline with the plans in force and with the scenario; no plan and no "
+        "official figure changes. Refused: a year outside the target period or already entered, a scenario "
+        "that changes nothing.",
+        request=ScenarioInputSerializer,
+        responses={200: ScenarioResultSerializer, 201: ScenarioResultSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request: Request) -> Response:
+        data = ScenarioInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        user = signed_in_user(request)
+        school = intake.school_get_for_user(user=user, pk=params["school"]) if params["school"] else None
+        change = scenarios.Change(
+            kind=params["kind"],
+            from_year=params["from_year"],
+            percent=params["percent"],
+            school=school,
+            intake=params["intake"],
+            schools=params["schools"],
+        )
+        result = scenarios.scenario_run(user=user, change=change, code=params["target"])
+        saved = scenarios.scenario_save(user=user, result=result, name=params["name"]) if params["name"] else None
+        body = ScenarioResultSerializer({"result": result, "saved": saved.pk if saved else None}).data
+        return Response(body, status=201 if saved else 200)
+
+
+urlpatterns.append(path("scenarios/", ScenarioView.as_view(), name="reports-scenarios"))

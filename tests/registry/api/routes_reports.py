@@ -18,7 +18,18 @@ def _snapshot(world: World) -> ReportSnapshot:
     return world.extra["snapshot"]
 
 
+SCENARIO = {"kind": "new_schools", "from_year": 2028, "schools": 2, "intake": 40}
+
 ROUTES: list[Route] = [
+    Route("reports-scenarios", "GET", lambda w: "/api/v1/reports/scenarios/", statuses(200, **MINISTRY_ONLY)),
+    Route(
+        "reports-scenarios",
+        "POST",
+        lambda w: "/api/v1/reports/scenarios/",
+        statuses(200, **MINISTRY_ONLY),
+        body=lambda w: SCENARIO,
+        notes="new schools from a year whose graduates can finish by the deadline: an effect",
+    ),
     Route("reports-outlook", "GET", lambda w: "/api/v1/reports/outlook/", statuses(200, **OUTSIDERS)),
     Route(
         "reports-outlook",

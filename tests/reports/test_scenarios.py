@@ -1,0 +1,142 @@
+"""Scenarios on the planned intake: trained-by-deadline moves, a named scenario is saved with its figures, no plan
+and no official figure changes; a year outside the target period, one already entered and a scenario with no
+effect are refused beside the field. And the outlook frozen in a snapshot."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import cast
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
+
+from talent.common.errors import InvalidInput, NotAllowed
+from talent.registry.models import GraduateSchool
+from talent.reports import intake, projection, scenarios, services
+from talent.reports.models import IntakePlan, Scenario, ScenarioKind
+from tests import factories
+from tests.reports.conftest import D, graduate
+
+TODAY = D(2026, 12, 3)
+
+
+@pytest.fixture(autouse=True)
+def _today(clock):
+    clock.move_to(TODAY)
+
+
+@pytest.fixture
+def planned(campus, history, ministry_analyst):
+    for _ in range(2):
+        history(factories.PersonFactory(), campus.ms_x, admitted=D(2024, 3, 4),
+                steps=graduate(D(2024, 3, 4), D(2025, 12, 20), D(2026, 2, 20)))  # fmt: skip
+    for year in (2027, 2028):
+        intake.intake_plan_set(
+            actor=ministry_analyst, school=campus.ms_x.school, year=year, degree_level="ms", intake=50
+        )
+    return campus
+
+
+def change(**kwargs) -> scenarios.Change:
+    return scenarios.Change(**{"kind": ScenarioKind.ALL_SCHOOLS, "from_year": 2027, **kwargs})
+
+
+def test_apply_change_on_hand_made_plans():
+    plans = [projection.PlannedCohort("1", 2027, "ms", 50), projection.PlannedCohort("1", 2028, "ms", 50)]
+    assert [p.intake for p in scenarios.apply_change(plans, change(percent=20, from_year=2028), last_year=2030)] == [
+        50,
+        60,
+    ]
+    added = scenarios.apply_change(plans, change(kind=ScenarioKind.NEW_SCHOOLS, schools=2, intake=30), last_year=2028)
+    assert sum(p.intake for p in added) == 100 + 2 * 2 * 30
+    school = cast(GraduateSchool, SimpleNamespace(pk=1))
+    one = scenarios.apply_change(plans, change(kind=ScenarioKind.ONE_SCHOOL, school=school, intake=80), last_year=2028)
+    assert sorted(p.intake for p in one) == [80, 80]
+
+
+def test_more_intake_trains_more_and_changes_no_official_figure(planned, ministry_analyst):
+    plans_before = list(IntakePlan.objects.values_list("pk", "intake"))
+    more = scenarios.scenario_run(user=ministry_analyst, change=change(percent=100), code="AX-TRAINED")
+    assert more.scenario.expected > more.planned.expected + 30  # 100 more master's entrants, most graduate by 2030
+    assert (more.planned_entrants, more.scenario_entrants) == (100, 200)
+    saved = scenarios.scenario_save(user=ministry_analyst, result=more, name="정원 두 배")
+    assert Scenario.objects.get().figures["scenario"]["expected"] == pytest.approx(more.scenario.expected)
+    assert saved.parameters["percent"] == 100
+    assert list(IntakePlan.objects.values_list("pk", "intake")) == plans_before
+
+
+def test_new_schools_from_a_year_move_the_figure(planned, ministry_analyst):
+    result = scenarios.scenario_run(
+        user=ministry_analyst, change=change(kind=ScenarioKind.NEW_SCHOOLS, schools=3, intake=40), code="AX-TRAINED"
+    )
+    assert result.moved > 0 and result.scenario_entrants == 100 + 3 * 40 * 4
+
+
+@pytest.mark.parametrize(
+    ("asked", "field"),
+    [
+        ({"from_year": 2031}, "from_year"),
+        ({"from_year": 2025}, "from_year"),
+        ({"from_year": 2026}, "from_year"),  # its intake happened on 1 March
+        ({"percent": 0}, "non_field_errors"),  # no plan changes
+        # Entrants of 2030 cannot graduate by 2030-12-31.
+        ({"from_year": 2030, "kind": ScenarioKind.NEW_SCHOOLS, "schools": 2, "intake": 40}, "from_year"),
+    ],
+)
+def test_refusals_name_the_field(planned, ministry_analyst, asked, field):
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
+        scenarios.scenario_run(user=ministry_analyst, change=change(**asked), code="AX-TRAINED")
+    assert field in (refused.value.errors or {refused.value.field or "non_field_errors": []})
+
+
+def test_only_the_ministry_runs_scenarios(planned, company_member):
+    with pytest.raises(NotAllowed):
+        scenarios.scenario_run(user=company_member, change=change(percent=10), code="AX-TRAINED")
+
+
+def client_for(user, language="ko") -> Client:
+    client = Client()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+def test_the_page_shows_the_effect_saves_it_and_refuses_beside_the_field(planned, ministry_analyst):
+    client = client_for(ministry_analyst)
+    shown = client.post(
+        "/reports/scenarios/", {"kind": "all_schools", "from_year": 2027, "percent": 50, "action": "try"}
+    )
+    assert shown.status_code == 200 and 'data-testid="scenario-result"' in shown.content.decode()
+    saved = client.post(
+        "/reports/scenarios/",
+        {"kind": "all_schools", "from_year": 2027, "percent": 50, "name": "50% 증원", "action": "save"},
+    )
+    assert "50% 증원" in saved.content.decode().split('data-testid="saved-scenarios"')[1]
+    refused = client_for(ministry_analyst, "en").post(
+        "/reports/scenarios/", {"kind": "all_schools", "from_year": 2031, "percent": 5}
+    )
+    assert refused.status_code == 400
+    assert "target period" in refused.content.decode().split('data-testid="error-from_year"')[1].split("</ul>")[0]
+    assert client_for(factories.UserFactory()).get("/reports/scenarios/").status_code == 403
+
+
+def test_the_api_runs_and_saves_a_scenario(planned, ministry_analyst):
+    client = client_for(ministry_analyst)
+    body = {"kind": "new_schools", "from_year": 2027, "schools": 2, "intake": 40}
+    tried = client.post("/api/v1/reports/scenarios/", body, content_type="application/json")
+    assert tried.status_code == 200 and tried.json()["moved"] > 0 and tried.json()["saved"] is None
+    kept = client.post("/api/v1/reports/scenarios/", {**body, "name": "신규 2곳"}, content_type="application/json")
+    assert kept.status_code == 201
+    assert [s["name"] for s in client.get("/api/v1/reports/scenarios/").json()] == ["신규 2곳"]
+
+
+def test_a_snapshot_freezes_the_outlook(planned, ministry_analyst):
+    snapshot = services.snapshot_freeze(actor=ministry_analyst, code="AX-TRAINED")
+    frozen = snapshot.figures["outlook"]
+    assert frozen["projection"]["achieved"] == 2 and frozen["planned_by_year"] == {"2027": 50, "2028": 50}
+    assert not services.snapshot_recompute(snapshot=snapshot).changed
+    intake.intake_plan_set(actor=ministry_analyst, school=planned.ms_x.school, year=2028, degree_level="ms", intake=90)
+    changes = {c.figure for c in services.snapshot_recompute(snapshot=snapshot).changes}
+    assert "outlook.planned_by_year.2028" in changes
