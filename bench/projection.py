@@ -31,7 +31,7 @@ LEVELS = {"ms": (24, 0.7), "phd": (48, 0.2), "integrated": (60, 0.1)}  # normal 
 
 def national_picture(seed: int = 2030) -> tuple[list[projection.ActiveGroup], list[projection.PlannedCohort], dict]:
     """Five years of cohorts of 22 schools (about 40 students per school, year and level mix) and their
-    outcomes: the registry's rows, reduced as talent.reports.flows reduces them."""
+    outcomes: the registry's rows, reduced as talent.reports.outlook.flows_on reduces them."""
     rng = random.Random(seed)
     active: dict[tuple[str, datetime.date], int] = {}
     observed: dict[str, dict[str, list[int]]] = {lv: {"g": [], "l": [], "f": [], "a": []} for lv in LEVELS}
