@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from talent.accounts import signals
 from talent.accounts.credentials import auth_token_issue, auth_token_revoke
 from talent.common.db import database_refusals, model_field, validate
 from talent.common.errors import Conflict, InvalidInput, NotAllowed
@@ -402,6 +403,7 @@ def claim_code_redeem(*, user: User, code: str) -> Person:
                 save(person, update_fields=["user"])
         claim.used_at = now
         claim.save(update_fields=["used_at"])
+        signals.claim_code_used.send(sender=ClaimCode, claim=claim)
     return person
 
 

@@ -14,6 +14,7 @@ from talent.engagements.models import Engagement
 from talent.matching.models import Proposal, Side
 from talent.notifications.models import NotificationKind
 from talent.notifications.services import notification_settings_update, notify, settings_of
+from talent.registry.models import ClaimCode
 
 
 def _link(name: str, *args: Any) -> str:
@@ -86,6 +87,20 @@ def tell_both_the_engagement_closed(sender: Any, *, engagement: Engagement, **kw
         dedupe_key=f"engagement:{engagement.pk}",
         context={"engagement": engagement.pk, "problem_title": proposal.problem.title, "outcome": engagement.outcome},
         link=_link("web:engagement-detail", engagement.pk),
+    )
+
+
+def tell_staff_a_claim_code_was_used(sender: Any, *, claim: ClaimCode, **kwargs: Any) -> None:
+    """The staff member who issued the code is told (all the university's staff when they have left it); the
+    notice names no student: the claim codes page shows which code was used."""
+    members = _members(claim.issued_by_organization_id)
+    issuer = members.filter(pk=claim.issued_by_id)
+    notify(
+        recipients=issuer if issuer.exists() else members,
+        kind=NotificationKind.CLAIM_CODE_USED,
+        dedupe_key=f"claim:{claim.pk}",
+        context={},
+        link=_link("web:university-claim-codes"),
     )
 
 
