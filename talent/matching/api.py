@@ -20,6 +20,7 @@ from talent.common.users import signed_in_user
 from talent.matching import defaults, presentation, selectors, services
 from talent.matching.models import (
     Answer,
+    DeclineReason,
     MatchMode,
     MatchRun,
     NearMiss,
@@ -98,6 +99,16 @@ class ExpertCardSerializer(serializers.Serializer):
 ANSWER_HELP = _("`pending`, `accepted` or `declined`.")
 
 
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=DeclineReason.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Optional: why, shown to the other side."),
+    )
+
+
 class ProposalSerializer(serializers.ModelSerializer):
     problem = ProblemBriefSerializer(read_only=True)
     expert = serializers.SerializerMethodField()
@@ -122,6 +133,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "expert_response",
             "company_response",
             "decided_at",
+            "decline_reason",
             "withdrawn_at",
             "created_at",
             "updated_at",
@@ -268,15 +280,18 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         summary="Decline a proposal",
-        description="Either side declines: the proposal is declined and the pair is never proposed again. Refused "
-        "(409) as accepting is, when this side has answered or the proposal is decided or withdrawn.",
-        request=None,
+        description="Either side declines, optionally with a reason shown to the other side: the proposal is "
+        "declined and the pair is never proposed again. Refused (409) as accepting is, when this side has answered "
+        "or the proposal is decided or withdrawn.",
+        request=DeclineSerializer,
         responses={200: ProposalSerializer, **ANSWER_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str | None = None) -> Response:
+        data = DeclineSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         proposal = services.proposal_answer(
-            actor=signed_in_user(request), proposal=self.get_object(), answer=Answer.DECLINED
+            actor=signed_in_user(request), proposal=self.get_object(), answer=Answer.DECLINED, **data.validated_data
         )
         return Response(self.get_serializer(proposal).data)
 

@@ -62,6 +62,15 @@ class Answer(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+class DeclineReason(models.TextChoices):
+    """Why a side declined (optional): shown to the other side, and kept for judging the weights on outcomes."""
+
+    NO_TIME = "no_time", _("No time or capacity now")
+    NOT_OUR_FIELD = "not_our_field", _("Outside my or our field")
+    SCOPE = "scope", _("The scope or conditions do not fit")
+    OTHER = "other", _("Another reason")
+
+
 # Which proposals are what, written once (services, selectors, the API and the pages use these):
 #: Live: the pair stands; at most one live proposal per pair (constraint), and a later run keeps or withdraws it.
 LIVE_STATUSES = (ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED)
@@ -234,6 +243,14 @@ class Proposal(models.Model):
         help_text=_("Whose answer settled the proposal (accepted or declined)."),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"),
+        max_length=16,
+        choices=DeclineReason.choices,
+        blank=True,
+        default="",
+        db_default="",  # the run's bulk insert names its columns: a new proposal has none
+    )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -255,6 +272,11 @@ class Proposal(models.Model):
                 name="proposal_responses_valid",
             ),
             models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="proposal_score_in_unit_range"),
+            models.CheckConstraint(
+                condition=Q(decline_reason="")
+                | Q(status=ProposalStatus.DECLINED, decline_reason__in=DeclineReason.values),
+                name="proposal_decline_reason_only_when_declined",
+            ),
             models.CheckConstraint(
                 condition=~Q(status=ProposalStatus.ACCEPTED)
                 | Q(expert_response=Answer.ACCEPTED, company_response=Answer.ACCEPTED),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
-from talent.matching.models import Answer, Proposal, Side, answer_of, awaits_answer
+from talent.matching.models import Answer, DeclineReason, Proposal, Side, answer_of, awaits_answer
 from talent.matching.selectors import shown_expert_fields
 from talent.registry.models import ExpertProfile
 from talent.registry.vocabulary import ShareableField
@@ -173,4 +173,6 @@ def proposal_card(proposal: Proposal, *, user: User, side: str) -> dict[str, Any
         "own_answer": Answer(answer_of(proposal, side)).label,
         "other_answer": Answer(answer_of(proposal, other)).label,
         "may_answer": awaits_answer(proposal, side),
+        "decline_reasons": DeclineReason.choices,
+        "decline_reason": proposal.get_decline_reason_display() if proposal.decline_reason else "",
     }

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from talent.engagements.models import Outcome
+from talent.matching.models import DeclineReason
 from talent.notifications.models import Notification, NotificationKind
 
 
@@ -38,6 +39,12 @@ def body(notification: Notification) -> str:
         if context.get("answer") == "accepted":
             return _("An expert accepted the proposal for “%(title)s”. Your company's answer is awaited.") % {
                 "title": title
+            }
+        reason = context.get("reason", "")
+        if reason in DeclineReason.values:
+            return _("An expert declined the proposal for “%(title)s” (reason: %(reason)s).") % {
+                "title": title,
+                "reason": DeclineReason(reason).label,
             }
         return _("An expert declined the proposal for “%(title)s”.") % {"title": title}
     if kind == NotificationKind.ENGAGEMENT_STARTED:

@@ -41,7 +41,12 @@ def tell_company_the_expert_answered(sender: Any, *, proposal: Proposal, side: s
         recipients=_members(proposal.problem.organization_id),
         kind=NotificationKind.PROPOSAL_ANSWERED,
         dedupe_key=f"proposal:{proposal.pk}",
-        context={"problem": proposal.problem_id, "problem_title": proposal.problem.title, "answer": answer},
+        context={
+            "problem": proposal.problem_id,
+            "problem_title": proposal.problem.title,
+            "answer": answer,
+            "reason": proposal.decline_reason,
+        },
         link=_link("web:problem-detail", proposal.problem_id),
     )
 
@@ -94,7 +99,7 @@ def tell_staff_a_claim_code_was_used(sender: Any, *, claim: ClaimCode, **kwargs:
     """The staff member who issued the code is told (all the university's staff when they have left it); the
     notice names no student: the claim codes page shows which code was used."""
     members = _members(claim.issued_by_organization_id)
-    issuer = members.filter(pk=claim.issued_by_id)
+    issuer = members.filter(pk=claim.issued_by_id) if claim.issued_by_id is not None else members.none()
     notify(
         recipients=issuer if issuer.exists() else members,
         kind=NotificationKind.CLAIM_CODE_USED,

@@ -21,6 +21,7 @@ from talent.matching import signals
 from talent.matching.models import (
     LIVE_STATUSES,
     Answer,
+    DeclineReason,
     Proposal,
     ProposalStatus,
     Side,
@@ -36,12 +37,15 @@ from talent.registry.vocabulary import ProblemStatus
 ANSWERS = (Answer.ACCEPTED, Answer.DECLINED)
 
 
-def proposal_answer(*, actor: User, proposal: Proposal, answer: str) -> Proposal:
-    """The expert, or a member of the problem's company, accepts or declines for their side, once. Accepted by
-    both, the pair holds a place of each side's capacity; declined by either, the pair is never proposed again.
-    Refused: someone else (403); a withdrawn, already answered or decided proposal, or no room left (409)."""
+def proposal_answer(*, actor: User, proposal: Proposal, answer: str, reason: str = "") -> Proposal:
+    """The expert, or a member of the problem's company, accepts or declines for their side, once; a decline may
+    give a reason (`DeclineReason`), shown to the other side. Accepted by both, the pair holds a place of each
+    side's capacity; declined by either, the pair is never proposed again. Refused: someone else (403); a
+    withdrawn, already answered or decided proposal, or no room left (409)."""
     if answer not in ANSWERS:
         raise InvalidInput(_("An answer is either accepted or declined."), field="answer")
+    if reason and (answer != Answer.DECLINED or reason not in DeclineReason.values):
+        raise InvalidInput(_("Choose a reason from the list, and only when declining."), field="reason")
     with transaction.atomic(), pghistory.context(user=actor.pk, action=f"proposal_{answer}"):
         locked = (
             Proposal.objects.select_for_update(of=("self",))
@@ -62,6 +66,7 @@ def proposal_answer(*, actor: User, proposal: Proposal, answer: str) -> Proposal
         if answer == Answer.DECLINED or locked.expert_response == locked.company_response == Answer.ACCEPTED:
             locked.status = ProposalStatus.DECLINED if answer == Answer.DECLINED else ProposalStatus.ACCEPTED
             locked.decided_by, locked.decided_at = actor, timezone.now()
+            locked.decline_reason = reason
         locked.save()
         signals.proposal_answered.send(sender=Proposal, actor=actor, proposal=locked, side=side, answer=answer)
     return locked

@@ -117,7 +117,13 @@ def problem_status(request: HttpRequest, company: Organization, pk: int, status:
 @require_POST
 def answer_proposal(request: HttpRequest, company: Organization, pk: int, answer: str) -> HttpResponse:
     proposal = get_object_or_404(matching_selectors.proposal_list_for_user(user=request.user), pk=pk)
-    write = partial(proposal_answer, actor=signed_in_user(request), proposal=proposal, answer=answer)
+    write = partial(
+        proposal_answer,
+        actor=signed_in_user(request),
+        proposal=proposal,
+        answer=answer,
+        reason=request.POST.get("reason", ""),
+    )
     perform(request, write, saved=_("Your company's answer is saved."))
     return redirect("web:problem-detail", pk=proposal.problem_id)
 

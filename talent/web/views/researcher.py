@@ -181,7 +181,13 @@ def proposals(request: HttpRequest, person: Person) -> HttpResponse:
 def answer_proposal(request: HttpRequest, person: Person, pk: int, answer: str) -> HttpResponse:
     mine = matching_selectors.proposal_list_for_user(user=request.user).filter(expert__person=person)
     proposal = get_object_or_404(mine, pk=pk)
-    write = partial(proposal_answer, actor=signed_in_user(request), proposal=proposal, answer=answer)
+    write = partial(
+        proposal_answer,
+        actor=signed_in_user(request),
+        proposal=proposal,
+        answer=answer,
+        reason=request.POST.get("reason", ""),
+    )
     perform(request, write, saved=_("Your answer is saved."))
     return redirect("web:my-proposals")
 
