@@ -254,6 +254,7 @@ SPECTACULAR_SETTINGS = {
         "RegionEnum": "talent.registry.vocabulary.region_choices",
         "KsicSectionEnum": "talent.registry.vocabulary.ksic_choices",
         "NotificationKindEnum": "talent.notifications.models.NotificationKind",
+        "DeclineReasonEnum": "talent.matching.models.DeclineReason",
     },
 }
 
