@@ -83,6 +83,7 @@ DOCUMENTED_400 = {
     "POST /api/v1/reports/snapshots/": "the target must exist; `as_of` not in the future",
     "GET /api/v1/statistics/enrollments/": "`as_of` not in the future",
     "GET /api/v1/statistics/registry/": "`as_of` not in the future",
+    "GET /api/v1/statistics/field-projects/": "`as_of` not in the future",
     "POST /api/v1/auth/password/": "the current password must be the account's own",
     "POST /api/v1/identity/merges/": "two different persons, without conflicting identifiers, neither merged already",
     "GET /api/v1/reports/outlook/": "the target must exist and count graduates; `as_of` not in the future",

@@ -118,6 +118,13 @@ class ProposalSerializer(serializers.ModelSerializer):
     explanation_in_words = serializers.SerializerMethodField(
         help_text=_("Why, as phrases a person reads (in the request's language); the numbers are in `explanation`.")
     )
+    # Declared so that the schema admits the blank reason of a proposal not declined, or declined without one.
+    decline_reason = serializers.ChoiceField(
+        choices=DeclineReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Why the declining side declined, when it said."),
+    )
 
     class Meta:
         model = Proposal
