@@ -148,7 +148,7 @@ def test_a_problem_becomes_a_solved_engagement_and_a_students_ax_project(world, 
         notifications.notification_deliver(notification_id=pk)
     subjects: dict[str, set[str]] = {}
     for message in mail.outbox:
-        subjects.setdefault(message.to[0], set()).add(message.subject)
+        subjects.setdefault(message.to[0], set()).add(str(message.subject))
     assert subjects["kang@example.org"] == {
         "[AX Talent Registry] New proposals for you",
         "[AX Talent Registry] An engagement started",
