@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0005_guarded_bounded_text'),
+        ('matching', '0006_ax_vocabulary_second_edition'),
         ('registry', '0013_import_batch_refusal_and_outcomes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
