@@ -18,9 +18,11 @@ from talent.registry.models import (
     Membership,
     Organization,
     Person,
+    PrivacyConsent,
     Programme,
     ResearcherProfile,
 )
+from talent.registry.privacy import NOTICE_VERSION, ConsentScope
 from talent.registry.vocabulary import DegreeLevel, OrganizationKind, SchoolTrack
 
 _Model = TypeVar("_Model", bound=models.Model)
@@ -142,6 +144,14 @@ class PersonFactory(ModelFactory[Person]):
     birth_date = datetime.date(1998, 5, 17)
     nationality = "KR"
     email = factory.Sequence(lambda n: f"person{n}@example.ac.kr")
+
+    @factory.post_generation
+    def consented(person: Person, create: bool, extracted: bool | None, **kwargs: Any) -> None:
+        """A person with a login has consented to the privacy notice in force (both parts), as at sign-up;
+        `consented=False` makes one a university registered, who has not signed in yet."""
+        if create and person.user_id and extracted is not False:
+            for scope in ConsentScope.values:
+                PrivacyConsent.objects.create(person=person, notice_version=NOTICE_VERSION, scope=scope)
 
 
 class ResearcherProfileFactory(ModelFactory[ResearcherProfile]):

@@ -62,7 +62,9 @@ DOCUMENTED_400 = {
     "POST /api/v1/problems/": "a region, or open to remote work; experts wanted 1 to 50 (a database check)",
     "PATCH /api/v1/problems/{id}/": "a region, or open to remote work; experts wanted 1 to 50 (a database check)",
     "POST /api/v1/auth/claim/": "the code must be one a university issued and still valid",
-    "POST /api/v1/auth/register/": "the password must pass the password rules (length, not common, not all digits)",
+    "POST /api/v1/auth/register/": "the password must pass the password rules (length, not common, not all digits) "
+    "and the required items of the privacy notice be consented to (optional items only with the optional consent)",
+    "POST /api/v1/me/privacy-consents/": "the required items of the privacy notice must be consented to",
     "POST /api/v1/auth/login/": "the username and password must match a login",
     "POST /api/v1/auth/token/": "the username and password must match a login",
     "PATCH /api/v1/me/": "the national researcher number is 8 digits with a valid check; no resident number",

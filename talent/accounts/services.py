@@ -41,6 +41,7 @@ from talent.registry.models import (
     PersonMerge,
     ResearcherProfile,
 )
+from talent.registry.privacy import OPTIONAL_FIELDS
 from talent.registry.services._base import acting, save
 from talent.registry.services.claims import hash_claim_code
 from talent.registry.services.merges import person_merge, person_merge_forget
@@ -53,6 +54,7 @@ from talent.registry.services.people import (
     person_create,
     researcher_profile_save,
 )
+from talent.registry.services.privacy import privacy_consent_check, privacy_consent_give
 from talent.registry.validators import reject_resident_registration_number
 
 REGISTRATION_PERSON_FIELDS = tuple(SelfDescribedFields.__annotations__)
@@ -69,24 +71,31 @@ def account_register(
     *,
     email: str,
     password: str,
+    consent_required: bool,
+    consent_optional: bool = False,
     username: str = "",
     researcher: bool = True,
     **person_fields: Unpack[SelfDescribedFields],
 ) -> Registration:
-    """Create a login (username: the given one, else the email), its person record, optionally an empty
-    returning-researcher profile, and an API token. The password must pass the configured validators."""
+    """Create a login (username: the given one, else the email), its person record with its consent to the
+    privacy notice (refused without the required part; optional items only with the optional part), optionally
+    an empty returning-researcher profile, and an API token. The password must pass the configured validators."""
     email = email.strip().lower()
     username = username.strip() or email
     unknown = set(person_fields) - set(REGISTRATION_PERSON_FIELDS)
     if unknown:
         raise InvalidInput(_("These fields cannot be set here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     user = get_user_model()(username=username, email=email)
-    _check_new_login(user, password, username_field="username" if username != email else "email", **person_fields)
+    consent = {"required": consent_required, "optional": consent_optional}
+    _check_new_login(
+        user, password, username_field="username" if username != email else "email", **consent, **person_fields
+    )
     user.set_password(password)
     with acting(None, "account_register"):
         with database_refusals(get_user_model()):
             user.save()
         person = person_create(actor=user, user=user, email=email, **person_fields)
+        privacy_consent_give(actor=user, person=person, **consent)
         if researcher:
             researcher_profile_save(actor=user, person=person)
         token = auth_token_issue(user=user)
@@ -94,13 +103,26 @@ def account_register(
 
 
 def _check_new_login(
-    user: Any, password: str, *, username_field: str, **person_fields: Unpack[SelfDescribedFields]
+    user: Any,
+    password: str,
+    *,
+    username_field: str,
+    required: bool,
+    optional: bool,
+    **person_fields: Unpack[SelfDescribedFields],
 ) -> None:
-    """Every problem with the username and the password at once, as field errors."""
+    """Every problem with the username, the password and the consent at once, as field errors."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, messages: Any) -> None:
         errors.setdefault(field, []).extend(str(m) for m in messages)
+
+    optional_data = any(person_fields.get(name) for name in OPTIONAL_FIELDS)
+    try:
+        privacy_consent_check(required=required, optional=optional, optional_data=optional_data)
+    except InvalidInput as exc:
+        for key, messages in exc.as_dict().items():
+            add(key, messages)
 
     if type(user).objects.filter(username__iexact=user.username).exists():
         add(username_field, [_("An account with this username already exists. Sign in instead.")])
@@ -245,6 +267,7 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             "last_login": user.last_login,
         },
         "person": _person_data(person) if person else None,
+        "privacy_consents": _consents_data(person) if person else [],
         "researcher_profile": _researcher_data(person) if person else None,
         "expert_profile": _expert_data(person) if person else None,
         "enrollments": _enrollments_data(person) if person else [],
@@ -263,6 +286,13 @@ def _matching_data(person: Person | None) -> dict[str, Any]:
 
 def _values(instance: Any, names: tuple[str, ...] | list[str]) -> dict[str, Any]:
     return {name: getattr(instance, name) for name in names}
+
+
+def _consents_data(person: Person) -> list[dict[str, Any]]:
+    return [
+        _values(consent, ("notice_version", "scope", "given_at", "withdrawn_at"))
+        for consent in selectors.privacy_consent_list(person=person)
+    ]
 
 
 def _person_data(person: Person) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from talent.registry import careers, lifecycle, plausible, validators, vocabulary
+from talent.registry import careers, lifecycle, plausible, privacy, validators, vocabulary
 from talent.registry.fields import GuardedCharField, GuardedListField, GuardedTextField
 from talent.registry.vocabulary import (
     AdvisorRole,
@@ -1255,3 +1255,37 @@ class ChangeEvent(pghistory.models.Events):
         proxy = True
         verbose_name = _("change")
         verbose_name_plural = _("change history")
+
+
+# --- Consent to the privacy notice (talent.registry.privacy) -------------------------------------------------
+
+
+class PrivacyConsent(models.Model):
+    """A person's consent to one part (required or optional items) of one version of the privacy notice: when it
+    was given and, for the optional part, when it was withdrawn. Rows are kept: the record of what was agreed."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="privacy_consents", verbose_name=_("person")
+    )
+    notice_version = models.CharField(_("notice version"), max_length=20, editable=False)
+    scope = models.CharField(_("items"), max_length=10, choices=privacy.ConsentScope.choices)
+    given_at = models.DateTimeField(_("consented at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("privacy consent")
+        verbose_name_plural = _("privacy consents")
+        ordering = ["given_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=privacy.ConsentScope.values), name="privacy_consent_scope_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(scope=privacy.ConsentScope.OPTIONAL),
+                name="privacy_consent_required_not_withdrawn",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "notice_version"], name="privacy_consent_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_version} {self.get_scope_display()}"

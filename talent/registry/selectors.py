@@ -22,7 +22,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from talent.common.errors import NotFound
-from talent.registry import roles
+from talent.registry import privacy, roles
 from talent.registry.models import (
     AdvisorAppointment,
     ClaimCode,
@@ -35,6 +35,7 @@ from talent.registry.models import (
     Organization,
     OverseasPosition,
     Person,
+    PrivacyConsent,
     Programme,
 )
 from talent.registry.services.access import access_log_record
@@ -223,6 +224,19 @@ def own_person(*, user: User) -> Person | None:
     if not user.is_authenticated:
         return None
     return Person.objects.filter(user=user).first()
+
+
+def privacy_consent_list(*, person: Person) -> QuerySet[PrivacyConsent]:
+    """The person's consents to the privacy notice, every version, oldest first (the caller has the person)."""
+    return PrivacyConsent.objects.filter(person=person).order_by("given_at", "pk")
+
+
+def privacy_consent_needed(*, person: Person) -> bool:
+    """Whether the person has yet to consent to the required part of the notice in force: at the first sign-in
+    of someone a university registered, and after the notice changed."""
+    return not PrivacyConsent.objects.filter(
+        person=person, notice_version=privacy.NOTICE_VERSION, scope=privacy.ConsentScope.REQUIRED
+    ).exists()
 
 
 def overseas_position_list(*, user: User) -> QuerySet[OverseasPosition]:

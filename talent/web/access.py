@@ -11,8 +11,10 @@ from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from talent.registry import roles, selectors
@@ -21,10 +23,14 @@ from talent.registry.models import Organization, Person
 P = ParamSpec("P")
 
 
-def person_required(
+#: Pages a person may open before consenting to the notice in force: their data rights do not wait for it.
+BEFORE_CONSENT = frozenset({"my-data", "my-data-download", "account-close"})
+
+
+def consent_page(
     view: Callable[Concatenate[HttpRequest, Person, P], HttpResponse],
 ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
-    """A researcher's or student's own pages: the view receives the login's person record."""
+    """A person's own page that needs no consent to the privacy notice (the consent page itself, data rights)."""
 
     @login_required
     @wraps(view)
@@ -32,6 +38,23 @@ def person_required(
         person = selectors.own_person(user=request.user)
         if person is None:
             raise PermissionDenied(roles.PERSON_RECORD.refusal)
+        return view(request, person, *args, **kwargs)
+
+    return wrapper
+
+
+def person_required(
+    view: Callable[Concatenate[HttpRequest, Person, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """A researcher's or student's own pages: the view receives the login's person record. A person who has not
+    consented to the privacy notice in force (registered by a university, or the notice changed) is asked first."""
+
+    @consent_page
+    @wraps(view)
+    def wrapper(request: HttpRequest, person: Person, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        name = request.resolver_match.url_name if request.resolver_match else None
+        if name not in BEFORE_CONSENT and selectors.privacy_consent_needed(person=person):
+            return redirect_to_login(request.get_full_path(), reverse("web:privacy-consent"), "next")
         return view(request, person, *args, **kwargs)
 
     return wrapper

@@ -11,6 +11,7 @@ urlpatterns = [
     # Browsers, feed readers and the admin ask for /favicon.ico whatever the page links: send them the site's icon.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("web/favicon.svg"), permanent=True), name="favicon"),
     path("", include("talent.web.views.accounts")),
+    path("", include("talent.web.views.privacy")),
     path("", include("talent.web.views.researcher")),
     path("", include("talent.web.views.company")),
     path("", include("talent.web.views.university")),

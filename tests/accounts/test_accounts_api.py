@@ -46,6 +46,8 @@ def new_researcher(**overrides: Any) -> dict[str, Any]:
         "given_name_latin": "Minjun",
         "nationality": "KR",
         "birth_date": "1986-05-14",
+        "consent_required": True,
+        "consent_optional": True,
     }
     return {**body, **overrides}
 

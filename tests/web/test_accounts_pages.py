@@ -205,6 +205,8 @@ def _signup(**overrides: str) -> dict[str, str]:
         "nationality": "KR",
         "birth_date": "1986-05-14",
         "gender": "",
+        "consent_required": "on",
+        "consent_optional": "on",
         **overrides,
     }
 

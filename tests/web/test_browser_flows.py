@@ -79,10 +79,12 @@ def test_a_researcher_signs_up_fills_the_profile_and_consents(transactional_db, 
     page.fill("#id_birth_date", "1986-05-14")
     flow.submit("signup-submit")
     assert page.get_by_test_id("error-password_again").is_visible(), "the mismatch is said next to the field"
+    assert page.get_by_test_id("error-consent_required").is_visible(), "no consent to the required items"
     assert page.input_value("#id_given_name_ko") == "민준", "nothing typed is lost"
     flow.shot("signup-error")
     page.fill("#id_password", STRONG)
     page.fill("#id_password_again", STRONG)
+    page.check("#id_consent_required")
     flow.submit("signup-submit")
     assert page.url.endswith("/me/profile/")
     assert page.get_by_test_id("username").inner_text() == "minjun.park@example.org"

@@ -27,6 +27,7 @@ def test_a_student_signs_up_then_claims_their_university_record(
     page.fill("#id_family_name_ko", "박")
     page.fill("#id_given_name_ko", "지훈")
     page.fill("#id_birth_date", "2001-04-09")
+    page.check("#id_consent_required")
     flow.submit("signup-submit")
     assert page.url.endswith("/me/profile/")
     page.fill("#id_phd_subject", "강화학습")

@@ -121,10 +121,29 @@ class RegisterSerializer(serializers.ModelSerializer):
     researcher = serializers.BooleanField(
         default=True, help_text=gettext_lazy("Also create an empty returning-researcher profile.")
     )
+    consent_required = serializers.BooleanField(
+        default=False,
+        help_text=gettext_lazy(
+            "Consent to the required items of the privacy notice (the /privacy/ page): without it the "
+            "registration is refused (400, under errors.consent_required)."
+        ),
+    )
+    consent_optional = serializers.BooleanField(
+        default=False,
+        help_text=gettext_lazy("Consent to the optional items (gender); a gender is refused without it."),
+    )
 
     class Meta:
         model = Person
-        fields = ["username", "password", "email", "researcher", *REGISTRATION_PERSON_FIELDS]
+        fields = [
+            "username",
+            "password",
+            "email",
+            "researcher",
+            "consent_required",
+            "consent_optional",
+            *REGISTRATION_PERSON_FIELDS,
+        ]
         extra_kwargs = {"email": {"required": True, "allow_blank": False}}
 
 

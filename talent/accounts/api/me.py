@@ -30,7 +30,7 @@ from talent.common.users import signed_in_user
 from talent.registry import selectors, services
 from talent.registry.api.permissions import HasPersonRecord
 from talent.registry.api.schema import error_responses
-from talent.registry.models import ExpertProfile, OverseasPosition, Person, ResearcherProfile
+from talent.registry.models import ExpertProfile, OverseasPosition, Person, PrivacyConsent, ResearcherProfile
 from talent.registry.services.people import EXPERT_FIELDS, PERSON_FIELDS, POSITION_FIELDS, RESEARCHER_FIELDS
 
 # --- Serializers ------------------------------------------------------------------------------------------
@@ -95,6 +95,23 @@ class OwnConsentSerializer(serializers.ModelSerializer):
             "consent_to_matching": {"required": True},
             "shared_fields": {"help_text": gettext_lazy("What a matched company may see; cleared on withdrawal.")},
         }
+
+
+class PrivacyConsentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PrivacyConsent
+        fields = ["notice_version", "scope", "given_at", "withdrawn_at"]
+        read_only_fields = fields
+
+
+class PrivacyConsentGiveSerializer(serializers.Serializer):
+    consent_required = serializers.BooleanField(
+        default=False, help_text=gettext_lazy("Consent to the required items of the notice in force (needed).")
+    )
+    consent_optional = serializers.BooleanField(
+        default=False,
+        help_text=gettext_lazy("Consent to the optional items; false withdraws an earlier one and deletes them."),
+    )
 
 
 class AccountDeleteSerializer(serializers.Serializer):
@@ -294,6 +311,44 @@ class ConsentView(OwnRecordView, generics.RetrieveUpdateAPIView):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="My consents to the privacy notice",
+        description="Every consent given, to which version of the notice and which part (required or optional "
+        "items), when, and when an optional one was withdrawn.",
+        responses={200: PrivacyConsentSerializer(many=True), **READ_ERRORS},
+    ),
+    post=extend_schema(
+        summary="Consent to the privacy notice in force",
+        description="The required part is needed (400 under errors.consent_required without it); the optional "
+        "part is optional, and leaving it out withdraws an earlier optional consent (the optional items are "
+        "deleted). Answers the consents after the change.",
+        request=PrivacyConsentGiveSerializer,
+        responses={200: PrivacyConsentSerializer(many=True), **WRITE_ERRORS},
+    ),
+)
+class PrivacyConsentView(OwnRecordView):
+    serializer_class = PrivacyConsentSerializer
+    queryset = PrivacyConsent.objects.none()  # for the schema: the views read the own person's consents
+    pagination_class = None
+
+    def get(self, request: Request) -> Response:
+        consents = selectors.privacy_consent_list(person=self.own_person())
+        return Response(PrivacyConsentSerializer(consents, many=True).data)
+
+    def post(self, request: Request) -> Response:
+        given = PrivacyConsentGiveSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        person = self.own_person()
+        services.privacy_consent_give(
+            actor=signed_in_user(request),
+            person=person,
+            required=given.validated_data["consent_required"],
+            optional=given.validated_data["consent_optional"],
+        )
+        return Response(PrivacyConsentSerializer(selectors.privacy_consent_list(person=person), many=True).data)
+
+
 class ExportView(APIView):
     permission_classes = [IsAuthenticated, HasPersonRecord]
     renderer_classes = [JSONRenderer]
@@ -319,5 +374,6 @@ urlpatterns = [
     re_path(r"^me/positions/(?P<pk>[^/]+)/$", PositionDetailView.as_view(), name="me-position-detail"),
     path("me/expert-profile/", ExpertProfileView.as_view(), name="me-expert-profile"),
     path("me/consent/", ConsentView.as_view(), name="me-consent"),
+    path("me/privacy-consents/", PrivacyConsentView.as_view(), name="me-privacy-consents"),
     path("me/export/", ExportView.as_view(), name="me-export"),
 ]

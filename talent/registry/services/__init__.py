@@ -34,6 +34,7 @@ from talent.registry.services.people import (
     person_update,
     researcher_profile_save,
 )
+from talent.registry.services.privacy import privacy_consent_give, privacy_consent_withdraw_optional
 from talent.registry.services.problems import (
     field_problem_close,
     field_problem_create,
@@ -70,6 +71,8 @@ __all__ = [
     "overseas_position_update",
     "person_create",
     "person_update",
+    "privacy_consent_give",
+    "privacy_consent_withdraw_optional",
     "programme_create",
     "programme_set_counting",
     "programme_update",

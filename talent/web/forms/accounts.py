@@ -9,7 +9,11 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from talent.accounts.services import REGISTRATION_PERSON_FIELDS
+from talent.common.errors import InvalidInput
+from talent.common.forms import add_domain_error
 from talent.registry.models import Person
+from talent.registry.privacy import OPTIONAL_FIELDS
+from talent.registry.services.privacy import privacy_consent_check
 from talent.web.forms import DATE, ServiceForm
 
 
@@ -21,8 +25,37 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("Email or username")
 
 
-class SignupForm(ServiceForm):
-    """A new login and its person record (the fields `account_register` takes)."""
+class PrivacyConsentForm(forms.Form):
+    """Consent to the two parts of the privacy notice, each on its own; the service refuses a consent without the
+    required part, beside its box. Shown at sign-up, and at sign-in while the notice in force is not consented."""
+
+    consent_required = forms.BooleanField(
+        label=_("I consent to the collection and use of the required items above. (required)"), required=False
+    )
+    consent_optional = forms.BooleanField(
+        label=_("I consent to the collection and use of the optional items above. (optional)"), required=False
+    )
+
+    def consent(self) -> dict[str, bool]:
+        return {"required": self.cleaned_data["consent_required"], "optional": self.cleaned_data["consent_optional"]}
+
+    def clean(self) -> dict[str, Any]:
+        """The service's consent rule, checked with the other fields so that every error shows at once."""
+        data = super().clean() or {}
+        optional_data = any(data.get(name) for name in OPTIONAL_FIELDS)
+        try:
+            privacy_consent_check(
+                required=bool(data.get("consent_required")),
+                optional=bool(data.get("consent_optional")),
+                optional_data=optional_data,
+            )
+        except InvalidInput as refusal:
+            add_domain_error(self, refusal)
+        return data
+
+
+class SignupForm(PrivacyConsentForm, ServiceForm):
+    """A new login and its person record (the fields `account_register` takes) and the consent to the notice."""
 
     email = forms.EmailField(label=_("Email"), help_text=_("You sign in with this address."))
     password = forms.CharField(
@@ -40,7 +73,7 @@ class SignupForm(ServiceForm):
         fields = ["email", *REGISTRATION_PERSON_FIELDS]
         widgets = {"birth_date": DATE}
 
-    field_order = ["email", "password", "password_again", *REGISTRATION_PERSON_FIELDS]
+    field_order = ["email", "password", "password_again", *REGISTRATION_PERSON_FIELDS, "consent_required"]
 
     def clean_password_again(self) -> str:
         again = self.cleaned_data["password_again"]
@@ -51,7 +84,12 @@ class SignupForm(ServiceForm):
     def registration(self) -> dict[str, Any]:
         """The arguments of `account_register`."""
         data = {name: self.cleaned_data[name] for name in ("email", "password", *REGISTRATION_PERSON_FIELDS)}
-        return {key: value for key, value in data.items() if value is not None}
+        consent = self.consent()
+        return {
+            **{key: value for key, value in data.items() if value is not None},
+            "consent_required": consent["required"],
+            "consent_optional": consent["optional"],
+        }
 
 
 class ClaimForm(forms.Form):

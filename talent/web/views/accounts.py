@@ -23,7 +23,7 @@ from talent.accounts import lockout
 from talent.accounts.credentials import sign_out_everywhere
 from talent.accounts.services import account_register, claim_code_redeem, claim_refusal
 from talent.common.users import signed_in_user
-from talent.registry import roles, selectors
+from talent.registry import privacy, roles, selectors
 from talent.web.forms import perform, posted, submit
 from talent.web.forms.accounts import ClaimForm, LoginForm, PasswordChangeForm, SignupForm
 from talent.web.navigation import home_url, nav_links
@@ -48,13 +48,14 @@ def signup(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("You are already signed in: sign out before registering a new account."))
         return redirect("web:home")
     form = SignupForm(posted(request))
+    context = {"form": form, "notice": privacy.NOTICE}
     refusal = form.is_bound and throttled(request, "register")
     if refusal:
         form.add_error(None, refusal)
-        return render(request, "web/accounts/signup.html", {"form": form}, status=429)
+        return render(request, "web/accounts/signup.html", context, status=429)
     registration = submit(form, lambda _data: account_register(**form.registration()))
     if not registration:
-        return render(request, "web/accounts/signup.html", {"form": form})
+        return render(request, "web/accounts/signup.html", context)
     login(request, registration.user, backend=MODEL_BACKEND)
     messages.success(request, _("Welcome! Your account is ready: fill in your profile."))
     return redirect("web:researcher-profile")

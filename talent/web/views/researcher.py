@@ -40,6 +40,7 @@ from talent.web.forms.researcher import (
     PositionForm,
     ResearcherProfileForm,
 )
+from talent.web.views.privacy import consents_context
 
 EDITING = require_http_methods(["GET", "POST"])
 #: Proposals per page (a card each, as long as a dozen table rows).
@@ -198,7 +199,7 @@ def answer_proposal(request: HttpRequest, person: Person, pk: int, answer: str) 
 @person_required
 @require_GET
 def my_data(request: HttpRequest, person: Person) -> HttpResponse:
-    return render(request, "web/researcher/my_data.html", {"person": person})
+    return render(request, "web/researcher/my_data.html", {"person": person, **consents_context(person)})
 
 
 @person_required

@@ -43,6 +43,8 @@ def _new_account(world: World) -> dict[str, Any]:
         "family_name_latin": "Kim",
         "given_name_latin": "Hana",
         "nationality": "KR",
+        "consent_required": True,
+        "consent_optional": True,
     }
 
 
@@ -170,6 +172,14 @@ ROUTES: list[Route] = [
         lambda w: "/api/v1/me/consent/",
         own(200),
         body=lambda w: {"consent_to_matching": True, "shared_fields": ["name", "skills", "summary"]},
+    ),
+    Route("me-privacy-consents", "GET", lambda w: "/api/v1/me/privacy-consents/", own(200)),
+    Route(
+        "me-privacy-consents",
+        "POST",
+        lambda w: "/api/v1/me/privacy-consents/",
+        own(200),
+        body=lambda w: {"consent_required": True, "consent_optional": False},
     ),
     Route("me-export", "GET", lambda w: "/api/v1/me/export/", own(200)),
 ]
