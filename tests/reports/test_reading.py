@@ -105,3 +105,25 @@ def test_the_chart_as_a_table_reads_each_year_end():
     assert rows[0].projection is None
     assert rows[1].projection == round(100 + 1278 * 184 / 1280)
     assert rows[-1].projection == 1378
+
+
+def test_the_outlook_reads_one_figure_once_the_data_suffice(english):
+    deadline = datetime.date(2030, 12, 31)
+    short = reading.outlook_sentence(expected=945.4, low=878, high=1008, target=5000, deadline=deadline, thin={})
+    assert short == "With the planned intake: 945 of 5,000 by 2030-12-31 (10th–90th percentile 878–1,008): 4,055 short."
+    reached = reading.outlook_sentence(expected=5100, low=4900, high=5300, target=5000, deadline=deadline, thin={})
+    assert reached.endswith("the target is reached.")
+    thin = reading.outlook_sentence(expected=10, low=5, high=6, target=5000, deadline=deadline, thin={"phd": 3})
+    assert thin.startswith("Too little data for one figure: between 5 and 6") and "Doctorate (3 finished)" in thin
+
+
+def test_what_it_takes_reads_each_case(english):
+    def sentence(intake: int | None) -> str:
+        deadline = datetime.date(2030, 12, 31)
+        return reading.requirement_sentence(
+            intake_per_year=intake, from_year=2027, to_year=2030, target=5000, deadline=deadline
+        )
+
+    assert sentence(1234).startswith("What it takes: 1,234 people entering each year 2027–2030")
+    assert "without further intake" in sentence(0)
+    assert "cannot be reached by new entrants" in sentence(None)

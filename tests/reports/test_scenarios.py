@@ -140,3 +140,27 @@ def test_a_snapshot_freezes_the_outlook(planned, ministry_analyst):
     intake.intake_plan_set(actor=ministry_analyst, school=planned.ms_x.school, year=2028, degree_level="ms", intake=90)
     changes = {c.figure for c in services.snapshot_recompute(snapshot=snapshot).changes}
     assert "outlook.planned_by_year.2028" in changes
+
+
+@pytest.mark.parametrize(
+    ("asked", "field"),
+    [
+        ({"percent": -150}, "percent"),
+        ({"kind": ScenarioKind.ONE_SCHOOL, "intake": 30}, "school"),
+        ({"kind": ScenarioKind.NEW_SCHOOLS, "schools": 2, "intake": 20_000}, "intake"),
+        ({"kind": ScenarioKind.NEW_SCHOOLS, "schools": 0, "intake": 30}, "schools"),
+    ],
+)
+def test_figures_out_of_bounds_are_refused_beside_their_field(trained_target, asked, field):
+    assert field in scenarios._refusals(change(**asked), trained_target, TODAY)
+
+
+def test_saving_needs_a_name_and_the_ministry(planned, ministry_analyst, company_member):
+    result = scenarios.scenario_run(user=ministry_analyst, change=change(percent=50), code="AX-TRAINED")
+    with pytest.raises(InvalidInput):
+        scenarios.scenario_save(user=ministry_analyst, result=result, name="  ")
+    with pytest.raises(NotAllowed):
+        scenarios.scenario_save(user=company_member, result=result, name="몰래")
+    with pytest.raises(NotAllowed):
+        scenarios.scenario_list(user=company_member)
+    assert not Scenario.objects.exists()
