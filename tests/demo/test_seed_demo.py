@@ -343,3 +343,18 @@ class TestASeededRegistry:
         with pytest.raises(CommandError, match="already has organizations"):
             call_command("seed_demo", stdout=io.StringIO())
         assert row_counts() == before
+
+
+def test_the_demo_plans_the_entrant_ramp_for_the_years_still_to_enter():
+    world, _students = seeding.plan(scale=1, seed=SEED, today=datetime.date(2026, 12, 3))
+    by_year: Counter[int] = Counter()
+    for plan in world.intake_plans:
+        by_year[plan.year] += plan.intake
+    # 2027–2030 still to enter; 400, 560, 700 and 820 a year, the last school without a 2030 plan.
+    assert by_year[2027] == pytest.approx(400, abs=15) and by_year[2029] == pytest.approx(700, abs=15)
+    assert by_year[2030] == pytest.approx(820 * 9 / 10, abs=15)
+    last = world.schools[-1].key
+    assert {p.year for p in world.intake_plans if p.school == last} == {2027, 2028, 2029}
+    assert {p.approved for p in world.intake_plans} == {True, False}
+    later, _ = seeding.plan(scale=1, seed=SEED, today=datetime.date(2027, 3, 1))
+    assert min(p.year for p in later.intake_plans) == 2028  # the 2027 intake has happened
