@@ -255,3 +255,22 @@ def test_a_member_of_another_company_cannot_agree(market, engaged):
 
     with pytest.raises(NotAllowed):
         services.engagement_agree_to_ax_projects(actor=other, engagement=engaged)
+
+
+def test_the_contact_rule_holds_for_an_engagement_read_outside_the_list(
+    market, agreed, university_staff, other_university_staff, ms_programme
+):
+    registry.enrollment_admit(
+        actor=university_staff,
+        person=market.park.person,
+        programme=ms_programme,
+        student_number="2026-0099",
+        admission_date=datetime.date(2026, 3, 2),
+    )
+    plain = Engagement.objects.get(pk=agreed.pk)  # no annotation of whose student the expert is
+
+    own = selectors.engagement_contact(user=university_staff, engagement=plain)["expert"]
+    other = selectors.engagement_contact(user=other_university_staff, engagement=plain)["expert"]
+
+    assert (own["name"], own["email"]) == ("박지훈", "park@example.org"), "their own student"
+    assert other == {"id": market.park.pk}
