@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -27,7 +28,8 @@ from talent.common.users import signed_in_user
 from talent.registry import roles, selectors
 from talent.registry.api.permissions import IsUniversityStaff
 from talent.registry.api.schema import error_responses
-from talent.registry.models import ImportBatch, Organization
+from talent.registry.filters import EnrollmentFilter, StrictFilterBackend
+from talent.registry.models import Enrollment, ImportBatch, Organization
 from talent.registry.vocabulary import OrganizationKind
 from talent.roster import services as roster
 
@@ -184,23 +186,34 @@ class ExportQuerySerializer(serializers.Serializer):
     file_format = serializers.ChoiceField(choices=FORMATS, default="xlsx")
 
 
-class ExportView(APIView):
-    """The university's roster in the template's format (it imports back to no change)."""
+class ExportView(generics.GenericAPIView[Enrollment]):
+    """The university's roster in the template's format (it imports back to no change); the enrollment list's
+    filters and sort, when given, narrow it to that list, as the enrollment page's download does."""
 
     permission_classes = [IsUniversityStaff]
     content_negotiation_class = JsonErrors
+    filterset_class = EnrollmentFilter
+    filter_backends = [StrictFilterBackend]
+
+    def get_queryset(self) -> QuerySet[Enrollment]:
+        return selectors.enrollment_list(user=self.request.user)
 
     @extend_schema(
-        summary="Export your university's roster",
+        summary="Export your university's roster, or a filtered list of its enrollments",
         parameters=[FILE_FORMAT, OpenApiParameter("university", int, description="Default: your own university.")],
         responses={**FILE_RESPONSES, **error_responses(400, 401, 403)},
+        filters=True,
     )
     def get(self, request: Request) -> HttpResponse:
         query = ExportQuerySerializer(data=query_of(request))
         query.is_valid(raise_exception=True)
         university = _university(request.user, query.validated_data.get("university"))
         fmt = query.validated_data["file_format"]
-        content = roster.roster_export(actor=signed_in_user(request), university=university, fmt=fmt)
+        filtered = set(request.query_params) - set(ExportQuerySerializer().fields)
+        within = self.filter_queryset(self.get_queryset()) if filtered else None
+        content = roster.roster_export(
+            actor=signed_in_user(request), university=university, fmt=fmt, within=within, request=request
+        )
         return _file(content, fmt, roster.export_filename(university, fmt))
 
 

@@ -268,3 +268,24 @@ def test_another_universitys_upload_is_not_found(university, university_staff, o
     response = client_for(other_university_staff).get(reverse("web:university-roster-batch", kwargs={"pk": batch.pk}))
 
     assert response.status_code == 404
+
+
+def test_the_api_exports_the_filtered_list_the_same_way(students, university_staff, client_for):
+    client = client_for(university_staff)
+
+    response = client.get("/api/v1/enrollments/export/", {"file_format": "csv", "status": "enrolled"})
+    page = export(client, "csv", {"status": "enrolled"})
+    refused = client.get("/api/v1/enrollments/export/", {"file_format": "csv", "status": "graduating"})
+
+    assert response.status_code == 200 and response.content == page.content
+    logged = AccessLog.objects.filter(action="enrollment_list_export", path="/api/v1/enrollments/export/")
+    assert {entry.person_id for entry in logged} == {students["kim"].person_id, students["choi"].person_id}
+    assert refused.status_code == 400 and "status" in refused.json()["errors"]
+
+
+def test_the_api_exports_the_whole_roster_by_student_number_without_a_filter(students, university_staff, client_for):
+    response = client_for(university_staff).get("/api/v1/enrollments/export/", {"file_format": "csv"})
+
+    numbers = [row[0] for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))][2:]
+    assert numbers == ["2026-0101", "2026-0102", "2026-0103"]
+    assert AccessLog.objects.filter(action="roster_export").count() == 3
