@@ -1,0 +1,119 @@
+"""Accessibility, checked in a real browser: axe-core (4.12.1, bundled by axe-playwright-python; nothing is
+downloaded) runs on every main page of every role, in Korean and in English, and finds no serious or critical
+violation of WCAG 2.1 A/AA (what KWCAG 2.2 follows). The same walk keeps a screenshot of each page at 390 px (a
+phone) and 1280 px under test-artifacts/web/a11y/, and checks that no page is wider than a phone's screen: a wide
+table scrolls inside its own frame instead of pushing the page sideways or breaking its words.
+
+One browser, one live server, one page per role and language: the walk has to fit CI's time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+
+from talent.web.navigation import nav_links
+from tests.browser import session_cookie
+from tests.web.test_content_security_browser import _pages
+
+#: WCAG 2.0/2.1 level A and AA rules, the ones KWCAG 2.2 follows.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+BLOCKING = {"serious", "critical"}
+PHONE, DESKTOP = 390, 1280
+#: Pages of other apps' making that are checked elsewhere or not ours to fix (Django's admin, Swagger UI).
+NOT_WALKED = ("/admin/", "/api/v1/docs/")
+
+
+def _walked_pages(market, enrollment, users: dict[str, Any]) -> dict[str, list[str]]:
+    """The main pages of the content-security walk, every page of each role's navigation, and the privacy pages."""
+    pages = _pages(market, enrollment)
+    pages["anonymous"] = [*pages["anonymous"], "/privacy/", "/password-reset/"]
+    pages["researcher"] = [*pages["researcher"], "/me/privacy/"]
+    for role, user in users.items():
+        pages[role] = [*pages.get(role, []), *(link["url"] for link in nav_links(user))]
+    walked = {
+        role: list(dict.fromkeys(p for p in paths if not p.startswith(NOT_WALKED))) for role, paths in pages.items()
+    }
+    return {role: paths for role, paths in walked.items() if paths}
+
+
+@pytest.fixture
+def users(market, ministry_analyst, university_staff) -> dict[str, Any]:
+    return {
+        "researcher": market.lee.person.user,
+        "company_member": market.company_member,
+        "university_staff": university_staff,
+        "ministry_analyst": ministry_analyst,
+    }
+
+
+@pytest.fixture
+def signed_in(users) -> dict[str, str | None]:
+    """A session per role, made before the browser starts (see tests/web/conftest.py)."""
+    return {"anonymous": None} | {role: session_cookie(user) for role, user in users.items()}
+
+
+def _violations(result: dict[str, Any]) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {', '.join(' '.join(n['target']) for n in v['nodes'][:5])}"
+        for v in result["violations"]
+        if v["impact"] in BLOCKING
+    ]
+
+
+def test_every_page_of_every_role_passes_axe_in_korean_and_english(
+    market, enrollment, users, signed_in, live_server, browser, artifacts
+):
+    checker = Axe()
+    shots = artifacts / "a11y"
+    shots.mkdir(exist_ok=True)
+    found: dict[str, list[str]] = {}
+    too_wide: dict[str, int] = {}
+    for role, paths in _walked_pages(market, enrollment, users).items():
+        for language in ("ko", "en"):
+            context = browser.new_context(locale=language, viewport={"width": DESKTOP, "height": 900})
+            if signed_in[role] is not None:
+                cookie = {"name": settings.SESSION_COOKIE_NAME, "value": signed_in[role], "url": live_server.url}
+                context.add_cookies([cookie])
+            page = context.new_page()
+            for path in paths:
+                page.set_viewport_size({"width": DESKTOP, "height": 900})
+                response = page.goto(f"{live_server.url}{path}", wait_until="networkidle")
+                assert response is not None and response.status == 200, f"{role} {path}: {response and response.status}"
+                assert page.locator("html").get_attribute("lang") == language, f"{role} {path}"
+                problems = _violations(checker.run(page, options=AXE_OPTIONS).response)
+                if problems:
+                    found[f"{role} {language} {path}"] = problems
+                if language == "ko":
+                    name = f"{role}{path.replace('/', '_').rstrip('_')}"
+                    page.screenshot(path=str(shots / f"{name}-{DESKTOP}.png"), full_page=True)
+                    page.set_viewport_size({"width": PHONE, "height": 844})
+                    width = page.evaluate("document.documentElement.scrollWidth")
+                    if width > PHONE:
+                        too_wide[f"{role} {path}"] = width
+                    page.screenshot(path=str(shots / f"{name}-{PHONE}.png"), full_page=True)
+            context.close()
+    assert not found, "serious or critical accessibility violations:\n" + "\n".join(
+        f"{where}: {problem}" for where, problems in found.items() for problem in problems
+    )
+    assert not too_wide, f"pages wider than a {PHONE} px phone (px): {too_wide}"
+
+
+def test_axe_finds_a_serious_violation(live_server, browser):
+    """The check above can fail: an image without a text alternative and an unlabelled input are reported."""
+    page = browser.new_page()
+    page.route(
+        f"{live_server.url}/a11y-probe/",
+        lambda route: route.fulfill(
+            status=200,
+            headers={"Content-Type": "text/html"},
+            body='<!doctype html><html lang="ko"><title>x</title><main><img src="x.png"><input></main></html>',
+        ),
+    )
+    page.goto(f"{live_server.url}/a11y-probe/")
+    problems = _violations(Axe().run(page, options=AXE_OPTIONS).response)
+    assert any(p.startswith("image-alt") for p in problems), problems
+    assert any(p.startswith("label") for p in problems), problems
+    page.close()
