@@ -10,6 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from talent.registry import services
+from talent.registry.services.privacy import privacy_consent_give
 from talent.registry.models import Enrollment, FieldProblem, GraduateSchool, Organization, Person, Programme
 from tests import factories
 
@@ -58,6 +59,7 @@ def _researcher(username: str, family: str, given: str) -> tuple[Any, Person]:
     person = services.person_create(
         actor=user, user=user, family_name_ko=family, given_name_ko=given, email=f"{username}@example.org"
     )
+    privacy_consent_give(actor=user, person=person, required=True, optional=True)  # as at sign-up
     profile = services.researcher_profile_save(
         actor=user, person=person, phd_field="06", phd_year=2017, return_date=datetime.date(2026, 3, 1)
     )
