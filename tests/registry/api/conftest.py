@@ -10,8 +10,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from talent.registry import services
-from talent.registry.services.privacy import privacy_consent_give
 from talent.registry.models import Enrollment, FieldProblem, GraduateSchool, Organization, Person, Programme
+from talent.registry.services.privacy import privacy_consent_give
 from tests import factories
 
 ROLES = (
