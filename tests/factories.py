@@ -136,6 +136,8 @@ class ProgrammeFactory(ModelFactory[Programme]):
 class PersonFactory(ModelFactory[Person]):
     class Meta:
         model = Person
+        # The consent hook writes its own rows: saving the person again would add a second history event.
+        skip_postgeneration_save = True
 
     family_name_ko = "김"
     given_name_ko = factory.Sequence(lambda n: f"민준{n}")
