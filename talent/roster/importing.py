@@ -547,20 +547,12 @@ def _plan_existing(
     if status_change:
         on = values.get("status_date") or timezone.localdate()
         try:
-            if status == EnrollmentStatus.PROGRESSED:
-                raise InvalidInput(
-                    _("Fast track to a doctorate is recorded with the fast-track action, which links the new "
-                      "enrollment."),
-                    field="status",
-                )  # fmt: skip
-            check_transition(
+            _check_step(
+                enrollment,
                 current=enrollment.last_status,
                 previous_date=enrollment.last_status_on,
                 status=status,
-                effective_date=on,
-                admission_date=enrollment.admission_date,
-                degree_level=enrollment.programme.degree_level,
-                today=timezone.localdate(),
+                on=on,
                 scheduled_dates=enrollment.scheduled_dates,
             )
         except DomainError as refusal:
@@ -710,20 +702,12 @@ def _plan_further_step(row: _Row, first_row: int, chain: _Chain | None, plan: Pl
     if row.failed or not status or not on:
         return
     try:
-        if status == EnrollmentStatus.PROGRESSED:
-            raise InvalidInput(
-                _("Fast track to a doctorate is recorded with the fast-track action, which links the new "
-                  "enrollment."),
-                field="status",
-            )  # fmt: skip
-        check_transition(
+        _check_step(
+            chain.enrollment,
             current=chain.status,
             previous_date=chain.on,
             status=status,
-            effective_date=on,
-            admission_date=chain.enrollment.admission_date,
-            degree_level=chain.enrollment.programme.degree_level,
-            today=timezone.localdate(),
+            on=on,
             scheduled_dates=chain.scheduled_dates,
         )
     except DomainError as refusal:
@@ -734,6 +718,35 @@ def _plan_further_step(row: _Row, first_row: int, chain: _Chain | None, plan: Pl
     row.outcome.action = RowAction.UPDATED
     row.outcome.changes = ["status"]
     row.outcome.differences = [{"field": "status", "old": old, "new": _status_shown(status, on)}]
+
+
+def _check_step(
+    enrollment: Any,
+    *,
+    current: str | None,
+    previous_date: datetime.date | None,
+    status: str,
+    on: datetime.date,
+    scheduled_dates: Any,
+) -> None:
+    """The rule of a status change a roster row records (after the enrollment's last change, or after the row
+    before it for the same student): the registry's transition check; a fast track is refused here, since only
+    its own action links the new enrollment."""
+    if status == EnrollmentStatus.PROGRESSED:
+        raise InvalidInput(
+            _("Fast track to a doctorate is recorded with the fast-track action, which links the new enrollment."),
+            field="status",
+        )
+    check_transition(
+        current=current,
+        previous_date=previous_date,
+        status=status,
+        effective_date=on,
+        admission_date=enrollment.admission_date,
+        degree_level=enrollment.programme.degree_level,
+        today=timezone.localdate(),
+        scheduled_dates=scheduled_dates,
+    )
 
 
 def _status_shown(status: str | None, on: datetime.date | None) -> str:
