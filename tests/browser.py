@@ -67,3 +67,20 @@ def session_cookie(user) -> str:
     client = Client()
     client.force_login(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def screenshot(page, path: Path | str) -> None:
+    """Save the whole page, then put the page back where it was scrolled to.
+
+    A full-page capture resizes the view and leaves it scrolled elsewhere; Chromium restores the old position only
+    at the next input. A click made next is then pressed at one place and released at another (the page scrolls
+    between the two), so the click event goes to the container of both and a submit button does not submit (seen
+    on /me/expert/, whose page is taller than the view). Scrolling back at once makes the late restore a no-op.
+    """
+    scrolled = page.evaluate("[window.scrollX, window.scrollY]")
+    page.screenshot(path=str(path), full_page=True)
+    page.evaluate(
+        "([x, y]) => new Promise(done => { window.scrollTo(x, y);"
+        " requestAnimationFrame(() => requestAnimationFrame(done)); })",
+        scrolled,
+    )

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from talent.reports.models import Target
 from tests import factories
-from tests.browser import session_cookie
+from tests.browser import screenshot, session_cookie
 from tests.reports.conftest import D, graduate
 
 
@@ -59,7 +59,7 @@ def test_the_dashboard_shows_the_api_figures_and_switches_to_english(ministry_se
         assert int(headline.inner_text().replace(",", "")) == target["achieved"]
     assert page.get_by_test_id("achieved-AX-TRAINED").inner_text() == "3"
     assert page.locator("svg.trajectory").count() == 2
-    page.screenshot(path=str(artifacts / "dashboard-ko.png"), full_page=True)
+    screenshot(page, artifacts / "dashboard-ko.png")
 
     page.get_by_test_id("lang-en").click()
     page.wait_for_load_state()
@@ -67,7 +67,7 @@ def test_the_dashboard_shows_the_api_figures_and_switches_to_english(ministry_se
     assert page.get_by_test_id("page-title").inner_text() == "AX talent: progress toward the 2030 targets"
     assert page.get_by_text("Projected by the deadline").first.is_visible()
     assert page.get_by_test_id("band-AX-TRAINED").inner_text() in {"On track", "Needs acceleration", "Off track"}
-    page.screenshot(path=str(artifacts / "dashboard-en.png"), full_page=True)
+    screenshot(page, artifacts / "dashboard-en.png")
 
     with page.expect_navigation():
         page.get_by_test_id("as-of-picker").fill("2026-02-19")
@@ -112,7 +112,7 @@ def test_the_dashboard_reads_at_desk_and_phone_width(
     # The chart's labels are drawn at least 10 px high on the screen.
     tick = page.locator("svg.trajectory text.tick").first.bounding_box()
     assert tick and tick["height"] >= 10
-    page.screenshot(path=str(artifacts / f"dashboard-{language}-{width}.png"), full_page=True)
+    screenshot(page, artifacts / f"dashboard-{language}-{width}.png")
 
     # Print: no site header or controls, and the charts' tables opened.
     page.emulate_media(media="print")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from talent.reports import intake
 from talent.reports.models import Target
 from tests import factories
-from tests.browser import session_cookie
+from tests.browser import screenshot, session_cookie
 from tests.reports.conftest import D, graduate
 
 
@@ -72,7 +72,7 @@ def test_the_outlook_reads_at_desk_and_phone_width(sessions, live_server, browse
     assert "–" in rows.last.locator("td").nth(1).inner_text()
     # Nothing wider than the screen: the tables scroll inside their own region.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    page.screenshot(path=str(artifacts / f"outlook-{language}-{width}.png"), full_page=True)
+    screenshot(page, artifacts / f"outlook-{language}-{width}.png")
     context.close()
 
 
@@ -95,7 +95,7 @@ def test_a_scenario_moves_the_figure_and_is_saved(sessions, live_server, browser
     result = page.get_by_test_id("scenario-result")
     assert int(result.get_attribute("data-moved") or "0") > 0
     assert "Three new schools" in page.get_by_test_id("saved-scenarios").inner_text()
-    page.screenshot(path=str(artifacts / "scenario-en.png"), full_page=True)
+    screenshot(page, artifacts / "scenario-en.png")
     context.close()
 
 
@@ -121,5 +121,5 @@ def test_school_staff_plan_their_intake_and_see_refusals_beside_the_field(
     assert "15" in cell.inner_text() and "대학원 제안" in cell.inner_text()
     assert "계획 없음" in page.get_by_test_id("intake-grid").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    page.screenshot(path=str(artifacts / f"intake-ko-{width}.png"), full_page=True)
+    screenshot(page, artifacts / f"intake-ko-{width}.png")
     context.close()

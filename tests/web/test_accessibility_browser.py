@@ -18,7 +18,7 @@ from django.conf import settings
 
 from talent.reports.models import Target
 from talent.web.navigation import nav_links
-from tests.browser import session_cookie
+from tests.browser import screenshot, session_cookie
 from tests.web.test_content_security_browser import _pages
 
 #: WCAG 2.0/2.1 level A and AA rules, the ones KWCAG 2.2 follows.
@@ -93,12 +93,12 @@ def test_every_page_of_every_role_passes_axe_in_korean_and_english(
                     found[f"{role} {language} {path}"] = problems
                 if language == "ko":
                     name = f"{role}{path.replace('/', '_').rstrip('_')}"
-                    page.screenshot(path=str(shots / f"{name}-{DESKTOP}.png"), full_page=True)
+                    screenshot(page, shots / f"{name}-{DESKTOP}.png")
                     page.set_viewport_size({"width": PHONE, "height": 844})
                     width = page.evaluate("document.documentElement.scrollWidth")
                     if width > PHONE:
                         too_wide[f"{role} {path}"] = width
-                    page.screenshot(path=str(shots / f"{name}-{PHONE}.png"), full_page=True)
+                    screenshot(page, shots / f"{name}-{PHONE}.png")
             context.close()
     assert not found, "serious or critical accessibility violations:\n" + "\n".join(
         f"{where}: {problem}" for where, problems in found.items() for problem in problems

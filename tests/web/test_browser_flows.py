@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 
 from talent.matching.services import ax_vocabulary_load
-from tests.browser import session_cookie
+from tests.browser import screenshot, session_cookie
 from tests.matching.market import run_now
 
 STRONG = "귀국-연구자의-긴-암호-2026"
@@ -49,7 +49,7 @@ class Flow:
 
     def shot(self, what: str) -> None:
         self.step += 1
-        self.page.screenshot(path=str(self.artifacts / f"{self.name}-{self.step:02d}-{what}.png"), full_page=True)
+        screenshot(self.page, self.artifacts / f"{self.name}-{self.step:02d}-{what}.png")
 
     def submit(self, testid: str) -> None:
         with self.page.expect_navigation():
@@ -110,12 +110,6 @@ def test_a_researcher_signs_up_fills_the_profile_and_consents(transactional_db, 
     flow.close()
 
 
-@pytest.mark.xfail(
-    reason="Known defect (2026-12-03, since 85803f1): in Chromium, saving the expert profile page sends no request "
-    "(no navigation within 30 s; the form is valid and novalidate, the button is on top and enabled; the same POST "
-    "through Django's test client answers 302 to /me/consent/ in under a second). Not yet diagnosed.",
-    strict=False,
-)
 def test_a_signed_up_researcher_saves_the_expert_profile_and_consents(
     transactional_db, live_server, browser, artifacts, researcher
 ):

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from talent.celery import app as celery_app
 from talent.matching import services
-from tests.browser import session_cookie
+from tests.browser import screenshot, session_cookie
 
 
 @pytest.fixture
@@ -33,24 +33,24 @@ def test_the_ministry_analyst_starts_a_match_run_and_sees_it_finish(analyst_cook
     page.goto(f"{live_server.url}/analyst/")
     assert page.locator("html").get_attribute("lang") == "ko"
     assert page.get_by_test_id("dashboard-link").get_attribute("href") == "/dashboard/"
-    page.screenshot(path=str(artifacts / "analyst-1-home.png"), full_page=True)
+    screenshot(page, artifacts / "analyst-1-home.png")
 
     page.get_by_label("안정 매칭(지연 수락)").check()
     page.get_by_test_id("start-run").focus()  # by keyboard
     page.keyboard.press("Enter")
     page.wait_for_url("**/analyst/runs/*/")
-    page.screenshot(path=str(artifacts / "analyst-2-run-requested.png"), full_page=True)
+    screenshot(page, artifacts / "analyst-2-run-requested.png")
 
     status = page.locator('[data-testid="run-status"][data-status="succeeded"]')
     status.wait_for(timeout=60_000)  # the page reloads itself until the run has finished
     assert page.locator('meta[http-equiv="refresh"]').count() == 0
     assert page.locator('[data-count="proposals_new"] td').inner_text() == "2"
     assert page.get_by_test_id("run-progress").get_attribute("value") == "100"
-    page.screenshot(path=str(artifacts / "analyst-3-run-finished.png"), full_page=True)
+    screenshot(page, artifacts / "analyst-3-run-finished.png")
 
     page.goto(f"{live_server.url}/analyst/")
     assert page.get_by_test_id("runs").locator("tbody tr").count() == 1
-    page.screenshot(path=str(artifacts / "analyst-4-runs.png"), full_page=True)
+    screenshot(page, artifacts / "analyst-4-runs.png")
     assert not outside, f"the page loaded from elsewhere: {outside}"
     context.close()
 
@@ -81,5 +81,5 @@ def test_the_run_page_follows_the_run_in_place_through_the_api(waiting_run_cooki
     assert page.get_by_test_id("run-progress").evaluate("bar => bar.value") == 40
     assert page.get_by_test_id("run-phase").inner_text() == "후보 쌍의 점수를 매기는 중"  # the phase by its label
     assert asked and page.url.endswith(f"/analyst/runs/{run_id}/")  # updated in place, not reloaded
-    page.screenshot(path=str(artifacts / "analyst-5-run-followed.png"), full_page=True)
+    screenshot(page, artifacts / "analyst-5-run-followed.png")
     context.close()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from talent.registry import services
 from talent.registry.models import Enrollment
-from tests.browser import session_cookie
+from tests.browser import screenshot, session_cookie
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_admitting_ahead_scheduling_cancelling_and_voiding_through_the_pages(
     page.get_by_test_id("save").click()
     page.get_by_test_id("messages").wait_for()
     assert page.get_by_test_id("status").inner_text().startswith("합격")
-    page.screenshot(path=str(artifacts / "registrar-1-admitted-ahead.png"), full_page=True)
+    screenshot(page, artifacts / "registrar-1-admitted-ahead.png")
     admitted = Enrollment.objects.get(student_number="2027-0001")
     assert (admitted.admission_date, admitted.status) == (term, "admitted")
 
@@ -63,7 +63,7 @@ def test_admitting_ahead_scheduling_cancelling_and_voiding_through_the_pages(
     page.get_by_test_id("messages").wait_for()
     assert leave.isoformat() in page.get_by_test_id("next-change").inner_text()
     assert page.get_by_test_id("event-3").get_by_test_id("standing").inner_text() == "예정"
-    page.screenshot(path=str(artifacts / "registrar-2-leave-scheduled.png"), full_page=True)
+    screenshot(page, artifacts / "registrar-2-leave-scheduled.png")
     page.get_by_test_id("void-link").click()
     page.locator("#id_reason").fill("휴학 신청 철회")
     page.get_by_test_id("void-button").click()
@@ -78,7 +78,7 @@ def test_admitting_ahead_scheduling_cancelling_and_voiding_through_the_pages(
     page.get_by_role("button", name="변동 기록").click()
     page.get_by_test_id("confirm-change").wait_for()
     assert "수료" in page.get_by_test_id("confirm-status").inner_text()
-    page.screenshot(path=str(artifacts / "registrar-3-confirm.png"), full_page=True)
+    screenshot(page, artifacts / "registrar-3-confirm.png")
     page.get_by_test_id("confirm-button").click()
     page.get_by_test_id("messages").wait_for()
     assert page.get_by_test_id("status").inner_text().startswith("수료")
@@ -88,7 +88,7 @@ def test_admitting_ahead_scheduling_cancelling_and_voiding_through_the_pages(
     page.get_by_test_id("void-button").click()
     page.get_by_test_id("messages").wait_for()
     assert page.get_by_test_id("status").inner_text().startswith("재학")
-    page.screenshot(path=str(artifacts / "registrar-4-voided.png"), full_page=True)
+    screenshot(page, artifacts / "registrar-4-voided.png")
     enrolled.refresh_from_db()
     assert enrolled.status == "enrolled"
     assert enrolled.events.filter(void__isnull=False).count() == 2

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.browser import session_cookie
+from tests.browser import screenshot, session_cookie
 
 HEADER = "학번,성,이름,영문 성,영문 이름,과정,입학일,학적상태\r\n"
 FIRST = "2026-2001,최,서윤,Choi,Seoyun,AX 융합 석사,2026-03-02,재학\r\n"
@@ -36,7 +36,7 @@ def test_a_university_staff_member_corrects_a_bad_row_and_imports_the_roster(
 
     page.goto(f"{live_server.url}/university/roster/")
     assert page.locator("html").get_attribute("lang") == "ko"
-    page.screenshot(path=str(artifacts / "roster-1-upload.png"), full_page=True)
+    screenshot(page, artifacts / "roster-1-upload.png")
 
     page.locator("#id_file").set_input_files(str(bad))
     page.get_by_test_id("upload").click()
@@ -46,24 +46,24 @@ def test_a_university_staff_member_corrects_a_bad_row_and_imports_the_roster(
     assert "입학일" in bad_row.inner_text()  # the column at fault, as the file heads it
     assert page.get_by_test_id("total-errors").inner_text() == "1행"
     assert page.get_by_test_id("confirm-import").count() == 0  # nothing to import until the file is right
-    page.screenshot(path=str(artifacts / "roster-2-preview-with-error.png"), full_page=True)
+    screenshot(page, artifacts / "roster-2-preview-with-error.png")
 
     page.locator("#id_file").set_input_files(str(good))
     page.get_by_test_id("upload").click()
     page.get_by_test_id("confirm-import").wait_for()
     assert page.get_by_test_id("total-errors").inner_text() == "0행"
     assert page.get_by_test_id("total-created").inner_text() == "2행"
-    page.screenshot(path=str(artifacts / "roster-3-preview-clean.png"), full_page=True)
+    screenshot(page, artifacts / "roster-3-preview-clean.png")
 
     page.get_by_test_id("confirm-import").focus()  # by keyboard
     page.keyboard.press("Enter")
     page.get_by_test_id("messages").wait_for()
     assert page.get_by_test_id("batches").locator("tbody tr").count() == 3  # two checks and the import
-    page.screenshot(path=str(artifacts / "roster-4-imported.png"), full_page=True)
+    screenshot(page, artifacts / "roster-4-imported.png")
 
     page.goto(f"{live_server.url}/university/enrollments/")
     rows = page.get_by_test_id("enrollments").locator("tbody tr")
     assert sorted(rows.locator("td a").all_inner_texts()) == ["2026-2001", "2026-2002"]
-    page.screenshot(path=str(artifacts / "roster-5-enrollments.png"), full_page=True)
+    screenshot(page, artifacts / "roster-5-enrollments.png")
     assert not outside, f"the page loaded from elsewhere: {outside}"
     context.close()

@@ -13,7 +13,7 @@ from django.conf import settings
 from talent.registry import services
 from talent.roster import services as roster
 from tests import factories
-from tests.browser import session_cookie
+from tests.browser import screenshot, session_cookie
 from tests.roster.conftest import csv_bytes
 
 
@@ -56,7 +56,7 @@ def test_headcounts_open_the_list_which_sorts_and_exports_what_it_shows(
     enrolled = headcounts.locator(f'tr[data-programme="{ms_programme.pk}"] td[data-status="enrolled"] a')
     assert enrolled.inner_text() == "2명"
     assert "단위: 명" in headcounts.locator("caption").inner_text()
-    page.screenshot(path=str(artifacts / "university-1-headcounts.png"), full_page=True)
+    screenshot(page, artifacts / "university-1-headcounts.png")
 
     enrolled.click()
     page.get_by_test_id("enrollments").wait_for()
@@ -68,7 +68,7 @@ def test_headcounts_open_the_list_which_sorts_and_exports_what_it_shows(
     page.locator('th[data-sort="student_number"] a').click()
     page.locator('th[data-sort="student_number"][aria-sort="descending"]').wait_for()
     assert rows.all_inner_texts() == ["2026-0302", "2026-0301"]
-    page.screenshot(path=str(artifacts / "university-2-sorted-list.png"), full_page=True)
+    screenshot(page, artifacts / "university-2-sorted-list.png")
 
     with page.expect_download() as download:
         page.get_by_test_id("export").locator('a[data-format="csv"]').click()
@@ -80,7 +80,7 @@ def test_headcounts_open_the_list_which_sorts_and_exports_what_it_shows(
     page.get_by_test_id("batches").locator("tbody tr a").first.click()
     page.get_by_test_id("batch-messages").wait_for()
     assert "생년월일" in page.get_by_test_id("batch-messages").inner_text()
-    page.screenshot(path=str(artifacts / "university-3-past-upload.png"), full_page=True)
+    screenshot(page, artifacts / "university-3-past-upload.png")
     context.close()
 
 
@@ -109,7 +109,7 @@ def test_the_preview_shows_each_rows_values_and_old_to_new_and_imports_several_s
     assert first.locator('[data-field="status"]').inner_text() == "상태: 재학 (2026-03-02) → 수료 (2026-08-31)"
     assert "→ haneul.new@hanbit.ac.kr" in first.locator('[data-field="email"]').inner_text()
     assert second.locator('[data-field="status"]').inner_text() == "상태: 수료 (2026-08-31) → 졸업 (2026-11-30)"
-    page.screenshot(path=str(artifacts / "university-4-preview-old-new.png"), full_page=True)
+    screenshot(page, artifacts / "university-4-preview-old-new.png")
 
     page.get_by_test_id("confirm-import").click()
     page.get_by_test_id("messages").wait_for()
