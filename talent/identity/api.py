@@ -63,8 +63,9 @@ class CandidateSerializer(serializers.ModelSerializer):
     person_b = PersonSideSerializer(read_only=True)
     evidence = serializers.DictField(
         read_only=True,
-        help_text='{"fields": {field: agreement level}}: exact, romanisation_variant, day_month_swapped, different, '
-        "missing, ...",
+        help_text='{"fields": {field: agreement level}, "shared": [identifier]}: levels exact, romanisation_variant, '
+        "day_month_swapped, different, missing, ...; shared (when any): orcid, researcher_number, email, the "
+        "identifiers both persons hold (one of them as a university gave it): such a pair is shown whatever its score.",
     )
     decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
 

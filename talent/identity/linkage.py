@@ -2,10 +2,13 @@
 without a database).
 
 1. Blocking: each record gives a few keys (birth date with day and month in either order + the Korean name, the
-   same birth date + the Latin family name's romanisation group, the email address); only records that share a key
-   are compared, never all pairs. A block larger than MAX_BLOCK is skipped (a key that common identifies nobody).
+   same birth date + the Latin family name's romanisation group, each identifier: email address, ORCID iD,
+   researcher number, its own or one a university gave for it); only records that share a key are compared, never
+   all pairs. A block larger than MAX_BLOCK is skipped (a key that common identifies nobody).
 2. Comparison: each pair becomes a vector of agreement levels, one per field (exact, close, different, missing).
-3. Scoring: a Fellegi–Sunter match weight, the sum over fields of log2(m/u) of the pair's level, with m and u
+3. Scoring: a pair that shares an identifier (`shared_identifiers`) is always a candidate, whatever its score,
+   unless two different ORCID iDs or researcher numbers veto it; every other pair is one from its
+   Fellegi–Sunter match weight, the sum over fields of log2(m/u) of the pair's level, with m and u
    estimated by expectation-maximisation on the compared pairs themselves (no labels needed), and shown as the
    posterior probability of a match. `bench/identity_linkage.py` compares it with deterministic rules and a plain
    rapidfuzz score on a generated labelled set; docs/identity.md gives the figures and why this one was chosen.
@@ -119,6 +122,9 @@ class Record:
     email: str = ""
     orcid: str = ""
     researcher_number: str = ""
+    #: Identifiers a university gave for this person that the stored record does not hold (another person may):
+    #: (kind, value) with kind one of IDENTIFIER_KINDS.
+    given: tuple[tuple[str, str], ...] = ()
     # Normalised once, when the record is made (comparison runs per pair, hundreds of thousands of times).
     korean: str = field(init=False, compare=False, repr=False)
     family_letters: str = field(init=False, compare=False, repr=False)
@@ -126,6 +132,7 @@ class Record:
     given_letters: str = field(init=False, compare=False, repr=False)
     given_folded: str = field(init=False, compare=False, repr=False)
     mailbox: str = field(init=False, compare=False, repr=False)
+    identifiers: frozenset[tuple[str, str]] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         derived = {
@@ -136,6 +143,9 @@ class Record:
             "given_folded": given_key(self.given_latin),
             "mailbox": self.email.lower(),
         }
+        own = (("email", derived["mailbox"]), ("orcid", self.orcid.upper()), ("researcher_number", self.researcher_number))
+        given = ((kind, value.lower() if kind == "email" else value.upper()) for kind, value in self.given)
+        derived["identifiers"] = frozenset((kind, value) for kind, value in (*own, *given) if value)
         for name, value in derived.items():
             object.__setattr__(self, name, value)
 
@@ -152,8 +162,18 @@ def blocking_keys(record: Record) -> Iterator[str]:
             yield f"k|{birth}|{record.korean}"
         if record.family_group:
             yield f"l|{birth}|{record.family_group}"
-    if record.mailbox:
-        yield f"e|{record.mailbox}"
+    for kind, value in record.identifiers:
+        yield f"i|{kind}|{value}"
+
+
+#: The identifiers two records may share, in the order an operator reads them.
+IDENTIFIER_KINDS = ("orcid", "researcher_number", "email")
+
+
+def shared_identifiers(a: Record, b: Record) -> tuple[str, ...]:
+    """The kinds of identifier (IDENTIFIER_KINDS) both records hold with one value, their own or given for them."""
+    both = {kind for kind, _value in a.identifiers & b.identifiers}
+    return tuple(kind for kind in IDENTIFIER_KINDS if kind in both)
 
 
 def candidate_pairs(records: Iterable[Record], *, max_block: int = MAX_BLOCK) -> set[tuple[int, int]]:
@@ -243,6 +263,7 @@ def _identifier_level(a: Record, b: Record) -> int:
     return MISSING
 
 
+_IDENTIFIERS = FIELDS.index("identifiers")
 _COMPARE = (_korean_level, _family_level, _given_level, _birth_level, _email_level, _identifier_level)
 
 
@@ -270,7 +291,7 @@ class Model:
     prior: float
 
     def weight(self, vector: Sequence[int]) -> float:
-        if vector[FIELDS.index("identifiers")] == 0:
+        if vector[_IDENTIFIERS] == 0:
             return VETO  # two different ORCID iDs or researcher numbers: two persons, whatever else agrees
         total = math.log2(self.prior / (1 - self.prior))
         for name, level in zip(FIELDS, vector, strict=True):
@@ -352,13 +373,15 @@ class Candidate:
     other: int
     score: float
     vector: tuple[int, ...] = field(default_factory=tuple)
+    #: The identifiers the pair shares (IDENTIFIER_KINDS): such a pair is shown whatever its score.
+    shared: tuple[str, ...] = ()
 
 
 def find_candidates(
     records: Sequence[Record], *, threshold: float, model: Model | None = None, only: set[int] | None = None
 ) -> tuple[list[Candidate], Model]:
     """Blocked pairs scored with a Fellegi–Sunter model fitted on them (or `model`), those at or above `threshold`
-    (a match probability). With `only`, just the pairs that involve one of those persons are returned (the model
+    (a match probability) and those that share an identifier (unless two different strong identifiers veto). With `only`, just the pairs that involve one of those persons are returned (the model
     is still fitted on every blocked pair)."""
     by_pk = {r.pk: r for r in records}
     pairs = sorted(candidate_pairs(records))
@@ -372,6 +395,8 @@ def find_candidates(
         score = scores.get(vector)
         if score is None:
             score = scores[vector] = fitted.probability(vector)
-        if score >= threshold:
-            found.append(Candidate(a, b, score, vector))
+        shared = shared_identifiers(by_pk[a], by_pk[b])
+        vetoed = vector[_IDENTIFIERS] == 0
+        if score >= threshold or (shared and not vetoed):
+            found.append(Candidate(a, b, score, vector, shared))
     return found, fitted

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from talent.identity.linkage import FIELDS, LEVELS
+from talent.identity.linkage import FIELDS, IDENTIFIER_KINDS, LEVELS
 
 FIELD_LABELS: dict[str, Promise] = {
     "korean_name": _("Name (Korean)"),
@@ -18,6 +18,12 @@ FIELD_LABELS: dict[str, Promise] = {
     "birth_date": _("Birth date"),
     "email": _("Email"),
     "identifiers": _("ORCID iD / researcher number"),
+}
+
+SHARED_LABELS: dict[str, Promise] = {
+    "orcid": _("ORCID iD"),
+    "researcher_number": _("National researcher number"),
+    "email": _("Email"),
 }
 
 LEVEL_LABELS: dict[str, Promise] = {
@@ -32,6 +38,9 @@ LEVEL_LABELS: dict[str, Promise] = {
     "different": _("different"),
     "missing": _("missing on one side"),
 }
+
+
+_SHARED = _("held by both records (by one of them as a university gave it)")
 
 
 @dataclass(frozen=True)
@@ -52,10 +61,17 @@ def _weight(level: str) -> str:
 
 
 def evidence_in_words(evidence: Mapping[str, object]) -> list[EvidenceLine]:
-    """The candidate's evidence (`{"fields": {field: level}}`), in FIELDS order, as lines to show."""
+    """The candidate's evidence (`{"fields": {field: level}, "shared": [kind]}`) as lines to show: first the
+    identifiers both records hold (their own, or given for them by a university), then each field in FIELDS order."""
     fields = evidence.get("fields")
     levels = fields if isinstance(fields, Mapping) else {}
-    lines = []
+    shared = evidence.get("shared")
+    kinds = shared if isinstance(shared, list) else []
+    lines = [
+        EvidenceLine(f"shared_{kind}", str(SHARED_LABELS[kind]), str(_SHARED), "agrees")
+        for kind in IDENTIFIER_KINDS
+        if kind in kinds
+    ]
     for field in FIELDS:
         level = levels.get(field)
         if not isinstance(level, str) or (level not in LEVELS[field] and level != "missing"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ from talent.common.errors import Conflict, InvalidInput, NotAllowed
 from talent.identity import linkage
 from talent.identity.models import CandidateStatus, DuplicateCandidate, LinkageFit
 from talent.registry import roles
-from talent.registry.models import Person, PersonMerge
+from talent.registry.models import DisagreementStatus, IdentityDisagreement, Person, PersonMerge
 from talent.registry.services._base import Actor, acting
 from talent.registry.services.merges import person_merge, person_merge_undo
 
@@ -44,9 +45,29 @@ _RECORD_FIELDS = (
 )
 
 
-def _records(persons: Iterable[tuple[Any, ...]]) -> list[linkage.Record]:
+#: The person fields a university may give that identify a person, by linkage's name for them.
+_GIVEN_IDENTIFIERS = {"orcid": "orcid", "national_researcher_number": "researcher_number", "email": "email"}
+
+
+def _given(person_ids: set[int] | None = None) -> dict[int, list[tuple[str, str]]]:
+    """Identifiers universities gave for persons that differ from the stored ones (open IdentityDisagreements: an
+    ORCID iD another person holds, another email), by person: linkage pairs them with whoever holds them."""
+    rows = IdentityDisagreement.objects.filter(status=DisagreementStatus.OPEN, field__in=_GIVEN_IDENTIFIERS)
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=person_ids)
+    given: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for person_id, name, value in rows.values_list("person_id", "field", "submitted"):
+        if value:
+            given[person_id].append((_GIVEN_IDENTIFIERS[name], value))
+    return given
+
+
+def _records(
+    persons: Iterable[tuple[Any, ...]], given: dict[int, list[tuple[str, str]]] | None = None
+) -> list[linkage.Record]:
+    given = given or {}
     return [
-        linkage.Record(pk, fko, gko, fl, gl, birth, email or "", orcid or "", nrn or "")
+        linkage.Record(pk, fko, gko, fl, gl, birth, email or "", orcid or "", nrn or "", tuple(given.get(pk, ())))
         for pk, fko, gko, fl, gl, birth, email, orcid, nrn in persons
     ]
 
@@ -55,10 +76,14 @@ def _active() -> QuerySet[Person, tuple[Any, ...]]:
     return Person.objects.filter(merged_into__isnull=True).values_list(*_RECORD_FIELDS)
 
 
+def _everyone() -> list[linkage.Record]:
+    return _records(_active(), _given())
+
+
 def _neighbours(ids: set[int]) -> list[linkage.Record]:
     """The persons that may share a blocking key with these: the same birth date (or day and month swapped), or
-    the same email; one query."""
-    own = _records(_active().filter(pk__in=ids))
+    an identifier (their own, or one a university gave for them); a few queries."""
+    own = _records(_active().filter(pk__in=ids), _given(ids))
     dates: set[datetime.date] = set()
     for record in own:
         if record.birth_date is not None:
@@ -66,9 +91,22 @@ def _neighbours(ids: set[int]) -> list[linkage.Record]:
             dates.add(day)
             if day.day <= 12:
                 dates.add(day.replace(month=day.day, day=day.month))
-    emails = {r.email for r in own if r.email}
-    near = _active().filter(Q(birth_date__in=dates) | Q(email__in=emails)) if dates or emails else _active().none()
-    return list({r.pk: r for r in [*own, *_records(near)]}.values())
+    values: dict[str, set[str]] = defaultdict(set)
+    for record in own:
+        for kind, value in record.identifiers:
+            values[kind].add(value)
+    near = Q(birth_date__in=dates)
+    for name, kind in _GIVEN_IDENTIFIERS.items():
+        near |= Q(**{f"{name}__in": values[kind]})
+    given_elsewhere = IdentityDisagreement.objects.filter(status=DisagreementStatus.OPEN).filter(
+        Q(field="orcid", submitted__in=values["orcid"])
+        | Q(field="national_researcher_number", submitted__in=values["researcher_number"])
+        | Q(field="email", submitted__in=values["email"])
+    )
+    near |= Q(pk__in=given_elsewhere.values("person_id"))
+    persons = list(_active().filter(near)) if dates or values else []
+    records = _records(persons, _given({row[0] for row in persons}))
+    return list({r.pk: r for r in [*own, *records]}.values())
 
 
 def _newest_model() -> linkage.Model | None:
@@ -95,7 +133,7 @@ def candidates_refresh(*, person_ids: Iterable[int] | None = None) -> Refresh:
     open candidates no longer found) or around these persons. Decided pairs are left as they are. Idempotent."""
     started = time.perf_counter()
     only = None if person_ids is None else set(person_ids)
-    records = _records(_active()) if only is None else _neighbours(only)
+    records = _everyone() if only is None else _neighbours(only)
     pairs = linkage.candidate_pairs(records)
     model = None if only is None else _newest_model()
     found, fitted = linkage.find_candidates(records, threshold=THRESHOLD, model=model, only=only)
@@ -111,7 +149,9 @@ def candidates_refresh(*, person_ids: Iterable[int] | None = None) -> Refresh:
             existing.update({(c.person_a_id, c.person_b_id): c for c in DuplicateCandidate.objects.select_for_update()})
         new, changed = [], []
         for candidate in found:
-            evidence = {"fields": linkage.evidence(candidate.vector)}
+            evidence: dict[str, Any] = {"fields": linkage.evidence(candidate.vector)}
+            if candidate.shared:
+                evidence["shared"] = list(candidate.shared)
             row = existing.get((candidate.one, candidate.other))
             if row is None:
                 new.append(

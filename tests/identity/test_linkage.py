@@ -69,3 +69,21 @@ def test_the_fitted_model_finds_noisy_duplicates_and_leaves_namesakes_of_the_fam
     found, _model = linkage.find_candidates(records, threshold=0.9)
 
     assert {(c.one, c.other) for c in found} == {(2 * n + 1, 2 * n + 2) for n in range(0, 200, 5)}
+
+
+def test_a_shared_identifier_makes_a_candidate_whatever_else_differs():
+    # One mailbox on two records whose names and birth dates disagree: the model alone would not show them.
+    a = Record(1, "이", "서연", "Lee", "Seoyeon", D(1999, 4, 7), email="family@example.org")
+    b = Record(2, "김", "민준", "Kim", "Minjun", D(1970, 9, 30), email="Family@Example.org")
+    # An ORCID iD a university gave for record 3 (it differs from what the registry holds) is record 4's own.
+    c = Record(3, "", "", "Chung", "Harin", given=(("orcid", "0000-0002-1825-009x"),))
+    d = Record(4, "정", "하린", "", "", D(1999, 2, 14), orcid="0000-0002-1825-009X")
+    # Two different ORCID iDs of their own: two persons, even with one mailbox.
+    e = Record(5, "박", "지우", "Park", "Jiwoo", D(2001, 1, 1), email="lab@example.org", orcid="0000-0001-5109-3700")
+    f = Record(6, "박", "지우", "Park", "Jiwoo", D(2001, 1, 1), email="lab@example.org", orcid="0000-0002-1694-233X")
+
+    assert linkage.starting_model().probability(linkage.compare(a, b)) < 0.9
+    found, _model = linkage.find_candidates([a, b, c, d, e, f], threshold=0.9)
+
+    assert {(x.one, x.other): x.shared for x in found} == {(1, 2): ("email",), (3, 4): ("orcid",)}
+    assert linkage.shared_identifiers(e, f) == ("email",)

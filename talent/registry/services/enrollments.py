@@ -24,7 +24,7 @@ from talent.registry.models import (
 from talent.registry.services._base import Actor, acting, assign, save
 from talent.registry.services.advisors import check_advisors
 from talent.registry.services.identity import disagreements_record, person_link_or_create
-from talent.registry.services.people import PersonFields, person_update
+from talent.registry.services.people import PersonFields, announce_persons_saved, person_update
 from talent.registry.validators import future_horizon
 from talent.registry.vocabulary import (
     DegreeLevel,
@@ -104,6 +104,7 @@ def enrollment_admit(
             disagreements_record(
                 person=enrollment.person, university=university, differing=comparison.differing, enrollment=enrollment
             )
+            announce_persons_saved([enrollment.person.pk])  # what it gave may be another person's (identity)
     enrollment.refresh_from_db()
     return enrollment
 

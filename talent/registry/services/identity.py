@@ -128,7 +128,8 @@ def person_link_or_create(*, actor: Actor, fields: Mapping[str, Any]) -> tuple[P
 def disagreements_record(
     *, person: Person, university: Organization, differing: Mapping[str, Any], enrollment: Enrollment | None = None
 ) -> list[IdentityDisagreement]:
-    """Keep each differing field for an operator (in the caller's transaction)."""
+    """Keep each differing field for an operator (in the caller's transaction). The caller announces the person
+    saved (`announce_persons_saved`): an identifier given here may be another person's, a probable duplicate."""
     rows = [
         IdentityDisagreement(
             person=person, enrollment=enrollment, university=university, field=name, submitted=submitted_text(value)
