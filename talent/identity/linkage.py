@@ -143,11 +143,12 @@ class Record:
             "given_folded": given_key(self.given_latin),
             "mailbox": self.email.lower(),
         }
-        own = (("email", derived["mailbox"]), ("orcid", self.orcid.upper()), ("researcher_number", self.researcher_number))
-        given = ((kind, value.lower() if kind == "email" else value.upper()) for kind, value in self.given)
-        derived["identifiers"] = frozenset((kind, value) for kind, value in (*own, *given) if value)
         for name, value in derived.items():
             object.__setattr__(self, name, value)
+        own = (("email", self.mailbox), ("orcid", self.orcid.upper()), ("researcher_number", self.researcher_number))
+        given = ((kind, value.lower() if kind == "email" else value.upper()) for kind, value in self.given)
+        identifiers = frozenset((kind, value) for kind, value in (*own, *given) if value)
+        object.__setattr__(self, "identifiers", identifiers)
 
 
 def _birth_key(day: datetime.date) -> str:
@@ -381,8 +382,9 @@ def find_candidates(
     records: Sequence[Record], *, threshold: float, model: Model | None = None, only: set[int] | None = None
 ) -> tuple[list[Candidate], Model]:
     """Blocked pairs scored with a Fellegi–Sunter model fitted on them (or `model`), those at or above `threshold`
-    (a match probability) and those that share an identifier (unless two different strong identifiers veto). With `only`, just the pairs that involve one of those persons are returned (the model
-    is still fitted on every blocked pair)."""
+    (a match probability) and those that share an identifier (unless two different strong identifiers veto).
+    With `only`, just the pairs that involve one of those persons are returned (the model is still fitted on every
+    blocked pair)."""
     by_pk = {r.pk: r for r in records}
     pairs = sorted(candidate_pairs(records))
     vectors = [compare(by_pk[a], by_pk[b]) for a, b in pairs]
