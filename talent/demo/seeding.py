@@ -1,9 +1,10 @@
 """Realistic, deterministic demo data for the registry (`manage.py seed_demo`).
 
 `plan` makes the data — a pure function of scale, seed and today, with one `random.Random(seed)` — and
-`write` stores it with bulk inserts in one transaction. Scale 1 is a demo of about a thousand students in
-ten AX graduate schools; scale N has N times the students, researchers and problems (about a million
-enrollments at 1000), for benchmarks.
+`write` stores it with bulk inserts in one transaction; `seed_matching` then runs the engine and answers its
+proposals by a documented rule (talent.demo.answers; scales up to answers.MAX_SCALE). Scale 1 is a demo of about
+a thousand students in ten AX graduate schools; scale N has N times the students, researchers and problems (about
+a million enrollments at 1000), for benchmarks.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Count
 
+from talent.demo.answers import seed_matching
 from talent.demo.records import StudentPlan, World
 from talent.demo.students import StudentPlanner
 from talent.demo.world import WorldPlanner
 from talent.demo.writer import write
+from talent.engagements.models import Engagement
+from talent.matching.models import MatchRun, Proposal
 from talent.registry.models import (
     Enrollment,
     EnrollmentEvent,
@@ -34,7 +38,7 @@ from talent.registry.models import (
     ResearcherProfile,
 )
 
-__all__ = ["LOGINS", "Login", "World", "has_data", "logins", "plan", "summary", "write"]
+__all__ = ["LOGINS", "Login", "World", "has_data", "logins", "plan", "seed_matching", "summary", "write"]
 
 #: The demo logins, all with the password settings.DEMO_PASSWORD.
 LOGINS = (
@@ -124,4 +128,7 @@ def summary() -> list[tuple[str, int, dict[str, int]]]:
         ("overseas positions", OverseasPosition.objects.count(), {}),
         ("expert profiles", ExpertProfile.objects.count(), {"consenting to matching": consenting}),
         ("field problems", FieldProblem.objects.count(), by(FieldProblem, "status")),
+        ("match runs", MatchRun.objects.count(), by(MatchRun, "status")),
+        ("proposals", Proposal.objects.count(), by(Proposal, "status")),
+        ("engagements", Engagement.objects.count(), {}),
     ]

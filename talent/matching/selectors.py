@@ -9,17 +9,21 @@
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy
 
 from talent.matching.models import (
     LISTED_STATUSES,
     LIVE_STATUSES,
+    Answer,
     MatchRun,
     NearMiss,
     Proposal,
+    ProposalStatus,
     Side,
     awaiting_answer,
 )
@@ -43,6 +47,85 @@ RUN_MATCHING = roles.Gate(
 
 def match_run_list(*, user: User) -> QuerySet[MatchRun]:
     return MatchRun.objects.all() if RUN_MATCHING(user) else MatchRun.objects.none()
+
+
+#: The score bands outcomes are read by: [0, 0.2), [0.2, 0.4), ... [0.8, 1] (the last one includes 1).
+SCORE_BANDS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+@dataclass(frozen=True)
+class BandOutcome:
+    """What became of the proposals whose score falls in [low, high): how many were made (withdrawn ones apart),
+    accepted by both sides, declined by either, still waiting, and what the expert alone answered."""
+
+    low: float
+    high: float
+    proposals: int
+    accepted: int
+    declined: int
+    pending: int
+    withdrawn: int
+    expert_accepted: int
+    expert_declined: int
+
+    @property
+    def decided(self) -> int:
+        return self.accepted + self.declined
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        """Accepted by both, of those decided (None: none decided yet)."""
+        return self.accepted / self.decided if self.decided else None
+
+    @property
+    def expert_acceptance_rate(self) -> float | None:
+        """The experts' own acceptances, of the proposals they answered (None: none answered)."""
+        answered = self.expert_accepted + self.expert_declined
+        return self.expert_accepted / answered if answered else None
+
+
+def proposal_outcomes_by_band(*, user: User, bands: tuple[float, ...] = SCORE_BANDS) -> list[BandOutcome]:
+    """Proposals' outcomes by score band, for judging the weights on outcomes (counts only: the ministry and
+    operators, as for runs; anyone else gets no rows). One aggregation in the database."""
+    if not RUN_MATCHING(user):
+        return []
+    band = Case(
+        *(When(score__lt=high, then=Value(i)) for i, high in enumerate(bands[1:-1])),
+        default=Value(len(bands) - 2),
+        output_field=IntegerField(),
+    )
+    rows: dict[int, dict[str, Any]] = {
+        row["band"]: dict(row)
+        for row in Proposal.objects.order_by()
+        .annotate(band=band)
+        .values("band")
+        .annotate(
+            made=Count("pk", filter=~Q(status=ProposalStatus.WITHDRAWN)),
+            accepted=Count("pk", filter=Q(status=ProposalStatus.ACCEPTED)),
+            declined=Count("pk", filter=Q(status=ProposalStatus.DECLINED)),
+            pending=Count("pk", filter=Q(status=ProposalStatus.PROPOSED)),
+            withdrawn=Count("pk", filter=Q(status=ProposalStatus.WITHDRAWN)),
+            expert_accepted=Count("pk", filter=Q(expert_response=Answer.ACCEPTED)),
+            expert_declined=Count("pk", filter=Q(expert_response=Answer.DECLINED)),
+        )
+    }
+    outcomes = []
+    for i, (low, high) in enumerate(itertools.pairwise(bands)):
+        row = rows.get(i, {})
+        outcomes.append(
+            BandOutcome(
+                low=low,
+                high=high,
+                proposals=row.get("made", 0),
+                accepted=row.get("accepted", 0),
+                declined=row.get("declined", 0),
+                pending=row.get("pending", 0),
+                withdrawn=row.get("withdrawn", 0),
+                expert_accepted=row.get("expert_accepted", 0),
+                expert_declined=row.get("expert_declined", 0),
+            )
+        )
+    return outcomes
 
 
 def proposal_list_for_user(*, user: User) -> QuerySet[Proposal]:

@@ -17,7 +17,9 @@ from django.db import transaction
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
-from talent.demo import seeding, writer
+from talent.demo import answers, seeding, writer
+from talent.engagements.models import Engagement
+from talent.matching.models import MatchRun, Proposal
 from talent.registry import lifecycle
 from talent.registry.models import (
     AdvisorAppointment,
@@ -329,6 +331,34 @@ class TestASeededRegistry:
         assert history["Enrollment"].objects.count() == 0
         organizations = apps.get_model("registry", "OrganizationHistory").objects
         assert organizations.filter(pgh_context__metadata__action="seed_demo").count() == Organization.objects.count()
+
+    def test_the_demo_has_match_runs_whose_proposals_are_answered_by_the_documented_rule(self):
+        assert list(MatchRun.objects.values_list("status", flat=True)) == ["succeeded"] * answers.ROUNDS
+        proposals = Proposal.objects.select_related("expert__person", "problem__organization")
+        statuses = Counter(p.status for p in proposals)
+        assert statuses["accepted"] > 0 and statuses["declined"] > 0
+        for proposal in proposals.exclude(status="withdrawn"):
+            person, problem = proposal.expert.person, proposal.problem
+            pair = answers.Pair(
+                seed=SEED,
+                expert=f"{person.family_name_ko}{person.given_name_ko}|{person.birth_date}",
+                problem=f"{problem.organization.name_ko}|{problem.title}",
+                score=proposal.score,
+            )
+            expert, reason = answers.answer(pair, "expert")
+            assert proposal.expert_response == expert
+            if expert == "accepted":
+                company, reason = answers.answer(pair, "company")
+                assert proposal.company_response == company
+            if proposal.status == "declined":
+                assert proposal.decline_reason == reason
+        accepted = Proposal.objects.filter(status="accepted")
+        assert set(Engagement.objects.values_list("proposal", flat=True)) == set(accepted.values_list("pk", flat=True))
+
+    def test_matching_the_demo_again_adds_nothing(self):
+        before = (MatchRun.objects.count(), Proposal.objects.count(), Engagement.objects.count())
+        assert seeding.seed_matching(seed=SEED) == []
+        assert (MatchRun.objects.count(), Proposal.objects.count(), Engagement.objects.count()) == before
 
     def test_seeding_again_if_empty_adds_nothing_and_lists_the_logins(self):
         before = row_counts()

@@ -1,5 +1,7 @@
 """`manage.py seed_demo [--scale N] [--seed S] [--if-empty] [--allow-production]`: realistic, deterministic demo
 data and the demo logins, into an empty database. The data is made in `talent.demo`; this parses and reports.
+Up to scale 10 the demo also has match runs with answered proposals and engagements (talent.demo.answers says
+the answering rule).
 
 The demo logins include a superuser with a known password: with DEBUG off the command refuses unless
 `--allow-production` says the database really is a demonstration one."""
@@ -11,12 +13,14 @@ import sys
 import time
 from typing import Any
 
+import pghistory
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from talent.demo import seeding
+from talent.demo import answers, seeding
 
 
 def _at_least_one(value: str) -> int:
@@ -66,15 +70,22 @@ class Command(BaseCommand):
         today = timezone.localdate()
         started = time.monotonic()
         world, students = seeding.plan(scale=scale, seed=seed, today=today)
-        with tqdm(
-            total=world.student_count,
-            unit=" students",
-            unit_scale=True,
-            desc="seed_demo",
-            file=sys.stderr,
-            disable=None if options["verbosity"] > 0 else True,  # None: only on a terminal
-        ) as bar:
+        # One transaction: a failed match run leaves no records without their proposals behind.
+        with (
+            tqdm(
+                total=world.student_count,
+                unit=" students",
+                unit_scale=True,
+                desc="seed_demo",
+                file=sys.stderr,
+                disable=None if options["verbosity"] > 0 else True,  # None: only on a terminal
+            ) as bar,
+            transaction.atomic(),
+        ):
             seeding.write(world, students, progress=bar.update)
+            if scale <= answers.MAX_SCALE:
+                with pghistory.context(action="seed_demo"):
+                    seeding.seed_matching(seed=seed)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(f"Seeded demo data (scale {scale}, seed {seed}, as of {today}) in {elapsed:.1f} s:")
