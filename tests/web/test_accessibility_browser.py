@@ -2,7 +2,8 @@
 downloaded) runs on every main page of every role, in Korean and in English, and finds no serious or critical
 violation of WCAG 2.1 A/AA (what KWCAG 2.2 follows). The same walk keeps a screenshot of each page at 390 px (a
 phone) and 1280 px under test-artifacts/web/a11y/, and checks that no page is wider than a phone's screen: a wide
-table scrolls inside its own frame instead of pushing the page sideways or breaking its words.
+table scrolls inside its own frame with its key (first) column fixed, instead of pushing the page sideways or
+breaking its words.
 
 One browser, one live server, one page per role and language: the walk has to fit CI's time."""
 
@@ -68,6 +69,38 @@ def _violations(result: dict[str, Any]) -> list[str]:
     ]
 
 
+#: At a phone's width, what breaks a table for its reader: a table outside a scrolling frame, a key (first) column
+#: that scrolls away with the rest, a value cell (a number, a date, a name) that wraps, Korean broken mid-word.
+TABLE_PROBLEMS = """() => {
+  const problems = [];
+  if (getComputedStyle(document.body).wordBreak !== 'keep-all') problems.push('Korean words may break mid-syllable');
+  document.querySelectorAll('table').forEach((table, n) => {
+    const frame = table.closest('.table-wrap, .table-scroll');
+    const caption = table.caption ? ` (${table.caption.textContent.trim().slice(0, 30)})` : '';
+    const name = `table ${n + 1}${caption}`;
+    if (!frame) {
+      if (table.getBoundingClientRect().right > document.documentElement.clientWidth + 1) {
+        problems.push(`${name}: wider than the screen and not in a scrolling frame`);
+      }
+      return;
+    }
+    for (const cell of table.querySelectorAll('td:not(.text):not(.errors):not([colspan])')) {
+      if (getComputedStyle(cell).whiteSpace !== 'nowrap') { problems.push(`${name}: a value cell wraps`); break; }
+    }
+    const rows = [...table.querySelectorAll('tbody tr')];
+    const row = rows.find(r => r.children.length > 1 && !r.querySelector('[colspan]'));
+    if (!row || frame.scrollWidth <= frame.clientWidth) return;
+    const key = row.children[0];
+    const before = key.getBoundingClientRect().left;
+    frame.scrollLeft = frame.scrollWidth;
+    const after = key.getBoundingClientRect().left;
+    frame.scrollLeft = 0;
+    if (Math.abs(after - before) > 1) problems.push(`${name}: the key column scrolls away`);
+  });
+  return problems;
+}"""
+
+
 def test_every_page_of_every_role_passes_axe_in_korean_and_english(
     market, enrollment, users, signed_in, live_server, browser, artifacts
 ):
@@ -76,6 +109,8 @@ def test_every_page_of_every_role_passes_axe_in_korean_and_english(
     shots.mkdir(exist_ok=True)
     found: dict[str, list[str]] = {}
     too_wide: dict[str, int] = {}
+    broken_tables: dict[str, list[str]] = {}
+    tables_seen = 0
     for role, paths in _walked_pages(market, enrollment, users).items():
         for language in ("ko", "en"):
             context = browser.new_context(locale=language, viewport={"width": DESKTOP, "height": 900})
@@ -98,12 +133,17 @@ def test_every_page_of_every_role_passes_axe_in_korean_and_english(
                     width = page.evaluate("document.documentElement.scrollWidth")
                     if width > PHONE:
                         too_wide[f"{role} {path}"] = width
+                    tables_seen += page.locator("table").count()
+                    if broken := page.evaluate(TABLE_PROBLEMS):
+                        broken_tables[f"{role} {path}"] = broken
                     screenshot(page, shots / f"{name}-{PHONE}.png")
             context.close()
     assert not found, "serious or critical accessibility violations:\n" + "\n".join(
         f"{where}: {problem}" for where, problems in found.items() for problem in problems
     )
     assert not too_wide, f"pages wider than a {PHONE} px phone (px): {too_wide}"
+    assert tables_seen >= 10, f"the walk should meet the lists and breakdowns (tables seen: {tables_seen})"
+    assert not broken_tables, f"tables broken at {PHONE} px: {broken_tables}"
 
 
 def test_axe_finds_a_serious_violation(live_server, browser):
@@ -121,4 +161,30 @@ def test_axe_finds_a_serious_violation(live_server, browser):
     problems = _violations(Axe().run(page, options=AXE_OPTIONS).response)
     assert any(p.startswith("image-alt") for p in problems), problems
     assert any(p.startswith("label") for p in problems), problems
+    page.close()
+
+
+def _probe(page, url: str, body: str) -> list[str]:
+    page.route(url, lambda route: route.fulfill(status=200, headers={"Content-Type": "text/html"}, body=body))
+    page.goto(url)
+    return page.evaluate(TABLE_PROBLEMS)
+
+
+def test_the_table_check_tells_a_fixed_key_column_from_a_broken_table(live_server, browser):
+    """The phone check above can fail: the site's own frame passes, a bare or unstyled wide table does not."""
+    page = browser.new_page(viewport={"width": PHONE, "height": 844})
+    row = "<tr><td>2026-0001</td>" + "<td>서울특별시 20260001000200030004</td>" * 6 + "</tr>"
+    table = f"<table><thead><tr><th>학번</th>{'<th>이름</th>' * 6}</tr></thead><tbody>{row}</tbody></table>"
+    css = f'<link rel="stylesheet" href="{settings.STATIC_URL}web/site.css">'
+    styled = f'<!doctype html><html lang="ko">{css}<body><div class="table-wrap">{table}</div></body></html>'
+    assert _probe(page, f"{live_server.url}/phone-probe/styled/", styled) == []
+    bare = f'<!doctype html><html lang="ko"><body><div class="table-wrap">{table}</div>{table}</body></html>'
+    problems = _probe(page, f"{live_server.url}/phone-probe/bare/", bare)
+    assert "Korean words may break mid-syllable" in problems
+    assert "table 1: a value cell wraps" in problems
+    assert "table 2: wider than the screen and not in a scrolling frame" in problems
+    no_sticky = "<style>body{word-break:keep-all} .table-wrap{overflow-x:auto} td,th{white-space:nowrap}</style>"
+    scrolled = f'<!doctype html><html lang="ko">{no_sticky}<body><div class="table-wrap">{table}</div></body></html>'
+    scrolled_problems = _probe(page, f"{live_server.url}/phone-probe/scrolled/", scrolled)
+    assert scrolled_problems == ["table 1: the key column scrolls away"]
     page.close()
