@@ -69,6 +69,13 @@ def _plausible(field: str, check: Callable[[datetime.date | None], None], value:
         raise ValidationError({field: [refusal]}) from refusal
 
 
+def _date_within_bounds(field: str, *, earliest: datetime.date = plausible.EARLIEST_RECORD, null: bool = False) -> Q:
+    """The database's side of a date's plausibility (talent.registry.plausible): within constant bounds that
+    validation's relative ones always lie inside, so only a write that skipped validation meets them."""
+    within = Q(**{f"{field}__gte": earliest, f"{field}__lte": plausible.LATEST_RECORD})
+    return Q(**{f"{field}__isnull": True}) | within if null else within
+
+
 def _tracked(model_name: str) -> Callable[[_Model], _Model]:
     """Append-only history of inserts, updates and deletes, with the acting user from the pghistory context."""
     return pghistory.track(
@@ -344,6 +351,10 @@ class Person(Timestamped):
                 condition=Q(birth_date__isnull=True) | Q(birth_date__gte=datetime.date(1900, 1, 1)),
                 name="person_birth_date_plausible",
             ),
+            models.CheckConstraint(
+                condition=_date_within_bounds("birth_date", earliest=plausible.EARLIEST_BIRTH, null=True),
+                name="person_birth_date_within_bounds",
+            ),
         ]
         indexes = [models.Index(fields=["email"], name="person_email_idx")]
 
@@ -477,6 +488,9 @@ class Enrollment(Timestamped):
                 violation_error_message=_("This person already has an active enrollment in this programme."),
             ),
             models.CheckConstraint(
+                condition=_date_within_bounds("admission_date"), name="enrollment_admission_date_within_bounds"
+            ),
+            models.CheckConstraint(
                 condition=Q(expected_completion__isnull=True) | Q(expected_completion__gt=F("admission_date")),
                 name="enrollment_completion_after_admission",
                 violation_error_message=_("The expected completion must come after admission."),
@@ -608,6 +622,9 @@ class EnrollmentEvent(models.Model):
                 condition=Q(status__in=EnrollmentStatus.values), name="enrollment_event_status_valid"
             ),
             models.CheckConstraint(condition=Q(sequence__gte=1), name="enrollment_event_sequence_positive"),
+            models.CheckConstraint(
+                condition=_date_within_bounds("effective_date"), name="enrollment_event_effective_date_within_bounds"
+            ),
         ]
         indexes = [
             models.Index(fields=["enrollment", "effective_date", "sequence"], name="enrollment_event_asof_idx"),
@@ -743,6 +760,9 @@ class ResearcherProfile(Timestamped):
                 name="researcher_phd_year_range",
             ),
             models.CheckConstraint(
+                condition=_date_within_bounds("return_date", null=True), name="researcher_return_date_within_bounds"
+            ),
+            models.CheckConstraint(
                 condition=Q(return_planned=False) | Q(return_date__isnull=False),
                 name="researcher_planned_return_has_date",
                 violation_error_message=_("A planned return needs a date."),
@@ -810,6 +830,12 @@ class OverseasPosition(Timestamped):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="position_date_order",
                 violation_error_message=_("A position cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=_date_within_bounds("start_date"), name="position_start_date_within_bounds"
+            ),
+            models.CheckConstraint(
+                condition=_date_within_bounds("end_date", null=True), name="position_end_date_within_bounds"
             ),
             models.CheckConstraint(
                 condition=~Q(country="KR"),

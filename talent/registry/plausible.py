@@ -23,6 +23,10 @@ YOUNGEST_AGE_YEARS = 14
 EARLIEST_RECORD = datetime.date(1950, 1, 1)
 #: How far ahead an overseas position may be planned to end, and a planned return be dated.
 PLANNED_CAREER_YEARS = 10
+#: The latest date of any kind the registry takes, whatever the relative bounds above allow. The database refuses
+#: dates outside [EARLIEST_RECORD (EARLIEST_BIRTH for births), LATEST_RECORD] too (the models' `*_within_bounds`
+#: constraints), so a write that goes around validation still cannot store 0001-01-01 or 9999-12-31.
+LATEST_RECORD = datetime.date(2100, 12, 31)
 
 
 def _years_ago(years: int, today: datetime.date) -> datetime.date:
@@ -41,6 +45,7 @@ def latest_planned_career_date() -> datetime.date:
 
 
 def _between(value: datetime.date | None, earliest: datetime.date, latest: datetime.date, message: str) -> None:
+    latest = min(latest, LATEST_RECORD)  # never looser than the database's bound
     if value is not None and not earliest <= value <= latest:
         bounds = {"earliest": earliest.isoformat(), "latest": latest.isoformat(), "value": value.isoformat()}
         raise ValidationError(message % {**bounds, "years": YOUNGEST_AGE_YEARS}, code="implausible_date")

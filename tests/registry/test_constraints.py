@@ -15,6 +15,8 @@ from talent.registry.models import (
     GraduateSchool,
     Organization,
     OverseasPosition,
+    Person,
+    ResearcherProfile,
 )
 from tests import factories
 
@@ -297,3 +299,81 @@ def test_the_database_refuses_a_status_written_without_an_event(enrollment):
         stale.save()  # would rewind the status to "admitted"
     enrollment.refresh_from_db()
     assert enrollment.status == "enrolled"
+
+
+# Dates outside the registry's constant bounds (talent.registry.plausible): the probes' 0001-01-01 and 9999-12-31,
+# and the first day past each bound. Each write goes around validation, as a bulk load or a raw update would.
+DAY_ONE, LAST_DAY = D(1, 1, 1), D(9999, 12, 31)
+
+
+@pytest.mark.parametrize("birth_date", [DAY_ONE, D(1899, 12, 31), D(2101, 1, 1), LAST_DAY])
+def test_the_database_refuses_a_birth_date_outside_its_bounds(birth_date):
+    person = factories.PersonFactory()
+    refused_by_database(lambda: Person.objects.filter(pk=person.pk).update(birth_date=birth_date))
+    Person.objects.filter(pk=person.pk).update(birth_date=D(1900, 1, 1))  # the bound itself is a date
+    Person.objects.filter(pk=person.pk).update(birth_date=None)
+
+
+@pytest.mark.parametrize("admission_date", [DAY_ONE, D(1949, 12, 31), D(2101, 1, 1), LAST_DAY])
+def test_the_database_refuses_an_admission_date_outside_its_bounds(enrollment, admission_date):
+    refused_by_database(
+        lambda: Enrollment.objects.filter(pk=enrollment.pk).update(
+            admission_date=admission_date, expected_completion=None
+        )
+    )
+    Enrollment.objects.filter(pk=enrollment.pk).update(admission_date=D(1950, 1, 1))
+
+
+@pytest.mark.parametrize("effective_date", [DAY_ONE, D(1949, 12, 31), D(2101, 1, 1), LAST_DAY])
+def test_the_database_refuses_a_status_change_dated_outside_its_bounds(enrollment, effective_date):
+    refused_by_database(
+        lambda: EnrollmentEvent.objects.create(
+            enrollment=enrollment,
+            sequence=99,
+            status="enrolled",
+            previous_status="admitted",
+            effective_date=effective_date,
+        )
+    )
+    assert not enrollment.events.filter(sequence=99).exists()
+
+
+@pytest.mark.parametrize("return_date", [DAY_ONE, D(1949, 12, 31), D(2101, 1, 1), LAST_DAY])
+def test_the_database_refuses_a_return_date_outside_its_bounds(return_date):
+    profile = factories.ResearcherProfileFactory()
+    refused_by_database(lambda: ResearcherProfile.objects.filter(pk=profile.pk).update(return_date=return_date))
+    ResearcherProfile.objects.filter(pk=profile.pk).update(return_date=D(2100, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("start_date", "end_date"),
+    [
+        (DAY_ONE, None),
+        (D(1949, 12, 31), D(2000, 1, 1)),
+        (DAY_ONE, LAST_DAY),  # the probe that made anyone eligible for the return track
+        (D(2000, 1, 1), D(2101, 1, 1)),
+        (D(2000, 1, 1), LAST_DAY),
+    ],
+)
+def test_the_database_refuses_an_overseas_position_outside_its_bounds(start_date, end_date):
+    profile = factories.ResearcherProfileFactory()
+    refused_by_database(
+        lambda: OverseasPosition.objects.create(
+            profile=profile, country="US", institution="MIT", start_date=start_date, end_date=end_date
+        )
+    )
+    assert not profile.positions.exists()
+
+
+def test_validation_is_never_looser_than_the_database(monkeypatch):
+    """In 2095 a planned return ten years ahead would pass the relative bound: the constant one refuses it first,
+    with its message, instead of the database refusing the write."""
+    from django.core.exceptions import ValidationError
+
+    from talent.registry import plausible
+
+    monkeypatch.setattr(plausible.timezone, "localdate", lambda: D(2095, 6, 1))
+    with pytest.raises(ValidationError) as excinfo:
+        plausible.check_return_date(D(2101, 1, 1), planned=True)
+    assert "2100-12-31" in excinfo.value.messages[0]
+    plausible.check_return_date(D(2100, 12, 31), planned=True)
