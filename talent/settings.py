@@ -348,6 +348,10 @@ MATCHING_RESEND_AFTER_SECONDS = env.float(
 )
 MATCHING_RUN_SOFT_TIME_LIMIT = env.int("MATCHING_RUN_SOFT_TIME_LIMIT", default=matching_defaults.RUN_SOFT_TIME_LIMIT)
 MATCHING_QUEUE = env.str("MATCHING_QUEUE", default="") or None  # optional dedicated queue for matching workers
+# The indexing tasks' own queue (the Procfile's worker takes it beside `celery`): a save's indexing never waits
+# behind a match run, nor a run behind a burst of indexing.
+MATCHING_INDEX_QUEUE = env.str("MATCHING_INDEX_QUEUE", default=matching_defaults.INDEX_QUEUE)
+CELERY_TASK_ROUTES = {"talent.matching.tasks.index_texts": {"queue": MATCHING_INDEX_QUEUE}}
 
 # --- Roster import: files above either limit are refused with a clear error -------------------------
 ROSTER_MAX_BYTES = env.int("ROSTER_MAX_BYTES", default=10 * 1024 * 1024)

@@ -94,7 +94,11 @@ class QueueDepth(Collector):
         if not settings.TASKS_IN_PROCESS:
             from talent.celery import app
 
-            queues = ["celery", *([settings.MATCHING_QUEUE] if settings.MATCHING_QUEUE else [])]
+            queues = [
+                "celery",
+                settings.MATCHING_INDEX_QUEUE,
+                *([settings.MATCHING_QUEUE] if settings.MATCHING_QUEUE else []),
+            ]
             try:
                 with app.connection_for_read() as connection:
                     channel: Any = connection.default_channel

@@ -33,3 +33,6 @@ RESEND_AFTER_SECONDS: Final = 120.0
 RUN_SOFT_TIME_LIMIT: Final = 20 * 60
 #: The Celery queue of match runs (None: the default queue).
 QUEUE: Final[str | None] = None
+#: The Celery queue of the indexing tasks (one per saved profile or problem): never the match runs' queue, so that
+#: a burst of saves, or one document that takes its task to the time limit, does not hold a run up.
+INDEX_QUEUE: Final = "indexing"

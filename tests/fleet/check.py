@@ -248,12 +248,23 @@ def check(fleet: Fleet, http: Http, env: dict[str, str]) -> None:
     wait_for("the worker's task line carrying the request id", task_line_with_request_id, 30)
     say("the worker's JSON task line carries the web request's id")
 
+    status, _, edited = http.call(
+        "PATCH", f"/api/v1/problems/{problem}/", member, {"description": "사출 성형 불량을 비전 검사로 검출합니다."}
+    )
+    if status != 200:
+        raise Failed(f"editing the problem's description answered {status}: {edited}")
+    wait_for(
+        "the worker to index the edited problem", lambda: _task_done(fleet, "talent.matching.tasks.index_texts"), 60
+    )
+    say("the edited problem's text indexed by the worker, from the indexing queue")
+
     status, _, metrics = http.call("GET", "/metrics")
     expected = [
         'talent_http_requests_total{method="GET",route="readyz",status="200"}',
         'talent_tasks_total{outcome="success",task="talent.matching.tasks.run_match"}',
         'talent_match_run_phase_seconds_count{phase="total"}',
         'talent_queue_depth{queue="celery"}',
+        'talent_queue_depth{queue="indexing"}',
     ]
     missing = [name for name in expected if name not in str(metrics)]
     if status != 200 or missing:
@@ -289,6 +300,18 @@ def check(fleet: Fleet, http: Http, env: dict[str, str]) -> None:
     if not fleet.alive("beat"):
         raise Failed(f"beat died:\n{fleet.log_text('beat')[-2000:]}")
     say("beat stayed up throughout")
+
+
+def _task_done(fleet: Fleet, task: str) -> bool:
+    """Whether the worker logged a successful run of `task` (its JSON task line)."""
+    for line in fleet.log_text("worker").splitlines():
+        try:
+            record = json.loads(line[line.find("{") :])
+        except ValueError:
+            continue
+        if isinstance(record, dict) and record.get("event") == "task" and record.get("task") == task:
+            return record.get("outcome") == "success"
+    return False
 
 
 def _not_ready(http: Http) -> dict | None:

@@ -19,6 +19,7 @@ from talent.celery import app
 from talent.matching import services, tasks
 from talent.matching.models import MatchRun, Proposal
 from talent.matching.schedules import BEAT_SCHEDULE
+from tests import factories
 
 IN_PROCESS = not os.environ.get("CELERY_BROKER_URL")
 in_process_only = pytest.mark.skipif(
@@ -89,6 +90,51 @@ def test_run_match_is_acknowledged_late_limited_in_time_and_retries_only_databas
     soft, hard = tasks.run_match.soft_time_limit, tasks.run_match.time_limit
     assert soft is not None and hard is not None and 0 < soft < hard
     assert set(tasks.run_match.autoretry_for) == {OperationalError, InterfaceError}  # type: ignore[attr-defined]
+
+
+@contextmanager
+def memory_broker() -> Iterator[None]:
+    """The Celery app sending to kombu's in-process broker (not eager): the messages wait there, one list per
+    queue, as they would in Redis."""
+    saved = app.conf.task_always_eager, app.conf.broker_write_url, app.conf.broker_read_url
+    app.conf.task_always_eager = False
+    app.conf.broker_write_url = app.conf.broker_read_url = "memory://"  # type: ignore[misc]
+    app._pool = app.amqp._producer_pool = None  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.broker_write_url, app.conf.broker_read_url = saved  # type: ignore[misc]
+        app._pool = app.amqp._producer_pool = None  # type: ignore[attr-defined]
+
+
+def waiting(queue: str) -> list[str]:
+    """The names of the tasks waiting in `queue` of the memory broker, taken off it."""
+    names = []
+    with app.connection_for_read() as connection, connection.SimpleQueue(queue) as messages:
+        while messages.qsize():
+            message = messages.get(timeout=1)
+            message.ack()
+            names.append(message.headers["task"])
+    return names
+
+
+@pytest.mark.parametrize("matching_queue", [None, "matching"])
+def test_indexing_has_a_queue_of_its_own_so_a_bad_document_never_stands_before_a_run(
+    matching_queue, db, settings, django_capture_on_commit_callbacks
+):
+    settings.MATCHING_QUEUE = matching_queue
+    with memory_broker(), django_capture_on_commit_callbacks(execute=True):
+        problem = factories.FieldProblemFactory()
+        services.index_after_save(kind="field_problem", pk=problem.pk)
+        services.match_run_request(actor=None)
+
+    assert waiting(settings.MATCHING_INDEX_QUEUE) == ["talent.matching.tasks.index_texts"]
+    assert waiting(matching_queue or "celery") == ["talent.matching.tasks.run_match"]
+
+
+def test_the_indexing_task_is_limited_in_time():
+    soft, hard = tasks.index_texts.soft_time_limit, tasks.index_texts.time_limit
+    assert soft is not None and hard is not None and 0 < soft < hard <= 60
 
 
 def test_the_task_executes_a_run_and_a_second_delivery_does_nothing(market):

@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from talent.matching import text
 from talent.matching.models import ExpertIndex, IndexTerms, ProblemIndex
-from talent.matching.services._base import setting
 from talent.registry.models import ExpertProfile, FieldProblem
 from talent.registry.vocabulary import ProblemStatus
 
@@ -61,7 +60,7 @@ def index_after_save(*, kind: str, pk: int) -> None:
     from talent.matching import tasks  # tasks import the services
 
     try:
-        tasks.index_texts.apply_async(args=(kind, [pk]), queue=setting("QUEUE"))
+        tasks.index_texts.delay(kind, [pk])  # on the indexing queue (CELERY_TASK_ROUTES)
     except Exception as error:  # noqa: BLE001 - the save is committed; the next run indexes the row
         logger.warning(
             "index terms of %s %s not computed after save (%s); the next match run computes them",
