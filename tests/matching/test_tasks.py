@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
+from kombu import Connection
 from rest_framework.test import APIClient
 
 from talent.celery import app
@@ -96,21 +97,20 @@ def test_run_match_is_acknowledged_late_limited_in_time_and_retries_only_databas
 def memory_broker() -> Iterator[None]:
     """The Celery app sending to kombu's in-process broker (not eager): the messages wait there, one list per
     queue, as they would in Redis."""
-    saved = app.conf.task_always_eager, app.conf.broker_write_url, app.conf.broker_read_url
-    app.conf.task_always_eager = False
-    app.conf.broker_write_url = app.conf.broker_read_url = "memory://"  # type: ignore[misc]
+    saved = app.conf.task_always_eager, app.conf.broker_write_url
+    app.conf.task_always_eager, app.conf.broker_write_url = False, "memory://"  # type: ignore[misc]
     app._pool = app.amqp._producer_pool = None  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        app.conf.task_always_eager, app.conf.broker_write_url, app.conf.broker_read_url = saved  # type: ignore[misc]
+        app.conf.task_always_eager, app.conf.broker_write_url = saved  # type: ignore[misc]
         app._pool = app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
 
 def waiting(queue: str) -> list[str]:
-    """The names of the tasks waiting in `queue` of the memory broker, taken off it."""
+    """The names of the tasks waiting in `queue` of the memory broker (one state per process), taken off it."""
     names = []
-    with app.connection_for_read() as connection, connection.SimpleQueue(queue) as messages:
+    with Connection("memory://") as connection, connection.SimpleQueue(queue) as messages:
         while messages.qsize():
             message = messages.get(timeout=1)
             message.ack()
