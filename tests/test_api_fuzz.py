@@ -93,6 +93,7 @@ DOCUMENTED_400 = {
     "POST /api/v1/reports/intake-plans/": "the year's intake is ahead; at most 10× the largest cohort",
     "POST /api/v1/reports/intake-plans/{id}/approve/": "the plan's year's intake (1 March) is still ahead",
     "POST /api/v1/reports/intake-plans/import/": "the file must be a sheet (CSV or XLSX) with the plan's columns",
+    "POST /api/v1/engagements/{id}/ax-projects/{project}/unlink/": "a reason with words (not only spaces), no RRN",
 }
 POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from talent.common.api_schema import error_responses
 from talent.common.users import signed_in_user
 from talent.engagements import selectors, services
-from talent.engagements.models import NOTE_MAX_LENGTH, Engagement, Outcome
+from talent.engagements.models import NOTE_MAX_LENGTH, UNLINK_REASON_MAX_LENGTH, Engagement, Outcome
 from talent.matching.api import ExpertCardSerializer, ProblemBriefSerializer
 from talent.matching.presentation import shows_personal_data
 from talent.registry import services as registry_services
@@ -43,6 +43,8 @@ class AXProjectSerializer(serializers.Serializer):
     school = serializers.CharField()
     degree_level = serializers.CharField()
     linked_at = serializers.DateTimeField()
+    unlinked_at = serializers.DateTimeField(allow_null=True, help_text=_("Null while the AX project stands."))
+    unlink_reason = serializers.CharField(help_text=_("Shown to the student's own university and operators only."))
     enrollment = serializers.IntegerField(
         allow_null=True, help_text=_("Shown to the student's own university and operators only.")
     )
@@ -91,6 +93,10 @@ class CloseSerializer(serializers.Serializer):
 
 class LinkSerializer(serializers.Serializer):
     enrollment = serializers.IntegerField(min_value=1, help_text=_("An active enrollment of your university."))
+
+
+class UnlinkSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=UNLINK_REASON_MAX_LENGTH, help_text=_("Why the AX project is unlinked."))
 
 
 class CountsSerializer(serializers.Serializer):
@@ -183,6 +189,25 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         services.ax_project_link(actor=signed_in_user(request), engagement=engagement, enrollment=enrollment)
         engagement.refresh_from_db()
         return Response(self.get_serializer(engagement).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Unlink a student's AX project",
+        description="The student's university's staff unlink one of the engagement's AX projects with a reason: it is "
+        "kept as unlinked (reports as of an earlier date still count it) and the enrollment's completion route goes "
+        "back to what it was before the link. Refused with nothing written: a student of another university (403), "
+        "no reason (400), a project already unlinked or an enrollment no longer active (409).",
+        request=UnlinkSerializer,
+        responses={200: EngagementSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path=r"ax-projects/(?P<project>[0-9]{1,9})/unlink")
+    def unlink_ax_project(self, request: Request, pk: str | None = None, project: str = "") -> Response:
+        data = UnlinkSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        engagement = self.get_object()
+        ax_project = selectors.ax_project_of_engagement(engagement=engagement, pk=int(project))
+        services.ax_project_unlink(actor=signed_in_user(request), project=ax_project, **data.validated_data)
+        engagement.refresh_from_db()
+        return Response(self.get_serializer(engagement).data)
 
     @extend_schema(
         summary="Engagement counts",

@@ -18,6 +18,8 @@ from talent.registry.models import Enrollment
 
 #: The longest closing note: a short note, not a report.
 NOTE_MAX_LENGTH = 1000
+#: The longest reason for unlinking an AX project.
+UNLINK_REASON_MAX_LENGTH = 500
 
 
 class EngagementStatus(models.TextChoices):
@@ -102,13 +104,15 @@ class Engagement(models.Model):
 )
 class AXProject(models.Model):
     """An AX graduate student's enrollment doing an engagement as its AX project (the completion route "AX
-    project"): linked by the student's university's staff, once the company agreed. One per enrollment."""
+    project"): linked by the student's university's staff, once the company agreed. Unlinking (a link made in error,
+    or a student who moves to another project) ends it with a reason and keeps the row, so a report as of a date
+    before the unlinking still counts it; an enrollment has at most one AX project not unlinked."""
 
     engagement = models.ForeignKey(
         Engagement, on_delete=models.PROTECT, related_name="ax_projects", verbose_name=_("engagement")
     )
-    enrollment = models.OneToOneField(
-        Enrollment, on_delete=models.PROTECT, related_name="ax_project", verbose_name=_("enrollment")
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="ax_projects", verbose_name=_("enrollment")
     )
     linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
     linked_by = models.ForeignKey(
@@ -119,11 +123,38 @@ class AXProject(models.Model):
         related_name="+",
         verbose_name=_("linked by"),
     )
+    #: The enrollment's completion route before the link made it "AX project": unlinking gives it back.
+    previous_completion_route = models.CharField(
+        _("completion route before the link"), max_length=12, blank=True, default="", editable=False
+    )
+    unlinked_at = models.DateTimeField(_("unlinked at"), null=True, blank=True)
+    unlinked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unlinked by"),
+    )
+    unlink_reason = GuardedTextField(_("reason for unlinking"), max_length=UNLINK_REASON_MAX_LENGTH, blank=True)
 
     class Meta:
         verbose_name = _("AX project")
         verbose_name_plural = _("AX projects")
         ordering = ["linked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment"],
+                condition=Q(unlinked_at__isnull=True),
+                name="ax_project_one_linked_per_enrollment",
+                violation_error_message=_("This student's enrollment already has an AX project."),
+            ),
+            models.CheckConstraint(
+                condition=Q(unlinked_at__isnull=True, unlink_reason="")
+                | (Q(unlinked_at__isnull=False) & ~Q(unlink_reason="")),
+                name="ax_project_unlinked_with_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.engagement_id} ← {self.enrollment_id}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +23,7 @@ from talent.common.errors import InvalidInput
 from talent.engagements.models import AXProject, Engagement, EngagementStatus, Outcome
 from talent.matching.models import Side
 from talent.matching.presentation import expert_card, expert_card_for
-from talent.registry import roles
+from talent.registry import lifecycle, roles
 from talent.registry.models import Enrollment
 
 if TYPE_CHECKING:
@@ -106,8 +107,9 @@ def _expert_card(user: User, engagement: Engagement) -> dict[str, Any]:
 
 
 def ax_project_list(*, user: User, engagement: Engagement) -> list[dict[str, Any]]:
-    """The engagement's AX projects as `user` sees them: each one's university, school, degree level and when it was
-    linked; the enrollment and the student's name only to the student's university and operators."""
+    """The engagement's AX projects as `user` sees them, unlinked ones included: each one's university, school,
+    degree level, when it was linked and unlinked; the enrollment, the student's name and the reason for unlinking
+    only to the student's university and operators, who may also unlink it (`may_unlink`)."""
     rows = []
     projects = AXProject.objects.filter(engagement=engagement).select_related(
         "enrollment__person", "enrollment__programme__school", "enrollment__university"
@@ -120,9 +122,12 @@ def ax_project_list(*, user: User, engagement: Engagement) -> list[dict[str, Any
             "school": enrollment.programme.school.name_ko,
             "degree_level": enrollment.programme.get_degree_level_display(),
             "linked_at": project.linked_at,
+            "unlinked_at": project.unlinked_at,
+            "unlink_reason": "",
             "enrollment": None,
             "person_id": None,
             "student": "",
+            "may_unlink": False,
         }
         if roles.may_manage_university(user, enrollment.university):
             person = enrollment.person
@@ -130,9 +135,17 @@ def ax_project_list(*, user: User, engagement: Engagement) -> list[dict[str, Any
                 "enrollment": enrollment.pk,
                 "person_id": person.pk,
                 "student": f"{person.family_name_ko}{person.given_name_ko} ({enrollment.student_number})",
+                "unlink_reason": project.unlink_reason,
+                "may_unlink": project.unlinked_at is None and enrollment.status in lifecycle.ACTIVE_STATUSES,
             }
         rows.append(row)
     return rows
+
+
+def ax_project_of_engagement(*, engagement: Engagement, pk: int) -> AXProject:
+    """One of the engagement's AX projects (the reader already sees the engagement; who may unlink it,
+    `ax_project_unlink` checks). Not found: 404."""
+    return get_object_or_404(AXProject.objects.select_related("enrollment__university"), engagement=engagement, pk=pk)
 
 
 def ax_project_enrollment(*, pk: int) -> Enrollment:

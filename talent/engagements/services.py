@@ -1,5 +1,6 @@
 """Every write of engagements: starting one when both sides accept, closing it with an outcome, the company's
-agreement to AX projects, and linking AX graduate students' enrollments to it as their AX project."""
+agreement to AX projects, and linking AX graduate students' enrollments to it as their AX project (and unlinking
+them)."""
 
 from __future__ import annotations
 
@@ -77,7 +78,16 @@ def ax_project_link(*, actor: User, engagement: Engagement, enrollment: Enrollme
     project; its completion route becomes "AX project". Refused with nothing written: a student of another
     university (403); a closed engagement, one the company has not agreed to, an enrollment that is not active or
     is already another engagement's AX project (409)."""
-    with transaction.atomic(), pghistory.context(user=actor.pk, action="ax_project_link"):
+    with transaction.atomic():
+        project = _link(actor=actor, engagement=engagement, enrollment=enrollment)
+        # After the link's own history context, so that each history row says which action wrote it.
+        if project.enrollment.completion_route != CompletionRoute.AX_PROJECT:
+            enrollment_update(actor=actor, enrollment=project.enrollment, completion_route=CompletionRoute.AX_PROJECT)
+    return project
+
+
+def _link(*, actor: User, engagement: Engagement, enrollment: Enrollment) -> AXProject:
+    with pghistory.context(user=actor.pk, action="ax_project_link"):
         locked = _locked(engagement)
         student = Enrollment.objects.select_for_update(of=("self",)).select_related("university").get(pk=enrollment.pk)
         if not roles.may_manage_university(actor, student.university):
@@ -98,16 +108,63 @@ def ax_project_link(*, actor: User, engagement: Engagement, enrollment: Enrollme
                 code="enrollment_not_active",
                 field="enrollment",
             )
-        if AXProject.objects.filter(enrollment=student).exists():
+        if AXProject.objects.filter(enrollment=student, unlinked_at__isnull=True).exists():
             raise Conflict(
                 _("This student's enrollment already has an AX project."), code="ax_project_exists", field="enrollment"
             )
-        project = AXProject(engagement=locked, enrollment=student, linked_by=actor)
+        project = AXProject(
+            engagement=locked, enrollment=student, linked_by=actor, previous_completion_route=student.completion_route
+        )
         validate(project)
         project.save()
-        if student.completion_route != CompletionRoute.AX_PROJECT:
-            enrollment_update(actor=actor, enrollment=student, completion_route=CompletionRoute.AX_PROJECT)
     return project
+
+
+def ax_project_unlink(*, actor: User, project: AXProject, reason: str) -> AXProject:
+    """The student's university's staff (or an operator) unlink an AX project, with a reason: the row is kept (its
+    history is the audit trail; a report as of an earlier date still counts it) and the enrollment's completion
+    route goes back to what it was before the link, unless it was changed since. Refused with nothing written: a
+    student of another university (403), no reason (400), a project already unlinked or an enrollment no longer
+    active (409: a graduated student's AX project is the record of how they completed)."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        unlinked = _unlink(actor=actor, project=project, reason=reason)
+        # After the unlinking's own history context, so that each history row says which action wrote it.
+        if unlinked.enrollment.completion_route == CompletionRoute.AX_PROJECT:
+            enrollment_update(
+                actor=actor, enrollment=unlinked.enrollment, completion_route=unlinked.previous_completion_route
+            )
+    return unlinked
+
+
+def _unlink(*, actor: User, project: AXProject, reason: str) -> AXProject:
+    with pghistory.context(user=actor.pk, action="ax_project_unlink"):
+        locked = (
+            AXProject.objects.select_for_update(of=("self",))
+            .select_related("enrollment__university", "engagement")
+            .get(pk=project.pk)
+        )
+        student = locked.enrollment
+        if not roles.may_manage_university(actor, student.university):
+            raise NotAllowed(_("Only the student's own university may unlink their AX project."))
+        if locked.unlinked_at is not None:
+            raise Conflict(
+                _("This AX project was already unlinked on %(day)s.")
+                % {"day": timezone.localdate(locked.unlinked_at).isoformat()},
+                code="ax_project_unlinked",
+            )
+        if not reason:
+            raise InvalidInput(_("Say why the AX project is unlinked."), field="reason")
+        if student.status not in lifecycle.ACTIVE_STATUSES:
+            raise Conflict(
+                _("Only an active enrollment's AX project can be unlinked (this one is %(status)s).")
+                % {"status": student.get_status_display()},
+                code="enrollment_not_active",
+            )
+        locked.unlinked_at, locked.unlinked_by, locked.unlink_reason = timezone.now(), actor, reason
+        validate(locked)
+        locked.save(update_fields=["unlinked_at", "unlinked_by", "unlink_reason"])
+    return locked
 
 
 def _locked(engagement: Engagement) -> Engagement:

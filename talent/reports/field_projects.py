@@ -6,11 +6,11 @@ the ministry and operators count the whole country; a university counts its own 
 engagements they do or whose expert is its student. As of a date:
 - engagements: started on or before it; under way (not closed by then); closed by then, by outcome; by the
   field problem's KSIC section;
-- AX projects: `students` — distinct persons with an enrollment linked by then; `completed` — distinct persons of
-  those whose enrollment, with the completion route "AX project", graduated on or before it (a graduation that was
-  voided does not count); both by graduate school (with the engagements its students do) and by the problem's
-  KSIC section (with every engagement on problems of that section). A person with AX projects in two groups
-  counts in both, once in the total.
+- AX projects: `students` — distinct persons with an enrollment linked by then and not unlinked by then;
+  `completed` — distinct persons of those whose enrollment, with the completion route "AX project", graduated on
+  or before it (a graduation that was voided does not count); both by graduate school (with the engagements its
+  students do) and by the problem's KSIC section (with every engagement on problems of that section). A person
+  with AX projects in two groups counts in both, once in the total.
 
 Every figure is one database aggregation (GROUP BY); Python only arranges the aggregated rows.
 """
@@ -63,7 +63,8 @@ def field_projects(*, user: User, as_of: datetime.date | None = None) -> FieldPr
 def field_projects_of(*, scope: ReportScope, as_of: datetime.date) -> FieldProjects:
     engagements = _engagements(scope).filter(started_at__date__lte=as_of).order_by()
     closed = Q(closed_at__date__lte=as_of)
-    projects = _projects(scope).filter(linked_at__date__lte=as_of).order_by()
+    # An AX project counts from its link until it was unlinked (a report as of an earlier date still counts it).
+    projects = _projects(scope).filter(linked_at__date__lte=as_of).exclude(unlinked_at__date__lte=as_of).order_by()
     heads = _heads(as_of)
     totals = projects.aggregate(**heads)
     closed_by_outcome = dict.fromkeys(Outcome.values, 0)

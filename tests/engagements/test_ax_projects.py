@@ -76,7 +76,10 @@ def test_staff_link_their_student_once_the_company_agreed_and_the_route_becomes_
     assert (project.engagement, project.enrollment, project.linked_by) == (agreed, enrollment, university_staff)
     assert enrollment.completion_route == "ax_project"
     event = AXProjectHistory.objects.get()
-    assert (event.pgh_label, event.pgh_context.metadata["user"]) == ("insert", university_staff.pk)
+    assert (event.pgh_label, event.pgh_context.metadata) == (
+        "insert",
+        {"user": university_staff.pk, "action": "ax_project_link"},
+    )
 
 
 def test_the_agreement_is_the_companys_alone_and_kept_in_the_history(market, engaged, university_staff):

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from talent.engagements.models import NOTE_MAX_LENGTH, Outcome
+from talent.engagements.models import NOTE_MAX_LENGTH, UNLINK_REASON_MAX_LENGTH, Outcome
 from talent.registry import selectors as registry_selectors
 from talent.registry.models import Enrollment
 
@@ -45,6 +45,12 @@ class LinkAXProjectForm(forms.Form):
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["enrollment"].queryset = registry_selectors.enrollment_list(user=user)  # type: ignore[attr-defined]
+
+
+class UnlinkAXProjectForm(forms.Form):
+    """Why a university's staff unlink a student's AX project (the service refuses an empty reason)."""
+
+    reason = forms.CharField(label=_("Reason for unlinking"), required=False, max_length=UNLINK_REASON_MAX_LENGTH)
 
 
 class NotificationSettingsForm(forms.Form):

@@ -29,7 +29,12 @@ from talent.notifications.content import body as notification_body
 from talent.notifications.models import NotificationKind
 from talent.registry import services as registry_services
 from talent.web.forms import perform, posted, submit
-from talent.web.forms.engagements import CloseEngagementForm, LinkAXProjectForm, NotificationSettingsForm
+from talent.web.forms.engagements import (
+    CloseEngagementForm,
+    LinkAXProjectForm,
+    NotificationSettingsForm,
+    UnlinkAXProjectForm,
+)
 
 PAGE_SIZE = 25
 
@@ -90,6 +95,25 @@ def ax_project_link(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The student is linked: this engagement is their AX project."))
         return redirect("web:engagement-detail", pk=engagement.pk)
     return _detail_page(request, engagement, link_form=form)
+
+
+@login_required
+@require_POST
+def ax_project_unlink(request: HttpRequest, pk: int, project: int) -> HttpResponse:
+    engagement = _engagement(request, pk)
+    ax_project = selectors.ax_project_of_engagement(engagement=engagement, pk=project)
+    form = UnlinkAXProjectForm(request.POST)
+    if form.is_valid():
+        perform(
+            request,
+            lambda: services.ax_project_unlink(
+                actor=signed_in_user(request), project=ax_project, reason=form.cleaned_data["reason"]
+            ),
+            saved=_("The AX project is unlinked; the student's completion route is what it was before the link."),
+        )
+    else:
+        messages.error(request, " ".join(str(error) for error in form.errors["reason"]))
+    return redirect("web:engagement-detail", pk=engagement.pk)
 
 
 def _detail_page(
@@ -198,6 +222,11 @@ urlpatterns: list[URLPattern] = [
         name="engagement-agree-ax-projects",
     ),
     path("engagements/<int:pk>/ax-projects/", ax_project_link, name="engagement-ax-project-link"),
+    path(
+        "engagements/<int:pk>/ax-projects/<int:project>/unlink/",
+        ax_project_unlink,
+        name="engagement-ax-project-unlink",
+    ),
     path("inbox/", inbox, name="inbox"),
     path("inbox/read/", inbox_mark_read, name="inbox-mark-read"),
     path("inbox/settings/", notification_settings, name="notification-settings"),
