@@ -1,6 +1,7 @@
 """A resident registration number (주민등록번호) is refused in every text a person can write, in every spelling, on
 every way in (the API, the pages, the roster, sign-in, upload names, query strings); afterwards no text column of
-any table (history and third-party tables included) holds it.
+any table (history and third-party tables included) holds it, nor any browser session (stored encoded: the scan
+decodes each one).
 
 The probes cover every model text field a person can write (the fields `talent/registry/checks.py` makes carry the
 guard): a field added without a probe here fails `test_the_probes_cover_every_guarded_field`.
@@ -11,15 +12,21 @@ from __future__ import annotations
 import functools
 import io
 import json
-from collections.abc import Callable
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from axes.models import AccessAttempt
 from django.apps import apps
+from django.contrib.sessions.base_session import AbstractBaseSession
+from django.core import signing
 from django.db import connection
 from django.test import Client
 
+from talent.accounts.models import UserSession
+from talent.accounts.sessions import SessionStore
 from talent.registry import checks
 from talent.registry.models import AccessLog, FieldProblem, ImportBatch
 from tests.registry.api.conftest import World
@@ -176,8 +183,51 @@ def test_the_probes_cover_every_guarded_field():
     assert _guarded_fields() - probed - set(NOT_PROBED_BY_THE_API) == set()
 
 
+def _texts(value: Any) -> Iterator[str]:
+    """Every string inside a decoded value, and inside the JSON a string holds (Django's messages keep theirs in the
+    session as a JSON string, whose non-ASCII characters are escaped)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _texts(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, str):
+        yield value
+        if value[:1] in ("[", "{", '"'):
+            try:
+                inner = json.loads(value)
+            except ValueError:
+                return
+            yield from _texts(inner)
+    elif value is not None:
+        yield str(value)
+
+
+def sessions_holding_the_number() -> tuple[list[tuple[str, str, int]], int]:
+    """(table, "session_data (decoded)", rows) for each session table with a session that holds the number, and the
+    number of sessions read. Sessions are stored signed and encoded, which the text scan cannot read: each one is
+    decoded as Django reads it, and a session that does not decode fails the scan instead of passing unread."""
+    found, read = [], 0
+    for model in apps.get_models():
+        if not issubclass(model, AbstractBaseSession):
+            continue
+        store = model.get_session_store_class()()
+        rows = 0
+        for data in model._default_manager.values_list("session_data", flat=True):
+            decoded = signing.loads(data, salt=store.key_salt, serializer=store.serializer)  # raises if unreadable
+            text = unicodedata.normalize("NFKC", "\n".join(_texts(decoded)))
+            rows += bool(re.search(SCAN_PATTERN, text))
+            read += 1
+        if rows:
+            found.append((model._meta.db_table, "session_data (decoded)", rows))
+    return found, read
+
+
 def scan_for_the_number() -> list[tuple[str, str, int]]:
-    """(table, column, rows) for every text, JSON or array column of every table that holds the number."""
+    """(table, column, rows) for every text, JSON or array column of every table that holds the number, and for
+    every session table (decoded: `sessions_holding_the_number`)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -201,13 +251,27 @@ def scan_for_the_number() -> list[tuple[str, str, int]]:
             (rows,) = cursor.fetchone()
             if rows:
                 found.append((table, column, rows))
-    return found
+    return found + sessions_holding_the_number()[0]
 
 
 def test_the_scan_finds_a_number_written_around_the_guard(world):
     FieldProblem.objects.filter(pk=world.problem.pk).update(description="연락처 900101\u20131234568")
 
     assert ("registry_fieldproblem", "description", 1) in scan_for_the_number()
+
+
+def test_the_scan_reads_sessions_decoded(world):
+    plain, messages = SessionStore(), SessionStore()
+    plain["note"] = "연락처 900101\u20131234568"
+    plain.create()
+    # As Django's messages keep themselves in a session: a JSON string, its non-ASCII characters escaped.
+    messages["_messages"] = json.dumps([["__json_message", 0, 25, "번호 900101\u20131234568"]])
+    messages.create()
+    SessionStore().create()  # an empty one
+
+    assert "\\u2013" in messages["_messages"], "escaped as Django's message storage writes it"
+    assert (UserSession._meta.db_table, "session_data (decoded)", 2) in scan_for_the_number()
+    assert sessions_holding_the_number()[1] == 3
 
 
 def _roster_with(value: str, *, header: bool = False) -> bytes:
@@ -281,4 +345,5 @@ def test_every_spelling_in_every_field_on_every_way_in_is_refused_and_stored_now
     assert AccessAttempt.objects.filter(username__contains="*").exists()
     assert AccessLog.objects.filter(action="enrollment_detail").count() == len(SPELLINGS)
     assert ImportBatch.objects.filter(filename__contains="*").count() == len(SPELLINGS)
+    assert sessions_holding_the_number()[1] >= 3, "the signed-in browsers' sessions are read too"
     assert scan_for_the_number() == []
