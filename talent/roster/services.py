@@ -16,7 +16,7 @@ The entry points (services: they check who acts, and every write happens inside 
 """
 
 from talent.roster.exporting import RosterFormat, content_type, export_filename, roster_export, roster_template
-from talent.roster.importing import roster_import
+from talent.roster.importing import roster_import, stored_file_name
 from talent.roster.results import ImportResult, RowAction, RowMessage, RowOutcome
 
 __all__ = [
@@ -30,4 +30,5 @@ __all__ = [
     "roster_export",
     "roster_import",
     "roster_template",
+    "stored_file_name",
 ]

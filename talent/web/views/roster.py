@@ -37,6 +37,7 @@ from talent.roster.services import (
     roster_export,
     roster_import,
     roster_template,
+    stored_file_name,
 )
 from talent.web.forms import add_domain_error
 from talent.web.forms.university import RosterConfirmForm, RosterUploadForm
@@ -63,7 +64,8 @@ def _upload_key(request: HttpRequest, university: Organization, sha256: str) -> 
 
 def _keep(request: HttpRequest, university: Organization, filename: str, content: bytes) -> str:
     sha256 = hashlib.sha256(content).hexdigest()
-    kept = {"filename": filename, "content": content}
+    # The name as the batch will keep it: the cache is a side store too, and never holds a resident number.
+    kept = {"filename": stored_file_name(filename), "content": content}
     cache.set(_upload_key(request, university, sha256), kept, KEEP_UPLOAD_SECONDS)
     return sha256
 

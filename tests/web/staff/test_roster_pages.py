@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -80,6 +81,20 @@ def test_a_clean_preview_is_confirmed_without_uploading_again(ms_programme, univ
     assert [b["batch"].status for b in shown.context["batches"]] == ["applied", "dry_run"]
     again = client.post(reverse("web:university-roster-confirm"), {"sha256": sha256})
     assert again.status_code == 302 and Enrollment.objects.count() == 2  # the kept file is gone once imported
+
+
+def test_a_file_name_holding_a_resident_number_is_kept_masked_while_it_waits_for_confirmation(
+    ms_programme, university, university_staff, client_for
+):
+    client = client_for(university_staff)
+
+    preview = client.post(reverse("web:university-roster-import"), upload(GOOD, name="명단 900101-1234568.csv"))
+    sha256 = preview.context["confirm"].initial["sha256"]
+    kept = cache.get(f"web:roster-upload:{university_staff.pk}:{university.pk}:{sha256}")
+    client.post(reverse("web:university-roster-confirm"), {"sha256": sha256})
+
+    assert kept["filename"] == "명단 ******-*******.csv"
+    assert list(ImportBatch.objects.values_list("filename", flat=True)) == ["명단 ******-*******.csv"] * 2
 
 
 def test_a_file_kept_for_one_user_cannot_be_imported_by_another(ms_programme, university, university_staff, client_for):
