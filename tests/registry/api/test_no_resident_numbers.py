@@ -213,7 +213,9 @@ def sessions_holding_the_number() -> tuple[list[tuple[str, str, int]], int]:
     for model in apps.get_models():
         if not issubclass(model, AbstractBaseSession):
             continue
-        store: Any = model.get_session_store_class()()  # django-stubs type the store class as None
+        store_class = model.get_session_store_class()
+        assert store_class is not None, f"{model._meta.label} names its session store"
+        store = store_class()
         rows = 0
         for data in model._default_manager.values_list("session_data", flat=True):
             decoded = signing.loads(data, salt=store.key_salt, serializer=store.serializer)  # raises if unreadable
