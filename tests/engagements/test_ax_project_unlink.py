@@ -190,3 +190,17 @@ def test_an_operator_unlinks_in_the_admin_through_the_same_rules(project, operat
     project.refresh_from_db()
     assert (project.unlinked_by, project.unlink_reason) == (operator, "운영자 정정")
     assert admin.get(change).status_code == 200, "an unlinked project's page is read only"
+
+
+def test_a_reason_holding_a_resident_registration_number_is_refused_in_every_spelling(project, university_staff):
+    from tests.registry.test_text_guard import SPELLINGS
+
+    answers = {
+        label: api(university_staff).post(unlink_url(project), {"reason": f"사유 {v}"})
+        for label, v in SPELLINGS.items()
+    }
+
+    assert {label: answer.status_code for label, answer in answers.items()} == dict.fromkeys(SPELLINGS, 400)
+    project.refresh_from_db()
+    assert (project.unlinked_at, project.unlink_reason) == (None, "")
+    assert not AXProjectHistory.objects.filter(unlink_reason__contains="123").exists()

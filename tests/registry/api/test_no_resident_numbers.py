@@ -157,6 +157,10 @@ NOT_PROBED_BY_THE_API = {
         "the probes' world has no engagement (two acceptances start one); the close note's refusal is tested in "
         "tests/engagements/test_engagements.py (RRN_LIKE)"
     ),
+    "engagements.AXProject.unlink_reason": (
+        "the probes' world has no AX project; the unlink reason's refusal in every spelling is tested in "
+        "tests/engagements/test_ax_project_unlink.py"
+    ),
     "registry.EnrollmentEventVoid.reason": (
         "a guarded field; the probes' world has no change that can be voided (the admission cannot be), so a probe "
         "here would be refused before the reason is read: a probe on a voidable change is still to write"
