@@ -24,6 +24,7 @@ from talent.engagements.models import AXProject, Engagement, EngagementStatus, O
 from talent.matching.models import Side
 from talent.matching.presentation import expert_card, expert_card_for
 from talent.registry import lifecycle, roles
+from talent.registry import selectors as registry_selectors
 from talent.registry.models import Enrollment
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def ax_project_list(*, user: User, engagement: Engagement) -> list[dict[str, Any
     only to the student's university and operators, who may also unlink it (`may_unlink`)."""
     rows = []
     projects = AXProject.objects.filter(engagement=engagement).select_related(
-        "enrollment__person", "enrollment__programme__school", "enrollment__university"
+        "enrollment__person", "enrollment__recorded", "enrollment__programme__school", "enrollment__university"
     )
     for project in projects:
         enrollment = project.enrollment
@@ -130,7 +131,7 @@ def ax_project_list(*, user: User, engagement: Engagement) -> list[dict[str, Any
             "may_unlink": False,
         }
         if roles.may_manage_university(user, enrollment.university):
-            person = enrollment.person
+            person = registry_selectors.person_as_recorded(enrollment)
             row |= {
                 "enrollment": enrollment.pk,
                 "person_id": person.pk,

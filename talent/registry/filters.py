@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Case, F, OrderBy, Q, QuerySet, Value, When
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
@@ -65,12 +65,18 @@ class IntegerFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+def _shown(name: str) -> Coalesce:
+    """A person field of an enrollment as its university reads it: its own record of a shared person
+    (PersonAsRecorded, joined only when there is one), else the Person's (selectors.person_as_recorded)."""
+    return Coalesce(f"recorded__{name}", f"person__{name}")
+
+
 #: What each sort key of the enrollment lists orders by (the API's `ordering` and the page's column headers). The
 #: status sorts in the order of a course of study (admitted first), not by its code.
 _STATUS_ORDER = Case(*(When(status=code, then=Value(rank)) for rank, code in enumerate(EnrollmentStatus.values)))
 ENROLLMENT_SORTS: dict[str, tuple[Any, ...]] = {
     "student_number": (F("student_number"),),
-    "name": (F("person__family_name_ko"), F("person__given_name_ko"), F("person__family_name_latin")),
+    "name": (_shown("family_name_ko"), _shown("given_name_ko"), _shown("family_name_latin")),
     "programme": (F("programme__name_ko"),),
     "admission_date": (F("admission_date"),),
     "status": (_STATUS_ORDER,),
@@ -125,13 +131,19 @@ class EnrollmentFilter(filters.FilterSet):
         fields = ["programme", "school", "status", "admission_date", "search", "ordering"]
 
     def filter_search(self, queryset: QuerySet[Enrollment], name: str, value: str) -> QuerySet[Enrollment]:
-        queryset = queryset.alias(person_name_ko=Concat("person__family_name_ko", "person__given_name_ko"))
+        # The names the university reads (its own record of a shared person): another university's spelling of the
+        # same person finds nothing.
+        queryset = queryset.alias(
+            person_name_ko=Concat(_shown("family_name_ko"), _shown("given_name_ko")),
+            person_family_latin=_shown("family_name_latin"),
+            person_given_latin=_shown("given_name_latin"),
+        )
         for term in value.split():  # every word must match something: "Yuna Seo", "서윤아", "A2026"
             queryset = queryset.filter(
                 Q(student_number__icontains=term)
                 | Q(person_name_ko__icontains=term)
-                | Q(person__family_name_latin__icontains=term)
-                | Q(person__given_name_latin__icontains=term)
+                | Q(person_family_latin__icontains=term)
+                | Q(person_given_latin__icontains=term)
             )
         return queryset
 

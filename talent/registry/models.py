@@ -1259,6 +1259,43 @@ class IdentityDisagreement(models.Model):
         return f"{self.person_id} · {self.field}"
 
 
+@_tracked("PersonAsRecordedHistory")
+class PersonAsRecorded(models.Model):
+    """A person as one enrollment's university recorded them, kept once the person is shared: linked by an
+    identifier another university's admission gave, or merged. That university reads these values, never what
+    another one (or the person) stored on the Person; the Person stays the registry's one record. It follows its
+    enrollment through a merge and its undo. Written by `registry.services.recorded`."""
+
+    enrollment = models.OneToOneField(
+        Enrollment, on_delete=models.CASCADE, related_name="recorded", verbose_name=_("enrollment")
+    )
+    family_name_ko = GuardedCharField(_("family name (Korean)"), max_length=50, blank=True)
+    given_name_ko = GuardedCharField(_("given name (Korean)"), max_length=50, blank=True)
+    family_name_latin = GuardedCharField(_("family name (Latin)"), max_length=100, blank=True)
+    given_name_latin = GuardedCharField(_("given name (Latin)"), max_length=100, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, blank=True, choices=Gender.choices)
+    nationality = models.CharField(
+        _("nationality"),
+        max_length=2,
+        blank=True,
+        choices=vocabulary.country_choices,
+        validators=[validators.validate_country],
+    )
+    email = models.EmailField(_("email"), blank=True, validators=[validators.reject_resident_registration_number])
+    # Not unique: this is what the university gave, and the registry's record may hold it (or another person).
+    orcid = GuardedCharField(_("ORCID iD"), max_length=19, null=True, blank=True)
+    national_researcher_number = GuardedCharField(_("national researcher number"), max_length=8, null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("person as the university recorded them")
+        verbose_name_plural = _("persons as their universities recorded them")
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.family_name_ko}{self.given_name_ko}".strip()
+
+
 # --- The change history as the admin shows it ---------------------------------------------------------------
 
 

@@ -35,10 +35,12 @@ from talent.registry.models import (
     Organization,
     OverseasPosition,
     Person,
+    PersonAsRecorded,
     PrivacyConsent,
     Programme,
 )
 from talent.registry.services.access import access_log_record
+from talent.registry.services.people import PERSON_FIELDS
 from talent.registry.vocabulary import ProblemStatus
 
 if TYPE_CHECKING:
@@ -95,7 +97,7 @@ def programme_list(*, user: User) -> QuerySet[Programme]:
 def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
     """Enrollments with their persons: the university's own staff and operators only (never the ministry)."""
     qs = Enrollment.objects.select_related(
-        "person", "programme__school", "university", "advisor", "co_advisor", "progressed_to"
+        "person", "recorded", "programme__school", "university", "advisor", "co_advisor", "progressed_to"
     )
     if roles.is_operator(user):
         return qs
@@ -103,6 +105,30 @@ def enrollment_list(*, user: User) -> QuerySet[Enrollment]:
     if university is not None:
         return qs.filter(university=university)
     return qs.none()
+
+
+def person_as_recorded(enrollment: Enrollment) -> Person:
+    """The enrollment's person as its university recorded them (services.recorded): once a person is shared, the
+    values of the enrollment's PersonAsRecorded (a Person never saved, with the person's id and login flag), never
+    what another university or the person stored; else the Person itself. Every read of an enrollment's person by
+    its university goes through here (the getters and lists below, the API's serializer, the exports)."""
+    try:
+        recorded = enrollment.recorded
+    except PersonAsRecorded.DoesNotExist:
+        return enrollment.person
+    person = enrollment.person
+    shown = Person(pk=person.pk, user_id=person.user_id, merged_into_id=person.merged_into_id)
+    for name in PERSON_FIELDS:
+        setattr(shown, name, getattr(recorded, name))
+    return shown
+
+
+def as_recorded(enrollments: Iterable[Enrollment]) -> list[Enrollment]:
+    """The enrollments, each showing its person as its university recorded them (`person_as_recorded`)."""
+    shown = list(enrollments)
+    for enrollment in shown:
+        enrollment.person = person_as_recorded(enrollment)
+    return shown
 
 
 def _one(queryset: QuerySet[T], pk: object, missing: str) -> T:
@@ -122,13 +148,14 @@ def enrollment_get_for_user(
     student's record is written to the access log here, so no caller decides whether it is."""
     enrollment = _one(enrollment_list(user=user), pk, _("No such enrollment among those you may see."))
     access_log_record(actor=user, person_ids=[enrollment.person_id], action=action, request=request)
-    return enrollment
+    return as_recorded([enrollment])[0]
 
 
 def enrollment_get_for_change(*, user: User, pk: object) -> Enrollment:
     """One of the enrollments the user may see, to change (NotFound otherwise): the change is in the history, so it
-    is not logged as a read."""
-    return _one(enrollment_list(user=user), pk, _("No such enrollment among those you may see."))
+    is not logged as a read. Its person is shown as its university recorded them too (the services that change a
+    person read the Person by id)."""
+    return as_recorded([_one(enrollment_list(user=user), pk, _("No such enrollment among those you may see."))])[0]
 
 
 def enrollment_event_get(*, enrollment: Enrollment, pk: object) -> EnrollmentEvent:
@@ -144,9 +171,20 @@ def person_get_for_user(
     *, user: User, pk: object, request: HttpRequest | None = None, action: str = "person_detail"
 ) -> Person:
     """One of the persons the user may see (`person_list`), to read: NotFound otherwise; the read is written to the
-    access log (one's own record is not)."""
+    access log (one's own record is not). A university's staff read a shared person as their university recorded
+    them (its newest record of them)."""
     person = _one(person_list(user=user), pk, _("No such person among those you may see."))
     access_log_record(actor=user, person_ids=[person.pk], action=action, request=request)
+    university = None if roles.is_operator(user) else roles.university_of(user)
+    if university is not None:
+        own = (
+            Enrollment.objects.filter(person=person, university=university, recorded__isnull=False)
+            .select_related("person", "recorded")
+            .order_by("-recorded__updated_at", "-pk")
+            .first()
+        )
+        if own is not None:
+            return person_as_recorded(own)
     return person
 
 
@@ -163,6 +201,14 @@ def reads_logged(
     shown = list(rows)
     access_log_record(actor=user, person_ids=[person_of(row) for row in shown], action=action, request=request)
     return shown
+
+
+def enrollment_reads_logged(
+    rows: Iterable[Enrollment], *, user: User, action: str, request: HttpRequest | None = None
+) -> list[Enrollment]:
+    """A page of enrollments the user is shown (`reads_logged`), each with its person as its university recorded
+    them (`as_recorded`)."""
+    return as_recorded(reads_logged(rows, user=user, person_of=lambda e: e.person_id, action=action, request=request))
 
 
 def own_enrollment_list(*, user: User) -> QuerySet[Enrollment]:

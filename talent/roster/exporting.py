@@ -25,7 +25,6 @@ from talent.common.errors import InvalidInput, NotAllowed
 from talent.registry import roles, selectors, vocabulary
 from talent.registry.models import Enrollment, Organization, Programme
 from talent.registry.services._base import Actor
-from talent.registry.services.access import access_log_record
 from talent.registry.vocabulary import CompletionRoute, EnrollmentStatus, Gender
 from talent.roster.columns import BY_KEY, COLUMNS
 from talent.roster.rows import EXAMPLE_MARK, FORMULA_STARTS, GENDER_WORDS, ROUTE_WORDS, STATUS_WORDS, export_word
@@ -207,7 +206,7 @@ def roster_export(
     else:
         # The caller's filter narrows what the actor may read; it never widens it.
         rows, action = list(within.filter(pk__in=enrollments.values("pk"))), "enrollment_list_export"
-    access_log_record(actor=actor, person_ids=[e.person_id for e in rows], action=action, request=request)
+    rows = selectors.enrollment_reads_logged(rows, user=actor, action=action, request=request)
     return _write(fmt, (export_row(e) for e in rows))
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talent.common.errors import DomainError, InvalidInput, NotAllowed
-from talent.registry import lifecycle, roles, validators
+from talent.registry import lifecycle, roles, selectors, validators
 from talent.registry.models import (
     Enrollment,
     EnrollmentEvent,
@@ -269,7 +269,7 @@ def _existing(university: Organization, numbers: set[str], *, lock: bool) -> dic
         # The rows a real import changes, locked before they are read: a statement that locked and read at once
         # would read the events as they were when it started, before the change it waited for.
         list(qs.order_by("pk").select_for_update().values_list("pk", flat=True))
-    qs = qs.select_related("person", "programme__school").annotate(
+    qs = qs.select_related("person", "recorded", "programme__school").annotate(
         last_sequence=Subquery(last_sequence[:1]),
         last_status=Subquery(last_standing.values("status")[:1]),
         last_status_on=Subquery(last_standing.values("effective_date")[:1]),
@@ -435,14 +435,16 @@ def _plan_new(
     if row.failed:
         return None
     differing: dict[str, Any] = {}
+    sent: dict[str, Any] | None = None
     holder = identifiers.holder(person)
     if holder is None:
         identifiers.take(person)
     else:
+        sent = _person_fields(row) if holder.pk is not None else None  # a person already in the registry
         person, differing = _linked(row, holder, _person_fields(row), identifiers, plan)
         enrollment.person = person
     row.outcome.action = RowAction.CREATED
-    new_row = NewRow(row.outcome, person, enrollment, steps, differing)
+    new_row = NewRow(row.outcome, person, enrollment, steps, differing, sent)
     plan.new.append(new_row)
     status_now, since = new_row.final
     return _Chain(row, enrollment, status_now, since, new_row=new_row)
@@ -521,7 +523,10 @@ def _plan_existing(
         if programme is not None and programme.pk != enrollment.programme_id:
             row.problem("programme", _("A student's programme cannot be changed by an import (it is fixed at "
                                        "admission). Admit them to the new programme instead."))  # fmt: skip
-    person = enrollment.person
+    # The person as this university recorded them: a shared person's own record (registry.services.recorded), never
+    # what another university stored, is what the row is compared with and what it corrects.
+    person = selectors.person_as_recorded(enrollment)
+    own_record = person is not enrollment.person
     person_values = _person_fields(row)
     enrollment_values = {
         k: values[k] or ("" if k == "completion_route" else None) for k in ENROLLMENT_FIELDS if k in values
@@ -534,7 +539,7 @@ def _plan_existing(
     enrollment_changes = _assign(enrollment, enrollment_values, required=("admission_date",), row=row)
     if person_changes or enrollment_changes:
         _check_records(row, person, enrollment)
-    if person_changes & set(_IdentifierOwners.FIELDS):
+    if person_changes & set(_IdentifierOwners.FIELDS) and not own_record:
         identifiers.check(row, person)
     status: str = values.get("status") or ""
     # A row says where the enrollment stands after its last recorded change, scheduled ones included.
@@ -559,7 +564,9 @@ def _plan_existing(
             row.refusal(refusal)
     if row.failed:
         return None
-    if person_changes:
+    if person_changes and own_record:
+        plan.recorded[enrollment.pk] = (enrollment, {name: getattr(person, name) for name in person_changes})
+    elif person_changes:
         # One person may have two enrollments (a master's, then the doctorate) on two rows: one instance
         # carries every change.
         kept, names = plan.persons.setdefault(person.pk, (person, set()))

@@ -19,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talent.common.db import database_refusals
-from talent.registry.models import Enrollment, EnrollmentEvent, Person
+from talent.registry.models import Enrollment, EnrollmentEvent, Person, PersonAsRecorded
 from talent.registry.services._base import Actor
 from talent.registry.services.enrollments import enrollment_event_void
-from talent.registry.services.identity import disagreements_record
-from talent.registry.services.people import announce_persons_saved
+from talent.registry.services.identity import disagreements_record, person_records_ensure, person_values
+from talent.registry.services.people import PersonFields, announce_persons_saved
+from talent.registry.services.recorded import person_details_correct
 from talent.registry.vocabulary import EnrollmentStatus
 from talent.roster.results import RowOutcome
 
@@ -38,6 +39,9 @@ class NewRow:
     steps: list[tuple[str, datetime.date]]  # statuses after admission, with their dates
     #: The row's details that differ from the registry's record of the person its identifiers named.
     differing: dict[str, Any] = field(default_factory=dict)
+    #: The row's person details when its identifiers named a person already in the registry: the university's own
+    #: record of them (PersonAsRecorded).
+    sent: dict[str, Any] | None = None
 
     @property
     def statuses(self) -> list[tuple[str, datetime.date]]:
@@ -59,6 +63,9 @@ class Plan:
     events: list[tuple[Enrollment, str, str, datetime.date, int]] = field(default_factory=list)
     #: Events the file corrects (the same status on another date): voided before the new events are added.
     corrections: list[int] = field(default_factory=list)
+    #: Corrections of shared persons' details, by enrollment: the university's own record changes
+    #: (`registry.services.recorded.person_details_correct`), not the registry's Person.
+    recorded: dict[int, tuple[Enrollment, dict[str, Any]]] = field(default_factory=dict)
 
 
 def apply(plan: Plan, actor: Actor, filename: str) -> None:
@@ -74,11 +81,16 @@ def apply(plan: Plan, actor: Actor, filename: str) -> None:
             enrollment_event_void(actor=actor, event=event, reason=correction)
     with database_refusals(Person, Enrollment, EnrollmentEvent):
         _write(plan, now, reason, recorded_by)
+    for enrollment, fields in plan.recorded.values():
+        person_details_correct(actor=actor, enrollment=enrollment, fields=cast(PersonFields, fields))
 
 
 def _write(plan: Plan, now: datetime.datetime, reason: str, recorded_by: Any) -> None:
     # A row may be a person the registry (or an earlier row) already holds: each new person is inserted once.
     _copy(Person, list({id(row.person): row.person for row in plan.new if row.person.pk is None}.values()), now)
+    # Persons already in the registry that rows link to: their universities keep reading what they recorded.
+    for person in {row.person.pk: row.person for row in plan.new if row.sent is not None}.values():
+        person_records_ensure(person)
     for row in plan.new:
         row.enrollment.person_id = row.person.pk
         # Inserted with the status its events give: the database's derivation (the events' trigger) then
@@ -86,6 +98,13 @@ def _write(plan: Plan, now: datetime.datetime, reason: str, recorded_by: Any) ->
         # with a change scheduled ahead is corrected by it to the status in force today.)
         row.enrollment.status, row.enrollment.status_since = row.final
     _copy(Enrollment, [row.enrollment for row in plan.new], now)
+    PersonAsRecorded.objects.bulk_create(
+        [
+            PersonAsRecorded(enrollment_id=row.enrollment.pk, **person_values(Person(**row.sent)))
+            for row in plan.new
+            if row.sent is not None
+        ]
+    )
     events = []
     for row in plan.new:
         previous = ""

@@ -28,9 +28,10 @@ from talent.registry.admin.base import (
     service_fields,
 )
 from talent.registry.admin.people import through_person
-from talent.registry.models import REASON_MAX_LENGTH, Enrollment, EnrollmentEvent
+from talent.registry.models import REASON_MAX_LENGTH, Enrollment, EnrollmentEvent, PersonAsRecorded
 from talent.registry.services import enrollments as enrollment_services
 from talent.registry.services.enrollments import ENROLLMENT_FIELDS
+from talent.registry.services.people import PERSON_FIELDS
 from talent.registry.vocabulary import CompletionRoute, EnrollmentStatus
 
 EVENT_FIELDS = ("sequence", "previous_status", "status", "effective_date", "reason", "actor", "recorded_at")
@@ -119,6 +120,25 @@ class VoidForm(forms.Form):
     )
 
 
+class PersonAsRecordedInline(admin.StackedInline):
+    """The person as the enrollment's university recorded them, once the person is shared: what that university
+    reads (services.recorded). Read-only: the university corrects it; the Person is the registry's record."""
+
+    model = PersonAsRecorded
+    fields = readonly_fields = (*PERSON_FIELDS, "updated_at")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(PersonNameSearch, ServiceAdmin):
     person_path = "person__"
@@ -143,7 +163,11 @@ class EnrollmentAdmin(PersonNameSearch, ServiceAdmin):
         return super().get_queryset(request).select_related("person", "programme__school", "university")
 
     def get_inlines(self, request: HttpRequest, obj: Enrollment | None) -> Any:
-        return self.inlines if obj else ()
+        if obj is None:
+            return ()
+        # A shared person's record as this enrollment's university keeps it (what that university reads).
+        shared = PersonAsRecorded.objects.filter(enrollment=obj).exists()
+        return (PersonAsRecordedInline, *self.inlines) if shared else self.inlines
 
     def get_fieldsets(self, request: HttpRequest, obj: Enrollment | None = None) -> Any:
         details = ("student_number", "admission_date", "expected_completion", "completion_route")

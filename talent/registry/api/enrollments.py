@@ -129,6 +129,13 @@ class EnrollmentSerializer(serializers.ModelSerializer):
         # (the model's CONSTRAINT_ERROR_FIELDS), e.g. a student number already used at the university.
         validators: list = []
 
+    def to_representation(self, instance: Enrollment) -> dict[str, Any]:
+        """The person as the enrollment's university recorded them (never another university's values)."""
+        data = super().to_representation(instance)
+        if "person" in data:
+            data["person"] = EnrolledPersonSerializer(selectors.person_as_recorded(instance), context=self.context).data
+        return data
+
 
 class EnrollmentAdmitSerializer(EnrollmentSerializer):
     """Admit a person: either a new person's details (`person`) or a person already known (`person_id`)."""
@@ -234,9 +241,7 @@ class EnrollmentViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None, "every list is paginated (REST_FRAMEWORK's DEFAULT_PAGINATION_CLASS)"
-        shown = selectors.reads_logged(
-            page, user=request.user, person_of=lambda e: e.person_id, action="enrollment_list", request=request
-        )
+        shown = selectors.enrollment_reads_logged(page, user=request.user, action="enrollment_list", request=request)
         return self.get_paginated_response(self.get_serializer(shown, many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

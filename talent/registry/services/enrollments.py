@@ -24,7 +24,8 @@ from talent.registry.models import (
 from talent.registry.services._base import Actor, acting, assign, save
 from talent.registry.services.advisors import check_advisors
 from talent.registry.services.identity import disagreements_record, person_link_or_create
-from talent.registry.services.people import PersonFields, announce_persons_saved, person_update
+from talent.registry.services.people import PersonFields, announce_persons_saved
+from talent.registry.services.recorded import person_details_correct, recorded_for_admission
 from talent.registry.validators import future_horizon
 from talent.registry.vocabulary import (
     DegreeLevel,
@@ -105,6 +106,7 @@ def enrollment_admit(
                 person=enrollment.person, university=university, differing=comparison.differing, enrollment=enrollment
             )
             announce_persons_saved([enrollment.person.pk])  # what it gave may be another person's (identity)
+        recorded_for_admission(enrollment, sent=new_person if comparison is not None else None)
     enrollment.refresh_from_db()
     return enrollment
 
@@ -124,11 +126,13 @@ def enrollment_update(
     with acting(actor, "enrollment_update"):
         serialise_enrollment_writes(enrollment.university_id)
         if person_fields:
-            person_update(actor=actor, person=enrollment.person, **person_fields)
+            person_details_correct(actor=actor, enrollment=enrollment, fields=person_fields)
         if fields:
             check_advisors(enrollment)
             # Never write `status`: it is derived from the events by the database.
             save(enrollment, update_fields=ENROLLMENT_FIELDS)
+    if person_fields:
+        enrollment.refresh_from_db()  # its person and the university's own record of them, as now stored
     return enrollment
 
 

@@ -27,6 +27,7 @@ from talent.registry.models import (
     IdentityDisagreement,
     Organization,
     Person,
+    PersonAsRecorded,
 )
 from talent.registry.services._base import Actor, acting, save
 from talent.registry.services.people import (
@@ -63,6 +64,22 @@ def submitted_text(value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return "" if value is None else str(value)[:200]
+
+
+def person_values(person: Person) -> dict[str, Any]:
+    """The person's own fields (PERSON_FIELDS) as stored on this instance."""
+    return {name: getattr(person, name) for name in PERSON_FIELDS}
+
+
+def person_records_ensure(person: Person) -> None:
+    """Give each of the person's enrollments without one a PersonAsRecorded of the Person as stored now
+    (`services.recorded`): called just before the person becomes shared (linked, merged), so that every university
+    keeps reading what it read before."""
+    stored = Person.objects.get(pk=person.pk)  # as stored, whatever the caller's instance already holds
+    missing = Enrollment.objects.filter(person_id=person.pk, recorded__isnull=True).values_list("pk", flat=True)
+    PersonAsRecorded.objects.bulk_create(
+        [PersonAsRecorded(enrollment_id=pk, **person_values(stored)) for pk in missing], ignore_conflicts=True
+    )
 
 
 def person_identified_by(fields: Mapping[str, Any], *, lock: bool = False) -> Person | None:
@@ -117,6 +134,7 @@ def person_link_or_create(*, actor: Actor, fields: Mapping[str, Any]) -> tuple[P
         # The probe is never saved: its identifiers are another record's, so uniqueness is not its question.
         validate(probe, exclude=list(IDENTIFIERS) if probe.orcid or probe.national_researcher_number else None)
         comparison = compare_with_person(person, normalised)
+        person_records_ensure(person)  # the universities that enrol them keep reading what they recorded
         if comparison.filled:
             for name, value in comparison.filled.items():
                 setattr(person, name, value)

@@ -28,7 +28,7 @@ from talent.common.errors import Conflict, InvalidInput, NotAllowed
 from talent.registry import roles
 from talent.registry.models import Enrollment, MergeReason, Person, PersonMerge
 from talent.registry.services._base import Actor, acting, save
-from talent.registry.services.identity import IDENTIFIERS
+from talent.registry.services.identity import IDENTIFIERS, person_records_ensure
 from talent.registry.services.people import PERSON_FIELDS
 
 #: Unique on a person: the merged person gives them up (the survivor takes them when it has none).
@@ -115,6 +115,9 @@ def person_merge(
         locked = Person.objects.select_for_update().in_bulk([survivor.pk, merged.pk])
         survivor, merged = locked[survivor.pk], locked[merged.pk]
         _check_mergeable(survivor, merged)
+        # Each university keeps reading the person as it recorded them, not the other record's details.
+        person_records_ensure(survivor)
+        person_records_ensure(merged)
         moved: dict[str, list[Any]] = {}
         with database_refusals(Enrollment, *(model for model, _f, _o in person_pointers())):
             for model, field, _one in person_pointers():

@@ -102,8 +102,8 @@ def _filtered(request: HttpRequest) -> EnrollmentPageFilter:
 def enrollment_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.reads_logged(
-        page, user=request.user, person_of=lambda e: e.person_id, action="enrollment_list", request=request
+    page.object_list = selectors.enrollment_reads_logged(
+        page, user=request.user, action="enrollment_list", request=request
     )
     context = {
         "filter": filterset,

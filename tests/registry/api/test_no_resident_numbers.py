@@ -147,6 +147,21 @@ NOT_PROBED_BY_THE_API = {
     "matching.AxConcept.terms_en": "operators' admin only (probed below)",
     "matching.AxConcept.abbreviations": "operators' admin only (probed below)",
     "matching.AxConcept.ksic_divisions": "operators' admin only; a section letter and two digits by clean()",
+    **{
+        f"registry.PersonAsRecorded.{name}": (
+            "a university's own record of a shared person, written by the enrollment PATCH the Person's fields are "
+            "probed through (test_each_university_reads_its_record: refused the same way)"
+        )
+        for name in (
+            "family_name_ko",
+            "given_name_ko",
+            "family_name_latin",
+            "given_name_latin",
+            "email",
+            "orcid",
+            "national_researcher_number",
+        )
+    },
     "registry.IdentityDisagreement.submitted": (
         "a known person's submitted field, validated as a Person before it is kept (identity.person_link_or_create)"
     ),

@@ -1,0 +1,114 @@
+"""Each university's own record of a shared person (DESIGN.md § Identity; issue 14).
+
+One human is one Person, but each university reads that person as it recorded them: once a person is shared (an
+admission linked by an ORCID iD or researcher number another university's record holds, a merge, a student
+admitted at a second university), every enrollment keeps its university's values in a PersonAsRecorded, and the
+selectors show those (`selectors.person_as_recorded`). The Person stays the registry's one record: a university's
+correction fills what it lacks, and what differs waits for an operator as an IdentityDisagreement, as at admission.
+A person only one university records, and who was never merged, has no PersonAsRecorded: the Person is its record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from talent.common.db import validate
+from talent.registry.models import DisagreementStatus, Enrollment, IdentityDisagreement, Person, PersonAsRecorded
+from talent.registry.services._base import Actor, assign, save
+from talent.registry.services.identity import (
+    IDENTIFIERS,
+    compare_with_person,
+    disagreements_record,
+    person_records_ensure,
+    person_values,
+    submitted_text,
+)
+from talent.registry.services.people import (
+    PERSON_FIELDS,
+    PersonFields,
+    announce_persons_saved,
+    normalise_person_fields,
+    person_update,
+)
+
+
+def _probe(fields: Mapping[str, Any]) -> Person:
+    """A person made of these (normalised) fields only, never saved: validated as a person is, except for the
+    uniqueness of its identifiers (another record may hold them)."""
+    probe = Person(**{k: v for k, v in fields.items() if k in PERSON_FIELDS})
+    validate(probe, exclude=list(IDENTIFIERS) if probe.orcid or probe.national_researcher_number else None)
+    return probe
+
+
+def _elsewhere(person: Person, university_id: int) -> bool:
+    """Whether another university enrols the person."""
+    return person.enrollments.exclude(university_id=university_id).exists()
+
+
+def _recorded(person: Person) -> bool:
+    """Whether a university keeps its own record of the person (the person is, or was, shared)."""
+    return PersonAsRecorded.objects.filter(enrollment__person_id=person.pk).exists()
+
+
+def recorded_for_admission(enrollment: Enrollment, *, sent: Mapping[str, Any] | None) -> None:
+    """The new enrollment's record of its person (in the admission's transaction): what the university sent when
+    its admission was linked to a person already in the registry (`sent`); else, for a shared person, what that
+    university already recorded of them (its newest record) or the Person as stored."""
+    person = enrollment.person
+    if sent is not None:
+        save(PersonAsRecorded(enrollment=enrollment, **person_values(_probe(normalise_person_fields(sent)))))
+        return
+    own = (
+        PersonAsRecorded.objects.filter(enrollment__person_id=person.pk, enrollment__university=enrollment.university)
+        .exclude(enrollment=enrollment)
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
+    if own is not None:
+        save(PersonAsRecorded(enrollment=enrollment, **{name: getattr(own, name) for name in PERSON_FIELDS}))
+    elif _recorded(person) or _elsewhere(person, enrollment.university_id):
+        person_records_ensure(person)
+
+
+def person_details_correct(*, actor: Actor, enrollment: Enrollment, fields: PersonFields) -> None:
+    """A university corrects its student's details (in the caller's transaction, after its permission check).
+    A person no other university enrols: the Person changes, as before (and the university's own record, if it
+    keeps one). A person another university enrols: the university's own record changes; the Person takes what
+    it lacks, and what differs is kept for an operator (never written over). An ORCID iD or
+    researcher number another person holds is never refused (that would tell the university the other exists):
+    the university keeps it in its record and an operator reviews it (identity proposes the pair)."""
+    normalised = normalise_person_fields(fields)
+    person = Person.objects.select_for_update().get(pk=enrollment.person_id)
+    university = enrollment.university
+    elsewhere = _elsewhere(person, university.pk)
+    comparison = compare_with_person(person, normalised)
+    held = {
+        name: value
+        for name, value in comparison.differing.items()
+        if name in IDENTIFIERS and Person.objects.filter(**{name: value}).exclude(pk=person.pk).exists()
+    }
+    if elsewhere or held or _recorded(person):
+        person_records_ensure(person)
+        records = list(
+            PersonAsRecorded.objects.select_for_update().filter(
+                enrollment__person_id=person.pk, enrollment__university=university
+            )
+        )
+        for record in records:
+            assign(record, normalised, PERSON_FIELDS)
+            save(record)
+    if elsewhere:
+        direct, differing = comparison.filled, comparison.differing
+    else:
+        direct = {name: value for name, value in normalised.items() if name not in held}
+        differing = held
+    if direct:
+        person_update(actor=actor, person=person, **direct)
+    if differing:
+        # A difference already waiting for the same value is not kept twice.
+        waiting = IdentityDisagreement.objects.filter(person=person, university=university)
+        kept = set(waiting.filter(status=DisagreementStatus.OPEN).values_list("field", "submitted"))
+        new = {name: value for name, value in differing.items() if (name, submitted_text(value)) not in kept}
+        disagreements_record(person=person, university=university, differing=new, enrollment=enrollment)
+        announce_persons_saved([person.pk])
