@@ -400,3 +400,27 @@ def test_closing_the_account_is_no_way_around_the_sign_in_lockout(world, me):
     assert "locked for 15 minutes" in response.data["detail"]
     assert int(response["Retry-After"]) == 15 * 60
     assert Person.objects.get(pk=world.researcher_person.pk).user == world.users["researcher"]
+
+
+# Each bound of an expert profile's texts and lists: the value at the bound is taken, one more is refused beside its
+# field with the bound in the message, and the stored profile keeps what it had.
+EXPERT_BOUNDS = {
+    "summary_ko": ("가" * 3_000, "가" * 3_001, "3000"),
+    "summary_en": ("a" * 3_000, "a" * 3_001, "3000"),
+    "skills": ([f"기술{n}" for n in range(50)], [f"기술{n}" for n in range(51)], "50"),
+}
+
+
+@pytest.mark.parametrize("field", EXPERT_BOUNDS)
+def test_each_bound_of_an_expert_profile_takes_its_limit_and_refuses_one_more_naming_it(world, me, field):
+    at_bound, over, limit = EXPERT_BOUNDS[field]
+    body = {"skills": ["강화학습"], "summary_ko": "협동 로봇 제어", "capacity": 1}
+
+    refused = me.put(EXPERT_PROFILE, {**body, field: over}, format="json")
+    kept = ExpertProfile.objects.filter(person=world.researcher_person).values_list(field, flat=True).first()
+    taken = me.put(EXPERT_PROFILE, {**body, field: at_bound}, format="json")
+
+    assert refused.status_code == 400 and limit in str(refused.data["errors"][field]), refused.data
+    assert kept != over
+    assert taken.status_code == 200, taken.data
+    assert getattr(ExpertProfile.objects.get(person=world.researcher_person), field) == at_bound

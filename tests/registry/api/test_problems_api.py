@@ -255,3 +255,30 @@ def test_the_list_costs_the_same_queries_for_2_or_50_problems(world):
     fifty = _queries_for_list("member-company")
 
     assert two == fifty == 4  # membership, organization, count, page
+
+
+# Each bound of a problem's texts and lists: the value at the bound is taken, one more is refused beside its field
+# with the bound in the message, and nothing is stored.
+BOUNDS = {
+    "title": ("가" * 200, "가" * 201, "200"),
+    "description": ("가" * 5_000, "가" * 5_001, "5000"),
+    "skills_wanted": ([f"기술{n}" for n in range(50)], [f"기술{n}" for n in range(51)], "50"),
+    "skills_wanted ": (["가" * 60], ["가" * 61], "60"),  # one skill's length (the key's space: a second case)
+}
+
+
+@pytest.mark.parametrize("field", BOUNDS)
+def test_each_bound_of_a_problem_takes_its_limit_and_refuses_one_more_naming_it(world, api_as, field):
+    at_bound, over, limit = BOUNDS[field]
+    name = field.strip()
+    client = api_as("company")
+    before = FieldProblem.objects.count()
+
+    refused = client.post(LIST, new_problem(**{name: over}), format="json")
+    stored_after_refusal = FieldProblem.objects.count()
+    taken = client.post(LIST, new_problem(**{name: at_bound}), format="json")
+
+    assert refused.status_code == 400 and limit in str(refused.data["errors"][name]), refused.data
+    assert stored_after_refusal == before
+    assert taken.status_code == 201, taken.data
+    assert getattr(FieldProblem.objects.get(pk=taken.data["id"]), name) == at_bound
