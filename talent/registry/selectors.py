@@ -18,6 +18,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Case, F, Model, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce, Concat
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -311,9 +312,20 @@ def import_batch_get_for_user(*, user: User, pk: object) -> ImportBatch:
 
 
 def claim_code_list(*, user: User) -> QuerySet[ClaimCode]:
-    """Claim codes, newest first, with their persons and issuers: the issuing university's staff and operators only
-    (never the ministry, a company or the student)."""
+    """Claim codes, newest first, with their persons and issuers, and the student's Korean name as the issuing
+    university recorded them (`student_name_ko`): the issuing university's staff and operators only (never the
+    ministry, a company or the student)."""
     qs = ClaimCode.objects.select_related("person", "issued_by").order_by("-created_at", "-id")
+    # The student's name as the issuing university recorded them (its own record of a shared person).
+    recorded = PersonAsRecorded.objects.filter(
+        enrollment__person=OuterRef("person"), enrollment__university=OuterRef("issued_by_organization")
+    ).order_by("-updated_at", "-pk")
+    qs = qs.annotate(
+        student_name_ko=Concat(
+            Coalesce(Subquery(recorded.values("family_name_ko")[:1]), F("person__family_name_ko")),
+            Coalesce(Subquery(recorded.values("given_name_ko")[:1]), F("person__given_name_ko")),
+        )
+    )
     if roles.is_operator(user):
         return qs
     university = roles.university_of(user)

@@ -329,3 +329,28 @@ def test_a_resident_registration_number_in_a_shared_persons_correction_is_refuse
     assert response.status_code == 400, response.content
     assert list(PersonAsRecorded.objects.order_by("pk").values()) == before
     assert not IdentityDisagreement.objects.exists()
+
+
+def test_the_claim_code_list_names_the_student_as_the_issuing_university_recorded_them(
+    university_staff, ms_programme, other_university_staff, nuri_programme, operator
+):
+    from talent.registry.services.claims import claim_code_issue
+
+    hanbit = services.enrollment_admit(
+        actor=university_staff, programme=ms_programme, new_person=details(HANBIT), student_number="2026-0001",
+        admission_date=D(2026, 3, 2),
+    )  # fmt: skip
+    nuri = services.enrollment_admit(
+        actor=other_university_staff, programme=nuri_programme, new_person=details(NURI, given_name_ko="서현"),
+        student_number="N-0001", admission_date=D(2026, 3, 3),
+    )  # fmt: skip
+    person_merge(actor=operator, survivor=hanbit.person, merged=nuri.person)
+    nuri.refresh_from_db()
+    claim_code_issue(actor=other_university_staff, enrollment=nuri)
+    claim_code_issue(actor=university_staff, enrollment=hanbit)
+
+    nuri_page = page(other_university_staff).get(reverse("web:university-claim-codes")).content.decode()
+    hanbit_page = page(university_staff).get(reverse("web:university-claim-codes")).content.decode()
+
+    assert ">이서현</th>" in nuri_page and "이서연" not in nuri_page
+    assert ">이서연</th>" in hanbit_page and "이서현" not in hanbit_page
