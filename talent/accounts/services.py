@@ -38,6 +38,7 @@ from talent.registry.models import (
     MergeReason,
     OverseasPosition,
     Person,
+    PersonAsRecorded,
     PersonMerge,
     ResearcherProfile,
 )
@@ -255,8 +256,9 @@ def _universities_keep(person: Person) -> bool:
 
 def personal_data_export(*, user: User) -> dict[str, Any]:
     """Everything held about the signed-in person, as plain data for a JSON download: the login, the person,
-    profiles and consent, enrollments with their status histories, who read the record (organization, action,
-    when), and what matching holds (proposals and near misses). Nothing about anyone else."""
+    profiles and consent, enrollments with their status histories and each university's own record of the person,
+    who read the record (organization, action, when), and what matching holds (proposals and near misses). Nothing
+    about anyone else."""
     person = selectors.own_person(user=user)
     return {
         "exported_at": timezone.now(),
@@ -334,7 +336,7 @@ def _expert_data(person: Person) -> dict[str, Any] | None:
 def _enrollments_data(person: Person) -> list[dict[str, Any]]:
     enrollments = (
         Enrollment.objects.filter(person=person)
-        .select_related("university", "programme__school")
+        .select_related("university", "programme__school", "recorded")
         .prefetch_related("events")
         .order_by("admission_date", "id")
     )
@@ -355,6 +357,8 @@ def _enrollments_data(person: Person) -> list[dict[str, Any]]:
                     "completion_route",
                 ),
             ),
+            # What the university keeps of the person as its own record, once the person is shared (None before).
+            "recorded_details": _recorded_data(e),
             # Who recorded a change is another person's data: the university named above recorded it.
             "history": [
                 _values(ev, ("sequence", "status", "previous_status", "effective_date", "reason", "recorded_at"))
@@ -363,6 +367,13 @@ def _enrollments_data(person: Person) -> list[dict[str, Any]]:
         }
         for e in enrollments
     ]
+
+
+def _recorded_data(enrollment: Enrollment) -> dict[str, Any] | None:
+    try:
+        return _values(enrollment.recorded, PERSON_FIELDS)
+    except PersonAsRecorded.DoesNotExist:
+        return None
 
 
 def _reads_data(person: Person) -> list[dict[str, Any]]:

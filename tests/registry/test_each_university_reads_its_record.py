@@ -296,6 +296,12 @@ def test_after_a_claim_the_university_reads_what_it_recorded_not_what_the_person
     assert (claimed.pk, claimed.email) == (own.person_id, "seoyeon.lee@example.org")  # the person's own record
     reads = api(university_staff).get(f"/api/v1/enrollments/{own.pk}/").json()["person"]
     assert (reads["id"], reads["email"], reads["has_login"]) == (own.person_id, "", True)
+    # The person's own download shows what the university keeps of them.
+    mine = api(login).get("/api/v1/me/export/")
+    assert mine.status_code == 200, mine.content
+    (enrolled,) = json.loads(mine.content)["enrollments"]
+    assert enrolled["recorded_details"]["family_name_latin"] == "Lee"
+    assert enrolled["recorded_details"]["email"] == ""
 
 
 def test_searching_finds_a_student_by_the_universitys_own_spelling_only(
