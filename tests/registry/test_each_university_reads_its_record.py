@@ -360,3 +360,26 @@ def test_the_claim_code_list_names_the_student_as_the_issuing_university_recorde
 
     assert ">이서현</th>" in nuri_page and "이서연" not in nuri_page
     assert ">이서연</th>" in hanbit_page and "이서현" not in hanbit_page
+
+
+def test_the_admit_page_shows_the_linked_student_as_the_university_sent_them(
+    university_staff, ms_programme, other_university_staff, nuri_programme
+):
+    services.enrollment_admit(
+        actor=university_staff, programme=ms_programme, new_person=details(HANBIT, orcid=ORCID),
+        student_number="2026-0001", admission_date=D(2026, 3, 2),
+    )  # fmt: skip
+    form = {
+        "family_name_ko": "이", "given_name_ko": "서연", "family_name_latin": "Rhee", "given_name_latin": "Suh-yeon",
+        "birth_date": "", "gender": "", "nationality": "KR", "email": "", "orcid": ORCID,
+        "national_researcher_number": "", "programme": nuri_programme.pk, "student_number": "N-0001",
+        "admission_date": "2026-03-03", "expected_completion": "", "completion_route": "", "advisor": "",
+        "co_advisor": "",
+    }  # fmt: skip
+
+    response = page(other_university_staff).post(reverse("web:university-admit"), form, follow=True)
+
+    shown = response.content.decode()
+    assert response.status_code == 200 and "N-0001" in shown and "Suh-yeon Rhee" in shown
+    assert not [secret for secret in HANBIT_ONLY if secret in shown]
+    assert Person.objects.count() == 1
