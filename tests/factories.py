@@ -20,6 +20,7 @@ from talent.registry.models import (
     Person,
     PrivacyConsent,
     Programme,
+    ProgrammeCountingRule,
     ResearcherProfile,
 )
 from talent.registry.privacy import NOTICE_VERSION, ConsentScope
@@ -124,6 +125,7 @@ class GraduateSchoolFactory(ModelFactory[GraduateSchool]):
 class ProgrammeFactory(ModelFactory[Programme]):
     class Meta:
         model = Programme
+        skip_postgeneration_save = True
 
     school = factory.SubFactory(GraduateSchoolFactory)
     name_ko = factory.Sequence(lambda n: f"AX 융합전공 {n}")
@@ -131,6 +133,15 @@ class ProgrammeFactory(ModelFactory[Programme]):
     degree_level = DegreeLevel.MS
     normal_duration_months = 24
     counts_toward_target = True
+
+    @factory.post_generation
+    def counting_rule(programme: Programme, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """Its first counting rule, as `programme_create` and the migration write one: its flag, in force from
+        before any date a test counts on."""
+        if create:
+            ProgrammeCountingRule.objects.create(
+                programme=programme, counts=programme.counts_toward_target, effective_from=datetime.date(2020, 1, 1)
+            )
 
 
 class PersonFactory(ModelFactory[Person]):

@@ -36,6 +36,7 @@ from talent.registry.models import (
     OverseasPosition,
     Person,
     Programme,
+    ProgrammeCountingRule,
     ResearcherProfile,
 )
 from talent.reports.models import IntakePlan, IntakePlanSource, IntakePlanState
@@ -213,6 +214,11 @@ class _Writer:
             for p in world.programmes
         ]
         Programme.objects.bulk_create(programmes, batch_size=self.batch_size)
+        # Each programme's first counting rule (the first is in force before its date too).
+        ProgrammeCountingRule.objects.bulk_create(
+            ProgrammeCountingRule(programme=p, counts=p.counts_toward_target, effective_from=timezone.localdate())
+            for p in programmes
+        )
         IntakePlan.objects.bulk_create(
             IntakePlan(
                 school_id=school_ids[p.school],

@@ -266,6 +266,46 @@ class Programme(Timestamped):
         return f"{self.school.name_ko} · {self.name_ko} ({self.get_degree_level_display()})"
 
 
+class ProgrammeCountingRule(models.Model):
+    """One decision of the ministry on whether a programme's graduates count toward the AX target, from a date.
+
+    Append-only: a change adds a rule, so a report as of a past date reads the rules in force then and stays
+    what it was. The rule in force on a date is the programme's latest (by date, then as recorded) dated on
+    or before it; before its first rule's date the first is in force (the programme's status when the
+    history began). `Programme.counts_toward_target` is the rule in force today."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="counting_rules", verbose_name=_("programme")
+    )
+    counts = models.BooleanField(_("counts toward the target"))
+    effective_from = models.DateField(_("effective from"))
+    note = GuardedTextField(_("why"), max_length=REASON_MAX_LENGTH, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("programme counting rule")
+        verbose_name_plural = _("programme counting rules")
+        ordering = ["programme_id", "effective_from", "id"]
+        indexes = [models.Index(fields=["effective_from"], name="programme_counting_from_idx")]
+        triggers = [
+            pgtrigger.Protect(name="programme_counting_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        if self.counts:
+            return gettext("counts from %(date)s") % {"date": self.effective_from.isoformat()}
+        return gettext("does not count from %(date)s") % {"date": self.effective_from.isoformat()}
+
+
 @_tracked("PersonHistory")
 class Person(Timestamped):
     """A person in the registry. Never holds a resident registration number."""

@@ -17,4 +17,9 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "talent.registry.tasks.refresh_enrollment_statuses",
         "schedule": crontab(minute=1),  # hourly, first at 00:01 (CELERY_TIMEZONE, Asia/Seoul by default)
     },
+    # A programme's counting rule dated ahead shows on its flag from its date (reports read the rules themselves).
+    "registry: counting rules take effect": {
+        "task": "talent.registry.tasks.refresh_programmes_counting",
+        "schedule": crontab(minute=2),
+    },
 }

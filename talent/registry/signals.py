@@ -16,3 +16,8 @@ matching_text_saved = Signal()
 #: Persons were created or their details changed, and committed (keyword argument: `ids`, a list of person ids).
 #: Sent after commit with `send_robust` (identity looks for their probable duplicates); the save never depends on it.
 persons_saved = Signal()
+
+#: Which programmes count toward the AX target changed from a date (keyword arguments: `actor`, `effective_from`,
+#: `note`). Sent in the caller's transaction, with `send`: the reports app adds the target's version from that
+#: date, and its refusal undoes the change.
+counting_rules_changed = Signal()

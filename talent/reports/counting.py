@@ -17,10 +17,11 @@ by, the groups hold the gender; the origin depends on the date, so everyone is c
 researchers returned by then are looked at one by one too.
 
 Counting rules (DESIGN.md § Counting rules), as implemented:
-- counting enrollment: an enrollment in a programme whose `counts_toward_target` is set *now*. A programme
-  that stops counting leaves every recomputed figure, past dates included: the flag says what a programme
-  is, not when it was so. Frozen snapshots keep their figures; recomputing one lists the programmes whose
-  flag changed since (talent.reports.services).
+- counting enrollment: an enrollment in a programme that counts under the counting rules in force on the
+  rules' date (`Period.rules_on`: the as-of date, or the date of the target version asked for; the rules'
+  history is talent.registry.counting_rules). A programme that stops counting from a date leaves every
+  report as of an earlier date as it was; recomputing a snapshot under another version lists the programmes
+  whose counting differs (talent.reports.services).
 - status on a date: the status of the enrollment's last standing event (not voided; by effective date, then
   sequence) effective on or before the date; none before its first (an admission ahead of term). An enrollment
   whose current status (`status_since`, kept by the database from the same ordering as of the day it was last
@@ -55,6 +56,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from talent.registry import counting_rules
 from talent.registry.models import (
     Enrollment,
     EnrollmentEvent,
@@ -69,7 +71,7 @@ from talent.reports import labels
 from talent.reports.labels import UNSPECIFIED
 
 #: Raise when a counting rule above changes: snapshots record it beside the code version.
-RULES_VERSION = "2026.12-1"  # voided events do not count; scheduled ones from their date
+RULES_VERSION = "2026.12-2"  # which programmes count: the rules in force on the date, not today's
 
 T = {
     "enrollment": Enrollment._meta.db_table,
@@ -111,6 +113,8 @@ class Period:
     deadline: datetime.date
     #: The observed pace counts what was gained after this date (the day before the start: everything).
     counted_until: datetime.date
+    #: Which programmes count: those counting under the rules in force on this date (default: the as-of date).
+    rules_on: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -238,7 +242,7 @@ counted_state AS (
     SELECT NULL::bigint AS person_id, c.programme_id, c.status, c.since, c.admission_date, c.expected_completion,
            p.normal_duration_months, w.declined, w.persons, c.key AS person_key, c.key AS counted_key
       FROM enrollment_groups c
-      JOIN {T["programme"]} p ON p.id = c.programme_id AND p.counts_toward_target
+      JOIN {T["programme"]} p ON p.id = c.programme_id AND p.id = ANY(%(counting)s::bigint[])
      CROSS JOIN LATERAL (VALUES (false, (c.enrollments - c.declined)::int), (true, c.declined::int))
            AS w (declined, persons)
      WHERE w.persons > 0
@@ -250,7 +254,7 @@ shared_state AS (
            s.status = 'withdrawn' AND s.id IN (SELECT enrollment_id FROM declined) AS declined, 1 AS persons,
            s.person_key, s.counted_key
       FROM shared_enrollments s
-      JOIN {T["programme"]} p ON p.id = s.programme_id AND p.counts_toward_target
+      JOIN {T["programme"]} p ON p.id = s.programme_id AND p.id = ANY(%(counting)s::bigint[])
 ),
 counted_figures AS ({{figures_of_counted_state}}),
 shared_figures AS ({{figures_of_shared_state}}),
@@ -380,6 +384,12 @@ def _params(period: Period, scope: Scope) -> dict[str, Any]:
     }
 
 
+def _trained_params(period: Period, scope: Scope) -> dict[str, Any]:
+    """... and the programmes that count under the rules in force on the rules' date."""
+    counting = counting_rules.counting_programme_ids(on=period.rules_on or period.as_of)
+    return {**_params(period, scope), "counting": sorted(counting)}
+
+
 def _person_state(scope: Scope, dimension: Dimension | None = None, *, attributed: bool = True) -> tuple[str, str]:
     """The per-person steps (the attribution only where needed: referenced twice, the persons would be kept
     in a temporary table), and the condition keeping the persons attributed to the scope's university."""
@@ -434,7 +444,7 @@ def trained_trajectory(*, scope: Scope, period: Period, step: str) -> list[tuple
     source = "attributed" if scope.university_id is not None else "per_person"
     gained = f"""SELECT date_trunc(%(step)s, pp.trained_on)::date AS period, sum(pp.persons) AS gained
                    FROM {source} pp WHERE pp.trained_on IS NOT NULL {where} GROUP BY 1"""
-    return _series(head + ", " + _cumulative(gained), {**_params(period, scope), "step": step})
+    return _series(head + ", " + _cumulative(gained), {**_trained_params(period, scope), "step": step})
 
 
 def _cumulative(gained_sql: str) -> str:
@@ -457,7 +467,7 @@ def _group(dimension: Dimension) -> str:
 def trained_counts(*, scope: Scope, period: Period, by: str | None = None) -> Counts:
     """The AX-TRAINED figures (TRAINED_COLUMNS) in total and, with `by`, per group (one statement)."""
     dimension = TRAINED_DIMENSIONS[by] if by else None
-    return _run(_trained_sql(scope, dimension), _params(period, scope), TRAINED_COLUMNS, by)
+    return _run(_trained_sql(scope, dimension), _trained_params(period, scope), TRAINED_COLUMNS, by)
 
 
 # --- OVERSEAS-RETURNED ----------------------------------------------------------------------------------
@@ -516,9 +526,10 @@ def returned_trajectory(*, scope: Scope, period: Period, step: str) -> list[tupl
 # --- Running and labelling ------------------------------------------------------------------------------
 
 
-def counting_programmes() -> list[dict[str, Any]]:
-    """The programmes whose graduates count now (recorded in snapshots, to explain later differences)."""
-    rows = Programme.objects.filter(counts_toward_target=True).order_by("id").values("id", "name_ko", "name_en")
+def counting_programmes(*, on: datetime.date) -> list[dict[str, Any]]:
+    """The programmes whose graduates count under the rules in force on a date (recorded in snapshots)."""
+    counting = counting_rules.counting_programme_ids(on=on)
+    rows = Programme.objects.filter(pk__in=counting).order_by("id").values("id", "name_ko", "name_en")
     return [dict(row) for row in rows]
 
 

@@ -3,8 +3,9 @@
 An intake plan (모집 정원) is versioned the same way: each change of a school's planned intake for a year and
 degree level, and each approval, adds a version; the newest is the plan in force.
 
-A target is revised by adding a new version (the old one stays, and every snapshot names the version it was
-computed against); a snapshot is never changed: recomputing it shows the difference instead.
+A target is revised by adding a new version in force from a date (the old one stays, and every snapshot names
+the version it was computed against); a change of which programmes count adds one too, so a target version is
+the counting rules' version. A snapshot is never changed: recomputing it shows the difference instead.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ class TargetBasis(models.TextChoices):
 
 
 class Target(models.Model):
-    """One version of a national target, e.g. AX-TRAINED 5,000 by 2030-12-31. The newest version is in force."""
+    """One version of a national target, e.g. AX-TRAINED 5,000 by 2030-12-31, in force from `effective_from`.
+
+    On a date, the newest version whose `effective_from` is on or before it is in force (before the first one's
+    date, the first); versions take effect in the order they are numbered (talent.reports.services)."""
 
     code = GuardedCharField(_("code"), max_length=40)
     version = models.PositiveIntegerField(_("version"))
@@ -46,6 +50,10 @@ class Target(models.Model):
     value = models.PositiveIntegerField(_("target value (persons)"))
     start_date = models.DateField(_("counting starts"))
     deadline = models.DateField(_("deadline"))
+    effective_from = models.DateField(
+        _("in force from"),
+        help_text=_("Reports as of this date or later use this version (and the programmes counting then)."),
+    )
     prior_completion_rate = models.DecimalField(
         _("prior completion rate"),
         max_digits=4,
@@ -99,6 +107,7 @@ class Target(models.Model):
                     "value",
                     "start_date",
                     "deadline",
+                    "effective_from",
                     "prior_completion_rate",
                     "prior_weight",
                     "created_at",

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from talent.common.errors import InvalidInput
 from talent.common.presentation import bilingual_name
+from talent.registry import counting_rules
 from talent.registry.models import EnrollmentEvent, Programme
 from talent.registry.vocabulary import DegreeLevel
 from talent.reports import counting, intake, projection, selectors
@@ -53,11 +54,13 @@ class Flows:
 
 
 def flows_on(*, scope: ReportScope, target: Target, as_of: datetime.date) -> Flows:
-    """Every counting enrollment's status on `as_of` from its standing events (voided ones never count)."""
+    """Every counting enrollment's status on `as_of` from its standing events (voided ones never count); the
+    programmes counting under the target version's rules."""
+    counting_ids = counting_rules.counting_programme_ids(on=target.effective_from)
     events = EnrollmentEvent.objects.filter(
         effective_date__lte=as_of,
         void__isnull=True,
-        enrollment__programme__counts_toward_target=True,
+        enrollment__programme_id__in=counting_ids,
         enrollment__admission_date__lte=as_of,
     )
     if scope.university is not None:
@@ -104,7 +107,7 @@ def flows_on(*, scope: ReportScope, target: Target, as_of: datetime.date) -> Flo
             )
             for level, outcomes in seen.items()
         },
-        normal_months=normal_months(),
+        normal_months=normal_months(counting_ids),
     )
 
 
@@ -112,10 +115,10 @@ def _months(start: datetime.date, end: datetime.date) -> int:
     return max(round(projection.months_from(start, end)), 0)
 
 
-def normal_months() -> dict[str, int]:
+def normal_months(counting_ids: Iterable[int]) -> dict[str, int]:
     """Each degree level's most common normal duration among the counting programmes (else the default)."""
     durations: dict[str, Counter[int]] = defaultdict(Counter)
-    for level, months in Programme.objects.filter(counts_toward_target=True).values_list(
+    for level, months in Programme.objects.filter(pk__in=counting_ids).values_list(
         "degree_level", "normal_duration_months"
     ):
         durations[level][months] += 1
@@ -294,7 +297,7 @@ def target_outlook(*, user: User, code: str, as_of: datetime.date | None = None)
     """The outlook of a "trained" target for what `user` may read (the country, or their university)."""
     report_scope = scope_for(user=user)
     day = checked_as_of(as_of)
-    target = selectors.target_current(code=code)
+    target = selectors.target_current(code=code, on=day)
     if target.basis != TargetBasis.TRAINED:
         raise InvalidInput(
             _("The outlook projects graduates: %(code)s does not count them.") % {"code": target.code}, field="target"

@@ -75,7 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_context(*, user: Any, as_of: datetime.date, by: str, language: str) -> dict[str, Any]:
     """Everything the page shows, as the API serializes it."""
     report_scope = scope.scope_for(user=user)
-    targets = [_target_panel(report_scope, target, as_of, by, language) for target in selectors.target_list()]
+    targets = [_target_panel(report_scope, target, as_of, by, language) for target in selectors.target_list(on=as_of)]
     return {
         "as_of": as_of,
         "by": by,
@@ -131,6 +131,12 @@ def _target_panel(
             "deadline": target.deadline.isoformat(),
             "start": target.start_date.isoformat(),
         },
+        "rules": _("Counted under version %(version)s of the counting rules, in force from %(date)s.")
+        % {"version": target.version, "date": target.effective_from.isoformat()},
+        "rule_changes": [
+            {"version": v.version, "date": v.effective_from, "note": v.note, "used": v.pk == target.pk}
+            for v in selectors.target_rule_changes(code=target.code)
+        ],
         "achieved": f"{report.achieved:,}",
         "achieved_label": _("Trained") if target.basis == TargetBasis.TRAINED else _("Returned"),
         "value": reading.persons(target.value),

@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talent.common.errors import InvalidInput, NotAllowed
 from talent.common.metrics import timed_report
+from talent.registry import counting_rules
+from talent.registry.models import EnrollmentEvent, EnrollmentEventVoid
 from talent.reports import arithmetic, counting
 from talent.reports.models import ReportSnapshot, Target, TargetBasis
 from talent.reports.scope import ReportScope, checked_as_of, may_manage_reports, scope_for
@@ -42,19 +45,44 @@ DIMENSIONS: dict[str, dict[str, counting.Dimension]] = {
 # --- Targets --------------------------------------------------------------------------------------------
 
 
-def target_list() -> list[Target]:
-    """The version in force of each target (the newest), in code order: one query."""
-    return list(Target.objects.order_by("code", "-version").distinct("code"))
+def target_list(*, on: datetime.date | None = None) -> list[Target]:
+    """The version in force of each target on a date (default today), in code order: one query."""
+    day = on or timezone.localdate()
+    in_force: dict[str, Target] = {}
+    for target in Target.objects.order_by("code", "version"):
+        if target.code not in in_force or target.effective_from <= day:
+            in_force[target.code] = target
+    return list(in_force.values())
 
 
-def target_current(*, code: str) -> Target:
-    target = Target.objects.filter(code=code).order_by("-version").first()
+def target_current(*, code: str, on: datetime.date | None = None, version: int | None = None) -> Target:
+    """The version asked for, or the one in force on a date (default today): the newest whose `effective_from`
+    is on or before it; before the first one's date, the first."""
+    versions = Target.objects.filter(code=code)
+    if version is not None:
+        target = versions.filter(version=version).first()
+        if target is None and versions.exists():
+            raise InvalidInput(
+                _("The target %(code)s has no version %(version)s.") % {"code": code, "version": version},
+                field="version",
+            )
+    else:
+        day = on or timezone.localdate()
+        target = (
+            versions.filter(effective_from__lte=day).order_by("-version").first()
+            or versions.order_by("version").first()
+        )
     if target is None:
         known = ", ".join(t.code for t in target_list())
         raise InvalidInput(
             _("Unknown target “%(code)s”; use one of: %(known)s.") % {"code": code, "known": known}, field="target"
         )
     return target
+
+
+def target_rule_changes(*, code: str) -> list[Target]:
+    """The versions that changed a target's rules (every one after the first), by the date they took effect."""
+    return list(Target.objects.filter(code=code).order_by("version")[1:])
 
 
 def target_versions(*, user: User, code: str) -> QuerySet[Target]:
@@ -108,17 +136,26 @@ class TargetReport:
 
 def period_of(target: Target, as_of: datetime.date) -> counting.Period:
     """The counting period; the observed pace counts what was gained after `counted_until` (the window's
-    start, or the day before the target's start when the window reaches back to it)."""
+    start, or the day before the target's start when the window reaches back to it). The programmes that
+    count are those of the target version: counting under the rules in force from its date (every change of
+    them adds a version from its date, so for the version in force on `as_of` these are the rules then)."""
     window_start = arithmetic.pace_window_start(start=target.start_date, as_of=as_of)
     counted_until = window_start if window_start > target.start_date else target.start_date - datetime.timedelta(1)
-    return counting.Period(start=target.start_date, as_of=as_of, deadline=target.deadline, counted_until=counted_until)
+    return counting.Period(
+        start=target.start_date,
+        as_of=as_of,
+        deadline=target.deadline,
+        counted_until=counted_until,
+        rules_on=target.effective_from,
+    )
 
 
 def target_reports(*, user: User, as_of: datetime.date | None = None) -> list[TargetReport]:
-    """Every target's report on the date (default today): one query for the targets, one per target."""
+    """Every target's report on the date (default today), each under its version in force then: one query for
+    the targets, one per target."""
     scope = scope_for(user=user)
     day = checked_as_of(as_of)
-    return [target_report(scope=scope, target=target, as_of=day) for target in target_list()]
+    return [target_report(scope=scope, target=target, as_of=day) for target in target_list(on=day)]
 
 
 @timed_report("target_report")
@@ -236,12 +273,15 @@ def dimensions_of(target: Target) -> tuple[str, ...]:
     return tuple(DIMENSIONS[target.basis])
 
 
-def headcount(*, user: User, code: str, by: str, as_of: datetime.date | None = None) -> Headcount:
+def headcount(
+    *, user: User, code: str, by: str, as_of: datetime.date | None = None, version: int | None = None
+) -> Headcount:
     """A target's figures broken down `by` one dimension: each person in exactly one row, so every column
-    adds up to the total. One query for the target, one for the table."""
+    adds up to the total; under the version in force on the date unless another is asked for. One query for
+    the target, one for the table."""
     scope = scope_for(user=user)
     day = checked_as_of(as_of)
-    target = target_current(code=code)
+    target = target_current(code=code, on=day, version=version)
     return headcount_of(scope=scope, target=target, by=by, as_of=day)
 
 
@@ -300,10 +340,12 @@ class Trajectory:
     projection: list[PathPoint]  # from today's count to the projected count at the deadline
 
 
-def trajectory(*, user: User, code: str, as_of: datetime.date | None = None, step: str = "month") -> Trajectory:
+def trajectory(
+    *, user: User, code: str, as_of: datetime.date | None = None, step: str = "month", version: int | None = None
+) -> Trajectory:
     scope = scope_for(user=user)
     day = checked_as_of(as_of)
-    target = target_current(code=code)
+    target = target_current(code=code, on=day, version=version)
     return trajectory_of(scope=scope, target=target, as_of=day, step=step)
 
 
@@ -353,3 +395,47 @@ def snapshot_list(*, user: User) -> QuerySet[ReportSnapshot]:
 
 def snapshot_get_for_user(*, user: User, pk: int) -> ReportSnapshot:
     return get_object_or_404(snapshot_list(user=user), pk=pk)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A change to the records a snapshot was computed from, made after it was frozen: an event voided (its
+    correction's reason) or an event recorded late, dated on or before the snapshot's date (its own reason).
+    Which student is not said: the ministry reads no personal data."""
+
+    kind: str  # "voided" or "recorded_late"
+    status: str
+    effective_date: datetime.date
+    university: str
+    reason: str
+    recorded_at: datetime.datetime
+
+
+#: How many corrections a recomputation lists (the newest); `corrections_total` counts them all.
+CORRECTIONS_SHOWN = 200
+
+
+def snapshot_corrections(*, snapshot: ReportSnapshot, target: Target) -> tuple[list[Correction], int]:
+    """Why a snapshot's figures may differ now: the corrections since it was frozen to the events of the
+    programmes counting under `target`'s rules, dated on or before its date (the newest first, at most
+    CORRECTIONS_SHOWN), and how many there are. None for a target that does not count enrollments."""
+    if target.basis != TargetBasis.TRAINED:
+        return [], 0
+    counting_ids = counting_rules.counting_programme_ids(on=target.effective_from)
+    events = EnrollmentEvent.objects.filter(
+        effective_date__lte=snapshot.as_of, enrollment__programme_id__in=counting_ids
+    ).select_related("enrollment__university")
+    voids = EnrollmentEventVoid.objects.filter(
+        recorded_at__gt=snapshot.created_at, event__in=events.values("pk")
+    ).select_related("event__enrollment__university")
+    late = events.filter(recorded_at__gt=snapshot.created_at)
+    found = [
+        Correction("voided", v.event.status, v.event.effective_date, str(v.event.enrollment.university), v.reason,
+                   v.recorded_at)
+        for v in voids.order_by("-recorded_at")[:CORRECTIONS_SHOWN]
+    ] + [
+        Correction("recorded_late", e.status, e.effective_date, str(e.enrollment.university), e.reason, e.recorded_at)
+        for e in late.order_by("-recorded_at")[:CORRECTIONS_SHOWN]
+    ]  # fmt: skip
+    found.sort(key=lambda c: c.recorded_at, reverse=True)
+    return found[:CORRECTIONS_SHOWN], voids.count() + late.count()

@@ -11,13 +11,21 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from talent.common.errors import IllegalTransition
 from talent.registry import services, validators
 from talent.registry.admin.base import history_url
-from talent.registry.models import Enrollment, EnrollmentEvent, ExpertProfile, FieldProblem, Person, Programme
+from talent.registry.models import (
+    Enrollment,
+    EnrollmentEvent,
+    ExpertProfile,
+    FieldProblem,
+    Person,
+    Programme,
+    ProgrammeCountingRule,
+)
 from talent.registry.vocabulary import EnrollmentStatus as S
 from tests import factories
 
@@ -463,7 +471,7 @@ def test_a_person_added_in_the_admin_is_registered_by_the_service(operator_clien
 
 def test_an_operator_decides_whether_a_programme_counts_toward_the_target(operator_client, ms_programme):
     page = operator_client.get(url("programme", "change", ms_programme.pk))
-    assert list(page.context["adminform"].form.fields) == ["counts_toward_target"]
+    assert list(page.context["adminform"].form.fields) == ["counts_toward_target", "counting_from", "counting_note"]
 
     data = posted_back(page)
     del data["counts_toward_target"]  # an unticked box is not posted
@@ -471,6 +479,35 @@ def test_an_operator_decides_whether_a_programme_counts_toward_the_target(operat
 
     assert response.status_code == 302
     assert Programme.objects.get(pk=ms_programme.pk).counts_toward_target is False
+
+
+def test_an_operator_decides_from_a_later_date_and_the_history_shows_it(operator_client, ms_programme):
+    later = timezone.localdate() + datetime.timedelta(days=30)
+    page = operator_client.get(url("programme", "change", ms_programme.pk))
+    data = posted_back(page)
+    del data["counts_toward_target"]
+    data |= {"counting_from": later.isoformat(), "counting_note": "부처 기준 변경"}
+    response = operator_client.post(url("programme", "change", ms_programme.pk), data)
+
+    assert response.status_code == 302
+    assert Programme.objects.get(pk=ms_programme.pk).counts_toward_target is True  # until that date
+    rule = ProgrammeCountingRule.objects.filter(programme=ms_programme).latest("id")
+    assert (rule.counts, rule.effective_from, rule.note) == (False, later, "부처 기준 변경")
+    history = operator_client.get(url("programme", "change", ms_programme.pk)).content.decode()
+    assert later.isoformat() in history and "부처 기준 변경" in history
+
+
+def test_a_counting_date_in_the_past_is_refused_beside_the_form(operator_client, ms_programme):
+    page = operator_client.get(url("programme", "change", ms_programme.pk))
+    data = posted_back(page)
+    del data["counts_toward_target"]
+    data["counting_from"] = "2020-01-02"
+    response = operator_client.post(url("programme", "change", ms_programme.pk), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert Programme.objects.get(pk=ms_programme.pk).counts_toward_target is True
+    assert ProgrammeCountingRule.objects.filter(programme=ms_programme).count() == 1
 
 
 def test_withdrawing_consent_in_the_admin_clears_what_companies_may_see(operator_client, registry):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from talent.registry import services
 from talent.registry.models import Enrollment, Organization, Person, Programme
@@ -111,3 +112,30 @@ def trained_target(db) -> Target:
 @pytest.fixture
 def returned_target(db) -> Target:
     return Target.objects.get(code="OVERSEAS-RETURNED", version=1)
+
+
+@pytest.fixture
+def client_as():
+    """An API client signed in as `user`, reading English."""
+
+    def make(user) -> APIClient:
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_authenticate(user=user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def graduates(campus, history):
+    """Six graduates at X (2026-02-20) and two at Y; one student still enrolled at X."""
+    for programme, n in ((campus.ms_x, 6), (campus.ms_y, 2)):
+        for _ in range(n):
+            history(
+                factories.PersonFactory(),
+                programme,
+                admitted=D(2024, 3, 4),
+                steps=graduate(D(2024, 3, 4), D(2025, 12, 20), D(2026, 2, 20)),
+            )
+    history(factories.PersonFactory(), campus.ms_x, admitted=D(2026, 3, 2), steps=[("enrolled", D(2026, 3, 2))])
+    return campus

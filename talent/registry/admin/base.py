@@ -190,8 +190,8 @@ def country_filter(model: type[Model], field_name: str) -> type[CountryFilter]:
     return type(f"{field_name.title()}Filter", (CountryFilter,), {"title": title, "parameter_name": field_name})
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For records nobody edits by hand (status events, proposals, the audit trail): view only."""
+class ViewOnly:
+    """Nothing can be added, changed or deleted here."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -201,3 +201,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyInline(ViewOnly, admin.TabularInline):
+    """An append-only history shown under its record."""
+
+    extra = 0
+    can_delete = False
+
+
+class ReadOnlyAdmin(ViewOnly, admin.ModelAdmin):
+    """For records nobody edits by hand (status events, proposals, the audit trail): view only."""

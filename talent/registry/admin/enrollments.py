@@ -23,6 +23,7 @@ from talent.registry import selectors, services
 from talent.registry.admin.base import (
     PersonNameSearch,
     ReadOnlyAdmin,
+    ReadOnlyInline,
     ServiceAdmin,
     field_label,
     service_fields,
@@ -49,7 +50,7 @@ def correction_text(event: EnrollmentEvent) -> str:
     return str(_("scheduled")) if event.scheduled else ""
 
 
-class EnrollmentEventInline(admin.TabularInline):
+class EnrollmentEventInline(ReadOnlyInline):
     """The status history, oldest first. Events are append-only: nothing here can be added or changed."""
 
     model = EnrollmentEvent
@@ -57,8 +58,6 @@ class EnrollmentEventInline(admin.TabularInline):
     readonly_fields = (*EVENT_FIELDS, "correction")
     ordering = ("effective_date", "sequence")
     verbose_name_plural = _("status history")
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[EnrollmentEvent]:
         return super().get_queryset(request).select_related("actor", "void__actor")
@@ -66,15 +65,6 @@ class EnrollmentEventInline(admin.TabularInline):
     @admin.display(description=_("correction"))
     def correction(self, event: EnrollmentEvent) -> str:
         return correction_text(event)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def next_statuses(enrollment: Enrollment) -> list[str]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +15,8 @@ from django.utils.translation import ngettext
 from talent.common.errors import DomainError
 from talent.common.users import signed_in_user
 from talent.registry import services
-from talent.registry.admin.base import RegistryForm, ServiceAdmin, multiple_choice, service_fields
-from talent.registry.models import GraduateSchool, Membership, Organization, Programme
+from talent.registry.admin.base import ReadOnlyInline, RegistryForm, ServiceAdmin, multiple_choice, service_fields
+from talent.registry.models import GraduateSchool, Membership, Organization, Programme, ProgrammeCountingRule
 from talent.registry.services.organizations import ORGANIZATION_FIELDS, PROGRAMME_FIELDS, SCHOOL_FIELDS
 from talent.registry.vocabulary import ConvergenceField
 
@@ -101,6 +104,31 @@ class GraduateSchoolAdmin(ServiceAdmin):
         return False  # the registry has no service to edit a graduate school yet
 
 
+class ProgrammeCountingForm(RegistryForm):
+    """Whether a programme counts, and from which date (the ministry's decision: a counting rule)."""
+
+    counting_from = forms.DateField(
+        label=_("counts (or not) from"),
+        required=False,
+        help_text=_("Today if left empty; reports as of earlier dates keep the rules they were computed under."),
+    )
+    counting_note = forms.CharField(label=_("why"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = Programme
+        fields = ["counts_toward_target"]
+
+
+class ProgrammeCountingRuleInline(ReadOnlyInline):
+    """The counting rules' history, oldest first (append-only)."""
+
+    model = ProgrammeCountingRule
+    fields = ("effective_from", "counts", "note", "created_by", "created_at")
+    readonly_fields = fields
+    ordering = ("effective_from", "id")
+    verbose_name_plural = _("counting rules")
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(ServiceAdmin):
     list_display = (
@@ -129,6 +157,15 @@ class ProgrammeAdmin(ServiceAdmin):
         # Once created, only whether it counts toward the target can change (the ministry's decision).
         return PROGRAMME_FIELDS if obj else ()
 
+    def get_inlines(self, request: HttpRequest, obj: Programme | None) -> list[type[InlineModelAdmin[Any, Any]]]:
+        return [ProgrammeCountingRuleInline] if obj else []
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is not None:
+            kwargs["form"] = ProgrammeCountingForm
+            kwargs["fields"] = ["counts_toward_target", "counting_from", "counting_note"]
+        return super().get_form(request, obj, change, **kwargs)
+
     def create(self, request: HttpRequest, form: forms.ModelForm) -> Programme:
         data = form.cleaned_data
         programme = services.programme_create(actor=signed_in_user(request), **service_fields(data, PROGRAMME_FIELDS))
@@ -139,11 +176,13 @@ class ProgrammeAdmin(ServiceAdmin):
         return programme
 
     def update(self, request: HttpRequest, obj: Programme, form: forms.ModelForm) -> Programme:
-        if "counts_toward_target" in form.changed_data:
+        if form.changed_data:
             return services.programme_set_counting(
                 actor=signed_in_user(request),
                 programme=obj,
                 counts_toward_target=form.cleaned_data["counts_toward_target"],
+                effective_from=form.cleaned_data.get("counting_from"),
+                note=form.cleaned_data.get("counting_note") or "",
             )
         return obj
 
@@ -156,16 +195,14 @@ class ProgrammeAdmin(ServiceAdmin):
         self._set_counting(request, queryset, counts=False)
 
     def _set_counting(self, request: HttpRequest, queryset: QuerySet[Programme], *, counts: bool) -> None:
-        changed = 0
-        for programme in queryset:
-            try:
-                services.programme_set_counting(
-                    actor=signed_in_user(request), programme=programme, counts_toward_target=counts
-                )
-            except DomainError as refusal:
-                self.message_user(request, f"{programme}: {refusal}", messages.ERROR)
-            else:
-                changed += 1
+        # One counting rule per programme from today, and one new target version for them all.
+        try:
+            changed = len(
+                services.programmes_set_counting(actor=signed_in_user(request), programmes=queryset, counts=counts)
+            )
+        except DomainError as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return
         if changed:
             message = ngettext("%(count)d programme updated.", "%(count)d programmes updated.", changed)
             self.message_user(request, message % {"count": changed}, messages.SUCCESS)

@@ -12,9 +12,11 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.relations import MANY_RELATION_KWARGS
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from talent.common.api import updated_instance
@@ -23,7 +25,7 @@ from talent.registry import roles, selectors, services
 from talent.registry.api.permissions import IsUniversityStaffOrMinistryReading
 from talent.registry.api.schema import error_responses
 from talent.registry.filters import IntegerFilter
-from talent.registry.models import GraduateSchool, Organization, Programme
+from talent.registry.models import GraduateSchool, Organization, Programme, ProgrammeCountingRule
 from talent.registry.services import catalogue_updates
 from talent.registry.vocabulary import DegreeLevel, OrganizationKind, SchoolTrack
 
@@ -263,11 +265,22 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
 
 class ProgrammeChangeSerializer(ProgrammeSerializer):
-    """A correction (the programme stays in its school), or the ministry's decision whether it counts."""
+    """A correction (the programme stays in its school), or the ministry's decision whether it counts (from a
+    date: a counting rule, and a new version of the target from that date)."""
 
     school: serializers.PrimaryKeyRelatedField[GraduateSchool] = serializers.PrimaryKeyRelatedField(read_only=True)
+    counting_from = serializers.DateField(
+        required=False,
+        write_only=True,
+        help_text="With `counts_toward_target`: from which date (default today; not in the past). Reports as of "
+        "earlier dates keep the rules they were computed under.",
+    )
+    counting_note = serializers.CharField(
+        required=False, write_only=True, allow_blank=True, help_text="With `counts_toward_target`: why."
+    )
 
     class Meta(ProgrammeSerializer.Meta):
+        fields = [*ProgrammeSerializer.Meta.fields, "counting_from", "counting_note"]
         read_only_fields: list[str] = []
         extra_kwargs = {
             "counts_toward_target": {
@@ -280,8 +293,19 @@ class ProgrammeChangeSerializer(ProgrammeSerializer):
         fields = super().get_fields()
         user = _writer(self)
         if user is not None and not roles.may_set_counting(user):
-            fields["counts_toward_target"].read_only = True
+            for name in ("counts_toward_target", "counting_from", "counting_note"):
+                fields[name].read_only = True
         return fields
+
+
+class CountingRuleSerializer(serializers.ModelSerializer):
+    """One decision on whether a programme counts toward the AX target, from a date (append-only)."""
+
+    created_by = serializers.CharField(source="created_by.username", allow_null=True, default=None)
+
+    class Meta:
+        model = ProgrammeCountingRule
+        fields = ["counts", "effective_from", "note", "created_by", "created_at"]
 
 
 class ProgrammeFilter(filters.FilterSet):
@@ -332,6 +356,18 @@ class ProgrammeViewSet(
         serializer.instance = catalogue_updates.programme_update(
             actor=signed_in_user(self.request), programme=updated_instance(serializer), **serializer.validated_data
         )
+
+    @extend_schema(
+        summary="A programme's counting rules, oldest first",
+        description="Whether the programme counts toward the AX target, from which date, why and who decided. "
+        "On a date the latest rule dated on or before it is in force (before the first one's date, the first).",
+        responses={200: CountingRuleSerializer(many=True), **DETAIL},
+    )
+    @action(detail=True, methods=["get"], url_path="counting-rules", pagination_class=None, filter_backends=[])
+    def counting_rules(self, request: Request, pk: str) -> Response:
+        programme = self.get_object()
+        rules = programme.counting_rules.select_related("created_by").order_by("effective_from", "id")
+        return Response(CountingRuleSerializer(rules, many=True).data)
 
 
 router = SimpleRouter()

@@ -23,6 +23,8 @@ from talent.registry.services.organizations import (
     organization_create,
     programme_create,
     programme_set_counting,
+    programmes_counting_refresh,
+    programmes_set_counting,
 )
 from talent.registry.services.people import (
     expert_consent_set,
@@ -76,5 +78,7 @@ __all__ = [
     "programme_create",
     "programme_set_counting",
     "programme_update",
+    "programmes_counting_refresh",
+    "programmes_set_counting",
     "researcher_profile_save",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Unpack
 
@@ -43,16 +44,31 @@ def graduate_school_update(
 
 
 def programme_update(
-    *, actor: Actor, programme: Programme, counts_toward_target: bool | None = None, **fields: Unpack[ProgrammeDetails]
+    *,
+    actor: Actor,
+    programme: Programme,
+    counts_toward_target: bool | None = None,
+    counting_from: datetime.date | None = None,
+    counting_note: str = "",
+    **fields: Unpack[ProgrammeDetails],
 ) -> Programme:
     """Correct a programme's details (its university's staff, or an operator). `counts_toward_target`, when
-    given and changed, is the ministry's decision (`programme_set_counting`), in the same transaction."""
+    given and changed (or given from a date), is the ministry's decision from `counting_from`
+    (`programme_set_counting`), in the same transaction."""
     if fields and actor is not None and not roles.may_manage_university(actor, programme.school.university):
         raise NotAllowed(_("You may only manage your own university's programmes."))
     assign(programme, dict(fields), PROGRAMME_EDITABLE_FIELDS)
     with acting(actor, "programme_update"):
         if fields:
             save(programme, update_fields=PROGRAMME_EDITABLE_FIELDS)
-        if counts_toward_target is not None and counts_toward_target != programme.counts_toward_target:
-            programme_set_counting(actor=actor, programme=programme, counts_toward_target=counts_toward_target)
+        if counts_toward_target is not None and (
+            counts_toward_target != programme.counts_toward_target or counting_from is not None
+        ):
+            programme_set_counting(
+                actor=actor,
+                programme=programme,
+                counts_toward_target=counts_toward_target,
+                effective_from=counting_from,
+                note=counting_note,
+            )
     return programme

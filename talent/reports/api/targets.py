@@ -100,6 +100,10 @@ class TargetSerializer(serializers.Serializer):
     value = serializers.IntegerField(help_text="Persons to reach by the deadline.")
     start_date = serializers.DateField(help_text="Counting starts on this date.")
     deadline = serializers.DateField()
+    effective_from = serializers.DateField(
+        help_text="In force from this date: reports as of it or later use this version and the programmes "
+        "counting then, until a newer version's date."
+    )
     prior_completion_rate = serializers.DecimalField(max_digits=4, decimal_places=3, coerce_to_string=False)
     prior_weight = serializers.IntegerField()
     note = serializers.CharField()
@@ -168,7 +172,16 @@ class ReportQuerySerializer(serializers.Serializer):
     )
 
 
-class HeadcountQuerySerializer(ReportQuerySerializer):
+class VersionQuerySerializer(ReportQuerySerializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="A version of the target (its counting rules, value and deadline); default the version in "
+        "force on the as-of date.",
+    )
+
+
+class HeadcountQuerySerializer(VersionQuerySerializer):
     target = serializers.CharField(required=False, default=AX_TRAINED, help_text="A target code.")
     by = serializers.CharField(
         help_text="university, school, region, ksic_section, degree_level, cohort, gender, origin (AX-TRAINED); "
@@ -193,7 +206,7 @@ class HeadcountSerializer(serializers.Serializer):
     total = serializers.DictField(child=serializers.JSONField())
 
 
-class TrajectoryQuerySerializer(ReportQuerySerializer):
+class TrajectoryQuerySerializer(VersionQuerySerializer):
     target = serializers.CharField(required=False, default=AX_TRAINED)
     step = serializers.ChoiceField(choices=selectors.STEPS, required=False, default="month")
 
@@ -228,6 +241,10 @@ class TargetRevisionSerializer(serializers.Serializer):
         max_digits=4, decimal_places=3, min_value=0, max_value=1, required=False
     )
     prior_weight = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000)
+    effective_from = serializers.DateField(
+        required=False,
+        help_text="In force from this date (default today; not in the past, nor before the newest version's date).",
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="", help_text="Why the target changes.")
 
 
@@ -253,21 +270,45 @@ class SnapshotCreateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class RecomputeQuerySerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="Recompute under this version of the target (default the snapshot's)."
+    )
+
+
 class ChangeSerializer(serializers.Serializer):
     figure = serializers.CharField(help_text="e.g. `report.achieved`, `breakdowns.university.rows.12.achieved`.")
     frozen = serializers.JSONField(allow_null=True)
     now = serializers.JSONField(allow_null=True)
 
 
+class CorrectionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=["voided", "recorded_late"],
+        help_text="`voided`: a status change was voided (the reason is the correction's); `recorded_late`: a change "
+        "dated on or before the snapshot's date was recorded after it (its own reason).",
+    )
+    status = serializers.CharField(help_text="The status change concerned.")
+    effective_date = serializers.DateField()
+    university = serializers.CharField()
+    reason = serializers.CharField()
+    recorded_at = serializers.DateTimeField()
+
+
 class RecomputationSerializer(serializers.Serializer):
     snapshot = SnapshotSerializer()
     recomputed_at = serializers.DateTimeField()
     code_version = serializers.CharField(help_text="The code that recomputed (the snapshot names its own).")
+    target_version = serializers.IntegerField(help_text="The target version recomputed under.")
     checksum_valid = serializers.BooleanField(help_text="The stored figures still match their checksum.")
     changed = serializers.BooleanField()
     changes = ChangeSerializer(many=True)
     programmes_no_longer_counting = serializers.DictField(child=serializers.CharField())
     programmes_now_counting = serializers.DictField(child=serializers.CharField())
+    corrections = CorrectionSerializer(
+        many=True, help_text="Why the records changed since the snapshot was frozen, newest first (at most 200)."
+    )
+    corrections_total = serializers.IntegerField()
 
 
 # --- Views ----------------------------------------------------------------------------------------------
@@ -306,7 +347,11 @@ class HeadcountView(ReportView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         table = selectors.headcount(
-            user=request.user, code=params["target"], by=params["by"], as_of=params.get("as_of")
+            user=request.user,
+            code=params["target"],
+            by=params["by"],
+            as_of=params.get("as_of"),
+            version=params.get("version"),
         )
         if file_format := self.download_format():
             return exports.download(exports.headcount_table(table, public=params["public"]), file_format)
@@ -344,7 +389,11 @@ class TrajectoryView(ReportView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         path_ = selectors.trajectory(
-            user=request.user, code=params["target"], as_of=params.get("as_of"), step=params["step"]
+            user=request.user,
+            code=params["target"],
+            as_of=params.get("as_of"),
+            step=params["step"],
+            version=params.get("version"),
         )
         if file_format := self.download_format():
             return exports.download(exports.trajectory_table(path_, public=params["public"]), file_format)
@@ -372,7 +421,8 @@ class TargetVersionsView(generics.ListCreateAPIView):
     @extend_schema(
         tags=["reports"],
         summary="Revise a target (adds a version)",
-        description="Fields left out are copied from the version in force. Earlier versions and the snapshots "
+        description="Fields left out are copied from the newest version; the new one is in force from "
+        "`effective_from` (default today). Earlier versions, reports as of earlier dates and the snapshots "
         "computed against them stay as they were.",
         request=TargetRevisionSerializer,
         responses={201: TargetSerializer, **error_responses(400, 401, 403)},
@@ -437,13 +487,17 @@ class SnapshotRecomputeView(APIView):
     @extend_schema(
         tags=["reports"],
         summary="Recompute a frozen report and show what changed",
-        description="Computes the same report (target version, date) from today's records; lists every figure "
-        "that differs and the programmes whose counting changed since. Writes nothing.",
-        responses={200: RecomputationSerializer, **error_responses(401, 403, 404)},
+        description="Computes the same report (date, and target version unless `version` asks for another) from "
+        "today's records; lists every figure that differs and the programmes whose counting differs. Writes "
+        "nothing.",
+        parameters=[RecomputeQuerySerializer],
+        responses={200: RecomputationSerializer, **error_responses(400, 401, 403, 404)},
     )
     def get(self, request: Request, pk: int) -> Response:
+        query = RecomputeQuerySerializer(data=query_of(request))
+        query.is_valid(raise_exception=True)
         snapshot = selectors.snapshot_get_for_user(user=request.user, pk=pk)
-        recomputation = services.snapshot_recompute(snapshot=snapshot)
+        recomputation = services.snapshot_recompute(snapshot=snapshot, version=query.validated_data.get("version"))
         return Response(RecomputationSerializer(recomputation).data)
 
 
