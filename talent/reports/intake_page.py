@@ -24,6 +24,7 @@ from talent.common.users import signed_in_user
 from talent.registry.vocabulary import DegreeLevel
 from talent.reports import intake, projection, scope, selectors
 from talent.reports.models import AX_TRAINED, IntakePlanState
+from talent.reports.target_missing import shows_missing_target
 
 LEVELS = (DegreeLevel.MS, DegreeLevel.PHD, DegreeLevel.INTEGRATED)
 
@@ -56,6 +57,7 @@ def _years() -> list[int]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_missing_target
 def intake_plans(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if not (scope.may_manage_reports(user=user) or intake.may_plan_any(user=user)):

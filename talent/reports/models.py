@@ -24,6 +24,10 @@ from talent.registry.models import GraduateSchool
 from talent.registry.vocabulary import DegreeLevel
 
 AX_TRAINED = "AX-TRAINED"
+OVERSEAS_RETURNED = "OVERSEAS-RETURNED"
+#: The targets the data migration seeds: the pages and reports rely on them, so their absence is a state of this
+#: registry to repair (an operator adds the target again), not a caller's mistake.
+SEEDED_TARGETS = (AX_TRAINED, OVERSEAS_RETURNED)
 
 #: Characters of a target's or a snapshot's note.
 NOTE_MAX_LENGTH = 2_000

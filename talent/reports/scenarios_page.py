@@ -23,6 +23,7 @@ from talent.common.users import signed_in_user
 from talent.registry.models import GraduateSchool
 from talent.reports import intake, reading, scenarios, scope, selectors
 from talent.reports.models import AX_TRAINED, ScenarioKind
+from talent.reports.target_missing import shows_missing_target
 
 
 class ScenarioForm(forms.Form):
@@ -44,6 +45,7 @@ class ScenarioForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_missing_target
 def scenario_page(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if not scope.may_manage_reports(user=user):

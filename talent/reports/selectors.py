@@ -18,12 +18,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from talent.common.errors import InvalidInput, NotAllowed
+from talent.common.errors import Conflict, InvalidInput, NotAllowed
 from talent.common.metrics import timed_report
 from talent.registry import counting_rules
 from talent.registry.models import EnrollmentEvent, EnrollmentEventVoid
 from talent.reports import arithmetic, counting
-from talent.reports.models import ReportSnapshot, Target, TargetBasis
+from talent.reports.models import SEEDED_TARGETS, ReportSnapshot, Target, TargetBasis
 from talent.reports.scope import ReportScope, checked_as_of, may_manage_reports, scope_for
 
 if TYPE_CHECKING:
@@ -55,9 +55,28 @@ def target_list(*, on: datetime.date | None = None) -> list[Target]:
     return list(in_force.values())
 
 
+class TargetMissing(Conflict):
+    """A seeded target (AX-TRAINED, OVERSEAS-RETURNED) has no version in this registry (its rows were removed, as
+    a test's flush does): the pages built on it say so (talent.reports.target_missing), the API answers 409."""
+
+    default_code = "target_missing"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(
+            _(
+                "The target “%(code)s” is not defined in this registry, so there is nothing to plan or project "
+                "against. An operator adds it again in the admin (Reports › Targets); no other data is lost."
+            )
+            % {"code": code},
+            field="target",
+        )
+        self.target_code = code
+
+
 def target_current(*, code: str, on: datetime.date | None = None, version: int | None = None) -> Target:
     """The version asked for, or the one in force on a date (default today): the newest whose `effective_from`
-    is on or before it; before the first one's date, the first."""
+    is on or before it; before the first one's date, the first. Refused: a code no target has (400, the caller's
+    mistake), a seeded target that is missing (409 `TargetMissing`)."""
     versions = Target.objects.filter(code=code)
     if version is not None:
         target = versions.filter(version=version).first()
@@ -73,6 +92,8 @@ def target_current(*, code: str, on: datetime.date | None = None, version: int |
             or versions.order_by("version").first()
         )
     if target is None:
+        if code in SEEDED_TARGETS:
+            raise TargetMissing(code)
         known = ", ".join(t.code for t in target_list())
         raise InvalidInput(
             _("Unknown target “%(code)s”; use one of: %(known)s.") % {"code": code, "known": known}, field="target"
