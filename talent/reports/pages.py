@@ -141,9 +141,13 @@ def _target_panel(
         "achieved_label": _("Trained") if target.basis == TargetBasis.TRAINED else _("Returned"),
         "value": reading.persons(target.value),
         "percent": reading.percent(report.achieved / target.value),
-        "shortfall": reading.shortfall_sentence(
-            projected=report.projected, target=target.value, deadline=target.deadline
-        ),
+        # The headline projection of a graduates' target is the one with the planned intake (the ministry's
+        # question: can the target be reached, and with what intake); the counting rules' projection from the
+        # enrolled students alone is a secondary figure, labelled as such.
+        "shortfall": outlook_panel["sentence"]
+        if outlook_panel
+        else reading.shortfall_sentence(projected=report.projected, target=target.value, deadline=target.deadline),
+        "requirement": outlook_panel["requirement"] if outlook_panel else "",
         "band_reading": reading.band_sentence(
             band=report.band,
             target=target.value,
@@ -152,7 +156,7 @@ def _target_panel(
             required=report.pace.required,
             ratio=report.pace.ratio,
         ),
-        "figures": _figures(report),
+        "figures": _figures(report, target=target, outlook=outlook_panel),
         "entrants_note": (
             reading.active_vs_entrants_sentence(
                 entrants=report.entrants, active=report.active["total"], start=target.start_date
@@ -264,15 +268,42 @@ def _count(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def _figures(report: selectors.TargetReport) -> list[dict[str, str]]:
-    """The headline's figures with their units, each linked to its definition (reading.terms)."""
-    figures = [
-        {"term": "projected", "label": _("Projected by the deadline"), "value": reading.persons(report.projected)},
-        {
-            "term": "shortfall",
-            "label": _("Shortfall by the deadline"),
-            "value": reading.persons(report.shortfall),
-        },
+def _figures(report: selectors.TargetReport, *, target: Target, outlook: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The headline's figures with their units, each linked to its definition (reading.terms). A graduates'
+    target leads with the projection with the planned intake, its shortfall and the intake it takes; the
+    projection from the enrolled students alone follows as a secondary figure."""
+    if outlook is None:
+        figures: list[dict[str, Any]] = [
+            {"term": "projected", "label": _("Projected by the deadline"), "value": reading.persons(report.projected)},
+            {"term": "shortfall", "label": _("Shortfall by the deadline"), "value": reading.persons(report.shortfall)},
+        ]
+    else:
+        data = outlook["data"]
+        band = {
+            "expected": round(data["projection"]["expected"]),
+            "low": data["projection"]["low"],
+            "high": data["projection"]["high"],
+            "confident": outlook["confident"],
+        }
+        needed = data["requirement"]["intake_per_year"]
+        figures = [
+            {
+                "term": "projected",
+                "label": _("Projected by the deadline, with the planned intake"),
+                "value": reading.projection_figure(**band),
+            },
+            {
+                "term": "shortfall",
+                "label": _("Shortfall by the deadline"),
+                "value": reading.shortfall_figure(target=target.value, **band),
+            },
+            {
+                "term": "what_it_takes",
+                "label": _("Intake needed per year from %(year)s") % {"year": data["requirement"]["from_year"]},
+                "value": "–" if needed is None else reading.persons(needed),
+            },
+        ]
+    figures += [
         {
             "term": "observed_pace",
             "label": _("Observed pace (last 12 months)"),
@@ -304,6 +335,15 @@ def _figures(report: selectors.TargetReport) -> list[dict[str, str]]:
                 "value": reading.percent(report.completion_rate.used),
             },
         ]
+    if outlook is not None:
+        figures.append(
+            {
+                "term": "projected_enrolled",
+                "label": _("Projected from enrolled students only (no new intake)"),
+                "value": reading.persons(report.projected),
+                "secondary": True,
+            }
+        )
     if report.planned_returns is not None:
         figures.append(
             {

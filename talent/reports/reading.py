@@ -54,6 +54,28 @@ def shortfall_sentence(*, projected: int, target: int, deadline: datetime.date) 
     return _("Projected %(projected)s of %(target)s by %(deadline)s: the target exactly.") % figures
 
 
+def projection_figure(*, expected: int, low: int, high: int, confident: bool) -> str:
+    """The headline projection as a figure: "2,345 people (10th–90th percentile 2,100–2,600)"; while the data
+    are thin, the band alone (no single figure is printed with confidence)."""
+    band = f"{low:,}" if low == high else f"{low:,}–{high:,}"
+    if confident:
+        return _("%(persons)s (10th–90th percentile %(band)s)") % {"persons": persons(expected), "band": band}
+    return ngettext(
+        "%(band)s person (too little data for one figure)", "%(band)s people (too little data for one figure)", high
+    ) % {"band": band}
+
+
+def shortfall_figure(*, target: int, expected: int, low: int, high: int, confident: bool) -> str:
+    """The target minus the headline projection (0 when reached); while the data are thin, the range the band
+    gives."""
+    if confident:
+        return persons(max(target - expected, 0))
+    least, most = max(target - high, 0), max(target - low, 0)
+    if least == most:
+        return persons(most)
+    return ngettext("%(range)s person", "%(range)s people", most) % {"range": f"{least:,}–{most:,}"}
+
+
 def band_sentence(
     *,
     band: str | None,
@@ -274,8 +296,16 @@ TERMS = {
     "projected": (
         gettext_lazy("Projected by the deadline"),
         gettext_lazy(
-            "Graduates: those trained plus active students expected to finish by the deadline, times the "
-            "completion rate. Returned researchers: the observed pace continued to the deadline."
+            "Graduates: the projection with the planned intake (below), its expected value and its 10th–90th "
+            "percentile band. Returned researchers: the observed pace continued to the deadline."
+        ),
+    ),
+    "projected_enrolled": (
+        gettext_lazy("Projected from enrolled students only (no new intake)"),
+        gettext_lazy(
+            "Those trained plus the students enrolled now expected to finish by the deadline, times the completion "
+            "rate. No new entrant is counted, so it stays below the projection with the planned intake; the "
+            "counting rules publish it beside the headline."
         ),
     ),
     "shortfall": (

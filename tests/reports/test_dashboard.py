@@ -114,7 +114,10 @@ def test_others_may_not_see_the_dashboard(company_member, logged_in):
 def test_the_headline_reads_with_units_shortfall_and_band_in_english(graduates, ministry_analyst, logged_in):
     text = visible_text(logged_in(ministry_analyst, "en").get("/dashboard/?as_of=2026-10-01").content.decode())
     assert "3 / 5,000 people (0.1%)" in text
-    assert "Projected 3 of 5,000 by 2030-12-31: 4,997 short." in text
+    # The headline projection is the one with the planned intake: nobody is active and no school has a plan, so
+    # the 3 trained are all there will be, in every simulated future.
+    assert "With the planned intake: 3 of 5,000 by 2030-12-31 (10th–90th percentile 3–3): 4,997 short." in text
+    assert "Projected by the deadline, with the planned intake 3 people (10th–90th percentile 3)" in text
     assert (
         "Off track: the last 12 months gained 0.3 people/month; reaching 5,000 by 2030-12-31 needs 98.0 "
         "people/month (0.3% of the required pace; below 60% is off track)."
@@ -128,9 +131,41 @@ def test_the_headline_reads_with_units_shortfall_and_band_in_english(graduates, 
 def test_the_headline_reads_with_units_shortfall_and_band_in_korean(graduates, ministry_analyst, logged_in):
     text = visible_text(logged_in(ministry_analyst).get("/dashboard/?as_of=2026-10-01").content.decode())
     assert "3 / 5,000명 (0.1%)" in text
-    assert "2030-12-31까지 5,000명 중 3명 전망: 4,997명 부족." in text
+    assert "모집 계획 반영 시: 2030-12-31까지 목표 5,000명 중 3명(10–90 백분위 3–3명), 4,997명 부족." in text
+    assert "기한 내 달성 전망 (모집 계획 반영) 3명 (10–90 백분위 3명)" in text
+    assert "현재 재적생만으로 본 전망 (신규 입학 제외) 3명" in text
     assert "궤도 이탈: 최근 12개월 증가 속도는 0.3명/월이며" in text
     assert "필요 속도 98.0명/월" in text
+
+
+def test_the_headline_leads_with_the_planned_intake_and_the_enrolled_only_projection_is_secondary(
+    campus, history, ministry_analyst, logged_in
+):
+    # One MS student active since 2026-03-02: the projection from the enrolled students counts them at the
+    # completion rate; the one with the planned intake adds what the plans bring (none here) with its band.
+    history(factories.PersonFactory(), campus.ms_x, admitted=D(2026, 3, 2), steps=[("enrolled", D(2026, 3, 2))])
+    client = logged_in(ministry_analyst, "en")
+    page = client.get("/dashboard/?as_of=2026-10-01").content.decode()
+    outlook = client.get("/api/v1/reports/outlook/?as_of=2026-10-01").json()
+    text = visible_text(page)
+
+    figures = re.search(r'data-testid="figures-AX-TRAINED">(.*?)</dl>', page, re.S)
+    assert figures
+    labels = [visible_text(label).strip() for label in re.findall(r"<dt>(.*?)</dt>", figures.group(1), re.S)]
+    assert labels[:3] == [
+        "Projected by the deadline, with the planned intake",
+        "Shortfall by the deadline",
+        f"Intake needed per year from {outlook['requirement']['from_year']}",
+    ]
+    assert labels[-1] == "Projected from enrolled students only (no new intake)"
+    assert 'figure-row secondary"><dt><a href="#term-projected_enrolled">' in figures.group(1)
+    needed = outlook["requirement"]["intake_per_year"]
+    assert f"Intake needed per year from {outlook['requirement']['from_year']} {needed:,} people" in text
+    assert (
+        visible_text(page.split('data-testid="headline-requirement-AX-TRAINED">')[1].split("</p>")[0])
+        == (visible_text(page.split('data-testid="what-it-takes-AX-TRAINED">')[1].split("</p>")[0]).split(" · ", 1)[1])
+    )
+    assert "Projected from enrolled students only (no new intake) Those trained plus the students enrolled" in text
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])

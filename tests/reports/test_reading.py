@@ -127,3 +127,24 @@ def test_what_it_takes_reads_each_case(english):
     assert sentence(1234).startswith("What it takes: 1,234 people entering each year 2027–2030")
     assert "without further intake" in sentence(0)
     assert "cannot be reached by new entrants" in sentence(None)
+
+
+def test_the_headline_projection_and_its_shortfall_read_as_figures():
+    with translation.override("en"):
+        assert reading.projection_figure(expected=2345, low=2100, high=2600, confident=True) == (
+            "2,345 people (10th–90th percentile 2,100–2,600)"
+        )
+        assert reading.projection_figure(expected=2345, low=2100, high=2600, confident=False) == (
+            "2,100–2,600 people (too little data for one figure)"
+        )
+        assert reading.shortfall_figure(target=5000, expected=2345, low=2100, high=2600, confident=True) == (
+            "2,655 people"
+        )
+        assert reading.shortfall_figure(target=5000, expected=2345, low=2100, high=2600, confident=False) == (
+            "2,400–2,900 people"
+        )
+        assert reading.shortfall_figure(target=5000, expected=5100, low=4900, high=5300, confident=True) == "0 people"
+    with translation.override("ko"):
+        assert reading.projection_figure(expected=2345, low=2100, high=2600, confident=True) == (
+            "2,345명 (10–90 백분위 2,100–2,600명)"
+        )
