@@ -94,10 +94,15 @@ def test_the_dashboard_reads_at_desk_and_phone_width(
     page.goto(f"{live_server.url}/dashboard/")
     assert page.locator("html").get_attribute("lang") == language
 
-    # At a glance: achieved, the shortfall, the band's reading, each with its unit.
-    unit, short = ("명", "명 부족.") if language == "ko" else ("people", "short.")
+    # At a glance: achieved, the projection with the planned intake (with its band, or the band alone while
+    # the data are thin, as here), the shortfall, the intake it takes, the band's reading, each with its unit.
+    unit = "명" if language == "ko" else "people"
     assert page.get_by_test_id("achieved-AX-TRAINED").is_visible()
-    assert page.get_by_test_id("shortfall-sentence-AX-TRAINED").inner_text().endswith(short)
+    headline = page.get_by_test_id("shortfall-sentence-AX-TRAINED").inner_text()
+    assert headline == page.get_by_test_id("outlook-sentence-AX-TRAINED").inner_text()
+    assert unit in page.get_by_test_id("projected-AX-TRAINED").inner_text()
+    assert page.get_by_test_id("headline-requirement-AX-TRAINED").is_visible()
+    assert unit in page.get_by_test_id("what_it_takes-AX-TRAINED").inner_text()
     assert unit in page.get_by_test_id("shortfall-AX-TRAINED").inner_text()
     assert unit in page.get_by_test_id("projected-AX-TRAINED").inner_text()
     assert page.get_by_test_id("band-reading-AX-TRAINED").inner_text()
