@@ -1,4 +1,4 @@
-"""Admin of the reports: target versions (a revision adds a version through the service), snapshots
+"""Admin of the reports: target versions (a revision adds a version from a date through the service), snapshots
 (read-only: they are frozen) and intake plans (read-only versions; approval through the service)."""
 
 from __future__ import annotations
@@ -20,7 +20,21 @@ from talent.reports.models import IntakePlan, ReportSnapshot, Scenario, Target
 class TargetRevisionForm(forms.ModelForm):
     class Meta:
         model = Target
-        fields = ["code", "value", "start_date", "deadline", "prior_completion_rate", "prior_weight", "note"]
+        fields = [
+            "code",
+            "value",
+            "start_date",
+            "deadline",
+            "effective_from",
+            "prior_completion_rate",
+            "prior_weight",
+            "note",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "effective_from" in self.fields:
+            self.fields["effective_from"].required = False  # today, as the service takes it
 
 
 @admin.register(Target)
@@ -29,7 +43,16 @@ class TargetAdmin(admin.ModelAdmin):
     force unless given); versions are never changed or deleted."""
 
     form = TargetRevisionForm
-    list_display = ("code", "version", "value", "start_date", "deadline", "prior_completion_rate", "created_at")
+    list_display = (
+        "code",
+        "version",
+        "value",
+        "start_date",
+        "deadline",
+        "effective_from",
+        "prior_completion_rate",
+        "created_at",
+    )
     list_filter = ("code",)
     ordering = ("code", "-version")
 
@@ -49,6 +72,7 @@ class TargetAdmin(admin.ModelAdmin):
                 deadline=obj.deadline,
                 prior_completion_rate=obj.prior_completion_rate,
                 prior_weight=obj.prior_weight,
+                effective_from=obj.effective_from,
                 note=obj.note,
             )
         except DomainError as refusal:

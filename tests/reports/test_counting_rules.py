@@ -5,6 +5,7 @@ report stays what it was, and it can be reproduced under another version on requ
 from __future__ import annotations
 
 import datetime
+import importlib
 
 import pytest
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.test import Client
 from django.utils import translation
 
 from talent.common.errors import InvalidInput, NotAllowed
+from talent.registry import counting_rules
 from talent.registry import services as registry_services
 from talent.registry.models import EnrollmentEvent, Programme, ProgrammeCountingRule
 from talent.reports import services
@@ -281,3 +283,36 @@ def test_a_change_recorded_after_the_snapshot_for_an_uncounted_programme_or_a_la
     assert all(c["effective_date"] <= "2026-10-01" for c in recomputed["corrections"])
     # the late student's admission and registration; nothing of the uncounted programme nor after the date
     assert recomputed["corrections_total"] == len(recomputed["corrections"]) == 2
+
+
+def test_an_operator_revises_a_target_from_a_date_in_the_admin(operator, client):
+    client.force_login(operator)
+    form = {
+        "code": "AX-TRAINED",
+        "value": "6000",
+        "start_date": "2026-01-01",
+        "deadline": "2030-12-31",
+        "prior_completion_rate": "0.850",
+        "prior_weight": "20",
+        "note": "목표 상향",
+    }
+    response = client.post("/admin/reports/target/add/", {**form, "effective_from": "2027-01-01"})
+    assert response.status_code == 302
+    revised = Target.objects.get(code="AX-TRAINED", version=2)
+    assert (revised.value, revised.effective_from, revised.created_by) == (6000, D(2027, 1, 1), operator)
+    today = client.post("/admin/reports/target/add/", {**form, "value": "6500"})
+    assert today.status_code == 302
+    assert Target.objects.filter(code="AX-TRAINED").count() == 2  # today is before version 2's date: refused
+
+
+def test_the_migration_carries_each_programme_s_flag_over_as_its_first_rule(campus):
+    from django.apps import apps
+
+    carry = importlib.import_module("talent.registry.migrations.0019_programme_counting_rules").carry_flags_over
+    counted = Programme.objects.create(school=campus.ms_x.school, name_ko="옛 과정", degree_level="phd",
+                                       normal_duration_months=48, counts_toward_target=True)  # fmt: skip
+    carry(apps, None)
+    rule = ProgrammeCountingRule.objects.get(programme=counted)
+    assert (rule.counts, rule.effective_from) == (True, TODAY)
+    # ... and in force before its date too: a report as of 2026-10-01 counts the programme.
+    assert counted.pk in counting_rules.counting_programme_ids(on=D(2026, 10, 1))
