@@ -5,11 +5,23 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from talent.registry import services
 from talent.registry.vocabulary import MembershipRole
 from tests import factories
 from tests.browser import artifacts, browser, pytest_runtest_makereport  # noqa: F401 - for every browser test
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language: a test client's request in English leaves its thread in
+    English (LocaleMiddleware activates the request's language and nothing deactivates it), and a later test's
+    names and messages on the same worker would follow it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

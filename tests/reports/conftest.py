@@ -9,8 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.conf import settings
-from django.utils import translation
 from rest_framework.test import APIClient
 
 from talent.registry import services
@@ -20,16 +18,6 @@ from tests import factories
 
 D = datetime.date
 _numbers = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def _default_language():
-    """Each report test starts in the site's default language: a test client's request in English leaves its
-    thread in English (LocaleMiddleware activates the request's language and nothing deactivates it), and a
-    later test's names and messages would follow it."""
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass
