@@ -19,8 +19,9 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from talent.common.errors import InvalidInput
@@ -28,7 +29,7 @@ from talent.common.presentation import bilingual_name
 from talent.registry import counting_rules
 from talent.registry.models import EnrollmentEvent, Programme
 from talent.registry.vocabulary import DegreeLevel
-from talent.reports import counting, intake, projection, selectors
+from talent.reports import arithmetic, counting, intake, projection, selectors
 from talent.reports.models import Target, TargetBasis
 from talent.reports.projection import LevelRates, Projection, Requirement
 from talent.reports.scope import ReportScope, checked_as_of, scope_for
@@ -54,8 +55,12 @@ class Flows:
 
 
 def flows_on(*, scope: ReportScope, target: Target, as_of: datetime.date) -> Flows:
-    """Every counting enrollment's status on `as_of` from its standing events (voided ones never count); the
-    programmes counting under the target version's rules."""
+    """Every counting enrollment's status on `as_of` from its standing events (voided ones never count), reduced in
+    the database: each enrollment's last standing event, then counts by degree level, outcome and whole months, and
+    the active students' cohorts (a person active twice in their latest admission; a person trained, nowhere).
+    Python only expands the counted months into the projection's tuples (bench/outlook_flows.py: at a million
+    enrollments reading every event into Python took about a minute). The programmes counting are those of the
+    target version's rules."""
     counting_ids = counting_rules.counting_programme_ids(on=target.effective_from)
     events = EnrollmentEvent.objects.filter(
         effective_date__lte=as_of,
@@ -65,39 +70,73 @@ def flows_on(*, scope: ReportScope, target: Target, as_of: datetime.date) -> Flo
     )
     if scope.university is not None:
         events = events.filter(enrollment__university=scope.university)
-    rows = events.order_by("enrollment_id", "effective_date", "sequence").values_list(
-        "enrollment_id",
-        "enrollment__person_id",
-        "enrollment__programme__degree_level",
-        "enrollment__admission_date",
-        "status",
-        "effective_date",
+    if not counting_ids:  # no programme counts: nothing to read (and an empty IN compiles to no SQL at all)
+        return Flows(active=[], observations={}, normal_months=normal_months(counting_ids))
+    base, base_params = (
+        events.order_by()
+        .values_list(
+            "enrollment_id",
+            "enrollment__person_id",
+            "enrollment__programme__degree_level",
+            "enrollment__admission_date",
+            "status",
+            "effective_date",
+            "sequence",
+        )
+        .query.sql_with_params()
     )
-    last: dict[int, tuple[int, str, datetime.date, str, datetime.date]] = {}
-    registered: set[int] = set()
-    for enrollment, person, level, admitted, status, day in rows.iterator(chunk_size=5_000):
-        last[enrollment] = (person, level, admitted, status, day)
-        if status == "enrolled":
-            registered.add(enrollment)
-    trained = {
-        person for person, _l, _a, status, day in last.values() if status == "graduated" and day >= target.start_date
-    }
+    # The events' SQL is the ORM's own compiled query (its values are parameters), so the filters stay the ones
+    # written above.
+    standing = f"""
+        WITH ev (enrollment_id, person_id, level, admitted, status, day, sequence) AS ({base}),
+        standing AS (
+            SELECT DISTINCT ON (enrollment_id) enrollment_id, person_id, level, admitted, status, day
+            FROM ev ORDER BY enrollment_id, day DESC, sequence DESC
+        ),
+        registered AS (SELECT DISTINCT enrollment_id FROM ev WHERE status = 'enrolled'),
+        trained AS (SELECT DISTINCT person_id FROM standing WHERE status = 'graduated' AND day >= %s)
+    """  # noqa: S608
+    params: list[Any] = [*base_params, target.start_date]
+    # One statement, so that the events are read and reduced once for both answers: the outcomes counted by degree
+    # level, kind and whole months ('outcome' rows), and the active cohorts by degree level and admission ('cohort').
+    answers = """
+        SELECT 'outcome', level, kind, GREATEST(ROUND((finished - admitted) / %s::numeric), 0)::int, NULL::date,
+               count(*)
+        FROM (
+            SELECT s.level, s.admitted,
+                   CASE WHEN s.status = 'graduated' THEN 'graduated'
+                        WHEN s.status = ANY(%s) AND r.enrollment_id IS NOT NULL THEN 'left'
+                        WHEN s.status = 'progressed' THEN 'fast_tracked'
+                        WHEN s.status = ANY(%s) THEN 'active' END AS kind,
+                   CASE WHEN s.status = ANY(%s) THEN %s::date ELSE s.day END AS finished
+            FROM standing s LEFT JOIN registered r ON r.enrollment_id = s.enrollment_id
+        ) o
+        WHERE kind IS NOT NULL
+        GROUP BY 2, 3, 4
+        UNION ALL
+        SELECT 'cohort', level, NULL, NULL, admitted, count(*) FROM (
+            SELECT DISTINCT ON (s.person_id) s.level, s.admitted
+            FROM standing s
+            WHERE s.status = ANY(%s) AND s.person_id NOT IN (SELECT person_id FROM trained)
+            ORDER BY s.person_id, s.admitted DESC, s.enrollment_id
+        ) a
+        GROUP BY 2, 5
+    """
+    answer_params: list[Any] = [arithmetic.DAYS_PER_MONTH, list(LEFT), list(ACTIVE), list(ACTIVE), as_of, list(ACTIVE)]
     seen: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    active_of: dict[int, tuple[str, datetime.date]] = {}
-    for enrollment, (person, level, admitted, status, day) in last.items():
-        if status == "graduated":
-            seen[level]["graduated"].append(_months(admitted, day))
-        elif status in LEFT and enrollment in registered:
-            seen[level]["left"].append(_months(admitted, day))
-        elif status == "progressed":
-            seen[level]["fast_tracked"].append(_months(admitted, day))
-        elif status in ACTIVE:
-            seen[level]["active"].append(_months(admitted, as_of))
-            if person not in trained and (person not in active_of or active_of[person][1] < admitted):
-                active_of[person] = (level, admitted)
-    groups = Counter(active_of.values())
+    cohorts: list[tuple[str, datetime.date, int]] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Sorting a million enrollments' events in memory, not in temporary files (for this statement only).
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(standing + answers, [*params, *answer_params])
+        for row, level, kind, months, admitted, n in cursor.fetchall():
+            if row == "outcome":
+                seen[level][kind].extend([months] * n)
+            else:
+                cohorts.append((level, admitted, n))
+    groups = [projection.ActiveGroup(level, day, n) for level, day, n in sorted(cohorts)]
     return Flows(
-        active=[projection.ActiveGroup(level, day, n) for (level, day), n in sorted(groups.items())],
+        active=groups,
         observations={
             level: projection.LevelObservations(
                 graduated=tuple(outcomes["graduated"]),
@@ -109,10 +148,6 @@ def flows_on(*, scope: ReportScope, target: Target, as_of: datetime.date) -> Flo
         },
         normal_months=normal_months(counting_ids),
     )
-
-
-def _months(start: datetime.date, end: datetime.date) -> int:
-    return max(round(projection.months_from(start, end)), 0)
 
 
 def normal_months(counting_ids: Iterable[int]) -> dict[str, int]:
