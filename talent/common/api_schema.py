@@ -106,7 +106,9 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _get_filter_parameters(self) -> list[dict[str, Any]]:
         parameters: list[dict[str, Any]] = super()._get_filter_parameters()  # type: ignore[no-untyped-call]
-        # A django-filter filter given empty is refused (talent.registry.filters.StrictFilterBackend): say so.
+        # A django-filter filter given empty, or only spaces, is refused (talent.registry.filters.
+        # StrictFilterBackend reads a value as Python's `str.strip` does): say so. `\S` is any character but a
+        # space as `re` (and the schema's readers) know spaces, the same set `str.strip` removes.
         django_filter_names = {
             parameter["name"]
             for backend in self.get_filter_backends()
@@ -119,6 +121,7 @@ class AutoSchema(SpectacularAutoSchema):
             schema = parameter.get("schema", {})
             if parameter["name"] in django_filter_names and schema.get("type") == "string" and "enum" not in schema:
                 schema["minLength"] = 1
+                schema["pattern"] = r"\S"
         return parameters
 
     def map_parsers(self) -> list[Any]:

@@ -31,7 +31,7 @@ from talent.matching.models import (
 )
 from talent.registry import services as registry_services
 from talent.registry.api.permissions import GatePermission, HasPersonRecord, IsCompanyMember, IsUniversityStaff
-from talent.registry.filters import StrictFilterBackend
+from talent.registry.filters import IntegerFilter, StrictFilterBackend
 from talent.registry.models import FieldProblem
 
 # --- Serializers ------------------------------------------------------------------------------------------
@@ -170,8 +170,8 @@ class NearMissSerializer(serializers.ModelSerializer):
 
 class ProposalFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ProposalStatus.choices)
-    problem = django_filters.NumberFilter(field_name="problem_id")
-    run = django_filters.NumberFilter(field_name="run_id")
+    problem = IntegerFilter(field_name="problem_id")
+    run = IntegerFilter(field_name="run_id")
 
     class Meta:
         model = Proposal

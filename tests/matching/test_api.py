@@ -187,6 +187,25 @@ def test_a_university_reads_its_students_proposals_but_does_not_answer_them(mark
     assert answered.status_code == 403
 
 
+@pytest.mark.parametrize("value", ["1.7976931348623157e+308", "1e+51", str(2**70), "-1"])
+def test_a_filter_by_problem_or_run_is_an_id_so_any_whole_number_matches_nothing_or_some(market, value):
+    """The schema calls these ids integers; any integer is a filter that simply matches nothing here (found by the
+    API fuzz: `?problem=1.7976931348623157e+308` was a valid number by the schema, refused with 400 as a decimal
+    too large). A number that is not whole is not an id."""
+    run_now()
+    client = client_for(market.company_member)
+    whole = "e" not in value and "." not in value
+
+    for name in ("problem", "run"):
+        response = client.get(PROPOSALS, {name: value})
+        assert response.status_code == (200 if whole else 400), response.data
+        if whole:
+            assert response.data["results"] == []
+    assert [row["problem"]["id"] for row in rows(client.get(PROPOSALS, {"problem": market.weld.pk}))] == [
+        market.weld.pk
+    ]
+
+
 def test_another_companys_proposal_is_not_found(market):
     run_now()
     proposal = market.proposal(market.park, market.wafer)

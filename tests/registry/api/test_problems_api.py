@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from talent.registry.models import FieldProblem
@@ -282,3 +284,18 @@ def test_each_bound_of_a_problem_takes_its_limit_and_refuses_one_more_naming_it(
     assert stored_after_refusal == before
     assert taken.status_code == 201, taken.data
     assert getattr(FieldProblem.objects.get(pk=taken.data["id"]), name) == at_bound
+
+
+@pytest.mark.parametrize(("search", "accepted"), [(" ", False), ("\u3000\t", False), (" 배터리 ", True), ("x", True)])
+def test_a_search_of_spaces_only_is_refused_as_the_schema_says(world, api_as, search, accepted):
+    """The schema tells a client which searches the list reads (found by the API fuzz: `?search=%20` was valid by
+    the schema, which asked only for one character, and refused with 400)."""
+    parameters = SchemaGenerator().get_schema(request=None, public=True)["paths"][LIST]["get"]["parameters"]
+    pattern = next(p["schema"]["pattern"] for p in parameters if p["name"] == "search")
+
+    response = api_as("company").get(LIST, {"search": search})
+
+    assert (re.search(pattern, search) is not None) is accepted
+    assert response.status_code == (200 if accepted else 400)
+    if not accepted:
+        assert list(response.data["errors"]) == ["search"]
