@@ -76,9 +76,11 @@ DOCUMENTED_400 = {
     "PUT /api/v1/me/expert-profile/": "capacity is 1 to 20 problems (a database check)",
     "PATCH /api/v1/me/expert-profile/": "capacity is 1 to 20 problems (a database check)",
     "PUT /api/v1/me/consent/": "shared fields need consent to matching",
-    "GET /api/v1/reports/headcount/": "the target must exist, `by` be one of its breakdowns, `as_of` not in the future",
+    "GET /api/v1/reports/headcount/": "the target (and any version named) must exist, `by` be one of its breakdowns, "
+    "`as_of` not in the future",
     "GET /api/v1/enrollments/export/": "an operator names the university (staff default to their own)",
-    "GET /api/v1/reports/trajectory/": "the target must exist; `as_of` not in the future",
+    "GET /api/v1/reports/trajectory/": "the target (and any version named) must exist; `as_of` not in the future",
+    "GET /api/v1/reports/snapshots/{id}/recompute/": "the target version named (`version`) must exist",
     "GET /api/v1/reports/targets/": "`as_of` not in the future",
     "GET /api/v1/reports/targets/{code}/versions/": "`as_of` not in the future",
     "POST /api/v1/reports/targets/{code}/versions/": "the effective date must follow the current version's",
