@@ -12,14 +12,12 @@ Two modes of the same test:
 from __future__ import annotations
 
 import datetime
-import importlib
 import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
-from django.apps import apps
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import override_settings
@@ -37,6 +35,7 @@ from tests.registry.api.routes_matching import matching
 from tests.registry.api.routes_reports import _snapshot
 from tests.registry.api.routes_roster import _batches
 from tests.registry.api.routes_university import _appointments
+from tests.targets import seed_targets_if_flushed
 
 MAX_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "5"))
 RANDOM = os.environ.get("API_FUZZ_RANDOM", "") == "1"
@@ -148,8 +147,7 @@ MD5 = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 
 def _seed_the_rest(world: World) -> None:
-    if not Target.objects.exists():  # a transactional test earlier on this worker may have flushed the seed
-        importlib.import_module("talent.reports.migrations.0002_seed_targets").seed(apps, None)
+    seed_targets_if_flushed()  # a transactional test earlier on this worker may have flushed them
     run = matching(world).run
     remote = services.field_problem_create(
         actor=world.users["company"],

@@ -6,24 +6,21 @@ test-artifacts/reports/.
 
 from __future__ import annotations
 
-import importlib
 import json
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 
-from talent.reports.models import Target
 from tests import factories
 from tests.browser import screenshot, session_cookie
 from tests.reports.conftest import D, graduate
+from tests.targets import seed_targets_if_flushed
 
 
 @pytest.fixture
 def seeded_targets(transactional_db):
     """The targets the data migration seeds (an earlier transactional test may have flushed them)."""
-    if not Target.objects.exists():
-        importlib.import_module("talent.reports.migrations.0002_seed_targets").seed(apps, None)
+    seed_targets_if_flushed()  # a transactional test earlier on this worker may have flushed them
 
 
 @pytest.fixture

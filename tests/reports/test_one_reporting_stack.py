@@ -11,17 +11,15 @@ The registry (talent.reports' campus): 한빛대학교 (Seoul) and 누리대학�
 from __future__ import annotations
 
 import datetime
-import importlib
 
 import pytest
-from django.apps import apps
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from talent.reports.models import Target
 from tests import factories
 from tests.reports.conftest import D
+from tests.targets import seed_targets_if_flushed
 
 AS_OF = "2026-10-01"
 READERS_ONLY = {
@@ -41,8 +39,7 @@ READ_URLS = [
 @pytest.fixture(autouse=True)
 def seeded_targets(db):
     """The targets the data migration seeds (a transactional test earlier on this worker may have flushed them)."""
-    if not Target.objects.exists():
-        importlib.import_module("talent.reports.migrations.0002_seed_targets").seed(apps, None)
+    seed_targets_if_flushed()  # a transactional test earlier on this worker may have flushed them
 
 
 @pytest.fixture

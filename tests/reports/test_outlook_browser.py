@@ -4,26 +4,22 @@ Screenshots go to test-artifacts/reports/."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 
 from talent.reports import intake
-from talent.reports.models import Target
 from tests import factories
 from tests.browser import screenshot, session_cookie
 from tests.reports.conftest import D, graduate
+from tests.targets import seed_targets_if_flushed
 
 
 @pytest.fixture
 def sessions(transactional_db, campus, history) -> dict[str, str]:
     """Two graduates, three students enrolled, next years' plans for one school (the other has none); the
     sessions of a ministry analyst and of the planned school's staff."""
-    if not Target.objects.exists():
-        importlib.import_module("talent.reports.migrations.0002_seed_targets").seed(apps, None)
+    seed_targets_if_flushed()  # a transactional test earlier on this worker may have flushed them
     for _ in range(2):
         history(factories.PersonFactory(), campus.ms_x, admitted=D(2024, 3, 4),
                 steps=graduate(D(2024, 3, 4), D(2025, 12, 20), D(2026, 2, 20)))  # fmt: skip

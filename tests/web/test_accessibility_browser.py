@@ -9,17 +9,15 @@ One browser, one live server, one page per role and language: the walk has to fi
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from django.conf import settings
 
-from talent.reports.models import Target
 from talent.web.navigation import nav_links
 from tests.browser import screenshot, session_cookie
+from tests.targets import seed_targets_if_flushed
 from tests.web.test_content_security_browser import _pages
 
 #: WCAG 2.0/2.1 level A and AA rules, the ones KWCAG 2.2 follows.
@@ -48,8 +46,7 @@ def _walked_pages(market, enrollment, users: dict[str, Any]) -> dict[str, list[s
 
 @pytest.fixture
 def users(market, ministry_analyst, university_staff, operator) -> dict[str, Any]:
-    if not Target.objects.exists():  # the targets the data migration seeds; a transactional test may have flushed them
-        importlib.import_module("talent.reports.migrations.0002_seed_targets").seed(apps, None)
+    seed_targets_if_flushed()  # a transactional test earlier on this worker may have flushed them
     return {
         "researcher": market.lee.person.user,
         "company_member": market.company_member,

@@ -27,21 +27,20 @@ TARGETS = [
 ]
 
 
+#: What both targets' version 1 share.
+FIRST_VERSION = {
+    "start_date": datetime.date(2026, 1, 1),
+    "deadline": datetime.date(2030, 12, 31),
+    "prior_completion_rate": Decimal("0.850"),
+    "prior_weight": 20,
+    "note": "Seeded: the minister's targets of September 2025.",
+}
+
+
 def seed(apps, schema_editor):
     Target = apps.get_model("reports", "Target")
     for target in TARGETS:
-        Target.objects.get_or_create(
-            code=target["code"],
-            version=1,
-            defaults={
-                **target,
-                "start_date": datetime.date(2026, 1, 1),
-                "deadline": datetime.date(2030, 12, 31),
-                "prior_completion_rate": Decimal("0.850"),
-                "prior_weight": 20,
-                "note": "Seeded: the minister's targets of September 2025.",
-            },
-        )
+        Target.objects.get_or_create(code=target["code"], version=1, defaults={**target, **FIRST_VERSION})
 
 
 class Migration(migrations.Migration):

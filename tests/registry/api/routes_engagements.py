@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from talent.engagements.models import Engagement
+from talent.engagements import services
+from talent.engagements.models import AXProject, Engagement
 from talent.matching.models import MatchRun, Proposal
 from talent.notifications.models import Notification
 from talent.notifications.services import notify
@@ -86,6 +87,18 @@ def _open_to_ax_projects(world: World) -> str:
     return f"/api/v1/engagements/{engagement.pk}/ax-projects/"
 
 
+def _linked_ax_project(world: World) -> str:
+    """University A's student linked as an AX project to the engagement open to AX projects: its unlink route."""
+    path = _open_to_ax_projects(world)
+    engagement = engagements(world).engagement
+    project = AXProject.objects.filter(engagement=engagement, enrollment=world.enrollment_a).first()
+    if project is None:
+        project = services.ax_project_link(
+            actor=world.users["university_a"], engagement=engagement, enrollment=world.enrollment_a
+        )
+    return f"{path}{project.pk}/unlink/"
+
+
 def _inbox(world: World) -> str:
     engagements(world)
     return "/api/v1/notifications/"
@@ -142,6 +155,14 @@ ROUTES: list[Route] = [
         statuses(404, university_a=409, company=403, operator=409),
         body=lambda w: {"enrollment": w.enrollment_a.pk},
         notes="the company has not agreed: refused (its own student's engagement is visible to university A)",
+    ),
+    Route(
+        "engagement-unlink-ax-project",
+        "POST",
+        _linked_ax_project,
+        statuses(404, university_a=200, university_b=403, company=403, researcher=403, operator=200),
+        body=lambda w: {"reason": "학생이 다른 과제로 옮겼습니다."},
+        notes="the student's own university (and operators) unlink it, with a reason",
     ),
     Route(
         "engagement-counts",

@@ -188,6 +188,13 @@ ROUTES: list[Route] = [
         body=lambda w: {"counts_toward_target": False},
         notes="counting: the ministry decides (ignored from the university's staff)",
     ),
+    Route(
+        "programme-counting-rules",
+        "GET",
+        lambda w: f"/api/v1/programmes/{w.programme_a.pk}/counting-rules/",
+        statuses(200, university_b=404, **OUTSIDERS),
+        notes="the history of whether the programme counts: whoever reads the programme",
+    ),
     # --- Enrollments: the university's own staff and operators, never the ministry.
     Route(
         "enrollment-list",
