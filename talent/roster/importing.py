@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,7 @@ from talent.registry.services._base import Actor, acting
 from talent.registry.services.enrollments import check_transition, serialise_enrollment_writes
 from talent.registry.services.identity import IDENTIFIERS, compare_with_person
 from talent.registry.services.people import PERSON_FIELDS, normalise_person_fields
+from talent.registry.services.recorded import person_correction
 from talent.registry.vocabulary import EnrollmentStatus, OrganizationKind
 from talent.roster.columns import BY_KEY
 from talent.roster.header import FileHeader, read_file
@@ -61,9 +62,11 @@ if TYPE_CHECKING:
         last_event_previous: str | None
         prior_status_on: datetime.date | None
         scheduled_dates: list[datetime.date]
+        elsewhere: bool
 
     #: An enrollment as _existing fetches it: with the sequence of its last event (None when it has none), its
-    #: last standing change (which may be scheduled ahead) and the days of its changes scheduled after today.
+    #: last standing change (which may be scheduled ahead), the days of its changes scheduled after today and
+    #: whether another university enrols its person.
     ExistingEnrollment = WithAnnotations[Enrollment, _LastSequence]
 
 Progress = Callable[[str, int, int], object]
@@ -258,7 +261,7 @@ def _plan(
 def _existing(university: Organization, numbers: set[str], *, lock: bool) -> dict[str, ExistingEnrollment]:
     """The university's enrollments with these student numbers, with their persons, their last event (its
     sequence), their last standing change (which may be scheduled ahead) and the days of the changes scheduled
-    after today: one query (two when locking)."""
+    after today, and whether another university enrols their person: one query (two when locking)."""
     events = EnrollmentEvent.objects.filter(enrollment=OuterRef("pk"))
     last_sequence = events.order_by("-sequence").values("sequence")
     standing = events.filter(void__isnull=True)
@@ -277,6 +280,7 @@ def _existing(university: Organization, numbers: set[str], *, lock: bool) -> dic
         last_event_previous=Subquery(last_standing.values("previous_status")[:1]),
         prior_status_on=Subquery(last_standing.values("effective_date")[1:2]),
         scheduled_dates=ArraySubquery(scheduled),
+        elsewhere=Exists(Enrollment.objects.filter(person_id=OuterRef("person_id")).exclude(university=university)),
     )
     return {e.student_number: e for e in qs}
 
@@ -327,8 +331,9 @@ def _same_person(one: Person, other: Person) -> bool:
 
 class _IdentifierOwners:
     """Who holds each ORCID iD and national researcher number of the file (one query each): a person of the
-    registry, or a new person of an earlier row. A new row with a held identifier is that person (one human, one
-    person: `services.identity`); an existing student's record cannot take another person's identifier."""
+    registry, or a person an earlier row gives it to. A new row with a held identifier is that person (one human, one
+    person: `services.identity`); a known student's row that gives one is a correction, kept in the university's own
+    record (`services.recorded.person_correction`)."""
 
     FIELDS = IDENTIFIERS
 
@@ -356,19 +361,13 @@ class _IdentifierOwners:
 
         return held
 
-    def take(self, person: Person) -> None:
-        """A new person's identifiers: later rows that give them are this person."""
+    def take(self, person: Person, values: dict[str, Any] | None = None) -> None:
+        """The person's identifiers (or those of `values` the person takes): later rows that give them are this
+        person."""
         for name in self.FIELDS:
-            value = getattr(person, name)
+            value = getattr(person, name) if values is None else values.get(name)
             if value:
                 self.owners.setdefault((name, value), person)
-
-    def check(self, row: _Row, person: Person) -> None:
-        for name in self.FIELDS:
-            value = getattr(person, name)
-            if value and not _same_person(self.owners.setdefault((name, value), person), person):
-                row.problem(name, _("Another person in the registry already has this %(what)s.")
-                            % {"what": BY_KEY[name].label})  # fmt: skip
 
 
 def _person_fields(row: _Row) -> dict[str, Any]:
@@ -525,9 +524,18 @@ def _plan_existing(
                                        "admission). Admit them to the new programme instead."))  # fmt: skip
     # The person as this university recorded them: a shared person's own record (registry.services.recorded), never
     # what another university stored, is what the row is compared with and what it corrects.
+    stored = enrollment.person
     person = selectors.person_as_recorded(enrollment)
-    own_record = person is not enrollment.person
     person_values = _person_fields(row)
+    # What the correction does, by the rule the API's and the pages' corrections follow (the university's own record
+    # or the Person; what an operator reviews), decided before the row's values are assigned.
+    details = person_correction(
+        stored,
+        {name: value for name, value in person_values.items() if getattr(person, name) != value},
+        elsewhere=enrollment.elsewhere,
+        recorded=person is not stored,
+        held_by_another=identifiers.held_by_another(stored),
+    )
     enrollment_values = {
         k: values[k] or ("" if k == "completion_route" else None) for k in ENROLLMENT_FIELDS if k in values
     }
@@ -539,8 +547,6 @@ def _plan_existing(
     enrollment_changes = _assign(enrollment, enrollment_values, required=("admission_date",), row=row)
     if person_changes or enrollment_changes:
         _check_records(row, person, enrollment)
-    if person_changes & set(_IdentifierOwners.FIELDS) and not own_record:
-        identifiers.check(row, person)
     status: str = values.get("status") or ""
     # A row says where the enrollment stands after its last recorded change, scheduled ones included.
     status_change = bool(status) and status != enrollment.last_status
@@ -564,7 +570,20 @@ def _plan_existing(
             row.refusal(refusal)
     if row.failed:
         return None
-    if person_changes and own_record:
+    if person_changes:
+        identifiers.take(stored, details.direct)
+        for name in details.differing:
+            row.outcome.notices.append(
+                RowMessage(
+                    row.parsed.number,
+                    row.header.label(name),
+                    _(
+                        "Kept in your university's record of this student. The registry's record of the person is "
+                        "not changed by it: an operator reviews the difference."
+                    ),
+                )
+            )
+    if person_changes and details.own_record:
         plan.recorded[enrollment.pk] = (enrollment, {name: getattr(person, name) for name in person_changes})
     elif person_changes:
         # One person may have two enrollments (a master's, then the doctorate) on two rows: one instance

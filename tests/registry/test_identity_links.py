@@ -11,12 +11,15 @@ import json
 from typing import cast
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from talent.identity import services as identity
+from talent.identity.models import DuplicateCandidate
 from talent.registry import services
-from talent.registry.models import Enrollment, IdentityDisagreement, Person
+from talent.registry.models import Enrollment, IdentityDisagreement, Person, PersonAsRecorded
 from talent.registry.services.identity import identity_disagreement_resolve
 from talent.registry.services.people import PersonFields
 from talent.roster import services as roster
@@ -262,3 +265,121 @@ def test_an_operator_keeps_or_takes_a_differing_detail_once(registered_elsewhere
     assert person.email == "harin@hanbit.ac.kr"
     with pytest.raises(Conflict):
         identity_disagreement_resolve(actor=operator, disagreement=disagreement, take=False)
+
+
+def _import(client: APIClient, rows: list[list[str]], *, dry_run: bool) -> dict:
+    """A roster upload through the API, as 한빛's office sends it: what the office gets back."""
+    content = csv_bytes(rows, headers=[*HEADERS, "ORCID"])
+    data = {"file": SimpleUploadedFile("명단.csv", content), "dry_run": "true" if dry_run else "false"}
+    response = client.post("/api/v1/enrollments/import/", data, format="multipart")
+    assert response.status_code == (200 if dry_run else 201), response.content
+    return response.json()
+
+
+def _reveals_nothing_of_the_first_university(answer: dict) -> None:
+    text = json.dumps(answer, ensure_ascii=False)
+    for secret in _secrets_of_the_first_university():
+        assert secret not in text
+
+
+@pytest.fixture
+def hanbit_office(university_staff, university):
+    factories.ProgrammeFactory(school__university=university, name_ko="AX 융합 석사")
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(university_staff)
+    return client
+
+
+LINKED_ROW = ["2026-2001", "정", "하린", "Jung", "Harin", "1999-02-14", "", "harin@hanbit.ac.kr", "AX 융합 석사",
+              "2026-03-02", "재학", ORCID]  # fmt: skip
+
+
+def test_a_roster_preview_commit_and_reimport_of_a_linked_row_give_one_person_once(registered_elsewhere, hanbit_office):
+    """The same ORCID iD at two universities through a roster: the preview says what will happen (row and column of
+    each differing detail) and stores nothing; the import gives the person a second enrollment; importing the same
+    file again changes nothing and keeps no difference twice. Nothing 누리 stored reaches 한빛."""
+    preview = _import(hanbit_office, [LINKED_ROW], dry_run=True)
+
+    assert preview["totals"]["created"] == 1 and preview["totals"]["errors"] == 0
+    assert [(n["row"], n["column"]) for n in preview["rows"][0]["notices"]] == [(2, "영문 성"), (2, "이메일")]
+    _reveals_nothing_of_the_first_university(preview)
+    assert Enrollment.objects.count() == 1 and not IdentityDisagreement.objects.exists()
+
+    applied = _import(hanbit_office, [LINKED_ROW], dry_run=False)
+
+    assert applied["applied"] is True
+    _reveals_nothing_of_the_first_university(applied)
+    assert Person.objects.count() == 1
+    assert Enrollment.objects.filter(person_id=registered_elsewhere.person_id).count() == 2
+    assert IdentityDisagreement.objects.count() == 2
+
+    again = _import(hanbit_office, [LINKED_ROW], dry_run=False)
+
+    assert again["totals"] == {"rows": 1, "created": 0, "updated": 0, "unchanged": 1, "errors": 0}
+    assert again["rows"][0]["notices"] == []
+    assert (Person.objects.count(), Enrollment.objects.count(), IdentityDisagreement.objects.count()) == (1, 2, 2)
+    listed = hanbit_office.get("/api/v1/enrollments/").json()
+    _reveals_nothing_of_the_first_university(listed)
+
+
+def test_a_roster_reimport_that_gives_a_known_student_another_persons_orcid_keeps_it_for_review(
+    registered_elsewhere, hanbit_office, university
+):
+    """A student 한빛 already has, imported again with an ORCID iD 누리's student holds: not refused (a refusal would
+    tell 한빛 that someone in the registry has it), as a correction through the API is not (`services.recorded`). The
+    ORCID iD is kept in 한빛's record of its student and for an operator, who is proposed the pair; the registry's
+    record of 한빛's student is not given it."""
+    without = [*LINKED_ROW[:-1], ""]
+    _import(hanbit_office, [without], dry_run=False)
+    own = Enrollment.objects.get(university=university)
+    assert own.person_id != registered_elsewhere.person_id
+
+    preview = _import(hanbit_office, [LINKED_ROW], dry_run=True)
+
+    (row,) = preview["rows"]
+    assert (row["action"], row["messages"]) == ("updated", [])
+    assert row["differences"] == [{"field": "orcid", "old": "", "new": ORCID}]
+    assert [(n["row"], n["column"]) for n in row["notices"]] == [(2, "ORCID")]
+    _reveals_nothing_of_the_first_university(preview)
+    assert not PersonAsRecorded.objects.filter(enrollment=own).exists()
+    assert not IdentityDisagreement.objects.exists()
+
+    applied = _import(hanbit_office, [LINKED_ROW], dry_run=False)
+
+    assert applied["applied"] is True
+    _reveals_nothing_of_the_first_university(applied)
+    assert Person.objects.get(pk=own.person_id).orcid is None
+    assert PersonAsRecorded.objects.get(enrollment=own).orcid == ORCID
+    disagreement = IdentityDisagreement.objects.get()
+    assert (disagreement.person_id, disagreement.field, disagreement.submitted) == (own.person_id, "orcid", ORCID)
+    identity.candidates_refresh(person_ids=[own.person_id])
+    candidate = DuplicateCandidate.objects.get()
+    assert {candidate.person_a_id, candidate.person_b_id} == {own.person_id, registered_elsewhere.person_id}
+    assert hanbit_office.get(f"/api/v1/enrollments/{own.pk}/").json()["person"]["orcid"] == ORCID
+
+    again = _import(hanbit_office, [LINKED_ROW], dry_run=False)
+
+    assert again["totals"]["unchanged"] == 1 and again["rows"][0]["notices"] == []
+    assert IdentityDisagreement.objects.count() == 1
+
+
+def test_two_known_students_given_one_new_orcid_in_one_file_are_not_refused(hanbit_office, university):
+    """The first row's student takes the ORCID iD; the second's is kept for review (the registry holds one ORCID iD
+    once), as it would be a file later."""
+    rows = [
+        ["2026-4001", "최", "민준", "Choi", "Minjun", "1998-05-01", "", "", "AX 융합 석사", "2026-03-02", "재학", ""],
+        ["2026-4002", "최", "민준", "Choe", "Minjun", "1998-05-01", "", "", "AX 융합 석사", "2026-03-02", "재학", ""],
+    ]  # fmt: skip
+    _import(hanbit_office, rows, dry_run=False)
+    given = [[*row[:-1], ORCID] for row in rows]
+
+    applied = _import(hanbit_office, given, dry_run=False)
+
+    assert applied["applied"] is True
+    assert [row["action"] for row in applied["rows"]] == ["updated", "updated"]
+    assert [[n["column"] for n in row["notices"]] for row in applied["rows"]] == [[], ["ORCID"]]
+    first_person = Enrollment.objects.get(student_number="2026-4001").person
+    second = Enrollment.objects.get(student_number="2026-4002")
+    assert first_person.orcid == ORCID
+    assert (second.person.orcid, PersonAsRecorded.objects.get(enrollment=second).orcid) == (None, ORCID)
+    assert IdentityDisagreement.objects.get().person_id == second.person_id

@@ -190,16 +190,18 @@ def test_an_unknown_programme_lists_the_universitys_programmes(import_as, univer
     assert "AX 융합 석사" in outcome.messages[0].message
 
 
-def test_a_known_student_cannot_take_another_persons_orcid(import_as, university_staff, ms_programme):
+def test_a_known_student_given_another_persons_orcid_is_not_refused(import_as, university_staff, ms_programme):
     """A new student with a known ORCID iD is that person (tests/registry/test_identity_links.py); a student
-    already on the roll whose row gives another person's ORCID iD is refused: two records, one for an operator."""
+    already on the roll whose row gives another person's ORCID iD is a correction kept for an operator, as through
+    the API: a refusal would tell the university that someone has it."""
     import_as(university_staff, csv_bytes(ROWS[:1]))
     factories.PersonFactory(orcid="0000-0002-1825-0097")
     rows = [[*ROWS[0], "0000-0002-1825-0097"]]
 
     (outcome,) = import_as(university_staff, csv_bytes(rows, headers=[*HEADERS, "ORCID"]), dry_run=True).rows
 
-    assert [m.column for m in outcome.messages] == ["ORCID"]
+    assert (outcome.action, outcome.messages) == ("updated", [])
+    assert [m.column for m in outcome.notices] == ["ORCID"]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

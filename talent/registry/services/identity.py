@@ -100,7 +100,7 @@ def compare_with_person(
     """Compare normalised fields with the stored person. Names compare without case, spaces and hyphens. A strong
     identifier another person holds cannot be taken: it differs (`held_by_another(name, value)` answers that,
     by default with a query)."""
-    held = held_by_another or (lambda name, value: _held_by_another(name, value, person))
+    held = held_by_another or identifier_held_by_another(person)
     comparison = Comparison()
     for name in PERSON_FIELDS:
         value = fields.get(name)
@@ -117,8 +117,13 @@ def compare_with_person(
     return comparison
 
 
-def _held_by_another(name: str, value: Any, person: Person) -> bool:
-    return Person.objects.filter(**{name: value}).exclude(pk=person.pk).exists()
+def identifier_held_by_another(person: Person) -> Callable[[str, Any], bool]:
+    """Whether another person holds an identifier's value (one query per question)."""
+
+    def held(name: str, value: Any) -> bool:
+        return Person.objects.filter(**{name: value}).exclude(pk=person.pk).exists()
+
+    return held
 
 
 def person_link_or_create(*, actor: Actor, fields: Mapping[str, Any]) -> tuple[Person, Comparison | None]:

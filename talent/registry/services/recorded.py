@@ -10,7 +10,8 @@ A person only one university records, and who was never merged, has no PersonAsR
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from talent.common.db import validate
@@ -20,6 +21,7 @@ from talent.registry.services.identity import (
     IDENTIFIERS,
     compare_with_person,
     disagreements_record,
+    identifier_held_by_another,
     person_records_ensure,
     person_values,
     submitted_text,
@@ -71,24 +73,57 @@ def recorded_for_admission(enrollment: Enrollment, *, sent: Mapping[str, Any] | 
         person_records_ensure(person)
 
 
+@dataclass
+class Correction:
+    """What a university's correction of its student's details does (`person_correction`)."""
+
+    #: Written to the Person.
+    direct: dict[str, Any] = field(default_factory=dict)
+    #: Kept for an operator (IdentityDisagreement), never written over the Person.
+    differing: dict[str, Any] = field(default_factory=dict)
+    #: Whether the university's own record of the person (PersonAsRecorded) takes every corrected value.
+    own_record: bool = False
+
+
+def person_correction(
+    person: Person,
+    fields: Mapping[str, Any],
+    *,
+    elsewhere: bool,
+    recorded: bool,
+    held_by_another: Callable[[str, Any], bool] | None = None,
+) -> Correction:
+    """The rule of a correction, without writing: what of these (normalised) fields the Person takes and what waits
+    for an operator. `elsewhere`: another university enrols the person; `recorded`: a university keeps its own record
+    of them. `held_by_another(name, value)` answers whether another person holds an identifier (by default, a query);
+    the roster answers it for a whole file at once."""
+    held_by_another = held_by_another or identifier_held_by_another(person)
+    comparison = compare_with_person(person, fields, held_by_another=held_by_another)
+    held = {
+        name: value
+        for name, value in comparison.differing.items()
+        if name in IDENTIFIERS and held_by_another(name, value)
+    }
+    if elsewhere:
+        return Correction(comparison.filled, comparison.differing, own_record=True)
+    direct = {name: value for name, value in fields.items() if name not in held}
+    return Correction(direct, held, own_record=bool(held) or recorded)
+
+
 def person_details_correct(*, actor: Actor, enrollment: Enrollment, fields: PersonFields) -> None:
-    """A university corrects its student's details (in the caller's transaction, after its permission check).
-    A person no other university enrols: the Person changes, as before (and the university's own record, if it
-    keeps one). A person another university enrols: the university's own record changes; the Person takes what
-    it lacks, and what differs is kept for an operator (never written over). An ORCID iD or
-    researcher number another person holds is never refused (that would tell the university the other exists):
+    """A university corrects its student's details (in the caller's transaction, after its permission check), by the
+    rule of `person_correction`. A person no other university enrols: the Person changes, as before (and the
+    university's own record, if it keeps one). A person another university enrols: the university's own record
+    changes; the Person takes what it lacks, and what differs is kept for an operator (never written over). An ORCID
+    iD or researcher number another person holds is never refused (that would tell the university the other exists):
     the university keeps it in its record and an operator reviews it (identity proposes the pair)."""
     normalised = normalise_person_fields(fields)
     person = Person.objects.select_for_update().get(pk=enrollment.person_id)
     university = enrollment.university
-    elsewhere = _elsewhere(person, university.pk)
-    comparison = compare_with_person(person, normalised)
-    held = {
-        name: value
-        for name, value in comparison.differing.items()
-        if name in IDENTIFIERS and Person.objects.filter(**{name: value}).exclude(pk=person.pk).exists()
-    }
-    if elsewhere or held or _recorded(person):
+    correction = person_correction(
+        person, normalised, elsewhere=_elsewhere(person, university.pk), recorded=_recorded(person)
+    )
+    if correction.own_record:
         person_records_ensure(person)
         records = list(
             PersonAsRecorded.objects.select_for_update().filter(
@@ -98,17 +133,12 @@ def person_details_correct(*, actor: Actor, enrollment: Enrollment, fields: Pers
         for record in records:
             assign(record, normalised, PERSON_FIELDS)
             save(record)
-    if elsewhere:
-        direct, differing = comparison.filled, comparison.differing
-    else:
-        direct = {name: value for name, value in normalised.items() if name not in held}
-        differing = held
-    if direct:
-        person_update(actor=actor, person=person, **direct)
-    if differing:
+    if correction.direct:
+        person_update(actor=actor, person=person, **correction.direct)
+    if correction.differing:
         # A difference already waiting for the same value is not kept twice.
         waiting = IdentityDisagreement.objects.filter(person=person, university=university)
         kept = set(waiting.filter(status=DisagreementStatus.OPEN).values_list("field", "submitted"))
-        new = {name: value for name, value in differing.items() if (name, submitted_text(value)) not in kept}
+        new = {name: value for name, value in correction.differing.items() if (name, submitted_text(value)) not in kept}
         disagreements_record(person=person, university=university, differing=new, enrollment=enrollment)
         announce_persons_saved([person.pk])
