@@ -9,11 +9,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from talent.common.errors import DomainError
 from talent.common.users import signed_in_user
-from talent.reports import intake, services
+from talent.registry.vocabulary import EnrollmentStatus
+from talent.reports import intake, selectors, services
 from talent.reports.models import IntakePlan, ReportSnapshot, Scenario, Target
 
 
@@ -81,12 +85,52 @@ class TargetAdmin(admin.ModelAdmin):
         obj.pk = revised.pk
 
 
+def correction_line(correction: selectors.Correction) -> str:
+    """One correction to a snapshot's records as an operator reads it: which change, what happened to it, why."""
+    values = {
+        "status": EnrollmentStatus(correction.status).label,
+        "date": correction.effective_date.isoformat(),
+        "university": correction.university,
+        "reason": correction.reason or "—",
+        "when": f"{correction.recorded_at:%Y-%m-%d %H:%M}",
+    }
+    if correction.kind == "voided":
+        return _("%(status)s from %(date)s (%(university)s): voided on %(when)s — %(reason)s") % values
+    return _("%(status)s from %(date)s (%(university)s): recorded late, on %(when)s — %(reason)s") % values
+
+
 @admin.register(ReportSnapshot)
 class ReportSnapshotAdmin(admin.ModelAdmin):
+    """Snapshots, read-only (they are frozen), each with the corrections to its records since it was frozen:
+    why a recomputation may differ (the same list as the API's recompute)."""
+
     list_display = ("target", "as_of", "code_version", "checksum", "created_by", "created_at")
     list_select_related = ("target", "created_by")
     list_filter = ("target__code",)
-    readonly_fields = ("target", "as_of", "code_version", "figures", "checksum", "note", "created_by", "created_at")
+    readonly_fields = (
+        "target",
+        "as_of",
+        "code_version",
+        "figures",
+        "checksum",
+        "note",
+        "created_by",
+        "created_at",
+        "corrections",
+    )
+
+    @admin.display(description=gettext_lazy("corrections to its records since it was frozen"))
+    def corrections(self, snapshot: ReportSnapshot) -> SafeString | str:
+        found, total = selectors.snapshot_corrections(snapshot=snapshot, target=snapshot.target)
+        if not found:
+            return _("None: the records it was computed from are as they were when it was frozen.")
+        items = format_html_join("", "<li>{}</li>", ((correction_line(c),) for c in found))
+        more = (
+            format_html("<p>{}</p>", _("The newest %(shown)s of %(total)s.") % {"shown": len(found), "total": total})
+            if total > len(found)
+            else ""
+        )
+        return format_html('<ul data-testid="snapshot-corrections">{}</ul>{}', items, more)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -263,6 +263,24 @@ def test_a_snapshot_shows_the_difference_a_voided_graduation_makes_and_the_corre
     assert "person" not in correction and "student_number" not in correction
 
 
+def test_the_snapshot_s_admin_page_lists_its_corrections_in_korean(graduates, ministry_analyst, operator, clock):
+    snapshot = services.snapshot_freeze(actor=ministry_analyst, code="AX-TRAINED", as_of=D(2026, 10, 1))
+    client = Client()
+    client.force_login(operator)
+    url = f"/admin/reports/reportsnapshot/{snapshot.pk}/change/"
+    untouched = client.get(url).content.decode()
+    assert "확정 이후 기록 정정" in untouched and "확정 당시의 기록 그대로입니다" in untouched
+    clock.move_to(TODAY + datetime.timedelta(1))
+    mistaken = EnrollmentEvent.objects.filter(enrollment__programme=graduates.ms_y, status="graduated").first()
+    assert mistaken is not None
+    registry_services.enrollment_event_void(actor=None, event=mistaken, reason="학위수여 입력 오류")
+
+    page = client.get(url).content.decode()
+    assert 'data-testid="snapshot-corrections"' in page
+    assert "2026-02-20 졸업 (누리대학교): 2026-12-04" in page
+    assert "무효 처리됨 — 학위수여 입력 오류" in page
+
+
 def test_a_change_recorded_after_the_snapshot_for_an_uncounted_programme_or_a_later_date_is_not_listed(
     graduates, ministry_analyst, client_as, history, clock
 ):
