@@ -5,6 +5,8 @@
   otherwise the total minus the others would give it away. Sums of other columns ("active") are left out of
   public tables for the same reason, and figures derived from a hidden count (projection, paces) are blank.
 - The ministry's own download is exact.
+- Every table names what it was computed under after its rows, a blank row below them, one label and value a
+  row (`Table.notes`): the target version of a target's tables, and the projection's assumptions.
 - Text cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return)
   are prefixed with an apostrophe, in both formats.
 """
@@ -26,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from talent.reports import projection
 from talent.reports.arithmetic import Band, straight_path
 from talent.reports.labels import BAND_LABELS, COLUMN_LABELS
+from talent.reports.models import Target
 from talent.reports.outlook import Outlook
 from talent.reports.selectors import Headcount, TargetReport, Trajectory
 
@@ -49,6 +52,17 @@ class Table:
     filename: str  # without extension, ASCII
     headers: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
+    notes: list[tuple[str, Cell]] = field(default_factory=list)  # label and value, written after the rows
+
+
+def version_notes(target: Target) -> list[tuple[str, Cell]]:
+    """The target version a table was computed under (its value, deadline and counting rules), as every table
+    of one target names it."""
+    return [
+        (_("Target"), target.label),
+        (_("Version"), target.version),
+        (_("Version in force from"), target.effective_from.isoformat()),
+    ]
 
 
 # --- Suppression (pure) ---------------------------------------------------------------------------------
@@ -111,6 +125,7 @@ def headcount_table(headcount: Headcount, *, public: bool) -> Table:
         + ("_public" if public else ""),
         headers=[_("Key"), _("Group"), *(str(COLUMN_LABELS[c]) for c in columns)],
         rows=rows,
+        notes=version_notes(headcount.target),
     )
 
 
@@ -200,6 +215,7 @@ def trajectory_table(path: Trajectory, *, public: bool) -> Table:
         filename=f"{target.code}_trajectory_{path.step}_{path.as_of.isoformat()}" + ("_public" if public else ""),
         headers=[_("Period"), _("Until"), _("Gained"), str(COLUMN_LABELS["achieved"]), _("Straight path to target")],
         rows=rows,
+        notes=version_notes(target),
     )
 
 
@@ -221,7 +237,7 @@ def outlook_table(outlook: Outlook) -> Table:
     requirement = outlook.requirement
     backtest = outlook.backtest
     notes: list[tuple[str, Cell]] = [
-        (_("Target"), f"{target.code} v{target.version}: {target.value:,} by {target.deadline.isoformat()}"),
+        *version_notes(target),
         (_("As of"), outlook.as_of.isoformat()),
         (_("Trained so far"), result.achieved),
         (_("Shortfall by the deadline"), outlook.shortfall),
@@ -252,7 +268,6 @@ def outlook_table(outlook: Outlook) -> Table:
             ),
             (_("Back-test: inside the band"), _("yes") if backtest.in_band else _("no")),
         ]
-    rows += [[], *([label, value] for label, value in notes)]
     return Table(
         title=_("%(target)s projection as of %(date)s") % {"target": target.code, "date": outlook.as_of.isoformat()},
         filename=f"{target.code}_projection_{outlook.as_of.isoformat()}",
@@ -265,6 +280,7 @@ def outlook_table(outlook: Outlook) -> Table:
             _("Planned entrants"),
         ],
         rows=rows,
+        notes=notes,
     )
 
 
@@ -280,12 +296,17 @@ def _rates(rates: projection.LevelRates) -> str:
 # --- Files ----------------------------------------------------------------------------------------------
 
 
+def _lines(table: Table) -> list[list[Cell]]:
+    """The header, the rows, and the notes after a blank row: what both formats write."""
+    notes = [[], *([label, value] for label, value in table.notes)] if table.notes else []
+    return [table.headers, *table.rows, *notes]
+
+
 def csv_bytes(table: Table) -> bytes:
     """UTF-8 with a byte-order mark, so that spreadsheet programs read the Korean text correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([escape_formula(h) for h in table.headers])
-    for row in table.rows:
+    for row in _lines(table):
         writer.writerow([escape_formula(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -294,7 +315,7 @@ def xlsx_bytes(table: Table) -> bytes:
     workbook = Workbook()
     sheet = cast(Worksheet, workbook.active)  # a new workbook opens on its one worksheet
     sheet.title = table.title[:31].replace("/", "-").replace(":", "-")
-    for row in [table.headers, *table.rows]:
+    for row in _lines(table):
         sheet.append([escape_formula(cell) for cell in row])
     for cells in sheet.iter_rows():
         for cell in cells:

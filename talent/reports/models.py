@@ -121,6 +121,11 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """How a version is named wherever one is (exports, admin, snapshots): its number is unique per code."""
         return f"{self.code} v{self.version}: {self.value:,} by {self.deadline.isoformat()}"
 
     def started_by(self, day: datetime.date) -> bool:

@@ -6,10 +6,12 @@ import csv
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from talent.registry import services as registry_services
+from talent.reports import services
 from talent.reports.models import ReportSnapshot, Target
 from tests import factories
 from tests.reports.conftest import D, graduate
@@ -89,7 +91,7 @@ def test_the_csv_download_is_the_table_with_a_total_row(graduates, ministry_anal
     assert 'filename="AX-TRAINED_university_2026-10-01.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Key", "Group", "Achieved"]
-    assert rows[-1][1:3] == ["Total", "8"]
+    assert [row[1:3] for row in rows if row[1:2] == ["Total"]] == [["Total", "8"]]
 
 
 def test_the_xlsx_download_escapes_text_a_spreadsheet_would_run(campus, history, ministry_analyst, client_as):
@@ -116,7 +118,37 @@ def test_the_trajectory_downloads_and_matches_the_report(graduates, ministry_ana
     xlsx = client.get("/api/v1/reports/trajectory/?as_of=2026-10-01&format=xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert isinstance(sheet, Worksheet)
-    assert sheet.max_row == 11  # header + January..October
+    periods = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert periods[: periods.index(None)] == ["Period", *(f"2026-{month:02d}" for month in range(1, 11))]
+
+
+def sheet_notes(rows: list[list[object]]) -> dict[object, object]:
+    """The label and value rows after a table's blank row."""
+    blank = next(i for i, row in enumerate(rows) if not any(cell not in (None, "") for cell in row))
+    return {row[0]: row[1] for row in rows[blank + 1 :]}
+
+
+@pytest.mark.parametrize("report", ["headcount/?by=university&", "trajectory/?"])
+def test_the_headcount_and_trajectory_downloads_name_the_target_version_they_were_computed_under(
+    graduates, ministry_analyst, client_as, report
+):
+    client = client_as(ministry_analyst)
+    services.target_revise(actor=ministry_analyst, code="AX-TRAINED", value=6000, note="확대")
+    today = timezone.localdate().isoformat()
+    url = f"/api/v1/reports/{report}"
+    as_csv = client.get(f"{url}format=csv&public=true")
+    notes = sheet_notes(list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig")))))
+    assert notes["Target"] == "AX-TRAINED v2: 6,000 by 2030-12-31"
+    assert (notes["Version"], notes["Version in force from"]) == ("2", today)
+    xlsx = client.get(f"{url}format=xlsx&as_of=2026-10-01")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert isinstance(sheet, Worksheet)
+    notes = sheet_notes([list(row) for row in sheet.iter_rows(values_only=True)])
+    assert (notes["Target"], notes["Version"]) == ("AX-TRAINED v1: 5,000 by 2030-12-31", 1)
+    under_v2 = client.get(f"{url}format=xlsx&as_of=2026-10-01&version=2")
+    sheet = load_workbook(io.BytesIO(under_v2.content)).active
+    assert isinstance(sheet, Worksheet)
+    assert sheet_notes([list(row) for row in sheet.iter_rows(values_only=True)])["Version"] == 2
 
 
 def test_the_ministry_revises_a_target_by_adding_a_version(graduates, ministry_analyst, client_as):
