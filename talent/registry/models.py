@@ -61,12 +61,20 @@ SKILLS_MAX_COUNT = 50
 _Model = TypeVar("_Model", bound=type[models.Model])
 
 
-def _plausible(field: str, check: Callable[[datetime.date | None], None], value: datetime.date | None) -> None:
-    """A date's plausibility check (talent.registry.plausible), its refusal filed under the field."""
-    try:
-        check(value)
-    except ValidationError as refusal:
-        raise ValidationError({field: [refusal]}) from refusal
+DateCheck = tuple[str, Callable[[datetime.date | None], None], datetime.date | None]
+
+
+def _plausible(*dates: DateCheck) -> None:
+    """Dates' plausibility checks (talent.registry.plausible): each field, its check and its value; every refusal
+    filed under its field, all of them at once."""
+    refusals: dict[str, list[ValidationError]] = {}
+    for field, check, value in dates:
+        try:
+            check(value)
+        except ValidationError as refusal:
+            refusals[field] = [refusal]
+    if refusals:
+        raise ValidationError(refusals)
 
 
 def _date_within_bounds(field: str, *, earliest: datetime.date = plausible.EARLIEST_RECORD, null: bool = False) -> Q:
@@ -215,6 +223,12 @@ class GraduateSchool(Timestamped):
                 violation_error_message=_("The support period must end after it starts."),
             ),
             models.CheckConstraint(
+                condition=_date_within_bounds("support_start"), name="school_support_start_within_bounds"
+            ),
+            models.CheckConstraint(
+                condition=_date_within_bounds("support_end"), name="school_support_end_within_bounds"
+            ),
+            models.CheckConstraint(
                 condition=Q(selection_year__gte=2020, selection_year__lte=2100),
                 name="school_selection_year_range",
             ),
@@ -229,6 +243,12 @@ class GraduateSchool(Timestamped):
 
     def __str__(self) -> str:
         return self.name_ko
+
+    def clean(self) -> None:
+        _plausible(
+            ("support_start", plausible.check_support_start, self.support_start),
+            ("support_end", plausible.check_support_end, self.support_end),
+        )
 
 
 @_tracked("ProgrammeHistory")
@@ -403,7 +423,7 @@ class Person(Timestamped):
         return korean or f"{self.given_name_latin} {self.family_name_latin}".strip()
 
     def clean(self) -> None:
-        _plausible("birth_date", plausible.check_birth_date, self.birth_date)
+        _plausible(("birth_date", plausible.check_birth_date, self.birth_date))
 
 
 @_tracked("AdvisorAppointmentHistory")
@@ -531,6 +551,10 @@ class Enrollment(Timestamped):
                 condition=_date_within_bounds("admission_date"), name="enrollment_admission_date_within_bounds"
             ),
             models.CheckConstraint(
+                condition=_date_within_bounds("expected_completion", null=True),
+                name="enrollment_expected_completion_within_bounds",
+            ),
+            models.CheckConstraint(
                 condition=Q(expected_completion__isnull=True) | Q(expected_completion__gt=F("admission_date")),
                 name="enrollment_completion_after_admission",
                 violation_error_message=_("The expected completion must come after admission."),
@@ -578,7 +602,10 @@ class Enrollment(Timestamped):
         return f"{self.student_number} · {self.person}"
 
     def clean(self) -> None:
-        _plausible("admission_date", plausible.check_admission_date, self.admission_date)
+        _plausible(
+            ("admission_date", plausible.check_admission_date, self.admission_date),
+            ("expected_completion", plausible.check_expected_completion, self.expected_completion),
+        )
 
 
 #: The one derivation of an enrollment's status (created by migration registry 0010; change both together).
@@ -694,7 +721,7 @@ class EnrollmentEvent(models.Model):
         return text
 
     def clean(self) -> None:
-        _plausible("effective_date", plausible.check_status_date, self.effective_date)
+        _plausible(("effective_date", plausible.check_status_date, self.effective_date))
 
     @property
     def voided(self) -> bool:
@@ -818,7 +845,7 @@ class ResearcherProfile(Timestamped):
 
     def clean(self) -> None:
         _plausible(
-            "return_date", lambda day: plausible.check_return_date(day, planned=self.return_planned), self.return_date
+            ("return_date", lambda day: plausible.check_return_date(day, planned=self.return_planned), self.return_date)
         )
 
     def years_abroad(self, *, until: datetime.date | None = None) -> float:
@@ -888,14 +915,10 @@ class OverseasPosition(Timestamped):
         return f"{self.institution} ({self.country})"
 
     def clean(self) -> None:
-        errors: dict[str, list[ValidationError]] = {}
-        for name, check in (("start_date", plausible.check_position_start), ("end_date", plausible.check_position_end)):
-            try:
-                check(getattr(self, name))
-            except ValidationError as refusal:
-                errors[name] = [refusal]
-        if errors:
-            raise ValidationError(errors)
+        _plausible(
+            ("start_date", plausible.check_position_start, self.start_date),
+            ("end_date", plausible.check_position_end, self.end_date),
+        )
 
 
 @_tracked("ExpertProfileHistory")

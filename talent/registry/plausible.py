@@ -23,6 +23,10 @@ YOUNGEST_AGE_YEARS = 14
 EARLIEST_RECORD = datetime.date(1950, 1, 1)
 #: How far ahead an overseas position may be planned to end, and a planned return be dated.
 PLANNED_CAREER_YEARS = 10
+#: How far ahead a student's expected completion may be (an admission a year ahead, then the longest programme).
+PLANNED_STUDY_YEARS = 10
+#: How far ahead a graduate school's support period may be planned to start or end (a selection, then its years).
+PLANNED_SUPPORT_YEARS = 15
 #: The latest date of any kind the registry takes, whatever the relative bounds above allow. The database refuses
 #: dates outside [EARLIEST_RECORD (EARLIEST_BIRTH for births), LATEST_RECORD] too (the models' `*_within_bounds`
 #: constraints), so a write that goes around validation still cannot store 0001-01-01 or 9999-12-31.
@@ -42,6 +46,14 @@ def latest_birth() -> datetime.date:
 
 def latest_planned_career_date() -> datetime.date:
     return _years_ago(-PLANNED_CAREER_YEARS, timezone.localdate())
+
+
+def latest_expected_completion() -> datetime.date:
+    return _years_ago(-PLANNED_STUDY_YEARS, timezone.localdate())
+
+
+def latest_support_date() -> datetime.date:
+    return _years_ago(-PLANNED_SUPPORT_YEARS, timezone.localdate())
 
 
 def _between(value: datetime.date | None, earliest: datetime.date, latest: datetime.date, message: str) -> None:
@@ -75,6 +87,33 @@ def check_status_date(value: datetime.date | None) -> None:
         EARLIEST_RECORD,
         validators.future_horizon(),
         _("A status change must take effect between %(earliest)s and %(latest)s: %(value)s is not."),
+    )
+
+
+def check_expected_completion(value: datetime.date | None) -> None:
+    _between(
+        value,
+        EARLIEST_RECORD,
+        latest_expected_completion(),
+        _("An expected completion must be between %(earliest)s and %(latest)s: %(value)s is not."),
+    )
+
+
+def check_support_start(value: datetime.date | None) -> None:
+    _between(
+        value,
+        EARLIEST_RECORD,
+        latest_support_date(),
+        _("A support period must start between %(earliest)s and %(latest)s: %(value)s is not."),
+    )
+
+
+def check_support_end(value: datetime.date | None) -> None:
+    _between(
+        value,
+        EARLIEST_RECORD,
+        latest_support_date(),
+        _("A support period must end between %(earliest)s and %(latest)s: %(value)s is not."),
     )
 
 

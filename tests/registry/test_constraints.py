@@ -345,6 +345,27 @@ def test_the_database_refuses_a_return_date_outside_its_bounds(return_date):
     ResearcherProfile.objects.filter(pk=profile.pk).update(return_date=D(2100, 12, 31))
 
 
+@pytest.mark.parametrize("expected_completion", [DAY_ONE, D(1949, 12, 31), D(2101, 1, 1), LAST_DAY])
+def test_the_database_refuses_an_expected_completion_outside_its_bounds(enrollment, expected_completion):
+    enrollments = Enrollment.objects.filter(pk=enrollment.pk)
+    # The admission moved to the earliest bound, so that only the bounds can refuse the earliest completions.
+    enrollments.update(admission_date=D(1950, 1, 1), expected_completion=None)
+    refused_by_database(lambda: enrollments.update(expected_completion=expected_completion))
+    enrollments.update(expected_completion=D(2100, 12, 31))  # the bound itself is a date
+
+
+@pytest.mark.parametrize(
+    ("support_start", "support_end"),
+    [(DAY_ONE, D(2030, 12, 31)), (D(1949, 12, 31), D(2030, 12, 31)), (D(2026, 3, 1), D(2101, 1, 1)),
+     (D(2026, 3, 1), LAST_DAY)],
+)  # fmt: skip
+def test_the_database_refuses_a_support_period_outside_its_bounds(university, support_start, support_end):
+    school = factories.GraduateSchoolFactory(university=university)
+    schools = GraduateSchool.objects.filter(pk=school.pk)
+    refused_by_database(lambda: schools.update(support_start=support_start, support_end=support_end))
+    schools.update(support_start=D(1950, 1, 1), support_end=D(2100, 12, 31))  # the bounds themselves are dates
+
+
 @pytest.mark.parametrize(
     ("start_date", "end_date"),
     [

@@ -9,12 +9,12 @@ import datetime
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from talent.common.errors import InvalidInput
 from talent.registry import services
-from talent.registry.models import OverseasPosition, ResearcherProfile
+from talent.registry.models import GraduateSchool, OverseasPosition, ResearcherProfile
 from talent.roster import services as roster
 from tests.roster.conftest import csv_bytes
 
@@ -65,6 +65,62 @@ def test_an_admission_date_outside_its_bounds_is_refused_naming_them(university_
     horizon_end = timezone.localdate() + datetime.timedelta(days=settings.FUTURE_HORIZON_DAYS)
     bound = "1950-01-01" if admission_date < D(1950, 1, 1) else horizon_end.isoformat()
     assert bound in errors["admission_date"][0]
+
+
+@pytest.mark.parametrize("expected_completion", [D(1949, 12, 31), LAST_DAY])
+def test_an_expected_completion_outside_its_bounds_is_refused_naming_them(
+    university_staff, ms_programme, expected_completion
+):
+    errors = refusal(
+        lambda: services.enrollment_admit(
+            actor=university_staff,
+            new_person={"family_name_ko": "한", "given_name_ko": "결"},
+            programme=ms_programme,
+            student_number="2026-0901",
+            admission_date=D(2026, 3, 2),
+            expected_completion=expected_completion,
+        )
+    )
+
+    ten_years_ahead = str(timezone.localdate().year + 10)
+    assert ("1950-01-01" if expected_completion.year < 1950 else ten_years_ahead) in errors["expected_completion"][0]
+    assert expected_completion.isoformat() in errors["expected_completion"][0]
+
+
+def test_a_support_period_outside_its_bounds_is_refused_naming_both_bounds_in_korean(university_staff, university):
+    with translation.override("ko"):
+        errors = refusal(
+            lambda: services.graduate_school_create(
+                actor=university_staff,
+                university=university,
+                name_ko="기간 오류 대학원",
+                track="open",
+                selection_year=2026,
+                support_start=DAY_ONE,
+                support_end=LAST_DAY,
+                convergence_fields=["robotics"],
+            )
+        )
+
+    assert "1950-01-01" in errors["support_start"][0] and "지원 기간" in errors["support_start"][0]
+    assert str(timezone.localdate().year + 15) in errors["support_end"][0]
+    assert not GraduateSchool.objects.filter(name_ko="기간 오류 대학원").exists()
+
+
+def test_the_api_refuses_an_expected_completion_beyond_its_bound_beside_the_field(
+    university_staff, ms_programme, enrollment
+):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(university_staff)
+    response = client.patch(
+        f"/api/v1/enrollments/{enrollment.pk}/", {"expected_completion": LAST_DAY.isoformat()}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "An expected completion must be between 1950-01-01 and" in str(response.data)
+    assert "expected_completion" in str(response.data)
+    enrollment.refresh_from_db()
+    assert enrollment.expected_completion != LAST_DAY
 
 
 def test_a_status_change_dated_day_one_is_refused_even_when_declining_an_admission(enrollment, university_staff):
