@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 
 import pytest
 from django.utils import timezone
@@ -122,7 +123,7 @@ def test_the_trajectory_downloads_and_matches_the_report(graduates, ministry_ana
     assert periods[: periods.index(None)] == ["Period", *(f"2026-{month:02d}" for month in range(1, 11))]
 
 
-def sheet_notes(rows: list[list[object]]) -> dict[object, object]:
+def sheet_notes(rows: Sequence[Sequence[object]]) -> dict[object, object]:
     """The label and value rows after a table's blank row."""
     blank = next(i for i, row in enumerate(rows) if not any(cell not in (None, "") for cell in row))
     return {row[0]: row[1] for row in rows[blank + 1 :]}
