@@ -416,6 +416,15 @@ class AxConcept(models.Model):
         verbose_name = _("AX vocabulary concept")
         verbose_name_plural = _("AX vocabulary")
         ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(terms_ko__len__lte=MAX_TERMS)
+                & Q(terms_en__len__lte=MAX_TERMS)
+                & Q(abbreviations__len__lte=MAX_TERMS)
+                & Q(ksic_divisions__len__lte=MAX_TERMS),
+                name="ax_concept_lists_size",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.key

@@ -110,6 +110,10 @@ class NotificationSettings(models.Model):
                 name="notification_settings_kinds_valid",
             ),
             models.CheckConstraint(
+                condition=Q(muted_kinds__len__lte=len(NotificationKind.values)),
+                name="notification_settings_kinds_size",
+            ),
+            models.CheckConstraint(
                 condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
                 name="notification_settings_language_valid",
             ),

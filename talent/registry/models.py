@@ -57,6 +57,8 @@ SUMMARY_MAX_LENGTH = 3_000
 REASON_MAX_LENGTH = 1_000
 SKILL_MAX_LENGTH = 60
 SKILLS_MAX_COUNT = 50
+#: A graduate school picks at most this many convergence fields (DESIGN.md).
+CONVERGENCE_FIELDS_MAX_COUNT = 2
 
 _Model = TypeVar("_Model", bound=type[models.Model])
 
@@ -199,7 +201,7 @@ class GraduateSchool(Timestamped):
     support_end = models.DateField(_("support period end"))
     convergence_fields = ArrayField(
         models.CharField(max_length=20, choices=ConvergenceField.choices),
-        size=2,
+        size=CONVERGENCE_FIELDS_MAX_COUNT,
         verbose_name=_("convergence fields"),
         help_text=_("One or two fields."),
     )
@@ -234,7 +236,7 @@ class GraduateSchool(Timestamped):
             ),
             models.CheckConstraint(condition=Q(track__in=SchoolTrack.values), name="school_track_valid"),
             models.CheckConstraint(
-                condition=Q(convergence_fields__len__gte=1, convergence_fields__len__lte=2)
+                condition=Q(convergence_fields__len__gte=1, convergence_fields__len__lte=CONVERGENCE_FIELDS_MAX_COUNT)
                 & Q(convergence_fields__contained_by=CONVERGENCE_FIELD_CODES),
                 name="school_one_or_two_convergence_fields",
                 violation_error_message=_("A graduate school picks one or two convergence fields."),
@@ -986,9 +988,17 @@ class ExpertProfile(Timestamped):
                 name="expert_shared_fields_valid",
             ),
             models.CheckConstraint(
-                condition=Q(skills__len__lte=50),
+                condition=Q(skills__len__lte=SKILLS_MAX_COUNT),
                 name="expert_skills_at_most_50",
                 violation_error_message=_("List at most 50 skills."),
+            ),
+            # Each code at most once: a list no longer than its vocabulary (a repeat is refused by validation).
+            models.CheckConstraint(
+                condition=Q(ksic_sections__len__lte=len(KSIC_CODES)), name="expert_ksic_sections_size"
+            ),
+            models.CheckConstraint(condition=Q(regions__len__lte=len(KR_REGION_CODES)), name="expert_regions_size"),
+            models.CheckConstraint(
+                condition=Q(shared_fields__len__lte=len(SHAREABLE_FIELD_CODES)), name="expert_shared_fields_size"
             ),
         ]
 

@@ -12,6 +12,7 @@ from talent.registry import services
 from talent.registry.models import (
     Enrollment,
     EnrollmentEvent,
+    ExpertProfile,
     GraduateSchool,
     Organization,
     OverseasPosition,
@@ -398,3 +399,39 @@ def test_validation_is_never_looser_than_the_database(monkeypatch):
         plausible.check_return_date(D(2101, 1, 1), planned=True)
     assert "2100-12-31" in excinfo.value.messages[0]
     plausible.check_return_date(D(2100, 12, 31), planned=True)
+
+
+# Lists longer than their field's size (the one limit validation holds), written around validation: the database
+# refuses them too (the check registry.E002 makes sure every sized list has such a constraint).
+@pytest.mark.parametrize(
+    ("field", "too_many"),
+    [
+        ("skills", [f"기술{i}" for i in range(51)]),
+        ("ksic_sections", ["C"] * 22),  # every code once is 21
+        ("regions", ["KR-11"] * 18),  # every region once is 17
+        ("shared_fields", ["email"] * 6),
+    ],
+)
+def test_the_database_refuses_an_expert_s_list_longer_than_its_size(field, too_many):
+    profile = factories.ExpertProfileFactory()
+    profiles = ExpertProfile.objects.filter(pk=profile.pk)
+    refused_by_database(lambda: profiles.update(**{field: too_many}))
+    size = {"skills": 50, "ksic_sections": 21, "regions": 17, "shared_fields": 5}[field]
+    profiles.update(**{field: too_many[:size]})  # a list of the size itself is stored
+
+
+def test_the_database_refuses_a_concept_s_or_a_muted_list_longer_than_its_size(outsider):
+    from talent.matching.models import MAX_TERMS, AxConcept
+    from talent.notifications.models import NotificationKind, NotificationSettings
+
+    concept = AxConcept.objects.create(key="rul-probe", terms_ko=["잔존수명"], terms_en=["remaining useful life"])
+    for field in ("terms_ko", "terms_en", "abbreviations", "ksic_divisions"):
+        refused_by_database(
+            lambda field=field: AxConcept.objects.filter(pk=concept.pk).update(**{field: ["x"] * (MAX_TERMS + 1)})
+        )
+    AxConcept.objects.filter(pk=concept.pk).update(terms_ko=["잔존수명"] * MAX_TERMS)
+    kinds = list(NotificationKind.values)
+    NotificationSettings.objects.get_or_create(user=outsider)
+    muted = NotificationSettings.objects.filter(user=outsider)
+    refused_by_database(lambda: muted.update(muted_kinds=[*kinds, kinds[0]]))
+    assert muted.update(muted_kinds=kinds) == 1

@@ -8,6 +8,7 @@ from django.apps import AppConfig, apps
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 import talent.registry as registry
 from talent.registry import checks, validators
@@ -108,9 +109,37 @@ def test_a_new_model_with_an_unguarded_text_field_fails_the_check_with_what_to_u
     assert "GuardedTextField(max_length=N)" in str(errors[0].hint)
 
 
-def test_every_model_of_the_project_passes_the_check():
+def test_a_list_whose_size_the_database_does_not_hold_fails_the_check_and_one_bounded_by_it_passes(settings):
+    from django.test.utils import isolate_apps
+
+    with isolate_apps("talent.registry"):
+
+        class Tags(models.Model):
+            loose = GuardedListField(GuardedCharField(max_length=60), size=10)
+            held = GuardedListField(GuardedCharField(max_length=60), size=10)
+            wrong = GuardedListField(GuardedCharField(max_length=60), size=10)
+
+            class Meta:
+                app_label = "registry"
+                constraints = [
+                    models.CheckConstraint(
+                        condition=Q(held__len__gte=1) & Q(held__len__lte=10) & Q(wrong__len__lte=11), name="tags_size"
+                    )
+                ]
+
+            def __str__(self):
+                return ", ".join(self.held)
+
+        errors = checks.check_list_sizes_are_held_by_the_database([_App(Tags)])
+    assert [(e.id, e.obj.name) for e in errors] == [("registry.E002", "loose"), ("registry.E002", "wrong")]
+    assert "holds at most 10 items, but the database does not" in errors[0].msg
+    assert "loose__len__lte" in str(errors[0].hint)
+
+
+def test_every_model_of_the_project_passes_the_checks():
     ours = [config for config in apps.get_app_configs() if config.name.startswith("talent.")]
     assert checks.check_text_fields_are_guarded(ours) == []
+    assert checks.check_list_sizes_are_held_by_the_database(ours) == []
 
 
 def test_a_guarded_text_refuses_more_than_its_bound_with_the_bound_in_the_message():
