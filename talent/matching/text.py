@@ -11,10 +11,12 @@ worker; in-process without a broker), and only read by the runs. Kiwi takes a se
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import snowballstemmer
@@ -83,12 +85,28 @@ ENGLISH_STOPWORDS = frozenset(
 )  # fmt: skip
 
 
+ANALYSER_NOUNS_FILE = Path(__file__).resolve().parent / "data" / "analyser_nouns.txt"
+
+
+def analyser_nouns(path: Path = ANALYSER_NOUNS_FILE) -> tuple[str, ...]:
+    """The nouns added to the analyser (`data/analyser_nouns.txt`: words of the field it reads wrongly)."""
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return tuple(line for line in lines if line and not line.startswith("#"))
+
+
+#: Changes whenever the analyser's added nouns do: stored index terms carry it (`services.index`).
+ANALYSER_SIGNATURE = hashlib.sha256("\n".join(analyser_nouns()).encode()).hexdigest()[:12]
+
+
 @functools.cache
 def _load_analyser() -> Kiwi:
     from kiwipiepy import Kiwi
 
     # num_workers=-1: batch calls use every core.
-    return Kiwi(num_workers=-1)
+    kiwi = Kiwi(num_workers=-1)
+    for noun in analyser_nouns():
+        kiwi.add_user_word(noun, "NNG", 0.0)
+    return kiwi
 
 
 _first_use = threading.Lock()

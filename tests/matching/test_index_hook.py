@@ -125,6 +125,20 @@ def test_a_run_after_the_saves_tokenises_nothing(company, django_capture_on_comm
 
 
 @pytest.mark.django_db
+def test_a_change_of_the_analysers_added_nouns_recomputes_every_stored_index_once(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        profile = save_expert(factories.PersonFactory(), summary_ko=WELD)
+    assert services.index_texts(kind="expert_profile", ids=[profile.pk]) == 0, "indexed on save"
+
+    monkeypatch.setattr(text, "ANALYSER_SIGNATURE", "another list")
+
+    assert services.index_texts(kind="expert_profile", ids=[profile.pk]) == 1
+    assert services.index_texts(kind="expert_profile", ids=[profile.pk]) == 0
+
+
+@pytest.mark.django_db
 def test_an_indexing_error_keeps_the_save_logs_no_text_and_the_next_run_indexes(
     monkeypatch, caplog, django_capture_on_commit_callbacks
 ):

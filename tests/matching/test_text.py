@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from talent.matching import text
-from talent.matching.text import analyser, normalize_skill, tokenize
+from talent.matching.text import analyser, analyser_nouns, normalize_skill, tokenize
 
 
 def test_korean_text_yields_its_nouns_without_particles_or_endings():
@@ -115,3 +117,16 @@ def test_a_text_of_ordinary_words_reaches_the_analyser_unchanged():
     ordinary = "사출 성형 불량을 비전 검사로 검출합니다. Internationalization of vision models, Ｃ＋＋."
 
     assert text.bounded(ordinary) == text.normalize_text(ordinary)
+
+
+@pytest.mark.parametrize(("text", "noun"), [("양액 재배", "양액"), ("보압 조건", "보압"), ("야드 크레인", "야드")])
+def test_a_field_word_the_analyser_would_misread_is_one_term(text, noun):
+    # Kiwi alone reads 양액 as 양 + 액, 보압 as a verb, 야드 as a bound noun; data/analyser_nouns.txt adds them.
+    assert noun in analyser_nouns()
+    assert tokenize([text])[0][0] == noun
+
+
+def test_the_added_nouns_are_words_of_two_syllables_or_more_each_once():
+    nouns = analyser_nouns()
+    assert len(set(nouns)) == len(nouns)
+    assert all(len(noun) >= 2 and all("가" <= char <= "힣" for char in noun) for noun in nouns)

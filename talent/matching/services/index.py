@@ -28,7 +28,8 @@ from talent.registry.vocabulary import ProblemStatus
 
 logger = logging.getLogger(__name__)
 
-# Bump when `text.tokenize` changes what it returns: every stored index is then recomputed once.
+# Bump when `text.tokenize` changes what it returns: every stored index is then recomputed once. The nouns added
+# to the analyser (`text.ANALYSER_SIGNATURE`) count too, without a bump.
 INDEX_VERSION = "3"  # 2: a full stop no longer sticks to the last English word; 3: texts bounded, long runs cut
 
 
@@ -50,7 +51,7 @@ SOURCES = {
 
 
 def _source_hash(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join((INDEX_VERSION, *parts)).encode()).hexdigest()
+    return hashlib.sha256("\x1f".join((INDEX_VERSION, text.ANALYSER_SIGNATURE, *parts)).encode()).hexdigest()
 
 
 def index_after_save(*, kind: str, pk: int) -> None:
