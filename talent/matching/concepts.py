@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from talent.matching.text import tokenize
+from talent.matching.text import GENERIC_TERMS, tokenize
 
 SHIPPED_VOCABULARY = Path(__file__).resolve().parent / "data" / "ax_vocabulary.json"
 # ":" never occurs in an analysed term (Kiwi splits at it), so no word of a text can pass for a concept.
@@ -113,6 +113,26 @@ class Vocabulary:
 EMPTY = Vocabulary(concepts={}, forms={}, prefixes=frozenset())
 
 
+def _hangul(text: str) -> int:
+    return sum(_HANGUL_FIRST <= ord(char) <= _HANGUL_LAST for char in text)
+
+
+_HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
+
+
+def searchable(term: str, terms: Sequence[str]) -> bool:
+    """Whether a concept's term, analysed into `terms`, is looked for in texts. Not when its analysis leaves fewer
+    than MIN_FORM_LENGTH characters; nor when every word of it is generic (`text.GENERIC_TERMS`: 공정 관리,
+    "machining", which stems to the "machin" of every "machine learning"); nor when the analysis lost some of its
+    Hangul and left a single word (깊이 카메라 is read as 카메라, 검사 결과 as 검사, 가동률 as 가동): that word
+    would be found in every text that says the broader thing and link it to the narrower concept. A loss that
+    leaves several words (시간대별 요금 as 시간대 요금) still says the concept."""
+    form = "".join(terms)
+    if len(form) < MIN_FORM_LENGTH or all(word in GENERIC_TERMS for word in terms):
+        return False
+    return len(terms) > 1 or _hangul(form) >= _hangul(term)
+
+
 @functools.lru_cache(maxsize=4)
 def build_vocabulary(concepts: tuple[Concept, ...]) -> Vocabulary:
     """A vocabulary of these concepts (each term analysed once, in one batch call; cached per process for the same
@@ -122,9 +142,9 @@ def build_vocabulary(concepts: tuple[Concept, ...]) -> Vocabulary:
         return EMPTY
     pairs = [(concept.key, term) for concept in concepts for term in concept.terms]
     forms: dict[str, list[str]] = {}
-    for (key, _term), terms in zip(pairs, tokenize([term for _, term in pairs]), strict=True):
+    for (key, term), terms in zip(pairs, tokenize([term for _, term in pairs]), strict=True):
         form = "".join(terms)
-        if len(form) >= MIN_FORM_LENGTH and key not in forms.setdefault(form, []):
+        if searchable(term, terms) and key not in forms.setdefault(form, []):
             forms[form].append(key)
     prefixes = frozenset(form[:end] for form in forms for end in range(1, len(form)))
     return Vocabulary(

@@ -45,10 +45,38 @@ def test_the_longest_term_found_at_a_place_wins(vocabulary):
     assert found(vocabulary, "virtual metrology") == ["virtual-metrology"]
 
 
-def test_a_term_the_analyser_shortens_to_one_syllable_is_not_looked_for(vocabulary):
-    # Kiwi reads 양액 as 양 + 액: looking for 액 alone would find it in every 용액 and 액체.
-    assert found(vocabulary, "양액 농도와 액체 용액") == []
+def test_a_term_the_analyser_shortens_to_one_syllable_is_not_looked_for():
+    # Kiwi reads 결로 as 결 + 로 (a particle): looking for 결 alone would find it in every 결과 and 결함.
+    condensation = build_vocabulary((Concept("condensation", ("결로",), ("condensation",)),))
+    assert condensation.find(tokenize(["결로 결함 결과"])[0]) == []
+    assert condensation.find(tokenize(["condensation on the glass"])[0]) == ["condensation"]
+
+
+def test_a_field_word_the_analyser_used_to_misread_is_found_whole_and_nowhere_else(vocabulary):
+    # Kiwi alone reads 양액 as 양 + 액; data/analyser_nouns.txt makes it one noun, and 액 in 액체 or 용액 is not it.
+    assert found(vocabulary, "양액 농도와 액체 용액") == ["hydroponics"]
     assert found(vocabulary, "hydroponics") == ["hydroponics"]
+
+
+@pytest.mark.parametrize(
+    ("term", "text"),
+    [
+        ("웨이퍼 맵", "웨이퍼 표면 결함을 찾습니다"),  # 맵 read as an adjective: found in every wafer
+        ("검사 결과", "외관 검사를 자동화합니다"),  # 결과 is a stopword: read as 검사
+        ("가동률", "설비 가동 이력을 봅니다"),  # the suffix goes: read as 가동
+        ("공정 관리", "공정 관리 경험이 있습니다"),  # two generic words
+        ("machining", "machine learning for vision"),  # stems to the machin of machine
+    ],
+)
+def test_a_term_whose_analysis_says_something_broader_is_not_looked_for(term, text):
+    narrow = build_vocabulary((Concept("narrow", (term,), ()),))
+    assert narrow.find(tokenize([text])[0]) == []
+    assert narrow.forms == {}
+
+
+def test_a_term_that_keeps_several_words_after_a_suffix_goes_is_looked_for():
+    tariff = build_vocabulary((Concept("tou-tariff", ("시간대별 요금",), ()),))
+    assert tariff.find(tokenize(["시간대별 요금을 반영한 운전 계획"])[0]) == ["tou-tariff"]
 
 
 def test_a_text_with_no_term_of_the_vocabulary_has_no_concept(vocabulary):
@@ -177,3 +205,43 @@ def test_the_vocabulary_places_problems_and_experts_in_ksic_divisions_within_the
     first = explain(by_division, 0)
     assert by_division.expert_ids[by_division.expert_index[0]] == "wafer"
     assert first["matched_divisions"] == ["C26"]
+
+
+def test_an_expert_whose_division_is_unknown_stands_between_one_in_the_division_and_one_in_another():
+    vocabulary = build_vocabulary(
+        (
+            Concept("wafer", ("웨이퍼",), ("wafer",), (), ("C26",)),
+            Concept("battery", ("배터리",), ("battery",), (), ("C28",)),
+        )
+    )
+    [problem_terms, wafer_terms, battery_terms, unknown_terms] = tokenize(
+        ["웨이퍼 검사 이미지 분석", "wafer inspection images", "battery inspection images", "inspection images"]
+    )
+    problem = ProblemDoc("p", problem_terms, [], "C", "", True, 1)
+    experts = [
+        ExpertDoc(name, terms, [], ["C"], [], True, 1)
+        for name, terms in (("wafer", wafer_terms), ("battery", battery_terms), ("unknown", unknown_terms))
+    ]
+    # An expert of another section has no sector, known divisions or not.
+    outside = ExpertDoc("outside", unknown_terms, [], ["J"], [], True, 1)
+
+    result = score_candidates([*experts, outside], [problem], top_k=4, vocabulary=vocabulary)
+
+    sector = dict(zip((result.expert_ids[e] for e in result.expert_index), result.sector, strict=True))
+    assert sector == {"wafer": 1.0, "unknown": 0.75, "battery": 0.5, "outside": 0.0}
+    unknown = [i for i in range(len(result)) if result.expert_ids[result.expert_index[i]] == "unknown"]
+    assert explain(result, unknown[0])["matched_divisions"] == []
+
+
+def test_without_divisions_in_the_problem_every_expert_of_the_section_has_the_whole_sector():
+    vocabulary = build_vocabulary((Concept("battery", ("배터리",), ("battery",), (), ("C28",)),))
+    [problem_terms, battery_terms, unknown_terms] = tokenize(
+        ["검사 이미지 분석", "battery inspection images", "inspection images"]
+    )
+    problem = ProblemDoc("p", problem_terms, [], "C", "", True, 1)
+    experts = [ExpertDoc("battery", battery_terms, [], ["C"], [], True, 1)]
+    experts.append(ExpertDoc("unknown", unknown_terms, [], ["C"], [], True, 1))
+
+    result = score_candidates(experts, [problem], top_k=2, vocabulary=vocabulary)
+
+    assert list(result.sector) == [1.0, 1.0]
