@@ -10,7 +10,9 @@ The score is a weighted sum (weights: `Weights`, from settings) of four componen
 - sector: 1 when the problem's KSIC section is one of the expert's sections, else 0; where the vocabulary's
   concepts place the problem in KSIC divisions of its section (C26 semiconductors, C28 batteries…), half of it is
   the section and half the share of those divisions the expert's own concepts also name, so that sector separates
-  candidates within manufacturing;
+  candidates within manufacturing; an expert whose text names no division of that section (an English-only
+  profile in words the vocabulary lacks, a generalist) gets UNKNOWN_DIVISION_SHARE of that half, neither the
+  credit of a division shared nor the penalty of another one named;
 - region: 1 when the expert works in the problem's region, or the problem allows remote work and the expert
   works remotely; else 0.
 On top of them, the expert's past proposals in the problem's KSIC section, accepted and declined, add or take up
@@ -277,6 +279,10 @@ def _many_per_row(columns: Sequence[Collection[int]], width: int) -> sp.csr_arra
 
 # The share of the sector component that the section holds when the problem's divisions are known.
 SECTION_SHARE = 0.5
+# The share of the division half an expert gets whose divisions within the problem's section are unknown: half
+# way between a division shared (1) and another division named (0). Not tuned: bench/labelled scores alike from
+# 0 to 0.75.
+UNKNOWN_DIVISION_SHARE = 0.5
 
 
 def _sector_features(
@@ -285,26 +291,40 @@ def _sector_features(
     problem_divisions: Sequence[Mapping[str, float]],
     expert_divisions: Sequence[Collection[str]],
 ) -> tuple[sp.csr_array, ...]:
-    """(problems, experts): one column per KSIC section, then one per division. A problem holds its section at 1,
-    or at SECTION_SHARE when it has divisions, which then share the rest (`problem_divisions`: shares adding up to
-    1); an expert holds each of its sections and divisions at 1. Their product is the sector component."""
+    """(problems, experts): one column per KSIC section, one per division, then one per section for "divisions
+    unknown". A problem holds its section at 1, or at SECTION_SHARE when it has divisions, which then share the
+    rest (`problem_divisions`: shares adding up to 1), and so does its section's "unknown" column; an expert holds
+    each of its sections and divisions at 1, and the "unknown" column of each of its sections in which no division
+    of its own is known. Their product is the sector component: an expert whose divisions within the problem's
+    section are known is judged by them, one whose text names none is not held to a division it never denied."""
     sections = {
         section: i for i, section in enumerate(sorted(set(chain.from_iterable(doc.ksic_sections for doc in experts))))
     }
     offset = len(sections)
     divisions = {division: offset + i for i, division in enumerate(sorted(set(chain.from_iterable(expert_divisions))))}
-    width = offset + len(divisions)
+    unknown = offset + len(divisions)
+    width = unknown + len(sections)
     problem_rows = sp.lil_array((len(problems), width))
     for row, (doc, shares) in enumerate(zip(problems, problem_divisions, strict=True)):
         section = sections.get(doc.ksic_section)
         if section is not None:
             problem_rows[row, section] = SECTION_SHARE if shares else 1.0
+            if shares:
+                problem_rows[row, unknown + section] = (1.0 - SECTION_SHARE) * UNKNOWN_DIVISION_SHARE
         for division, share in shares.items():
             if division in divisions:
                 problem_rows[row, divisions[division]] = (1.0 - SECTION_SHARE) * share
     expert_rows = _many_per_row(
         [
-            [*(sections[section] for section in doc.ksic_sections), *(divisions[d] for d in held)]
+            [
+                *(sections[section] for section in doc.ksic_sections),
+                *(divisions[d] for d in held),
+                *(
+                    unknown + sections[section]
+                    for section in doc.ksic_sections
+                    if not any(d.startswith(section) for d in held)
+                ),
+            ]
             for doc, held in zip(experts, expert_divisions, strict=True)
         ],
         width,
