@@ -157,3 +157,39 @@ class _Output:
 
     def flush(self) -> None:
         pass
+
+
+@pytest.mark.parametrize(
+    ("terms_ko", "terms_en", "message"),
+    [
+        # A term mapped to itself: one term only, or the same term twice in other spellings.
+        ("사내 용어", "", "서로 다른 용어가 두 개 이상"),
+        ("머신 러닝", "Machine Learning,machine  learning", "두 번 들어 있습니다"),
+        # A cycle of synonyms: a term another concept has already (synonyms are the terms of one concept).
+        ("잔존수명", "expected life", "이미 개념 “rul”의 용어입니다"),
+        ("가" * 61, "long", "60"),
+    ],
+)
+def test_the_admin_refuses_a_bad_concept_on_the_form_with_the_reason_in_korean(
+    client, operator, terms_ko, terms_en, message
+):
+    client.force_login(operator)
+    response = client.post(
+        "/admin/matching/axconcept/add/",
+        {"key": "bad", "terms_ko": terms_ko, "terms_en": terms_en, "abbreviations": "", "ksic_divisions": ""},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not AxConcept.objects.filter(key="bad").exists()
+
+
+def test_the_admin_refuses_an_empty_term_on_the_form(client, operator):
+    client.force_login(operator)
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        "/admin/matching/axconcept/add/",
+        {"key": "bad", "terms_ko": "소성로, ,가마", "terms_en": "kiln", "abbreviations": "", "ksic_divisions": ""},
+    )
+    assert response.status_code == 200
+    assert "Item 2 in the array did not validate: This field is required." in response.content.decode()
+    assert not AxConcept.objects.filter(key="bad").exists()
