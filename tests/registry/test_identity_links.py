@@ -383,3 +383,28 @@ def test_two_known_students_given_one_new_orcid_in_one_file_are_not_refused(hanb
     assert first_person.orcid == ORCID
     assert (second.person.orcid, PersonAsRecorded.objects.get(enrollment=second).orcid) == (None, ORCID)
     assert IdentityDisagreement.objects.get().person_id == second.person_id
+
+
+def test_the_roster_pages_preview_and_import_a_linked_row_showing_nothing_the_other_university_stored(
+    registered_elsewhere, university_staff, hanbit_office
+):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(university_staff)
+    content = csv_bytes([LINKED_ROW], headers=[*HEADERS, "ORCID"])
+
+    preview = client.post(
+        reverse("web:university-roster-import"), {"file": SimpleUploadedFile("명단.csv", content, "text/csv")}
+    )
+
+    html = preview.content.decode()
+    assert preview.status_code == 200
+    assert "<strong>영문 성</strong>" in html and "<strong>이메일</strong>" in html  # the row's notices, by column
+    imported = client.post(
+        reverse("web:university-roster-confirm"), {"sha256": preview.context["confirm"].initial["sha256"]}
+    )
+    shown = client.get(imported["Location"])
+
+    assert Enrollment.objects.filter(person_id=registered_elsewhere.person_id).count() == 2
+    for secret in _secrets_of_the_first_university():
+        assert secret not in html
+        assert secret not in shown.content.decode()
