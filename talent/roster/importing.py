@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +40,7 @@ from talent.registry.services._base import Actor, acting
 from talent.registry.services.enrollments import check_transition, serialise_enrollment_writes
 from talent.registry.services.identity import IDENTIFIERS, compare_with_person
 from talent.registry.services.people import PERSON_FIELDS, normalise_person_fields
-from talent.registry.services.recorded import person_correction
+from talent.registry.services.recorded import person_correction, read_elsewhere
 from talent.registry.vocabulary import EnrollmentStatus, OrganizationKind
 from talent.roster.columns import BY_KEY
 from talent.roster.header import FileHeader, read_file
@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 
     #: An enrollment as _existing fetches it: with the sequence of its last event (None when it has none), its
     #: last standing change (which may be scheduled ahead), the days of its changes scheduled after today and
-    #: whether another university enrols its person.
+    #: whether another university reads its person (`services.recorded.read_elsewhere`).
     ExistingEnrollment = WithAnnotations[Enrollment, _LastSequence]
 
 Progress = Callable[[str, int, int], object]
@@ -261,7 +261,7 @@ def _plan(
 def _existing(university: Organization, numbers: set[str], *, lock: bool) -> dict[str, ExistingEnrollment]:
     """The university's enrollments with these student numbers, with their persons, their last event (its
     sequence), their last standing change (which may be scheduled ahead) and the days of the changes scheduled
-    after today, and whether another university enrols their person: one query (two when locking)."""
+    after today, and whether another university reads their person: one query (two when locking)."""
     events = EnrollmentEvent.objects.filter(enrollment=OuterRef("pk"))
     last_sequence = events.order_by("-sequence").values("sequence")
     standing = events.filter(void__isnull=True)
@@ -280,7 +280,7 @@ def _existing(university: Organization, numbers: set[str], *, lock: bool) -> dic
         last_event_previous=Subquery(last_standing.values("previous_status")[:1]),
         prior_status_on=Subquery(last_standing.values("effective_date")[1:2]),
         scheduled_dates=ArraySubquery(scheduled),
-        elsewhere=Exists(Enrollment.objects.filter(person_id=OuterRef("person_id")).exclude(university=university)),
+        elsewhere=ExpressionWrapper(read_elsewhere(OuterRef("person_id"), university.pk), output_field=BooleanField()),
     )
     return {e.student_number: e for e in qs}
 

@@ -20,8 +20,10 @@ from talent.identity import services as identity
 from talent.identity.models import DuplicateCandidate
 from talent.registry import services
 from talent.registry.models import Enrollment, IdentityDisagreement, Person, PersonAsRecorded, PersonMerge
+from talent.registry.services.advisors import advisor_appoint
 from talent.registry.services.merges import person_merge
 from talent.registry.services.people import PersonFields
+from talent.registry.vocabulary import AdvisorRole
 from talent.roster import services as roster
 from tests import factories
 from tests.roster.conftest import HEADERS, csv_bytes
@@ -383,3 +385,67 @@ def test_the_admit_page_shows_the_linked_student_as_the_university_sent_them(
     assert response.status_code == 200 and "N-0001" in shown and "Suh-yeon Rhee" in shown
     assert not [secret for secret in HANBIT_ONLY if secret in shown]
     assert Person.objects.count() == 1
+
+
+@pytest.fixture
+def nuri_co_advisor(other_university, other_university_staff):
+    """누리's company co-advisor, whom 한빛 then admits as a student (the same ORCID iD: one person)."""
+    return advisor_appoint(
+        actor=other_university_staff,
+        university=other_university,
+        role=AdvisorRole.CO_ADVISOR,
+        new_person=details(NURI, orcid=ORCID),
+    )
+
+
+def _nuri_reads_its_co_advisor(other_university_staff) -> dict:
+    (appointment,) = api(other_university_staff).get("/api/v1/advisor-appointments/").json()["results"]
+    return appointment["person"]
+
+
+def test_a_university_that_enrols_another_universitys_advisor_never_writes_over_the_name_that_one_shows(
+    nuri_co_advisor, university_staff, ms_programme, other_university_staff
+):
+    own = services.enrollment_admit(
+        actor=university_staff, programme=ms_programme, new_person=details(HANBIT, orcid=ORCID),
+        student_number="2026-0001", admission_date=D(2026, 3, 2),
+    )  # fmt: skip
+    assert own.person_id == nuri_co_advisor.person_id
+
+    response = api(university_staff).patch(
+        f"/api/v1/enrollments/{own.pk}/", {"person": {"given_name_ko": "서윤", "given_name_latin": "Seoyun"}},
+        format="json",
+    )  # fmt: skip
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["person"]["given_name_ko"], response.json()["person"]["given_name_latin"]) == (
+        "서윤",
+        "Seoyun",
+    )
+    shown = _nuri_reads_its_co_advisor(other_university_staff)
+    assert (shown["given_name_ko"], shown["given_name_latin"]) == ("서연", "Suh-yeon")
+    assert {"given_name_ko", "given_name_latin"} <= set(IdentityDisagreement.objects.values_list("field", flat=True))
+
+
+def test_a_roster_reimport_of_another_universitys_advisor_keeps_the_name_that_one_shows(
+    nuri_co_advisor, university_staff, university, ms_programme, other_university_staff
+):
+    row = ["2026-0001", "이", "서연", "Lee", "Seoyeon", "1999-04-07", "", "seoyeon@hanbit.ac.kr", "AX 융합 석사",
+           "2026-03-02", "", ORCID]  # fmt: skip
+    first = roster.roster_import(
+        actor=university_staff, university=university, filename="명단.csv",
+        content=csv_bytes([row], headers=[*HEADERS, "ORCID"]), dry_run=False,
+    )  # fmt: skip
+    assert first.applied, first.problems
+    renamed = [*row[:2], "서윤", *row[3:]]
+
+    again = roster.roster_import(
+        actor=university_staff, university=university, filename="명단.csv",
+        content=csv_bytes([renamed], headers=[*HEADERS, "ORCID"]), dry_run=False,
+    )  # fmt: skip
+
+    assert again.applied, again.problems
+    assert [n.column for n in again.rows[0].notices] == ["이름"]
+    assert _nuri_reads_its_co_advisor(other_university_staff)["given_name_ko"] == "서연"
+    own = Enrollment.objects.get(university=university)
+    assert PersonAsRecorded.objects.get(enrollment=own).given_name_ko == "서윤"

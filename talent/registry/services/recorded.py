@@ -14,8 +14,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Exists, Q
+
 from talent.common.db import validate
-from talent.registry.models import DisagreementStatus, Enrollment, IdentityDisagreement, Person, PersonAsRecorded
+from talent.registry.models import (
+    AdvisorAppointment,
+    DisagreementStatus,
+    Enrollment,
+    IdentityDisagreement,
+    Person,
+    PersonAsRecorded,
+)
 from talent.registry.services._base import Actor, assign, save
 from talent.registry.services.identity import (
     IDENTIFIERS,
@@ -43,9 +52,17 @@ def _probe(fields: Mapping[str, Any]) -> Person:
     return probe
 
 
+def read_elsewhere(person_id: Any, university_id: Any) -> Q:
+    """Whether another university reads the Person: it enrols them, or appoints them to advise its students (an
+    advisor has no record of its own: the appointing university shows the Person's name). As a condition on a person
+    id or an outer reference, so that a roster asks it of a whole file in its one query."""
+    return Exists(Enrollment.objects.filter(person_id=person_id).exclude(university_id=university_id)) | Exists(
+        AdvisorAppointment.objects.filter(person_id=person_id).exclude(university_id=university_id)
+    )
+
+
 def _elsewhere(person: Person, university_id: int) -> bool:
-    """Whether another university enrols the person."""
-    return person.enrollments.exclude(university_id=university_id).exists()
+    return Person.objects.filter(read_elsewhere(person.pk, university_id), pk=person.pk).exists()
 
 
 def _recorded(person: Person) -> bool:
@@ -94,9 +111,9 @@ def person_correction(
     held_by_another: Callable[[str, Any], bool] | None = None,
 ) -> Correction:
     """The rule of a correction, without writing: what of these (normalised) fields the Person takes and what waits
-    for an operator. `elsewhere`: another university enrols the person; `recorded`: a university keeps its own record
-    of them. `held_by_another(name, value)` answers whether another person holds an identifier (by default, a query);
-    the roster answers it for a whole file at once."""
+    for an operator. `elsewhere`: another university reads the person (`read_elsewhere`); `recorded`: a university
+    keeps its own record of them. `held_by_another(name, value)` answers whether another person holds an identifier
+    (by default, a query); the roster answers it for a whole file at once."""
     held_by_another = held_by_another or identifier_held_by_another(person)
     comparison = compare_with_person(person, fields, held_by_another=held_by_another)
     held = {
@@ -112,8 +129,9 @@ def person_correction(
 
 def person_details_correct(*, actor: Actor, enrollment: Enrollment, fields: PersonFields) -> None:
     """A university corrects its student's details (in the caller's transaction, after its permission check), by the
-    rule of `person_correction`. A person no other university enrols: the Person changes, as before (and the
-    university's own record, if it keeps one). A person another university enrols: the university's own record
+    rule of `person_correction`. A person no other university reads: the Person changes, as before (and the
+    university's own record, if it keeps one). A person another university enrols or appoints as an advisor
+    (`read_elsewhere`): the university's own record
     changes; the Person takes what it lacks, and what differs is kept for an operator (never written over). An ORCID
     iD or researcher number another person holds is never refused (that would tell the university the other exists):
     the university keeps it in its record and an operator reviews it (identity proposes the pair)."""
