@@ -7,8 +7,9 @@ import pytest
 from django.test import Client
 
 from tests.matching.market import market
+from tests.web.walk import world
 
-__all__ = ["market"]
+__all__ = ["market", "world"]
 
 
 @pytest.fixture

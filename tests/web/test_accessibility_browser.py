@@ -1,65 +1,39 @@
 """Accessibility, checked in a real browser: axe-core (4.12.1, bundled by axe-playwright-python; nothing is
-downloaded) runs on every main page of every role, in Korean and in English, and finds no serious or critical
-violation of WCAG 2.1 A/AA (what KWCAG 2.2 follows). The same walk keeps a screenshot of each page at 390 px (a
-phone) and 1280 px under test-artifacts/web/a11y/, and checks that no page is wider than a phone's screen: a wide
-table scrolls inside its own frame with its key (first) column fixed, instead of pushing the page sideways or
-breaking its words.
+downloaded) runs on every page of every role, in Korean and in English, and finds no serious or critical violation
+of WCAG 2.1 A/AA (what KWCAG 2.2 follows). The same walk keeps a screenshot of each page at 390 px (a phone) and
+1280 px under test-artifacts/web/a11y/, and checks that no page is wider than a phone's screen: a wide table scrolls
+inside its own frame with its key (first) column fixed, instead of pushing the page sideways or breaking its words.
 
-One browser, one live server, one page per role and language: the walk has to fit CI's time."""
+"Every page" is checked too: the walk's world (tests/web/walk.py) has an object behind each detail and edit page,
+and a test without a browser iterates the URL resolver and fails on a page pattern the walk neither opens nor meets
+as a form or link on a walked page (an action), unless it is in the walk's documented exclusions.
+
+One browser, one live server, one browser context per role and language, the world built once: the walk has to fit
+CI's time (it runs twice there, on the embedded and the machine's PostgreSQL)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.urls import resolve
 
-from talent.web.navigation import nav_links
 from tests.browser import screenshot, session_cookie
-from tests.targets import seed_targets_if_flushed
-from tests.web.test_content_security_browser import _pages
+from tests.web.walk import DESK_ONLY, Action, World, pages_in_scope, walked_actions, walked_pages
 
 #: WCAG 2.0/2.1 level A and AA rules, the ones KWCAG 2.2 follows.
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 BLOCKING = {"serious", "critical"}
 PHONE, DESKTOP = 390, 1280
-#: Swagger UI is a developer's tool of drf-spectacular's making, not a page of a role. Django's admin is walked (the
-#: operator's desk, with web/admin.css and web/admin.js for what it lacks) at desktop width only: it is not built for
-#: a phone, and the operator works at a desk.
-NOT_WALKED = ("/api/v1/docs/",)
-DESK_ONLY = "/admin/"
-
-
-def _walked_pages(market, enrollment, users: dict[str, Any]) -> dict[str, list[str]]:
-    """The main pages of the content-security walk, every page of each role's navigation, and the privacy pages."""
-    pages = _pages(market, enrollment)
-    pages["anonymous"] = [*pages["anonymous"], "/privacy/", "/password-reset/"]
-    pages["researcher"] = [*pages["researcher"], "/me/privacy/"]
-    for role, user in users.items():
-        pages[role] = [*pages.get(role, []), *(link["url"] for link in nav_links(user))]
-    walked = {
-        role: list(dict.fromkeys(p for p in paths if not p.startswith(NOT_WALKED))) for role, paths in pages.items()
-    }
-    return {role: paths for role, paths in walked.items() if paths}
 
 
 @pytest.fixture
-def users(market, ministry_analyst, university_staff, operator) -> dict[str, Any]:
-    seed_targets_if_flushed()  # a transactional test earlier on this worker may have flushed them
-    return {
-        "researcher": market.lee.person.user,
-        "company_member": market.company_member,
-        "university_staff": university_staff,
-        "ministry_analyst": ministry_analyst,
-        "operator": operator,
-    }
-
-
-@pytest.fixture
-def signed_in(users) -> dict[str, str | None]:
+def signed_in(world: World) -> dict[str, str | None]:
     """A session per role, made before the browser starts (see tests/web/conftest.py)."""
-    return {"anonymous": None} | {role: session_cookie(user) for role, user in users.items()}
+    return {"anonymous": None} | {role: session_cookie(user) for role, user in world.users.items()}
 
 
 def _violations(result: dict[str, Any]) -> list[str]:
@@ -102,49 +76,111 @@ TABLE_PROBLEMS = """() => {
 }"""
 
 
-def test_every_page_of_every_role_passes_axe_in_korean_and_english(
-    market, enrollment, users, signed_in, live_server, browser, artifacts
-):
-    checker = Axe()
+#: What the walk offers the controls of an action: a form posting to it, a link to it (a download), a GET form.
+OFFERED = """(target) => [...document.querySelectorAll('form')].some(f => f.getAttribute('action') === target)
+  || [...document.querySelectorAll('a[href]')].some(a => { const h = a.getAttribute('href'); return h === target
+  || h.startsWith(target + '?') || h.startsWith(target + '#'); })"""
+
+
+class Walk:
+    """One role in one language: checks each page it is on (axe; in Korean the phone width and screenshots)."""
+
+    def __init__(self, page: Any, role: str, language: str, shots: Any) -> None:
+        self.page, self.role, self.language, self.shots = page, role, language, shots
+        self.checker = Axe()
+        self.found: dict[str, list[str]] = {}
+        self.too_wide: dict[str, int] = {}
+        self.broken_tables: dict[str, list[str]] = {}
+        self.tables_seen = 0
+
+    def check(self, label: str) -> None:
+        page, where = self.page, f"{self.role} {self.language} {label}"
+        assert page.locator("html").get_attribute("lang") == self.language, where
+        if problems := _violations(self.checker.run(page, options=AXE_OPTIONS).response):
+            self.found[where] = problems
+        if self.language != "ko" or label.startswith(DESK_ONLY):
+            return
+        name = re.sub(r"[^A-Za-z0-9-]+", "_", f"{self.role}{label}").rstrip("_")
+        screenshot(page, self.shots / f"{name}-{DESKTOP}.png")
+        page.set_viewport_size({"width": PHONE, "height": 844})
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE:
+            self.too_wide[f"{self.role} {label}"] = width
+        self.tables_seen += page.locator("table").count()
+        if broken := page.evaluate(TABLE_PROBLEMS):
+            self.broken_tables[f"{self.role} {label}"] = broken
+        screenshot(page, self.shots / f"{name}-{PHONE}.png")
+        page.set_viewport_size({"width": DESKTOP, "height": 900})
+
+    def offers(self, action: Action) -> bool:
+        if action.form:
+            return self.page.locator(action.form).count() > 0
+        return bool(self.page.evaluate(OFFERED, action.target))
+
+    def submit(self, action: Action) -> None:
+        """Submit the action's form on the page the walk is on, and check the page it leads to."""
+        form = self.page.locator(action.form or f'form[action="{action.target}"]').first
+        for selector, file in action.files.items():
+            form.locator(selector).set_input_files(file)
+        button = form.locator(f"button[type=submit]{action.button}").first
+        with self.page.expect_navigation(wait_until="load") as navigation:
+            button.click()
+        response = navigation.value
+        where = f"{self.role} {self.language} {action.page} → {action.target}"
+        assert response is not None and response.status == 200, f"{where}: {response and response.status}"
+        self.check(f"{action.page} → {resolve(action.target).url_name}")
+        for target in action.offers:
+            assert self.page.evaluate(OFFERED, target), f"{where}: the page offers no form or link to {target}"
+
+
+def test_every_page_of_every_role_passes_axe_in_korean_and_english(world, signed_in, live_server, browser, artifacts):
     shots = artifacts / "a11y"
     shots.mkdir(exist_ok=True)
-    found: dict[str, list[str]] = {}
-    too_wide: dict[str, int] = {}
-    broken_tables: dict[str, list[str]] = {}
-    tables_seen = 0
-    for role, paths in _walked_pages(market, enrollment, users).items():
+    actions = walked_actions(world)
+    walks: list[Walk] = []
+    for role, paths in walked_pages(world).items():
         for language in ("ko", "en"):
             context = browser.new_context(locale=language, viewport={"width": DESKTOP, "height": 900})
             if signed_in[role] is not None:
                 cookie = {"name": settings.SESSION_COOKIE_NAME, "value": signed_in[role], "url": live_server.url}
                 context.add_cookies([cookie])
-            page = context.new_page()
+            walk = Walk(context.new_page(), role, language, shots)
+            walks.append(walk)
             for path in paths:
-                page.set_viewport_size({"width": DESKTOP, "height": 900})
-                response = page.goto(f"{live_server.url}{path}", wait_until="networkidle")
-                assert response is not None and response.status == 200, f"{role} {path}: {response and response.status}"
-                assert page.locator("html").get_attribute("lang") == language, f"{role} {path}"
-                problems = _violations(checker.run(page, options=AXE_OPTIONS).response)
-                if problems:
-                    found[f"{role} {language} {path}"] = problems
-                if language == "ko" and not path.startswith(DESK_ONLY):
-                    name = f"{role}{path.replace('/', '_').rstrip('_')}"
-                    screenshot(page, shots / f"{name}-{DESKTOP}.png")
-                    page.set_viewport_size({"width": PHONE, "height": 844})
-                    width = page.evaluate("document.documentElement.scrollWidth")
-                    if width > PHONE:
-                        too_wide[f"{role} {path}"] = width
-                    tables_seen += page.locator("table").count()
-                    if broken := page.evaluate(TABLE_PROBLEMS):
-                        broken_tables[f"{role} {path}"] = broken
-                    screenshot(page, shots / f"{name}-{PHONE}.png")
+                response = walk.page.goto(f"{live_server.url}{path}", wait_until="load")
+                where = f"{role} {language} {path}"
+                assert response is not None and response.status == 200, f"{where}: {response and response.status}"
+                # A redirect (to the sign-in page, the privacy consent, a list) would walk another page than named.
+                landed = walk.page.url.removeprefix(live_server.url)
+                assert resolve(landed.split("?")[0]).route == resolve(path.split("?")[0]).route, f"{where}: {landed}"
+                walk.check(path)
+                here = [action for action in actions if action.role == role and action.page == path]
+                for action in here:
+                    assert walk.offers(action), f"{where}: no form or link to {action.target}"
+                for action in (action for action in here if action.submit):
+                    walk.submit(action)
             context.close()
+    found = {where: problems for walk in walks for where, problems in walk.found.items()}
+    too_wide = {where: width for walk in walks for where, width in walk.too_wide.items()}
+    broken_tables = {where: broken for walk in walks for where, broken in walk.broken_tables.items()}
     assert not found, "serious or critical accessibility violations:\n" + "\n".join(
         f"{where}: {problem}" for where, problems in found.items() for problem in problems
     )
     assert not too_wide, f"pages wider than a {PHONE} px phone (px): {too_wide}"
+    tables_seen = sum(walk.tables_seen for walk in walks)
     assert tables_seen >= 10, f"the walk should meet the lists and breakdowns (tables seen: {tables_seen})"
     assert not broken_tables, f"tables broken at {PHONE} px: {broken_tables}"
+
+
+def test_the_walk_covers_every_page_of_the_site(world):
+    """Iterates the URL resolver: each page pattern of the site (not the API, not Django's admin, see
+    tests/web/walk.py) is opened by the walk or offered on a walked page as a form or link it acts on, or is
+    excluded with its reason. A new page without a place in the walk fails here."""
+    walked = {resolve(path.split("?")[0]).view_name for paths in walked_pages(world).values() for path in paths}
+    acted = {resolve(action.target).view_name for action in walked_actions(world)}
+    offered = {resolve(target).view_name for action in walked_actions(world) for target in action.offers}
+    in_scope = pages_in_scope()
+    assert not (missing := in_scope - walked - acted - offered), f"page patterns the walk does not cover: {missing}"
 
 
 def test_axe_finds_a_serious_violation(live_server, browser):
