@@ -4,12 +4,23 @@ talent.reports.outlook.flows_on reduces the registry, as of a date, to the cohor
 (each counting enrollment's standing status, the months to its outcome, the active cohorts). The outlook calls it
 twice (today, and a year ago for the back-test). This measures it at the national scale of the late programme:
 about 1,000,000 counting enrollments (22 universities, MS / PhD / integrated, admitted 2020–2026) with about
-2.4 events each, generated in SQL (INSERT … SELECT generate_series, triggers off: no history, no derived status
-needed, since flows_on reads the events) in a scratch database of its own (generated once, kept for the next run).
+2.5 events each, generated in SQL (INSERT … SELECT generate_series, triggers off: no history rows) in a scratch
+database of its own (generated once, kept for the next run). The enrollments' current status is then derived by
+the registry's own function and the counting tables rebuilt, as the triggers would have kept them.
 
-Printed: rows, then for flows_on today, flows_on a year ago and the whole outlook (both, plus 10,000 simulated
-paths): the best of 3 wall-clock times and the peak Python memory (tracemalloc) of one call, and the process's
-peak RSS. Wanted: a few seconds at most.
+Before and after, in the same run: the previous flows_on (`every_event` below, as it was on main before: each
+enrollment's last standing event by DISTINCT ON over every event, a sort of 2.5 million rows) and today's (the
+registry's status on a date: the current status wherever nothing changed since, only the others' events read).
+Both must give the same inputs (checked, today and a year ago, national and one university) before they are
+timed. Printed per date: the best of 3 wall-clock seconds of each and their ratio; then the whole outlook (both
+dates plus 10,000 simulated paths) with the peak Python memory (tracemalloc) of one call, and the process's peak
+RSS. Wanted: a few seconds at most.
+
+Measured on the shared 2-core machine (load average about 8, 2026-12-03), 1,000,000 enrollments and 2,494,315
+events, best of 3: as of today 17.96 s before, 0.12 s after (152x); as of a year ago 16.32 s before, 2.71 s after
+(6.0x: the 100,000 enrollments changed since are looked up one by one). The whole outlook 11.16 s: of the rest,
+about 6-7 s are the back-test's count of the trained a year ago (talent.reports.counting, the same for every
+report as of that date) and about 2.7 s the rates' Python over a million observed months.
 
 Run: .venv/bin/python bench/outlook_flows.py [--enrollments 1000000] [--fresh]
      (BENCH_DATABASE_URL: the server, default postgres://postgres@127.0.0.1:5432/; BENCH_OUTLOOK_DATABASE: the
@@ -20,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import os
 import resource
 import subprocess
@@ -160,19 +172,155 @@ def generate(enrollments: int) -> None:
     print(f"  generated {enrollments:,} enrollments in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def measure(call: Callable[[], Any]) -> tuple[float, float]:
-    """Best of REPEAT wall-clock seconds, and the peak Python memory (MiB) of one traced call."""
-    call()  # warm-up: caches, plans
+def settle() -> None:
+    """What the triggers and services keep, for a database generated around them (idempotent): each programme's
+    first counting rule (counting from before any date measured), the enrollments' current status derived by the
+    registry's function, and the counting tables rebuilt."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from talent.registry.models import Enrollment, Programme, ProgrammeCountingRule
+    from talent.reports.counting_tables import counting_tables_rebuild
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        ProgrammeCountingRule.objects.bulk_create(
+            ProgrammeCountingRule(programme=programme, counts=True, effective_from=datetime.date(2020, 1, 1))
+            for programme in Programme.objects.filter(counting_rules__isnull=True)
+        )
+    if not Enrollment.objects.filter(status_since__isnull=True).exists():
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")  # no history rows for the derived status
+        cursor.execute(
+            "SELECT registry_derive_enrollment_status(ARRAY(SELECT id FROM registry_enrollment), %s)",
+            [timezone.localdate()],
+        )
+    counting_tables_rebuild()
+    connection.cursor().execute("VACUUM ANALYZE")
+    print(f"  derived the enrollments' status in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def every_event(*, scope: Any, target: Any, as_of: datetime.date) -> Any:
+    """The previous flows_on (main before this comparison), kept here as the baseline: every standing event of the
+    counting enrollments read, and each enrollment's last one found by DISTINCT ON (a sort of all of them)."""
+    from collections import defaultdict
+
+    from django.db import connection, transaction
+
+    from talent.registry import counting_rules
+    from talent.registry.models import EnrollmentEvent
+    from talent.reports import arithmetic, outlook, projection
+
+    counting_ids = counting_rules.counting_programme_ids(on=target.effective_from)
+    events = EnrollmentEvent.objects.filter(
+        effective_date__lte=as_of,
+        void__isnull=True,
+        enrollment__programme_id__in=counting_ids,
+        enrollment__admission_date__lte=as_of,
+    )
+    if scope.university is not None:
+        events = events.filter(enrollment__university=scope.university)
+    base, base_params = (
+        events.order_by()
+        .values_list(
+            "enrollment_id",
+            "enrollment__person_id",
+            "enrollment__programme__degree_level",
+            "enrollment__admission_date",
+            "status",
+            "effective_date",
+            "sequence",
+        )
+        .query.sql_with_params()
+    )
+    standing = f"""
+        WITH ev (enrollment_id, person_id, level, admitted, status, day, sequence) AS ({base}),
+        standing AS (
+            SELECT DISTINCT ON (enrollment_id) enrollment_id, person_id, level, admitted, status, day
+            FROM ev ORDER BY enrollment_id, day DESC, sequence DESC
+        ),
+        registered AS (SELECT DISTINCT enrollment_id FROM ev WHERE status = 'enrolled'),
+        trained AS (SELECT DISTINCT person_id FROM standing WHERE status = 'graduated' AND day >= %s)
+    """  # noqa: S608
+    answers = """
+        SELECT 'outcome', level, kind, GREATEST(ROUND((finished - admitted) / %s::numeric), 0)::int, NULL::date,
+               count(*)
+        FROM (
+            SELECT s.level, s.admitted,
+                   CASE WHEN s.status = 'graduated' THEN 'graduated'
+                        WHEN s.status = ANY(%s) AND r.enrollment_id IS NOT NULL THEN 'left'
+                        WHEN s.status = 'progressed' THEN 'fast_tracked'
+                        WHEN s.status = ANY(%s) THEN 'active' END AS kind,
+                   CASE WHEN s.status = ANY(%s) THEN %s::date ELSE s.day END AS finished
+            FROM standing s LEFT JOIN registered r ON r.enrollment_id = s.enrollment_id
+        ) o
+        WHERE kind IS NOT NULL
+        GROUP BY 2, 3, 4
+        UNION ALL
+        SELECT 'cohort', level, NULL, NULL, admitted, count(*) FROM (
+            SELECT DISTINCT ON (s.person_id) s.level, s.admitted
+            FROM standing s
+            WHERE s.status = ANY(%s) AND s.person_id NOT IN (SELECT person_id FROM trained)
+            ORDER BY s.person_id, s.admitted DESC, s.enrollment_id
+        ) a
+        GROUP BY 2, 5
+    """
+    active, left = list(outlook.ACTIVE), list(outlook.LEFT)
+    params = [*base_params, target.start_date, arithmetic.DAYS_PER_MONTH, left, active, active, as_of, active]
+    seen: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    cohorts = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(standing + answers, params)
+        for row, level, kind, months, admitted, n in cursor.fetchall():
+            if row == "outcome":
+                seen[level][kind].extend([months] * n)
+            else:
+                cohorts.append((level, admitted, n))
+    return outlook.Flows(
+        active=[projection.ActiveGroup(level, day, n) for level, day, n in sorted(cohorts)],
+        observations={
+            level: projection.LevelObservations(
+                graduated=tuple(outcomes["graduated"]),
+                left=tuple(outcomes["left"]),
+                fast_tracked=tuple(outcomes["fast_tracked"]),
+                active=tuple(outcomes["active"]),
+            )
+            for level, outcomes in seen.items()
+        },
+        normal_months=outlook.normal_months(counting_ids),
+    )
+
+
+def inputs(flows: Any) -> tuple[Any, ...]:
+    """What the projection reads of the inputs (the observed months as multisets: their order is the query's)."""
+    observed = {
+        level: tuple(tuple(sorted(values)) for values in (o.graduated, o.left, o.fast_tracked, o.active))
+        for level, o in flows.observations.items()
+    }
+    return flows.active, observed, flows.normal_months
+
+
+def best_of(call: Callable[[], Any]) -> float:
+    """Best of REPEAT wall-clock seconds (after the call was made once: caches, plans)."""
     times = []
     for _ in range(REPEAT):
         started = time.perf_counter()
         call()
         times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def measure(call: Callable[[], Any]) -> tuple[float, float]:
+    """Best of REPEAT wall-clock seconds, and the peak Python memory (MiB) of one traced call."""
+    call()  # warm-up: caches, plans
+    seconds = best_of(call)
     tracemalloc.start()
     call()
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return min(times), peak / 2**20
+    return seconds, peak / 2**20
 
 
 def main() -> None:
@@ -191,11 +339,13 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from talent.registry.models import Organization
     from talent.reports import outlook, selectors
     from talent.reports.models import AX_TRAINED
     from talent.reports.scope import ReportScope
 
     generate(args.enrollments)
+    settle()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT count(*) FROM registry_enrollment), (SELECT count(*) FROM registry_enrollmentevent)"
@@ -203,23 +353,27 @@ def main() -> None:
         enrollments, events = cursor.fetchone()
     print(f"Registry → projection (talent.reports.outlook.flows_on): {enrollments:,} enrollments, {events:,} events")
     target = selectors.target_current(code=AX_TRAINED)
-    scope = ReportScope()
     today = timezone.localdate()
     year_ago = today - datetime.timedelta(days=outlook.BACKTEST_DAYS)
-    flows = outlook.flows_on(scope=scope, target=target, as_of=today)
-    active = sum(group.count for group in flows.active)
-    print(f"  inputs today: {active:,} active students in {len(flows.active)} cohorts")
-    calls: list[tuple[str, Callable[[], Any]]] = [
-        ("flows_on, today", lambda: outlook.flows_on(scope=scope, target=target, as_of=today)),
-        ("flows_on, a year ago", lambda: outlook.flows_on(scope=scope, target=target, as_of=year_ago)),
-        (
-            "whole outlook (both + simulation)",
-            lambda: outlook.outlook_of(scope=scope, target=target, as_of=today, achieved=0),
-        ),
-    ]
-    for label, call in calls:
-        seconds, mebibytes = measure(call)
-        print(f"  {label:<36}{seconds:>8.2f} s   peak Python memory {mebibytes:>8.1f} MiB")
+    university = Organization.objects.filter(kind="university").order_by("pk").first()
+    for scope in (ReportScope(), ReportScope(university=university)):
+        for as_of in (today, year_ago):
+            after = outlook.flows_on(scope=scope, target=target, as_of=as_of)
+            before = every_event(scope=scope, target=target, as_of=as_of)
+            where = "national" if scope.university is None else "one university"
+            if inputs(after) != inputs(before):
+                sys.exit(f"flows_on and every_event differ ({where}, as of {as_of})")
+            active = sum(group.count for group in after.active)
+            print(f"  same inputs both ways ({where}, as of {as_of}): {active:,} active in {len(after.active)} cohorts")
+    scope = ReportScope()
+    print(f"  {'national, best of ' + str(REPEAT):<36}{'before':>10}{'after':>10}{'ratio':>10}")
+    for label, as_of in (("as of today", today), ("as of a year ago (back-test)", year_ago)):
+        before_s = best_of(functools.partial(every_event, scope=scope, target=target, as_of=as_of))
+        after_s = best_of(functools.partial(outlook.flows_on, scope=scope, target=target, as_of=as_of))
+        print(f"  {label:<36}{before_s:>8.2f} s{after_s:>8.2f} s{before_s / after_s:>9.1f}x", flush=True)
+    seconds, mebibytes = measure(lambda: outlook.outlook_of(scope=scope, target=target, as_of=today, achieved=0))
+    label = "whole outlook (both + simulation)"
+    print(f"  {label:<36}{seconds:>8.2f} s   peak Python memory {mebibytes:>8.1f} MiB")
     print(f"  process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
