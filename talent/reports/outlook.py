@@ -19,7 +19,7 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from talent.common.errors import InvalidInput
 from talent.common.presentation import bilingual_name
 from talent.registry import counting_rules
-from talent.registry.models import EnrollmentEvent, Programme
+from talent.registry.models import Programme
 from talent.registry.vocabulary import DegreeLevel
 from talent.reports import arithmetic, counting, intake, projection, selectors
 from talent.reports.models import Target, TargetBasis
@@ -54,86 +54,135 @@ class Flows:
     normal_months: dict[str, int]
 
 
+_FLOWS = f"""
+WITH programme AS (
+    SELECT pr.id, pr.degree_level AS level FROM {counting.T["programme"]} pr
+     WHERE pr.id = ANY(%(counting)s::bigint[]) {{university}}
+),
+changed AS MATERIALIZED (
+    -- Counting enrollments whose current status is not their status on the date (reached after it, none yet, or
+    -- a change due by then that the hourly refresh has still to take in): their last standing event by then.
+    SELECT e.id, e.person_id, p.level, e.admission_date AS admitted, last.status, last.effective_date AS day,
+           last.previous_status <> 'admitted' AS registered
+      FROM {counting.T["enrollment"]} e JOIN programme p ON p.id = e.programme_id
+     CROSS JOIN LATERAL (
+            SELECT ev.status, ev.effective_date, ev.previous_status FROM {counting.T["event"]} ev
+             WHERE ev.enrollment_id = e.id AND ev.effective_date <= %(as_of)s
+               AND NOT EXISTS (SELECT FROM {counting.T["void"]} v WHERE v.event_id = ev.id)
+             ORDER BY ev.effective_date DESC, ev.sequence DESC LIMIT 1
+           ) last
+     WHERE e.admission_date <= %(as_of)s
+       AND (e.status_since > %(as_of)s OR e.status_since IS NULL OR e.next_change_on <= %(as_of)s)
+),
+per_status AS (
+    -- Enrollments per degree level, status on the date, the date it was reached and admission. The others have
+    -- their current status then and are counted from reports_enrollment_groups (kept by triggers: a few thousand
+    -- rows for a million enrollments). A departure (withdrawn, dismissed) counts only after registering: one
+    -- straight from admission is an admission declined (the standing events are always a legal sequence, so
+    -- that is one without an `enrolled` event; counting.py's `declined`), found among the events and taken back.
+    -- The changed, one by one.
+    SELECT p.level, e.status, e.status_since AS day, e.admission_date AS admitted, sum(e.enrollments)::bigint AS n
+      FROM reports_enrollment_groups e JOIN programme p ON p.id = e.programme_id
+     WHERE e.admission_date <= %(as_of)s AND {counting.CURRENT_ON_DATE}
+     GROUP BY 1, 2, 3, 4
+    UNION ALL
+    SELECT p.level, e.status, e.status_since, e.admission_date, -count(*)
+      FROM {counting.T["event"]} d
+      JOIN {counting.T["enrollment"]} e ON e.id = d.enrollment_id AND e.status = d.status
+      JOIN programme p ON p.id = e.programme_id
+     WHERE d.status = ANY(%(left)s) AND d.previous_status = 'admitted' AND d.effective_date <= %(as_of)s
+       AND NOT EXISTS (SELECT FROM {counting.T["void"]} v WHERE v.event_id = d.id)
+       AND e.admission_date <= %(as_of)s AND {counting.CURRENT_ON_DATE}
+     GROUP BY 1, 2, 3, 4
+    UNION ALL
+    SELECT ch.level, ch.status, ch.day, ch.admitted,
+           count(*) FILTER (WHERE ch.status <> ALL(%(left)s) OR ch.registered)
+      FROM changed ch
+     GROUP BY 1, 2, 3, 4
+),
+shared AS MATERIALIZED (
+    -- The counting enrollments of the persons with several (reports_person_enrollments, kept by a trigger), each
+    -- with its status on the date: their cohort is found person by person.
+    SELECT e.id, e.person_id, p.level, e.admission_date AS admitted,
+           CASE WHEN {counting.CURRENT_ON_DATE} THEN e.status ELSE ch.status END AS status,
+           CASE WHEN {counting.CURRENT_ON_DATE} THEN e.status_since ELSE ch.day END AS day
+      FROM reports_person_enrollments several
+      JOIN {counting.T["enrollment"]} e ON e.person_id = several.person_id
+      JOIN programme p ON p.id = e.programme_id
+      LEFT JOIN changed ch ON ch.id = e.id
+     WHERE several.several AND e.admission_date <= %(as_of)s
+)
+SELECT 'outcome', level, kind, GREATEST(ROUND((finished - admitted) / %(days_per_month)s::numeric), 0)::int,
+       NULL::date, sum(n)::bigint
+  FROM (SELECT level, admitted, n,
+               CASE WHEN status = 'graduated' THEN 'graduated' WHEN status = ANY(%(left)s) THEN 'left'
+                    WHEN status = 'progressed' THEN 'fast_tracked' WHEN status = ANY(%(active)s) THEN 'active'
+               END AS kind,
+               CASE WHEN status = ANY(%(active)s) THEN %(as_of)s::date ELSE day END AS finished
+          FROM per_status) o
+ WHERE kind IS NOT NULL
+ GROUP BY 2, 3, 4
+HAVING sum(n) <> 0
+UNION ALL
+-- The active cohorts: every active enrollment as if it were its person's only one; the persons with several
+-- taken back and counted once, in their latest admission, unless trained.
+SELECT 'cohort', level, NULL, NULL, admitted, sum(n)::bigint FROM (
+    SELECT level, admitted, n FROM per_status WHERE status = ANY(%(active)s)
+    UNION ALL
+    SELECT level, admitted, -1 FROM shared WHERE status = ANY(%(active)s)
+    UNION ALL
+    SELECT level, admitted, 1 FROM (
+        SELECT DISTINCT ON (s.person_id) s.level, s.admitted
+          FROM shared s
+         WHERE s.status = ANY(%(active)s)
+           AND s.person_id NOT IN (SELECT t.person_id FROM shared t
+                                    WHERE t.status = 'graduated' AND t.day >= %(start)s)
+         ORDER BY s.person_id, s.admitted DESC, s.id
+    ) once
+) c
+ GROUP BY 2, 5
+HAVING sum(n) <> 0
+"""  # noqa: S608
+
+
 def flows_on(*, scope: ReportScope, target: Target, as_of: datetime.date) -> Flows:
     """Every counting enrollment's status on `as_of` from its standing events (voided ones never count), reduced in
-    the database: each enrollment's last standing event, then counts by degree level, outcome and whole months, and
-    the active students' cohorts (a person active twice in their latest admission; a person trained, nowhere).
-    Python only expands the counted months into the projection's tuples (bench/outlook_flows.py: at a million
-    enrollments reading every event into Python took about a minute). The programmes counting are those of the
-    target version's rules."""
+    the database to counts by degree level, outcome and whole months, and the active students' cohorts (a person
+    active twice in their latest admission; a person trained, nowhere). As the counting statements do
+    (talent.reports.counting): an enrollment whose current status is its status on the date is counted from the
+    trigger-kept counting tables, only the others from their events, and the persons with several enrollments one
+    by one. Python only expands the counted months into the projection's tuples. The programmes counting are those
+    of the target version's rules; a university's are its schools' (as in every report of a university)."""
     counting_ids = counting_rules.counting_programme_ids(on=target.effective_from)
-    events = EnrollmentEvent.objects.filter(
-        effective_date__lte=as_of,
-        void__isnull=True,
-        enrollment__programme_id__in=counting_ids,
-        enrollment__admission_date__lte=as_of,
-    )
-    if scope.university is not None:
-        events = events.filter(enrollment__university=scope.university)
-    if not counting_ids:  # no programme counts: nothing to read (and an empty IN compiles to no SQL at all)
+    if not counting_ids:  # no programme counts: nothing to read
         return Flows(active=[], observations={}, normal_months=normal_months(counting_ids))
-    base, base_params = (
-        events.order_by()
-        .values_list(
-            "enrollment_id",
-            "enrollment__person_id",
-            "enrollment__programme__degree_level",
-            "enrollment__admission_date",
-            "status",
-            "effective_date",
-            "sequence",
-        )
-        .query.sql_with_params()
-    )
-    # The events' SQL is the ORM's own compiled query (its values are parameters), so the filters stay the ones
-    # written above.
-    standing = f"""
-        WITH ev (enrollment_id, person_id, level, admitted, status, day, sequence) AS ({base}),
-        standing AS (
-            SELECT DISTINCT ON (enrollment_id) enrollment_id, person_id, level, admitted, status, day
-            FROM ev ORDER BY enrollment_id, day DESC, sequence DESC
-        ),
-        registered AS (SELECT DISTINCT enrollment_id FROM ev WHERE status = 'enrolled'),
-        trained AS (SELECT DISTINCT person_id FROM standing WHERE status = 'graduated' AND day >= %s)
-    """  # noqa: S608
-    params: list[Any] = [*base_params, target.start_date]
-    # One statement, so that the events are read and reduced once for both answers: the outcomes counted by degree
-    # level, kind and whole months ('outcome' rows), and the active cohorts by degree level and admission ('cohort').
-    answers = """
-        SELECT 'outcome', level, kind, GREATEST(ROUND((finished - admitted) / %s::numeric), 0)::int, NULL::date,
-               count(*)
-        FROM (
-            SELECT s.level, s.admitted,
-                   CASE WHEN s.status = 'graduated' THEN 'graduated'
-                        WHEN s.status = ANY(%s) AND r.enrollment_id IS NOT NULL THEN 'left'
-                        WHEN s.status = 'progressed' THEN 'fast_tracked'
-                        WHEN s.status = ANY(%s) THEN 'active' END AS kind,
-                   CASE WHEN s.status = ANY(%s) THEN %s::date ELSE s.day END AS finished
-            FROM standing s LEFT JOIN registered r ON r.enrollment_id = s.enrollment_id
-        ) o
-        WHERE kind IS NOT NULL
-        GROUP BY 2, 3, 4
-        UNION ALL
-        SELECT 'cohort', level, NULL, NULL, admitted, count(*) FROM (
-            SELECT DISTINCT ON (s.person_id) s.level, s.admitted
-            FROM standing s
-            WHERE s.status = ANY(%s) AND s.person_id NOT IN (SELECT person_id FROM trained)
-            ORDER BY s.person_id, s.admitted DESC, s.enrollment_id
-        ) a
-        GROUP BY 2, 5
-    """
-    answer_params: list[Any] = [arithmetic.DAYS_PER_MONTH, list(LEFT), list(ACTIVE), list(ACTIVE), as_of, list(ACTIVE)]
+    university = ""
+    if scope.university is not None:
+        university = f"""AND pr.school_id IN (SELECT g.id FROM {counting.T["school"]} g
+                                             WHERE g.university_id = %(university)s)"""  # noqa: S608
+    params = {
+        "counting": sorted(counting_ids),
+        "university": scope.university.pk if scope.university is not None else None,
+        "as_of": as_of,
+        "start": target.start_date,
+        "days_per_month": arithmetic.DAYS_PER_MONTH,
+        "left": list(LEFT),
+        "active": list(ACTIVE),
+    }
     seen: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     cohorts: list[tuple[str, datetime.date, int]] = []
     with transaction.atomic(), connection.cursor() as cursor:
-        # Sorting a million enrollments' events in memory, not in temporary files (for this statement only).
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(standing + answers, [*params, *answer_params])
-        for row, level, kind, months, admitted, n in cursor.fetchall():
-            if row == "outcome":
-                seen[level][kind].extend([months] * n)
-            else:
-                cohorts.append((level, admitted, n))
+        # The plan's estimates (per-enrollment lookups) pass PostgreSQL's threshold for compiling it, which took
+        # seconds (bench/outlook_flows.py) to read a few thousand rows: for this statement, no JIT.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(_FLOWS.replace("{university}", university), params)
+        rows = cursor.fetchall()
+    # In a fixed order (the statement's is the plan's), so that the projection adds its floats alike every time.
+    for row, level, kind, months, admitted, n in sorted(rows, key=lambda r: (r[0], r[1], r[2] or "", r[3] or 0, r[4])):
+        if row == "outcome":
+            seen[level][kind].extend([months] * n)
+        else:
+            cohorts.append((level, admitted, n))
     groups = [projection.ActiveGroup(level, day, n) for level, day, n in sorted(cohorts)]
     return Flows(
         active=groups,
