@@ -212,7 +212,9 @@ def every_event(*, scope: Any, target: Any, as_of: datetime.date) -> Any:
     from talent.registry.models import EnrollmentEvent
     from talent.reports import arithmetic, outlook, projection
 
-    counting_ids = counting_rules.counting_programme_ids(on=target.effective_from)
+    counting_ids = counting_rules.counting_programme_ids(
+        on=target.effective_from, recorded_through=target.counting_rules_through
+    )
     events = EnrollmentEvent.objects.filter(
         effective_date__lte=as_of,
         void__isnull=True,

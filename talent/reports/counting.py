@@ -19,9 +19,10 @@ researchers returned by then are looked at one by one too.
 Counting rules (DESIGN.md § Counting rules), as implemented:
 - counting enrollment: an enrollment in a programme that counts under the counting rules in force on the
   rules' date (`Period.rules_on`: the as-of date, or the date of the target version asked for; the rules'
-  history is talent.registry.counting_rules). A programme that stops counting from a date leaves every
-  report as of an earlier date as it was; recomputing a snapshot under another version lists the programmes
-  whose counting differs (talent.reports.services).
+  history is talent.registry.counting_rules), as recorded when the version was made (`Period.rules_through`).
+  A programme that stops counting from a date leaves every report as of an earlier date as it was;
+  recomputing a snapshot under another version lists the programmes whose counting differs
+  (talent.reports.services).
 - status on a date: the status of the enrollment's last standing event (not voided; by effective date, then
   sequence) effective on or before the date; none before its first (an admission ahead of term). An enrollment
   whose current status (`status_since`, kept by the database from the same ordering as of the day it was last
@@ -113,8 +114,10 @@ class Period:
     deadline: datetime.date
     #: The observed pace counts what was gained after this date (the day before the start: everything).
     counted_until: datetime.date
-    #: Which programmes count: those counting under the rules in force on this date (default: the as-of date).
+    #: Which programmes count: those counting under the rules in force on this date (default: the as-of date)...
     rules_on: datetime.date | None = None
+    #: ... of the rules recorded up to this one (a target version's `counting_rules_through`; None: every rule).
+    rules_through: int | None = None
 
 
 @dataclass(frozen=True)
@@ -386,7 +389,9 @@ def _params(period: Period, scope: Scope) -> dict[str, Any]:
 
 def _trained_params(period: Period, scope: Scope) -> dict[str, Any]:
     """... and the programmes that count under the rules in force on the rules' date."""
-    counting = counting_rules.counting_programme_ids(on=period.rules_on or period.as_of)
+    counting = counting_rules.counting_programme_ids(
+        on=period.rules_on or period.as_of, recorded_through=period.rules_through
+    )
     return {**_params(period, scope), "counting": sorted(counting)}
 
 
@@ -526,9 +531,10 @@ def returned_trajectory(*, scope: Scope, period: Period, step: str) -> list[tupl
 # --- Running and labelling ------------------------------------------------------------------------------
 
 
-def counting_programmes(*, on: datetime.date) -> list[dict[str, Any]]:
-    """The programmes whose graduates count under the rules in force on a date (recorded in snapshots)."""
-    counting = counting_rules.counting_programme_ids(on=on)
+def counting_programmes(*, on: datetime.date, recorded_through: int | None) -> list[dict[str, Any]]:
+    """The programmes whose graduates count under the rules in force on a date, of those recorded up to a rule
+    (recorded in snapshots)."""
+    counting = counting_rules.counting_programme_ids(on=on, recorded_through=recorded_through)
     rows = Programme.objects.filter(pk__in=counting).order_by("id").values("id", "name_ko", "name_en")
     return [dict(row) for row in rows]
 

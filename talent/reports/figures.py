@@ -70,7 +70,12 @@ def report_figures(*, target: Target, as_of: datetime.date) -> dict[str, Any]:
         "basis": {
             "rules_version": counting.RULES_VERSION,
             "counting_programmes": (
-                {str(p["id"]): p["name_ko"] for p in counting.counting_programmes(on=target.effective_from)}
+                {
+                    str(p["id"]): p["name_ko"]
+                    for p in counting.counting_programmes(
+                        on=target.effective_from, recorded_through=target.counting_rules_through
+                    )
+                }
                 if target.basis == TargetBasis.TRAINED
                 else {}
             ),

@@ -44,7 +44,9 @@ class Target(models.Model):
     """One version of a national target, e.g. AX-TRAINED 5,000 by 2030-12-31, in force from `effective_from`.
 
     On a date, the newest version whose `effective_from` is on or before it is in force (before the first one's
-    date, the first); versions take effect in the order they are numbered (talent.reports.services)."""
+    date, the first); versions take effect in the order they are numbered (talent.reports.services). A version
+    counts the programmes counting on its date under the rules recorded when it was made
+    (`counting_rules_through`, talent.registry.counting_rules)."""
 
     code = GuardedCharField(_("code"), max_length=40)
     version = models.PositiveIntegerField(_("version"))
@@ -69,6 +71,15 @@ class Target(models.Model):
         _("weight of the prior (students)"),
         default=20,
         help_text=_("How many finished students the prior is worth: the observed rate takes over as data grow."),
+    )
+    counting_rules_through = models.PositiveBigIntegerField(
+        _("counting rules recorded up to"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "The newest programme counting rule when this version was made: it counts by the rules recorded up to "
+            "it (and each programme's first), so two versions from the same date count differently."
+        ),
     )
     note = GuardedTextField(_("why this version"), max_length=NOTE_MAX_LENGTH, blank=True)
     created_by = models.ForeignKey(
@@ -112,6 +123,7 @@ class Target(models.Model):
                     "start_date",
                     "deadline",
                     "effective_from",
+                    "counting_rules_through",
                     "prior_completion_rate",
                     "prior_weight",
                     "created_at",

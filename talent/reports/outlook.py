@@ -153,7 +153,9 @@ def flows_on(*, scope: ReportScope, target: Target, as_of: datetime.date) -> Flo
     trigger-kept counting tables, only the others from their events, and the persons with several enrollments one
     by one. Python only expands the counted months into the projection's tuples. The programmes counting are those
     of the target version's rules; a university's are its schools' (as in every report of a university)."""
-    counting_ids = counting_rules.counting_programme_ids(on=target.effective_from)
+    counting_ids = counting_rules.counting_programme_ids(
+        on=target.effective_from, recorded_through=target.counting_rules_through
+    )
     if not counting_ids:  # no programme counts: nothing to read
         return Flows(active=[], observations={}, normal_months=normal_months(counting_ids))
     university = ""

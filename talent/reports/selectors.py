@@ -168,6 +168,7 @@ def period_of(target: Target, as_of: datetime.date) -> counting.Period:
         deadline=target.deadline,
         counted_until=counted_until,
         rules_on=target.effective_from,
+        rules_through=target.counting_rules_through,
     )
 
 
@@ -442,7 +443,9 @@ def snapshot_corrections(*, snapshot: ReportSnapshot, target: Target) -> tuple[l
     CORRECTIONS_SHOWN), and how many there are. None for a target that does not count enrollments."""
     if target.basis != TargetBasis.TRAINED:
         return [], 0
-    counting_ids = counting_rules.counting_programme_ids(on=target.effective_from)
+    counting_ids = counting_rules.counting_programme_ids(
+        on=target.effective_from, recorded_through=target.counting_rules_through
+    )
     events = EnrollmentEvent.objects.filter(
         effective_date__lte=snapshot.as_of, enrollment__programme_id__in=counting_ids
     ).select_related("enrollment__university")

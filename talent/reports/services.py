@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from talent.common.db import database_refusals, validate
 from talent.common.errors import InvalidInput, NotAllowed
+from talent.registry import counting_rules
 from talent.reports import figures, scope, selectors
 from talent.reports.models import AX_TRAINED, ReportSnapshot, Target
 
@@ -85,6 +86,7 @@ def _target_add_version(
             name_en=newest.name_en,
             basis=newest.basis,
             effective_from=day,
+            counting_rules_through=counting_rules.newest_rule_id() or 0,
             note=note.strip(),
             created_by=actor if actor is not None and actor.pk else None,
             **fields,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import importlib
 
+import pgtrigger
 import pytest
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -193,6 +194,44 @@ def test_a_snapshot_recomputes_unchanged_after_the_rules_change_and_differs_unde
     assert (again["target_version"], again["checksum"]) == (1, frozen["checksum"])
 
 
+def test_two_versions_made_the_same_day_from_the_same_date_each_count_by_their_own_rules(
+    graduates, ministry_analyst, client_as
+):
+    client = client_as(ministry_analyst)
+    registry_services.programme_set_counting(
+        actor=ministry_analyst, programme=graduates.ms_y, counts_toward_target=False, note="누리 제외"
+    )
+    frozen_under_2 = client.post("/api/v1/reports/snapshots/", {"target": "AX-TRAINED"}).data
+    registry_services.programme_set_counting(
+        actor=ministry_analyst, programme=graduates.ms_x, counts_toward_target=False, note="한빛 제외"
+    )
+    versions = Target.objects.filter(code="AX-TRAINED").order_by("version")
+    assert [(v.version, v.effective_from) for v in versions] == [(1, D(2026, 1, 1)), (2, TODAY), (3, TODAY)]
+
+    assert achieved(client, TODAY) == (0, 3)  # the newest of the day is in force
+    assert achieved(client, TODAY, version=2) == (6, 2)  # X's six graduates: only Y's programme stopped
+    assert achieved(client, TODAY, version=1) == (8, 1)
+    assert frozen_under_2["target_version"] == 2
+    same = client.get(f"/api/v1/reports/snapshots/{frozen_under_2['id']}/recompute/").data
+    assert (same["changed"], same["target_version"], same["programmes_now_counting"]) == (False, 2, {})
+    under_3 = client.get(f"/api/v1/reports/snapshots/{frozen_under_2['id']}/recompute/", {"version": 3}).data
+    assert under_3["programmes_no_longer_counting"] == {str(graduates.ms_x.pk): "한빛 AX 석사"}
+
+
+def test_a_programme_made_after_a_version_is_read_by_it_as_it_began(graduates, ministry_analyst, client_as, history):
+    registry_services.programme_set_counting(
+        actor=ministry_analyst, programme=graduates.ms_y, counts_toward_target=False
+    )
+    later = factories.ProgrammeFactory(school=graduates.ms_x.school, name_ko="신설 AX 석사", degree_level="ms")
+    history(
+        factories.PersonFactory(), later, admitted=D(2024, 3, 4), steps=graduate(D(2024, 3, 4), D(2025, 12, 20),
+                                                                                  D(2026, 2, 20)),
+    )  # fmt: skip
+    client = client_as(ministry_analyst)
+    assert achieved(client, TODAY) == (7, 2)
+    assert achieved(client, TODAY, version=1) == (9, 1)
+
+
 def test_an_unknown_version_is_refused(graduates, ministry_analyst, client_as):
     response = client_as(ministry_analyst).get("/api/v1/reports/headcount/", {"by": "university", "version": 9})
     assert response.status_code == 400
@@ -334,3 +373,23 @@ def test_the_migration_carries_each_programme_s_flag_over_as_its_first_rule(camp
     assert (rule.counts, rule.effective_from) == (True, TODAY)
     # ... and in force before its date too: a report as of 2026-10-01 counts the programme.
     assert counted.pk in counting_rules.counting_programme_ids(on=D(2026, 10, 1))
+
+
+def test_the_migration_gives_each_version_made_so_far_the_rules_recorded_by_its_creation(graduates, ministry_analyst):
+    from django.apps import apps
+
+    backfill = importlib.import_module(
+        "talent.reports.migrations.0011_target_reads_the_rules_recorded_when_made"
+    ).rules_recorded_by_each_version
+    registry_services.programme_set_counting(
+        actor=ministry_analyst, programme=graduates.ms_y, counts_toward_target=False
+    )
+    change = ProgrammeCountingRule.objects.latest("id")
+    first_recorded = ProgrammeCountingRule.objects.earliest("id").created_at
+    versions = Target.objects.filter(code="AX-TRAINED")
+    with pgtrigger.ignore("reports.Target:target_versions_are_append_only"):
+        versions.update(counting_rules_through=0)  # as the new column starts
+        versions.filter(version=1).update(created_at=first_recorded - datetime.timedelta(days=1))
+        versions.filter(version=2).update(created_at=change.created_at + datetime.timedelta(seconds=1))
+        backfill(apps, None)
+    assert list(versions.order_by("version").values_list("counting_rules_through", flat=True)) == [0, change.pk]

@@ -33,7 +33,9 @@ def reference(target: Target, as_of: datetime.date, university: Organization | N
     events = EnrollmentEvent.objects.filter(
         effective_date__lte=as_of,
         void__isnull=True,
-        enrollment__programme_id__in=counting_rules.counting_programme_ids(on=target.effective_from),
+        enrollment__programme_id__in=counting_rules.counting_programme_ids(
+            on=target.effective_from, recorded_through=target.counting_rules_through
+        ),
         enrollment__admission_date__lte=as_of,
     )
     if university is not None:

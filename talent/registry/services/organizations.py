@@ -182,6 +182,7 @@ def programmes_set_counting(
             field="counting_from",  # as the API and the admin name it
         )
     with acting(actor, "programme_set_counting"):
+        counting_rules.serialise_changes()
         chosen = list(Programme.objects.select_for_update().filter(pk__in=[p.pk for p in programmes]).order_by("pk"))
         _begin_counting_history(chosen, actor=actor, today=today)
         rules = ProgrammeCountingRule.objects.filter(programme__in=chosen).order_by(
