@@ -12,6 +12,7 @@ its language is the request's (LocaleMiddleware: the switch's cookie, else the b
 from __future__ import annotations
 
 import datetime
+import itertools
 from typing import Any
 from urllib.parse import urlencode
 
@@ -98,6 +99,27 @@ def _field_projects_panel(report_scope: scope.ReportScope, as_of: datetime.date)
     return {**figures, "outcomes": [(label, figures["engagements_closed"][code]) for code, label in Outcome.choices]}
 
 
+def _rule_changes(target: Target) -> list[dict[str, Any]]:
+    """Each version that changed the rules, with the version that replaced it on its own date (two changes decided
+    the same day): the earlier one was in force only until the later was made, and a report asked for it reads it."""
+    changes = selectors.target_rule_changes(code=target.code)
+    replaced_by = {
+        earlier.pk: later.version
+        for earlier, later in itertools.pairwise(changes)
+        if later.effective_from == earlier.effective_from
+    }
+    return [
+        {
+            "version": v.version,
+            "date": v.effective_from,
+            "note": v.note,
+            "used": v.pk == target.pk,
+            "replaced_by": replaced_by.get(v.pk),
+        }
+        for v in changes
+    ]
+
+
 def _target_panel(
     report_scope: scope.ReportScope, target: Target, as_of: datetime.date, by: str, language: str
 ) -> dict[str, Any]:
@@ -133,10 +155,7 @@ def _target_panel(
         },
         "rules": _("Counted under version %(version)s of the counting rules, in force from %(date)s.")
         % {"version": target.version, "date": target.effective_from.isoformat()},
-        "rule_changes": [
-            {"version": v.version, "date": v.effective_from, "note": v.note, "used": v.pk == target.pk}
-            for v in selectors.target_rule_changes(code=target.code)
-        ],
+        "rule_changes": _rule_changes(target),
         "achieved": f"{report.achieved:,}",
         "achieved_label": _("Trained") if target.basis == TargetBasis.TRAINED else _("Returned"),
         "value": reading.persons(target.value),

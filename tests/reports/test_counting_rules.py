@@ -216,6 +216,12 @@ def test_two_versions_made_the_same_day_from_the_same_date_each_count_by_their_o
     assert (same["changed"], same["target_version"], same["programmes_now_counting"]) == (False, 2, {})
     under_3 = client.get(f"/api/v1/reports/snapshots/{frozen_under_2['id']}/recompute/", {"version": 3}).data
     assert under_3["programmes_no_longer_counting"] == {str(graduates.ms_x.pk): "한빛 AX 석사"}
+    page = Client()
+    page.force_login(ministry_analyst)
+    page.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    dashboard = page.get("/dashboard/").content.decode()
+    assert "Version 2 from 2026-12-03: 누리 제외 (replaced the same day by version 3)</li>" in dashboard
+    assert "Version 3 from 2026-12-03: 한빛 제외 (used here)</li>" in dashboard
 
 
 def test_a_programme_made_after_a_version_is_read_by_it_as_it_began(graduates, ministry_analyst, client_as, history):
