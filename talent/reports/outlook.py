@@ -79,7 +79,8 @@ per_status AS (
     -- their current status then and are counted from reports_enrollment_groups (kept by triggers: a few thousand
     -- rows for a million enrollments). A departure (withdrawn, dismissed) counts only after registering: one
     -- straight from admission is an admission declined (the standing events are always a legal sequence, so
-    -- that is one without an `enrolled` event; counting.py's `declined`), found among the events and taken back.
+    -- that is one without an `enrolled` event, and only a withdrawal can follow an admission; counting.py's
+    -- `declined`, through its index reports_event_declined_idx), taken back.
     -- The changed, one by one.
     SELECT p.level, e.status, e.status_since AS day, e.admission_date AS admitted, sum(e.enrollments)::bigint AS n
       FROM reports_enrollment_groups e JOIN programme p ON p.id = e.programme_id
@@ -90,7 +91,7 @@ per_status AS (
       FROM {counting.T["event"]} d
       JOIN {counting.T["enrollment"]} e ON e.id = d.enrollment_id AND e.status = d.status
       JOIN programme p ON p.id = e.programme_id
-     WHERE d.status = ANY(%(left)s) AND d.previous_status = 'admitted' AND d.effective_date <= %(as_of)s
+     WHERE d.status = 'withdrawn' AND d.previous_status = 'admitted' AND d.effective_date <= %(as_of)s
        AND NOT EXISTS (SELECT FROM {counting.T["void"]} v WHERE v.event_id = d.id)
        AND e.admission_date <= %(as_of)s AND {counting.CURRENT_ON_DATE}
      GROUP BY 1, 2, 3, 4
