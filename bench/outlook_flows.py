@@ -16,11 +16,12 @@ timed. Printed per date: the best of 3 wall-clock seconds of each and their rati
 dates plus 10,000 simulated paths) with the peak Python memory (tracemalloc) of one call, and the process's peak
 RSS. Wanted: a few seconds at most.
 
-Measured on the shared 2-core machine (load average about 8, 2026-12-03), 1,000,000 enrollments and 2,494,315
-events, best of 3: as of today 17.96 s before, 0.12 s after (152x); as of a year ago 16.32 s before, 2.71 s after
-(6.0x: the 100,000 enrollments changed since are looked up one by one). The whole outlook 11.16 s: of the rest,
-about 6-7 s are the back-test's count of the trained a year ago (talent.reports.counting, the same for every
-report as of that date) and about 2.7 s the rates' Python over a million observed months.
+Measured on the shared 2-core machine (load average about 10, 2026-12-03), 1,000,000 enrollments and 2,494,315
+events, best of 3 in one run: as of today 19.36 s before, 0.07 s after (273x); as of a year ago 19.85 s before,
+2.92 s after (6.8x: the 100,000 enrollments changed since then are looked up one by one). The whole outlook took
+11.51 s: beside both flows_on, about 6-7 s are the back-test's count of the trained a year ago
+(talent.reports.counting, as for every report as of a past date) and about 2.7 s the rates' Python over a
+million observed months.
 
 Run: .venv/bin/python bench/outlook_flows.py [--enrollments 1000000] [--fresh]
      (BENCH_DATABASE_URL: the server, default postgres://postgres@127.0.0.1:5432/; BENCH_OUTLOOK_DATABASE: the
