@@ -6,10 +6,15 @@ same consonant skeleton, the way Korean borrows English sounds: vowels dropped; 
 레이저); a final ㅇ and "ng" → NK; h, w, y and an initial ㅇ silent; repeats collapsed. 클린룸 and
 "cleanroom" are both KLNLM; 스팀트랩 is "steam trap", STMTLP.
 
+The first vowel must agree too, loosely (`hangul_vowel`, `latin_vowels`): Korean writes an English a as ㅏ, ㅐ,
+ㅔ or ㅓ, but never as ㅗ or ㅣ, so 센터 meets "center" and not "joint", 로봇 "robot" and not "report", 링 "ring" and
+not "rank", although each pair has one skeleton. A link term is the skeleton and the Korean vowel's class.
+
 Only Hangul words that look borrowed count (`looks_borrowed`), and a skeleton links the two sides only where the
 pool holds it in both scripts (a Hangul word, and an English word or two English words in a row) with at least
 MIN_SKELETON consonants, so that native words do not meet English ones by chance. A link adds the term
-`TRANSLITERATION_PREFIX` + skeleton to the document, counted and weighed as a word. Pure: no ORM, no I/O.
+`TRANSLITERATION_PREFIX` + skeleton + "-" + vowel class to the document, counted and weighed as a word. Pure: no
+ORM, no I/O.
 """
 
 from __future__ import annotations
@@ -127,15 +132,57 @@ def latin_skeleton(word: str) -> str | None:
     return _collapse(symbols)
 
 
+# Korean vowels (medials, in Unicode order) by the class an English vowel is written with: A ㅏ, E ㅐ ㅔ, R ㅓ (the
+# vowel of "er", "u", the unstressed a and o), O ㅗ, U ㅜ, I ㅣ; with a glide (ㅑ ㅘ ㅕ ㅝ ㅛ ㅠ ㅖ ㅞ ㅟ) as without.
+# ㅡ (18) is the vowel Korean adds inside a consonant cluster (스, 크, 트): it is skipped.
+# ㅏ ㅐ ㅑ ㅒ ㅓ ㅔ ㅕ ㅖ ㅗ ㅘ ㅙ ㅚ ㅛ ㅜ ㅝ ㅞ ㅟ ㅠ ㅡ ㅢ ㅣ
+_MEDIAL_CLASS = ("A", "E", "A", "E", "R", "E", "R", "E", "O", "A", "E", "E", "O", "U", "R", "E", "I", "U", "", "I", "I")
+_EU = 18
+# An English word's first vowel letters → the classes Korean writes them with (camera 카, data 데, sofa 퍼; engine
+# 엔, green 그린, report 리; vision 비, time 타, first 퍼; robot 로, body 바, monitor 모; pump 펌, rule 루, cut 컷).
+_LATIN_VOWEL_CLASSES = {
+    "a": "AER", "e": "EIR", "i": "IAR", "o": "OAR", "u": "RUA", "y": "AI",
+    "ee": "I", "ea": "IEAR", "ou": "AU", "au": "O", "oo": "U", "ai": "E", "ay": "E", "oi": "O", "oy": "O",
+    "ei": "EAI", "ey": "EAI", "ie": "IA", "ue": "UR", "ui": "UR", "oa": "O", "eu": "U",
+}  # fmt: skip
+
+
+@functools.lru_cache(maxsize=65_536)
+def hangul_vowel(word: str) -> str | None:
+    """The class of a Hangul word's first vowel other than ㅡ (클린 → ㅣ, I); None if it has none."""
+    for char in word:
+        index = ord(char) - _HANGUL_FIRST
+        if 0 <= index < 11_172 and (index // 28) % 21 != _EU:
+            return _MEDIAL_CLASS[(index // 28) % 21]
+    return None
+
+
+@functools.lru_cache(maxsize=65_536)
+def latin_vowels(word: str) -> str:
+    """The classes of Korean vowel an English word's first vowel may be written with (empty: no vowel, as in an
+    abbreviation such as "cvd", which Korean spells out instead)."""
+    start = next((i for i, char in enumerate(word) if char in "aeiou" or (char == "y" and i > 0)), None)
+    if start is None:
+        return ""
+    pair = word[start : start + 2]
+    return _LATIN_VOWEL_CLASSES.get(pair) or _LATIN_VOWEL_CLASSES.get(word[start], "")
+
+
 def _latin_keys(terms: Sequence[str]) -> list[tuple[str, str]]:
     """(skeleton, spelling) of each English term, and of each two English terms in a row (스팀트랩: "steam trap")
     when theirs is longer than MIN_SKELETON: two short words in a row meet a Korean word by chance too often."""
     skeletons = [latin_skeleton(term) for term in terms]
-    keys = [(skeleton, term) for term, skeleton in zip(terms, skeletons, strict=True) if skeleton]
+    keys = [
+        (f"{skeleton}-{vowel}", term)
+        for term, skeleton in zip(terms, skeletons, strict=True)
+        if skeleton
+        for vowel in latin_vowels(term)
+    ]
     keys.extend(
-        (key, f"{terms[i]} {terms[i + 1]}")
+        (f"{key}-{vowel}", f"{terms[i]} {terms[i + 1]}")
         for i, (first, second) in enumerate(pairwise(skeletons))
         if first and second and len(key := first + second) > MIN_SKELETON
+        for vowel in latin_vowels(terms[i])
     )
     return keys
 
@@ -145,14 +192,14 @@ _HANGUL_ENDINGS = ("링", "닝", "션", "팅", "딩")
 
 
 def _hangul_word_keys(word: str) -> list[tuple[str, str]]:
-    skeleton = hangul_skeleton(word)
-    if not skeleton:
+    skeleton, vowel = hangul_skeleton(word), hangul_vowel(word)
+    if not skeleton or not vowel:
         return []
-    keys = [(skeleton, word)]
+    keys = [(f"{skeleton}-{vowel}", word)]
     if len(word) > 2 and word.endswith(_HANGUL_ENDINGS):
         shorter = hangul_skeleton(word[:-1])
         if shorter:
-            keys.append((shorter, word))
+            keys.append((f"{shorter}-{vowel}", word))
     return keys
 
 
@@ -168,12 +215,16 @@ def _hangul_keys(terms: Sequence[str]) -> list[tuple[str, str]]:
     return keys
 
 
+def _long_enough(key: str) -> bool:
+    return len(key.partition("-")[0]) >= MIN_SKELETON
+
+
 def link_terms(documents: Sequence[Sequence[str]]) -> tuple[list[list[str]], dict[str, tuple[str, str]]]:
     """(for each document (analysed terms) the transliteration terms it gains: one per Hangul term, English term or
     two such terms in a row whose skeleton, of MIN_SKELETON consonants or more, the documents hold in both
     scripts; each transliteration term → the first Hangul and English spelling of it met, to name it)."""
-    latin = [[key for key in _latin_keys(terms) if len(key[0]) >= MIN_SKELETON] for terms in documents]
-    hangul = [[key for key in _hangul_keys(terms) if len(key[0]) >= MIN_SKELETON] for terms in documents]
+    latin = [[key for key in _latin_keys(terms) if _long_enough(key[0])] for terms in documents]
+    hangul = [[key for key in _hangul_keys(terms) if _long_enough(key[0])] for terms in documents]
     shared = {key for keys in latin for key, _ in keys} & {key for keys in hangul for key, _ in keys}
     if not shared:
         return [[] for _ in documents], {}

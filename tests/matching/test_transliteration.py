@@ -61,14 +61,40 @@ def test_links_join_the_two_scripts_and_nothing_else():
     ]
     links, spellings = link_terms(documents)
     # Each word, and the two in a row as a phrase (the same two words side by side in both texts).
-    assert sorted(links[0]) == sorted(links[1]) == ["tl:KLNLM", "tl:KLNLMPTKL", "tl:PTKL"]
-    assert links[2] == links[3] == ["tl:STMTLP"]
-    assert links[4] == links[5] == ["tl:MNT"]  # 모니터링 without -링 is the stem "monitor"
-    assert spellings["tl:KLNLM"] == ("클린룸", "cleanroom")
-    assert spellings["tl:STMTLP"] == ("스팀트랩", "steam trap")
+    # The skeleton and the class of the first vowel (클린룸's ㅣ, the i of "clean").
+    assert sorted(links[0]) == sorted(links[1]) == ["tl:KLNLM-I", "tl:KLNLMPTKL-I", "tl:PTKL-A"]
+    assert links[2] == links[3] == ["tl:STMTLP-I"]
+    assert links[4] == links[5] == ["tl:MNT-O"]  # 모니터링 without -링 is the stem "monitor"
+    assert spellings["tl:KLNLM-I"] == ("클린룸", "cleanroom")
+    assert spellings["tl:STMTLP-I"] == ("스팀트랩", "steam trap")
     # 장비 (native) never meets "singapor", though both reduce to SNKP.
     assert latin_skeleton("singapor") == "SNKP" and hangul_skeleton("장비") == "SNKP"
     assert not any("SNKP" in term for terms in links for term in terms)
+
+
+@pytest.mark.parametrize(
+    ("korean", "english", "other"),
+    [
+        ("센터", "centr", "joint"),  # all three are SNT
+        ("로봇", "robot", "report"),  # LPT
+        ("링", "ring", "rank"),  # LNK
+        ("배터리", "batteri", "virtual"),  # PTL
+        ("드론", "drone", "train"),  # TLN
+        ("크레인", "crane", "green"),  # KLN
+    ],
+)
+def test_a_loanword_meets_its_english_word_and_not_another_of_the_same_skeleton_with_another_vowel(
+    korean, english, other
+):
+    assert hangul_skeleton(korean) == latin_skeleton(english) == latin_skeleton(other)
+    links, spellings = link_terms([[korean], [english], [other]])
+    assert links[0] == links[1] != [] and links[2] == []
+    assert list(spellings.values()) == [(korean, english)]
+
+
+def test_an_abbreviation_without_a_vowel_is_no_loanword():
+    # CVD is 씨브이디 in Korean, never 캐비티 (cavity), though both reduce to KPT.
+    assert link_terms([["캐비티"], ["cvd"]]) == ([[], []], {})
 
 
 def test_one_script_alone_links_nothing():
