@@ -151,6 +151,22 @@ def test_a_roster_status_date_of_day_one_is_refused_at_its_cell(university_staff
     assert "1950-01-01" in message.message
 
 
+def test_a_roster_expected_completion_of_the_last_day_is_refused_at_its_cell(
+    university_staff, university, ms_programme
+):
+    headers = ["학번", "성", "이름", "과정", "입학일", "졸업예정일"]
+    content = csv_bytes([["2026-1002", "김", "서연", "AX 융합 석사", "2026-03-02", "9999-12-31"]], headers=headers)
+
+    result = roster.roster_import(
+        actor=university_staff, university=university, filename="명단.csv", content=content, dry_run=False
+    )
+
+    assert not result.applied
+    [message] = result.rows[0].messages
+    assert message.column == "졸업예정일"
+    assert "1950-01-01" in message.message and "9999-12-31" in message.message
+
+
 @pytest.fixture
 def profile(researcher) -> ResearcherProfile:
     return services.researcher_profile_save(
