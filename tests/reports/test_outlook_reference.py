@@ -150,3 +150,34 @@ def test_a_voided_graduation_and_a_scheduled_change_not_yet_taken_in(campus, his
         assert inputs(flows) == reference(trained_target, as_of), as_of
     ms = outlook.flows_on(scope=ReportScope(), target=trained_target, as_of=D(2026, 5, 1)).observations["ms"]
     assert ms.graduated == () and ms.left == (13,)  # 2025-03-03 → 2026-04-01: 394 days = 12.9 months
+
+
+def test_a_fast_tracked_student_is_one_active_doctoral_student(campus, history, trained_target, clock):
+    """A fast track ends the master's enrollment (`progressed`) and starts a doctoral one for the same person: the
+    master's counts as fast-tracked, the person once, in the doctoral cohort; and a master's graduate who went on
+    to a doctorate is trained, so in no active cohort, though their doctorate is observed as active."""
+    clock.move_to(D(2026, 6, 1))
+    student = factories.PersonFactory()
+    masters = history(student, campus.ms_x, admitted=D(2025, 3, 3), steps=[("enrolled", D(2025, 3, 3))])
+    services.enrollment_fast_track(
+        actor=None,
+        enrollment=masters,
+        doctoral_programme=campus.phd_x,
+        student_number="FT0001",
+        effective_date=D(2026, 3, 2),
+        reason="석박사 통합 진학",
+    )
+    graduate = factories.PersonFactory()
+    history(graduate, campus.ms_x, admitted=D(2024, 3, 4), steps=graduate_steps())
+    history(graduate, campus.phd_x, admitted=D(2026, 3, 2), steps=[("enrolled", D(2026, 3, 2))])
+    for as_of in (D(2026, 3, 1), D(2026, 6, 1)):
+        flows = outlook.flows_on(scope=ReportScope(), target=trained_target, as_of=as_of)
+        assert inputs(flows) == reference(trained_target, as_of), as_of
+    flows = outlook.flows_on(scope=ReportScope(), target=trained_target, as_of=D(2026, 6, 1))
+    assert flows.active == [projection.ActiveGroup("phd", D(2026, 3, 2), 1)]
+    assert flows.observations["ms"].fast_tracked == (12,)  # 2025-03-03 → 2026-03-02: 364 days = 12.0 months
+    assert flows.observations["phd"].active == (3, 3)
+
+
+def graduate_steps() -> list[tuple[str, datetime.date]]:
+    return [("enrolled", D(2024, 3, 4)), ("coursework_complete", D(2025, 12, 20)), ("graduated", D(2026, 2, 20))]
