@@ -168,16 +168,21 @@ def latin_vowels(word: str) -> str:
     return _LATIN_VOWEL_CLASSES.get(pair) or _LATIN_VOWEL_CLASSES.get(word[start], "")
 
 
+@functools.lru_cache(maxsize=65_536)
+def _latin_word_keys(term: str) -> tuple[str, ...]:
+    """The link keys (skeleton-vowel class) of one English term whose skeleton is long enough."""
+    skeleton = latin_skeleton(term)
+    if not skeleton or len(skeleton) < MIN_SKELETON:
+        return ()
+    return tuple(f"{skeleton}-{vowel}" for vowel in latin_vowels(term))
+
+
 def _latin_keys(terms: Sequence[str]) -> list[tuple[str, str]]:
-    """(skeleton, spelling) of each English term, and of each two English terms in a row (스팀트랩: "steam trap")
-    when theirs is longer than MIN_SKELETON: two short words in a row meet a Korean word by chance too often."""
+    """(key, spelling) of each English term, and of each two English terms in a row (스팀트랩: "steam trap")
+    when their skeleton is longer than MIN_SKELETON: two short words in a row meet a Korean word by chance too
+    often. A key is the skeleton and a vowel class the first word's first vowel may be written with."""
+    keys = [(key, term) for term in terms for key in _latin_word_keys(term)]
     skeletons = [latin_skeleton(term) for term in terms]
-    keys = [
-        (f"{skeleton}-{vowel}", term)
-        for term, skeleton in zip(terms, skeletons, strict=True)
-        if skeleton
-        for vowel in latin_vowels(term)
-    ]
     keys.extend(
         (f"{key}-{vowel}", f"{terms[i]} {terms[i + 1]}")
         for i, (first, second) in enumerate(pairwise(skeletons))
@@ -191,16 +196,16 @@ def _latin_keys(terms: Sequence[str]) -> list[tuple[str, str]]:
 _HANGUL_ENDINGS = ("링", "닝", "션", "팅", "딩")
 
 
-def _hangul_word_keys(word: str) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=65_536)
+def _hangul_word_keys(word: str) -> tuple[tuple[str, str], ...]:
+    """(key, spelling) of a Hangul word, and of it without a loanword ending, where the skeleton is long enough."""
     skeleton, vowel = hangul_skeleton(word), hangul_vowel(word)
     if not skeleton or not vowel:
-        return []
-    keys = [(f"{skeleton}-{vowel}", word)]
+        return ()
+    skeletons = [skeleton]
     if len(word) > 2 and word.endswith(_HANGUL_ENDINGS):
-        shorter = hangul_skeleton(word[:-1])
-        if shorter:
-            keys.append((f"{shorter}-{vowel}", word))
-    return keys
+        skeletons.append(hangul_skeleton(word[:-1]) or "")
+    return tuple((f"{each}-{vowel}", word) for each in skeletons if len(each) >= MIN_SKELETON)
 
 
 def _hangul_keys(terms: Sequence[str]) -> list[tuple[str, str]]:
@@ -215,16 +220,12 @@ def _hangul_keys(terms: Sequence[str]) -> list[tuple[str, str]]:
     return keys
 
 
-def _long_enough(key: str) -> bool:
-    return len(key.partition("-")[0]) >= MIN_SKELETON
-
-
 def link_terms(documents: Sequence[Sequence[str]]) -> tuple[list[list[str]], dict[str, tuple[str, str]]]:
     """(for each document (analysed terms) the transliteration terms it gains: one per Hangul term, English term or
     two such terms in a row whose skeleton, of MIN_SKELETON consonants or more, the documents hold in both
     scripts; each transliteration term → the first Hangul and English spelling of it met, to name it)."""
-    latin = [[key for key in _latin_keys(terms) if _long_enough(key[0])] for terms in documents]
-    hangul = [[key for key in _hangul_keys(terms) if _long_enough(key[0])] for terms in documents]
+    latin = [_latin_keys(terms) for terms in documents]
+    hangul = [_hangul_keys(terms) for terms in documents]
     shared = {key for keys in latin for key, _ in keys} & {key for keys in hangul for key, _ in keys}
     if not shared:
         return [[] for _ in documents], {}
