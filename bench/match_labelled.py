@@ -261,6 +261,9 @@ def scorers(documents: Documents, *, ablations: bool) -> dict[str, Callable[[], 
     if ablations:
         variants["generic words at full weight"] = lambda: engine(documents, generic_terms=frozenset())
         variants["sector by KSIC section only"] = lambda: engine(documents, divisions=False)
+        variants["an expert naming no division of the section taken for one of another division"] = lambda: engine(
+            documents, unknown_division_share=0.0
+        )
         variants["without the AX vocabulary"] = lambda: engine(documents, vocabulary=EMPTY)
         variants["without loanword links (transliteration)"] = lambda: engine(documents, transliteration=False)
         variants["document frequencies from the pool only (no background corpus)"] = lambda: engine(

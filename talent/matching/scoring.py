@@ -290,6 +290,7 @@ def _sector_features(
     problems: Sequence[ProblemDoc],
     problem_divisions: Sequence[Mapping[str, float]],
     expert_divisions: Sequence[Collection[str]],
+    unknown_share: float = UNKNOWN_DIVISION_SHARE,
 ) -> tuple[sp.csr_array, ...]:
     """(problems, experts): one column per KSIC section, one per division, then one per section for "divisions
     unknown". A problem holds its section at 1, or at SECTION_SHARE when it has divisions, which then share the
@@ -310,7 +311,7 @@ def _sector_features(
         if section is not None:
             problem_rows[row, section] = SECTION_SHARE if shares else 1.0
             if shares:
-                problem_rows[row, unknown + section] = (1.0 - SECTION_SHARE) * UNKNOWN_DIVISION_SHARE
+                problem_rows[row, unknown + section] = (1.0 - SECTION_SHARE) * unknown_share
         for division, share in shares.items():
             if division in divisions:
                 problem_rows[row, divisions[division]] = (1.0 - SECTION_SHARE) * share
@@ -561,12 +562,14 @@ def score_candidates(
     background_skills: Sequence[Sequence[str]] = (),
     history_weight: float = defaults.HISTORY_WEIGHT,
     transliteration: bool = True,
+    unknown_division_share: float = UNKNOWN_DIVISION_SHARE,
 ) -> Candidates:
     """Every problem's `top_k` best experts (score above 0 and at least `min_score`), best first, ties broken by
     expert id. Ids must be unique and sortable on each side. The runs give the AX `vocabulary`; the other switches
     exist for the benchmark's comparisons (bench/match_labelled.py --ablations): skills as whole normalised strings
     (`skills_as_terms` false, as before issue 20), generic words at full weight (`generic_terms` empty), sector by
-    section only (`divisions` false).
+    section only (`divisions` false), an expert's unknown division taken for another one
+    (`unknown_division_share` 0).
 
     `background_texts` (analysed terms) and `background_skills` (skill lists) are documents that are not scored but
     counted in the document frequencies: the shipped background corpus (`background.background_terms`) and the
@@ -627,6 +630,7 @@ def score_candidates(
         problem_docs,
         problem_divisions or [{}] * n_problems,
         expert_divisions or [frozenset()] * n_experts,
+        unknown_division_share,
     )
     problem_regions, expert_regions = _region_features(expert_docs, problem_docs)
     problem_history, expert_history = _history_features(expert_docs, problem_docs)

@@ -231,6 +231,9 @@ def test_an_expert_whose_division_is_unknown_stands_between_one_in_the_division_
     assert sector == {"wafer": 1.0, "unknown": 0.75, "battery": 0.5, "outside": 0.0}
     unknown = [i for i in range(len(result)) if result.expert_ids[result.expert_index[i]] == "unknown"]
     assert explain(result, unknown[0])["matched_divisions"] == []
+    # The benchmark's comparison: unknown taken for another division, as before.
+    before = score_candidates([*experts, outside], [problem], top_k=4, vocabulary=vocabulary, unknown_division_share=0)
+    assert dict(zip((before.expert_ids[e] for e in before.expert_index), before.sector, strict=True))["unknown"] == 0.5
 
 
 def test_without_divisions_in_the_problem_every_expert_of_the_section_has_the_whole_sector():
