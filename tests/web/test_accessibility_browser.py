@@ -13,7 +13,6 @@ CI's time (it runs twice there, on the embedded and the machine's PostgreSQL).""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -109,6 +108,18 @@ class Walk:
         self.too_wide: dict[str, int] = {}
         self.broken_tables: dict[str, list[str]] = {}
         self.tables_seen = 0
+        self.shot_names: set[str] = set()
+
+    def _shot_name(self, label: str) -> str:
+        """The screenshot's name: the role and the page's URL name (no ids, so that runs can be compared)."""
+        page, _, action = label.partition(" → ")
+        name = "-".join(filter(None, [self.role, resolve(page.split("?")[0]).url_name, action]))
+        unique, n = name, 1
+        while unique in self.shot_names:  # two pages of one pattern (two problems, two engagements)
+            n += 1
+            unique = f"{name}-{n}"
+        self.shot_names.add(unique)
+        return unique
 
     def check(self, label: str) -> None:
         page, where = self.page, f"{self.role} {self.language} {label}"
@@ -117,7 +128,7 @@ class Walk:
             self.found[where] = problems
         if self.language != "ko" or label.startswith(DESK_ONLY):
             return
-        name = re.sub(r"[^A-Za-z0-9-]+", "_", f"{self.role}{label}").rstrip("_")
+        name = self._shot_name(label)
         screenshot(page, self.shots / f"{name}-{DESKTOP}.png")
         page.set_viewport_size({"width": PHONE, "height": 844})
         width = page.evaluate("document.documentElement.scrollWidth")

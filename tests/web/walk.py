@@ -6,7 +6,8 @@ import, a finished match run, two engagements (one with a student's AX project),
 a merge, a password-reset link, an unsubscribe link).
 
 The walk opens `walked_pages` and, on the page of each `Action`, finds the form or link of that action; it submits
-the ones that show a page of their own (a claim code, a roster file's preview, an operator's decision and undo).
+the ones that show a page of their own (a claim code, a roster file's preview, an operator's decision and undo) and
+a few forms sent empty, to check their errors.
 `pages_in_scope` lists the site's page patterns from the URL resolver: each is walked, acted on, or excluded below
 with its reason."""
 
@@ -252,6 +253,19 @@ def walked_actions(world: World) -> list[Action]:
     m, e = world.market, world.enrollment.pk
     pending, weld, agreed = world.pending.pk, m.weld.pk, world.agreed.pk
     return [
+        # Forms sent empty: the page comes back with each error next to its field (the consent's at sign-up).
+        Action("anonymous", "/signup/", "/signup/", submit=True),
+        Action("researcher", "/me/positions/new/", "/me/positions/new/", submit=True, form="main form.stacked"),
+        Action(
+            "company_member", "/company/problems/new/", "/company/problems/new/", submit=True, form="main form.stacked"
+        ),
+        Action(
+            "university_staff",
+            "/university/enrollments/admit/",
+            "/university/enrollments/admit/",
+            submit=True,
+            form="main form.stacked",
+        ),
         Action("anonymous", "/", "/language/"),
         Action("researcher", "/me/", "/logout/"),
         Action("researcher", "/account/security/", "/account/sign-out-everywhere/"),
