@@ -205,13 +205,12 @@ def settle() -> None:
 def every_event(*, scope: Any, target: Any, as_of: datetime.date) -> Any:
     """The previous flows_on (main before this comparison), kept here as the baseline: every standing event of the
     counting enrollments read, and each enrollment's last one found by DISTINCT ON (a sort of all of them)."""
-    from collections import defaultdict
 
     from django.db import connection, transaction
 
     from talent.registry import counting_rules
     from talent.registry.models import EnrollmentEvent
-    from talent.reports import arithmetic, outlook, projection
+    from talent.reports import arithmetic, outlook
 
     counting_ids = counting_rules.counting_programme_ids(
         on=target.effective_from, recorded_through=target.counting_rules_through
@@ -271,29 +270,11 @@ def every_event(*, scope: Any, target: Any, as_of: datetime.date) -> Any:
     """
     active, left = list(outlook.ACTIVE), list(outlook.LEFT)
     params = [*base_params, target.start_date, arithmetic.DAYS_PER_MONTH, left, active, active, as_of, active]
-    seen: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    cohorts = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(standing + answers, params)
-        for row, level, kind, months, admitted, n in cursor.fetchall():
-            if row == "outcome":
-                seen[level][kind].extend([months] * n)
-            else:
-                cohorts.append((level, admitted, n))
-    return outlook.Flows(
-        active=[projection.ActiveGroup(level, day, n) for level, day, n in sorted(cohorts)],
-        observations={
-            level: projection.LevelObservations(
-                graduated=tuple(outcomes["graduated"]),
-                left=tuple(outcomes["left"]),
-                fast_tracked=tuple(outcomes["fast_tracked"]),
-                active=tuple(outcomes["active"]),
-            )
-            for level, outcomes in seen.items()
-        },
-        normal_months=outlook.normal_months(counting_ids),
-    )
+        rows = cursor.fetchall()
+    return outlook.flows_from_counts(rows, counting_ids)
 
 
 def inputs(flows: Any) -> tuple[Any, ...]:

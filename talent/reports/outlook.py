@@ -19,7 +19,7 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -172,15 +172,21 @@ def flows_on(*, scope: ReportScope, target: Target, as_of: datetime.date) -> Flo
         "left": list(LEFT),
         "active": list(ACTIVE),
     }
-    seen: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    cohorts: list[tuple[str, datetime.date, int]] = []
     with transaction.atomic(), connection.cursor() as cursor:
         # The plan's estimates (per-enrollment lookups) pass PostgreSQL's threshold for compiling it, which took
         # seconds (bench/outlook_flows.py) to read a few thousand rows: for this statement, no JIT.
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(_FLOWS.replace("{university}", university), params)
         rows = cursor.fetchall()
-    # In a fixed order (the statement's is the plan's), so that the projection adds its floats alike every time.
+    return flows_from_counts(rows, counting_ids)
+
+
+def flows_from_counts(rows: Iterable[tuple[Any, ...]], counting_ids: Iterable[int]) -> Flows:
+    """The projection's inputs from the counted rows of the flows statement: ('outcome', level, kind, months, None,
+    n) and ('cohort', level, None, None, admitted, n). In a fixed order (the statement's is the plan's), so that the
+    projection adds its floats alike every time."""
+    seen: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    cohorts: list[tuple[str, datetime.date, int]] = []
     for row, level, kind, months, admitted, n in sorted(rows, key=lambda r: (r[0], r[1], r[2] or "", r[3] or 0, r[4])):
         if row == "outcome":
             seen[level][kind].extend([months] * n)
