@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -163,6 +164,12 @@ def concept_from_entry(entry: dict[str, Any]) -> Concept:
         abbreviations=tuple(entry.get("abbr", ())),
         ksic_divisions=tuple(entry.get("ksic", ())),
     )
+
+
+def term_key(term: str) -> str:
+    """A term as terms are compared for repeats, within a concept and across concepts: NFKC, case-folded, without
+    spaces."""
+    return "".join(unicodedata.normalize("NFKC", term).casefold().split())
 
 
 def shipped_entries(path: Path = SHIPPED_VOCABULARY) -> list[dict[str, Any]]:

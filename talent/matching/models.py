@@ -5,7 +5,6 @@ Fields, constraints and single-row rules only; every write is in `talent.matchin
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 import pghistory
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from talent.matching import defaults
-from talent.matching.concepts import MAX_TERM_LENGTH
+from talent.matching.concepts import MAX_TERM_LENGTH, term_key
 from talent.registry.fields import GuardedCharField, GuardedListField, GuardedSlugField
 from talent.registry.models import KSIC_CODES, ExpertProfile, FieldProblem
 
@@ -368,11 +367,6 @@ class ProblemIndex(IndexTerms):
         return str(self.problem_id)
 
 
-def _term_key(term: str) -> str:
-    """A term as terms are compared for repeats: NFKC, case-folded, without spaces."""
-    return "".join(unicodedata.normalize("NFKC", term).casefold().split())
-
-
 @pghistory.track(model_name="AxConceptHistory", obj_field=pghistory.ObjForeignKey(related_name="history"))
 class AxConcept(models.Model):
     """A concept of the bilingual AX vocabulary (잔존수명 / remaining useful life / RUL): its terms in each language
@@ -441,7 +435,7 @@ class AxConcept(models.Model):
         seen: dict[str, str] = {}
         for name in ("terms_ko", "terms_en", "abbreviations"):
             for term in getattr(self, name):
-                key = _term_key(term)
+                key = term_key(term)
                 if not key:
                     errors.setdefault(name, []).append(_("A term may not be empty."))
                 elif key in seen:

@@ -1,5 +1,6 @@
 """The vocabulary's second edition reaches a database migrated before it (migration 0006): the shipped concepts it
-lacks are added; the concepts it has, edited by operators or not, are left as they are."""
+lacks are added, less any term a concept there already has; the concepts it has, edited by operators or not, are
+left as they are."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import importlib
 import pytest
 from django.apps import apps
 
+from talent.matching import services
 from talent.matching.concepts import shipped_entries
 from talent.matching.models import AxConcept
 
@@ -29,6 +31,17 @@ def test_the_concepts_a_database_lacks_are_added_and_the_others_left_alone():
 
     edition.add_new_concepts(apps, None)  # again: nothing more
     assert AxConcept.objects.count() == len(shipped_entries())
+
+
+def test_the_second_edition_leaves_an_operators_term_with_the_operator(operator):
+    AxConcept.objects.filter(key="fast-charging").delete()
+    services.ax_concept_create(actor=operator, key="quick-charge", terms_ko=["급속충전"], terms_en=["quick charge"])
+
+    edition.add_new_concepts(apps, None)
+
+    fast = AxConcept.objects.get(key="fast-charging")
+    assert "급속충전" not in fast.terms_ko and "fast charging" in fast.terms_en
+    assert AxConcept.objects.get(key="quick-charge").terms_ko == ["급속충전"]
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from talent.common.errors import InvalidInput
-from talent.matching.concepts import Concept, concept_from_entry, shipped_entries
-from talent.matching.models import AxConcept, _term_key
+from talent.matching.concepts import Concept, concept_from_entry, shipped_entries, term_key
+from talent.matching.models import AxConcept
 
 CONCEPT_FIELDS = ("key", "terms_ko", "terms_en", "abbreviations", "ksic_divisions")
 
@@ -29,15 +29,15 @@ def _refuse(error: ValidationError) -> InvalidInput:
 
 def _check_terms_unique(concept: AxConcept) -> None:
     """Refuse a term that another concept already has (compared without case and spaces)."""
-    mine = {_term_key(term): term for term in concept.all_terms}
+    mine = {term_key(term): term for term in concept.all_terms}
     others = AxConcept.objects.exclude(pk=concept.pk).values_list("key", "terms_ko", "terms_en", "abbreviations")
     clashes = []
     for key, *lists in others:
         for term in (term for terms in lists for term in terms):
-            if _term_key(term) in mine:
+            if term_key(term) in mine:
                 clashes.append(
                     _("“%(term)s” is already a term of the concept “%(key)s”.")
-                    % {"term": mine[_term_key(term)], "key": key}
+                    % {"term": mine[term_key(term)], "key": key}
                 )
     if clashes:
         raise InvalidInput(clashes[0], errors={"terms_ko": clashes})
