@@ -64,7 +64,7 @@ def test_every_concept_of_the_groups_is_found_from_a_korean_term_and_from_an_eng
         ("감광액 도포 두께 편차", "photoresist coating uniformity", "photoresist"),
         ("전극 슬러리 분산이 불균일", "rheology of electrode slurries", "electrode-slurry"),
         ("평형수 처리 장치 점검", "ballast water treatment systems", "ballast-water"),
-        ("뇌졸중 환자의 재활 경과", "outcomes after stroke", "stroke"),
+        ("뇌졸중 환자의 재활 경과", "outcomes after acute stroke", "stroke"),
         ("크로스도킹 센터 운영", "cross-docking operations", "cross-docking"),
         ("공장 폐열 회수", "industrial waste heat recovery", "waste-heat"),
         ("딸기 육묘 환경", "strawberry seedlings under LED", "seedling"),
