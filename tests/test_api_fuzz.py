@@ -19,8 +19,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
-from django.test import override_settings
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
@@ -30,7 +29,7 @@ from talent.matching.models import NearMiss, Proposal
 from talent.registry import services
 from talent.reports.models import Target
 from talent.wsgi import application
-from tests.registry.api.conftest import ROLES, World, build_world
+from tests.registry.api.conftest import ROLES, World, build_world, module_rows
 from tests.registry.api.routes_matching import matching
 from tests.registry.api.routes_reports import _snapshot
 from tests.registry.api.routes_roster import _batches
@@ -121,29 +120,21 @@ schema.config.phases.coverage.enabled = COVERAGE_PHASE
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker) -> Iterator[tuple[World, dict[str, dict[str, str]]]]:
-    """The world, built once per module inside a transaction that is rolled back at the end; each test's own
-    transaction (the `db` fixture) is a savepoint inside it, so what one test writes the next does not see."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-    try:
-        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=[MD5]):
-            world = build_world()
-            _seed_the_rest(world)
-            headers = {
-                role: {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
-                for role, user in world.users.items()
-                if user is not None
-            }
-            headers["anonymous"] = {}
-        yield world, headers
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    """The world and each role's request headers, built once per module (`module_rows`: each test's writes are
+    rolled back after it)."""
+    yield from module_rows(django_db_blocker, _seed)
 
 
-MD5 = "django.contrib.auth.hashers.MD5PasswordHasher"
+def _seed() -> tuple[World, dict[str, dict[str, str]]]:
+    world = build_world()
+    _seed_the_rest(world)
+    headers = {
+        role: {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+        for role, user in world.users.items()
+        if user is not None
+    }
+    headers["anonymous"] = {}
+    return world, headers
 
 
 def _seed_the_rest(world: World) -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from talent.registry import services
@@ -78,9 +83,40 @@ def _researcher(username: str, family: str, given: str) -> tuple[Any, Person]:
     return user, person
 
 
+QUICK_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+T = TypeVar("T")
+
+
+def module_rows(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
+    """For a module-scoped fixture: `build()`'s rows, made once for the whole module inside an outer transaction that
+    is rolled back when the module is done. Each test's own transaction (the `db` fixture) is a savepoint inside it,
+    so what one test writes the next does not see. Passwords are hashed quickly while the rows are made (the
+    per-test fixture that does so has not run yet)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=[QUICK_HASHER]):
+            built = build()
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """The world, built once per module: the route matrix alone asks for it over a thousand times."""
+    yield from module_rows(django_db_blocker, build_world)
+
+
 @pytest.fixture
-def world(db) -> World:
-    return build_world()
+def world(db, _module_world: World) -> World:
+    """A test's own copy of the module's world: the rows are the module's (a test's writes are rolled back after
+    it), the objects are copies as they were built (a service called by one test changes its copy only), and
+    `extra` starts empty (what a route makes on demand is made again inside each test's transaction)."""
+    return dataclasses.replace(copy.deepcopy(_module_world), extra={})
 
 
 def build_world() -> World:
