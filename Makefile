@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
-# `make test COVERAGE=1` measures line coverage of talent/ and fails under the floor set in pyproject.toml.
+# `make test COVERAGE=1` measures line coverage of talent/ and fails under the floor set in pyproject.toml;
+# PYTEST_ARGS adds pytest options (a selection: `make test PYTEST_ARGS='tests/roster'`).
 COVERAGE ?=
+PYTEST_ARGS ?=
 
 .PHONY: run serve test lint migrations-check clean
 
@@ -40,7 +42,7 @@ serve: $(VENV)/.runtime-installed
 		$(BIN)/honcho start -f Procfile -p $(PORT)
 
 test: $(VENV)/.dev-installed
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(if $(COVERAGE),--cov --cov-report=term:skip-covered)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=25 $(if $(COVERAGE),--cov --cov-report=term:skip-covered) $(PYTEST_ARGS)
 
 # ruff, mypy, then dead code (vulture: .ci/dead_code.py says what it reports). mypy's Django plugin loads the
 # settings: a DATABASE_URL keeps them from starting the embedded server (the plugin never connects, so any
