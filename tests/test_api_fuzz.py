@@ -95,7 +95,8 @@ DOCUMENTED_400 = {
     "POST /api/v1/auth/password/": "the current password must be the account's own",
     "POST /api/v1/identity/merges/": "two different persons, without conflicting identifiers, neither merged already",
     "GET /api/v1/reports/outlook/": "the target must exist and count graduates; `as_of` not in the future",
-    "POST /api/v1/reports/scenarios/": "a year of the target period still to enter; a change with an effect",
+    "POST /api/v1/reports/scenarios/": "a year of the target period still to enter; a change with an effect; "
+    "the target version named must exist",
     "POST /api/v1/reports/intake-plans/": "the year's intake is ahead; at most 10× the largest cohort",
     "POST /api/v1/reports/intake-plans/{id}/approve/": "the plan's year's intake (1 March) is still ahead",
     "POST /api/v1/reports/intake-plans/import/": "the file must be a sheet (CSV or XLSX) with the plan's columns",

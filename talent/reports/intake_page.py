@@ -1,6 +1,8 @@
 """The intake plans page (/reports/intake/): a school's staff plan their schools' intake; the ministry sees every
 school's, approves a proposed figure or sets its own; both can import a sheet. Every rule is
-talent.reports.intake's: this page only carries the forms to it and shows the plans, "no plan" where none."""
+talent.reports.intake's: this page only carries the forms to it and shows the plans, "no plan" where none. The
+years are the target period of the version in force today, or of the one `?version=` asks for
+(talent.reports.version_query), and the page names it."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from talent.common.forms import add_domain_error
 from talent.common.presentation import bilingual_name
 from talent.common.users import signed_in_user
 from talent.registry.vocabulary import DegreeLevel
-from talent.reports import intake, projection, scope, selectors
+from talent.reports import intake, projection, scope, version_query
 from talent.reports.models import AX_TRAINED, IntakePlanState
 from talent.reports.target_missing import shows_missing_target
 
@@ -50,11 +52,6 @@ class ApproveForm(forms.Form):
     plan = forms.IntegerField()
 
 
-def _years() -> list[int]:
-    target = selectors.target_current(code=AX_TRAINED)
-    return list(range(target.start_date.year, target.deadline.year + 1))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @shows_missing_target
@@ -62,13 +59,15 @@ def intake_plans(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if not (scope.may_manage_reports(user=user) or intake.may_plan_any(user=user)):
         raise PermissionDenied(_("Only the ministry, a school's staff or an operator may see intake plans."))
-    years = _years()
+    target, version_form = version_query.page_target(request.GET, code=AX_TRAINED)
+    years = list(range(target.start_date.year, target.deadline.year + 1))
     today = timezone.localdate()
     open_years = [year for year in years if projection.entry_date(year) > today]
     grid = intake.intake_grid(user=user, years=years, levels=LEVELS)
     schools = list({row.school.pk: row.school for row in grid}.values())
     school_choices = [(s.pk, bilingual_name(s.name_ko, s.name_en)) for s in schools]
-    action = request.POST.get("action", "")
+    # Under a refused version nothing is recorded: the years offered would not be the ones asked for.
+    action = "" if version_form.errors else request.POST.get("action", "")
     plan_form = PlanForm(
         request.POST if action == "set" else None, schools=school_choices, years=open_years, prefix="plan"
     )
@@ -90,7 +89,7 @@ def intake_plans(request: HttpRequest) -> HttpResponse:
             add_domain_error(plan_form, refusal)
         else:
             messages.success(request, _("Recorded: %(plan)s.") % {"plan": plan_words(plan)})
-            return redirect("reports-intake")
+            return redirect(request.get_full_path())
     elif action == "import" and sheet_form.is_valid():
         try:
             result = intake.intake_plan_import(actor=user, content=sheet_form.cleaned_data["file"].read())
@@ -103,7 +102,7 @@ def intake_plans(request: HttpRequest) -> HttpResponse:
                     _("Sheet imported: %(recorded)s plans recorded, %(unchanged)s unchanged.")
                     % {"recorded": result.recorded, "unchanged": result.unchanged},
                 )
-                return redirect("reports-intake")
+                return redirect(request.get_full_path())
             sheet_form.add_error("file", intake.sheet_refusal(result))
             sheet_problems = result.errors
     elif action == "approve":
@@ -116,8 +115,16 @@ def intake_plans(request: HttpRequest) -> HttpResponse:
                 messages.error(request, str(refusal))
             else:
                 messages.success(request, _("Approved: %(plan)s.") % {"plan": plan_words(approved)})
-        return redirect("reports-intake")
+        return redirect(request.get_full_path())
     context = {
+        "rules": _("Years %(first)s–%(last)s: the target period of version %(version)s, in force from %(date)s.")
+        % {
+            "first": years[0],
+            "last": years[-1],
+            "version": target.version,
+            "date": target.effective_from.isoformat(),
+        },
+        "version_form": version_form,
         "plan_form": plan_form,
         "sheet_form": sheet_form,
         "sheet_problems": sheet_problems,
@@ -134,7 +141,7 @@ def intake_plans(request: HttpRequest) -> HttpResponse:
             for year in open_years
         ],
     }
-    status = 400 if plan_form.errors or sheet_form.errors else 200
+    status = 400 if plan_form.errors or sheet_form.errors or version_form.errors else 200
     return render(request, "reports/intake.html", context, status=status)
 
 

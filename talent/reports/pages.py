@@ -153,8 +153,7 @@ def _target_panel(
             "deadline": target.deadline.isoformat(),
             "start": target.start_date.isoformat(),
         },
-        "rules": _("Counted under version %(version)s of the counting rules, in force from %(date)s.")
-        % {"version": target.version, "date": target.effective_from.isoformat()},
+        "rules": reading.rules_sentence(version=target.version, effective_from=target.effective_from),
         "rule_changes": _rule_changes(target),
         "achieved": f"{report.achieved:,}",
         "achieved_label": _("Trained") if target.basis == TargetBasis.TRAINED else _("Returned"),

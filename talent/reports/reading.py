@@ -38,6 +38,15 @@ def percent(share: float | None) -> str:
     return f"{100 * share:,.1f}%"
 
 
+def rules_sentence(*, version: int, effective_from: datetime.date) -> str:
+    """The target version a report was counted under: every report page names it (a past date's report uses the
+    version in force then, unless another is asked for)."""
+    return _("Counted under version %(version)s of the counting rules, in force from %(date)s.") % {
+        "version": version,
+        "date": effective_from.isoformat(),
+    }
+
+
 def shortfall_sentence(*, projected: int, target: int, deadline: datetime.date) -> str:
     """The projection against the target in words and numbers: "Projected 302 of 5,000 by 2030-12-31:
     4,698 short." (or the surplus, or exactly reached)."""

@@ -138,13 +138,15 @@ def _refuse(errors: dict[str, list[str]]) -> None:
         raise InvalidInput(next(iter(errors.values()))[0], errors=errors)
 
 
-def scenario_run(*, user: User, change: Change, code: str, as_of: datetime.date | None = None) -> ScenarioResult:
-    """The trained-by-deadline figures with the plans in force and with the scenario. Ministry and operators;
-    writes nothing."""
+def scenario_run(
+    *, user: User, change: Change, code: str, as_of: datetime.date | None = None, version: int | None = None
+) -> ScenarioResult:
+    """The trained-by-deadline figures with the plans in force and with the scenario, under the target version
+    asked for or the one in force on the date (as every report). Ministry and operators; writes nothing."""
     if not scope.may_manage_reports(user=user):
         raise NotAllowed(_("Only the ministry (or an operator) may run scenarios."))
     day = scope.checked_as_of(as_of)
-    target = selectors.target_current(code=code)
+    target = selectors.target_current(code=code, on=day, version=version)
     _refuse(_refusals(change, target, day))
     national = scope.ReportScope()
     plans = outlook.planned_cohorts(scope=national, on=day)

@@ -1,6 +1,7 @@
 """The scenarios page (/reports/scenarios/): the ministry changes the planned intake on a copy (every school by a
 percentage, one school's intake, or new schools from a year) and sees trained-by-deadline move; a named scenario
-is saved. The rules are talent.reports.scenarios'; no plan and no official figure changes here."""
+is saved. The rules are talent.reports.scenarios'; no plan and no official figure changes here. It works under
+the target version in force today, or the one `?version=` asks for (talent.reports.version_query), and names it."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from talent.common.forms import add_domain_error
 from talent.common.presentation import bilingual_name
 from talent.common.users import signed_in_user
 from talent.registry.models import GraduateSchool
-from talent.reports import intake, reading, scenarios, scope, selectors
+from talent.reports import intake, reading, scenarios, scope, version_query
 from talent.reports.models import AX_TRAINED, ScenarioKind
 from talent.reports.target_missing import shows_missing_target
 
@@ -50,10 +51,10 @@ def scenario_page(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if not scope.may_manage_reports(user=user):
         raise PermissionDenied(_("Only the ministry (or an operator) may run scenarios."))
-    target = selectors.target_current(code=AX_TRAINED)
+    target, version_form = version_query.page_target(request.GET, code=AX_TRAINED)
     form = ScenarioForm(request.POST or None)
     result = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not version_form.errors and form.is_valid():
         data = form.cleaned_data
         try:
             school = intake.school_get_for_user(user=user, pk=data["school"]) if data["school"] else None
@@ -65,7 +66,7 @@ def scenario_page(request: HttpRequest) -> HttpResponse:
                 intake=data["intake"] or 0,
                 schools=data["schools"] or 0,
             )
-            result = scenarios.scenario_run(user=user, change=change, code=target.code)
+            result = scenarios.scenario_run(user=user, change=change, code=target.code, version=target.version)
             if request.POST.get("action") == "save":
                 saved = scenarios.scenario_save(user=user, result=result, name=data["name"])
                 messages.success(request, _("Scenario “%(name)s” saved.") % {"name": saved.name})
@@ -75,10 +76,12 @@ def scenario_page(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "target": target,
+        "rules": reading.rules_sentence(version=target.version, effective_from=target.effective_from),
+        "version_form": version_form,
         "result": result and _result(result),
         "saved": [_saved(s) for s in scenarios.scenario_list(user=user)[:20]],
     }
-    return render(request, "reports/scenarios.html", context, status=400 if form.errors else 200)
+    return render(request, "reports/scenarios.html", context, status=400 if form.errors or version_form.errors else 200)
 
 
 def _result(result: scenarios.ScenarioResult) -> dict[str, Any]:
@@ -108,6 +111,7 @@ def _saved(scenario: Any) -> dict[str, Any]:
         "as_of": scenario.as_of,
         "kind": scenario.get_kind_display(),
         "from_year": scenario.parameters.get("from_year"),
+        "version": scenario.target.version,
         "planned": f"{round(figures['planned']['expected']):,}",
         "scenario": f"{round(figures['scenario']['expected']):,}",
         "by": scenario.created_by.username if scenario.created_by else "",

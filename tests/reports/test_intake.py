@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import translation
 
 from talent.common.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from talent.reports import intake
+from talent.reports import intake, services
 from talent.reports.models import IntakePlan
 from tests import factories
 from tests.reports.conftest import D
@@ -229,6 +229,50 @@ def test_the_page_shows_a_refusal_beside_the_field_in_both_languages(university_
         error = page.content.decode().split('data-testid="error-intake"')[1].split("</ul>")[0]
         assert words in error
     assert IntakePlan.objects.count() == 0
+
+
+def test_the_page_offers_the_years_of_the_version_in_force_or_of_the_one_asked_for_and_names_it(
+    university_staff, ministry_analyst, school, clock
+):
+    services.target_revise(
+        actor=ministry_analyst, code="AX-TRAINED", deadline=D(2032, 12, 31), effective_from=D(2027, 1, 1), note="연장"
+    )
+    client = client_for(university_staff, "en")
+    today = client.get("/reports/intake/").content.decode()
+    assert "Years 2026–2030: the target period of version 1, in force from 2026-01-01." in today
+    assert 'data-year="2030"' in today and 'data-year="2032"' not in today
+    plan_2032 = {
+        "action": "set",
+        "plan-school": school.pk,
+        "plan-year": 2032,
+        "plan-degree_level": "ms",
+        "plan-intake": 30,
+    }
+    refused = client.post("/reports/intake/", plan_2032)
+    assert refused.status_code == 400 and 'data-testid="error-year"' in refused.content.decode()
+
+    under_2 = client.get("/reports/intake/?version=2").content.decode()
+    assert "Years 2026–2032: the target period of version 2, in force from 2027-01-01." in under_2
+    assert 'data-year="2032"' in under_2
+    recorded = client.post("/reports/intake/?version=2", plan_2032)
+    assert (recorded.status_code, recorded["Location"]) == (302, "/reports/intake/?version=2")
+    assert list(IntakePlan.objects.values_list("year", "intake")) == [(2032, 30)]
+
+    clock.move_to(D(2027, 1, 4))  # version 2 is in force: the page offers its years unasked
+    client = client_for(university_staff, "en")  # a month on, the session has expired
+    assert 'data-year="2032"' in client.get("/reports/intake/").content.decode()
+    assert 'data-year="2032"' not in client.get("/reports/intake/?version=1").content.decode()
+
+
+def test_the_page_refuses_a_version_the_target_does_not_have_beside_it_and_records_nothing(university_staff, school):
+    for language, words in (("ko", "버전 9"), ("en", "no version 9")):
+        page = client_for(university_staff, language).post(
+            "/reports/intake/?version=9",
+            {"action": "set", "plan-school": school.pk, "plan-year": 2028, "plan-degree_level": "ms", "plan-intake": 4},
+        )
+        assert page.status_code == 400
+        assert words in page.content.decode().split('data-testid="error-version"')[1].split("</ul>")[0]
+    assert not IntakePlan.objects.exists()
 
 
 def test_the_ministry_approves_on_the_page_and_imports_a_sheet(university_staff, ministry_analyst, school):

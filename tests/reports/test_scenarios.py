@@ -164,3 +164,61 @@ def test_saving_needs_a_name_and_the_ministry(planned, ministry_analyst, company
     with pytest.raises(NotAllowed):
         scenarios.scenario_list(user=company_member)
     assert not Scenario.objects.exists()
+
+
+def test_the_page_runs_under_the_version_in_force_or_the_one_asked_for_and_names_it(planned, ministry_analyst, clock):
+    """Version 2 (from 2027) ends the period in 2027: none of 2027's entrants can graduate by then, so the same
+    scenario that moves the figure under version 1 is refused under version 2."""
+    services.target_revise(
+        actor=ministry_analyst, code="AX-TRAINED", deadline=D(2027, 12, 31), effective_from=D(2027, 1, 1), note="단축"
+    )
+    client = client_for(ministry_analyst, "en")
+    asked = {"kind": "all_schools", "from_year": 2027, "percent": 50, "action": "save"}
+    today = client.get("/reports/scenarios/").content.decode()
+    assert "Counted under version 1 of the counting rules, in force from 2026-01-01." in today
+    assert "trained by 2030-12-31" in today
+    under_1 = client.post("/reports/scenarios/", {**asked, "name": "v1"})
+    assert under_1.status_code == 200 and 'data-testid="scenario-result"' in under_1.content.decode()
+
+    under_2 = client.post("/reports/scenarios/?version=2", {**asked, "name": "v2"})
+    page = under_2.content.decode()
+    assert under_2.status_code == 400
+    assert "Counted under version 2 of the counting rules, in force from 2027-01-01." in page
+    assert "by 2027-12-31" in page.split('data-testid="error-from_year"')[1].split("</ul>")[0]
+    assert [(s.name, s.target.version) for s in Scenario.objects.all()] == [("v1", 1)]
+    assert "<td>2027</td><td>1</td>" in page.split('data-testid="saved-scenarios"')[1]  # its version is shown
+
+    clock.move_to(D(2027, 1, 4))  # version 2 is in force: the page uses it unasked, version 1 when asked
+    client = client_for(ministry_analyst, "en")  # a month on, the session has expired
+    assert "version 2 of the counting rules" in client.get("/reports/scenarios/").content.decode()
+    again = client.post("/reports/scenarios/?version=1", {**asked, "name": "v1 again"})
+    assert again.status_code == 200 and "version 1 of the counting rules" in again.content.decode()
+    assert Scenario.objects.get(name="v1 again").target.version == 1
+
+
+def test_the_page_refuses_a_version_the_target_does_not_have_beside_it_and_runs_nothing(planned, ministry_analyst):
+    for language, words in (("ko", "버전 9"), ("en", "no version 9")):
+        page = client_for(ministry_analyst, language).post(
+            "/reports/scenarios/?version=9",
+            {"kind": "all_schools", "from_year": 2027, "percent": 50, "name": "몰래", "action": "save"},
+        )
+        assert page.status_code == 400
+        assert words in page.content.decode().split('data-testid="error-version"')[1].split("</ul>")[0]
+        assert 'data-testid="scenario-result"' not in page.content.decode()
+    assert client_for(ministry_analyst).get("/reports/scenarios/?version=abc").status_code == 400
+    assert not Scenario.objects.exists()
+
+
+def test_the_api_runs_a_scenario_under_the_version_asked_for_and_names_it(planned, ministry_analyst):
+    services.target_revise(
+        actor=ministry_analyst, code="AX-TRAINED", deadline=D(2027, 12, 31), effective_from=D(2027, 1, 1), note="단축"
+    )
+    client = client_for(ministry_analyst)
+    body = {"kind": "all_schools", "from_year": 2027, "percent": 50}
+    today = client.post("/api/v1/reports/scenarios/", {**body, "name": "오늘"}, content_type="application/json")
+    assert (today.status_code, today.json()["target_version"]) == (201, 1)
+    refused = client.post("/api/v1/reports/scenarios/", {**body, "version": 2}, content_type="application/json")
+    assert refused.status_code == 400 and "from_year" in refused.json()["errors"]
+    unknown = client.post("/api/v1/reports/scenarios/", {**body, "version": 9}, content_type="application/json")
+    assert unknown.status_code == 400 and "version" in unknown.json()["errors"]
+    assert [s["target_version"] for s in client.get("/api/v1/reports/scenarios/").json()] == [1]

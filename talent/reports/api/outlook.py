@@ -144,6 +144,15 @@ urlpatterns = [path("outlook/", OutlookView.as_view(), name="reports-outlook")]
 
 class ScenarioInputSerializer(serializers.Serializer):
     target = serializers.CharField(required=False, default=AX_TRAINED)
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="A version of the target (its value, deadline and counting rules); default the version in force "
+        "today.",
+    )
     kind = serializers.ChoiceField(choices=ScenarioKind.choices)
     from_year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="First year changed.")
     percent = serializers.FloatField(
@@ -163,6 +172,7 @@ class FiguresSerializer(serializers.Serializer):
 
 class ScenarioResultSerializer(serializers.Serializer):
     as_of = serializers.DateField()
+    target_version = serializers.IntegerField(help_text="The version of the target the scenario was run under.")
     parameters = serializers.DictField(help_text="The change, as asked.")
     planned = FiguresSerializer(help_text="With the plans in force.")
     scenario = FiguresSerializer(help_text="With the scenario's plans.")
@@ -175,6 +185,7 @@ class ScenarioResultSerializer(serializers.Serializer):
         result = instance["result"]
         return {
             "as_of": result.as_of.isoformat(),
+            "target_version": result.target.version,
             "parameters": result.change.parameters(),
             "planned": FiguresSerializer(result.planned).data,
             "scenario": FiguresSerializer(result.scenario).data,
@@ -189,6 +200,7 @@ class SavedScenarioSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     target = serializers.CharField(source="target.code")
+    target_version = serializers.IntegerField(source="target.version")
     as_of = serializers.DateField()
     kind = serializers.CharField()
     parameters = serializers.JSONField()
@@ -211,9 +223,10 @@ class ScenarioView(APIView):
     @extend_schema(
         tags=["reports"],
         summary="Run a scenario on the planned intake (saved when named)",
-        description="Trained by the deadline with the plans in force and with the scenario; no plan and no "
-        "official figure changes. Refused: a year outside the target period or already entered, a scenario "
-        "that changes nothing.",
+        description="Trained by the deadline with the plans in force and with the scenario, under the target "
+        "version asked for or the one in force today; no plan and no official figure changes. Refused: a year "
+        "outside the target period or already entered, a scenario that changes nothing, a version the target "
+        "does not have.",
         request=ScenarioInputSerializer,
         responses={200: ScenarioResultSerializer, 201: ScenarioResultSerializer, **error_responses(400, 401, 403, 404)},
     )
@@ -231,7 +244,7 @@ class ScenarioView(APIView):
             intake=params["intake"],
             schools=params["schools"],
         )
-        result = scenarios.scenario_run(user=user, change=change, code=params["target"])
+        result = scenarios.scenario_run(user=user, change=change, code=params["target"], version=params["version"])
         saved = scenarios.scenario_save(user=user, result=result, name=params["name"]) if params["name"] else None
         body = ScenarioResultSerializer({"result": result, "saved": saved.pk if saved else None}).data
         return Response(body, status=201 if saved else 200)
