@@ -80,7 +80,15 @@ class ReportView(APIView):
 
 
 FORMAT_PARAMETER = OpenApiParameter(
-    "format", str, enum=["json", "csv", "xlsx"], description="`csv` or `xlsx` downloads the table as a file."
+    "format",
+    str,
+    enum=["json", "csv", "xlsx"],
+    description="`csv` or `xlsx` downloads the table as a file (the same lines in both). A table of one target "
+    "(a breakdown, the trajectory, the projection) ends with version notes: after the rows, a blank row, then one "
+    "label and value a row naming the target version it was computed under — the target, the version number and "
+    "the date that version is in force from; the projection's notes go on with its assumptions and back-test. "
+    "The targets report names each row's version in its Version column instead. The notes are in the request's "
+    "language, as the headers are.",
 )
 FILE_RESPONSES = {
     (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The table as CSV (UTF-8)."),
