@@ -61,3 +61,9 @@ def test_values_that_may_be_null_or_blank_say_so(openapi):
     assert schemas["OwnResearcherProfile"]["properties"]["korean_affiliation_name"]["nullable"] is True
     region = schemas["ProblemBrief"]["properties"]["region"]["oneOf"]
     assert {"$ref": "#/components/schemas/BlankEnum"} in region, "a remote problem's region is blank"
+
+
+@pytest.mark.parametrize("path", ["reports/headcount/", "reports/trajectory/", "reports/outlook/", "reports/targets/"])
+def test_the_reports_format_says_the_downloads_name_their_target_version(openapi, path):
+    (parameter,) = [p for p in openapi["paths"][f"/api/v1/{path}"]["get"]["parameters"] if p["name"] == "format"]
+    assert "version notes" in parameter["description"] and "Version column" in parameter["description"]
