@@ -132,3 +132,37 @@ def test_a_file_over_the_size_limit_is_refused_by_the_api(api, settings, ms_prog
 
     assert response.status_code == 400
     assert response.data["code"] == "roster_too_large"
+
+
+def test_a_three_step_upload_through_the_api_shows_each_step_old_to_new_and_records_them(api, ms_programme):
+    """재학 → 수료 → 졸업 for one new student in one file (issue 15), in English: the preview then the import."""
+    headers = ["학번", "성", "이름", "과정", "입학일", "학적상태", "상태변경일"]
+    rows = [
+        ["2024-0201", "한", "별", "AX 융합 석사", "2024-03-04", "재학", "2024-03-04"],
+        ["2024-0201", "", "", "", "", "수료", "2026-02-27"],
+        ["2024-0201", "", "", "", "", "졸업", "2026-08-31"],
+    ]
+    content = csv_bytes(rows, headers=headers)
+
+    preview = api.post(
+        "/api/v1/enrollments/import/",
+        {"file": SimpleUploadedFile("명단.csv", content), "dry_run": "true"},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert preview.status_code == 200, preview.data
+    assert [r["action"] for r in preview.data["rows"]] == ["created", "updated", "updated"]
+    assert preview.data["rows"][2]["differences"] == [
+        {"field": "status", "old": "Coursework complete (2026-02-27)", "new": "Graduated (2026-08-31)"}
+    ]
+    assert not Enrollment.objects.exists()
+
+    imported = _post(api, content)
+    assert imported.status_code == 201, imported.data
+    enrollment = Enrollment.objects.get(student_number="2024-0201")
+    assert [e.status for e in enrollment.events.order_by("sequence")] == [
+        "admitted",
+        "enrolled",
+        "coursework_complete",
+        "graduated",
+    ]

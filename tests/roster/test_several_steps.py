@@ -219,3 +219,63 @@ def test_a_fast_tracks_date_is_not_corrected_by_an_import(enrolled, phd_programm
     result = import_as(university_staff, csv_bytes(rows, headers=HEADERS), dry_run=True)
 
     assert [m.column for m in result.rows[0].messages] == ["상태변경일"]
+
+
+# --- Ahead of term: an admission for next March and a leave approved ahead (issue 15) ---------------------------
+
+
+def test_an_admission_for_next_march_and_a_leave_ahead_are_scheduled_and_take_effect_on_their_dates(
+    enrolled, university_staff, import_as, clock
+):
+    clock.move_to(datetime.date(2026, 12, 10))
+    term = datetime.date(2027, 3, 2)
+    rows = [
+        ["2027-0101", "한", "별", "AX 융합 석사", "2027-03-02", "합격", ""],  # admitted now, for March
+        ["2024-0101", "정", "우진", "AX 융합 석사", "2024-03-04", "휴학", "2027-03-02"],  # next term's leave
+    ]
+
+    with translation.override("en"):
+        preview = import_as(university_staff, csv_bytes(rows, headers=HEADERS), dry_run=True)
+    assert [row.action for row in preview.rows] == ["created", "updated"] and not preview.applied
+    assert preview.rows[1].differences == [
+        {"field": "status", "old": "Enrolled (2024-03-04)", "new": "On leave (2027-03-02)"}
+    ]
+    result = import_as(university_staff, csv_bytes(rows, headers=HEADERS))
+
+    assert result.applied
+    admitted = Enrollment.objects.get(student_number="2027-0101")
+    assert (admitted.admission_date, admitted.status) == (term, "admitted")
+    enrolled.refresh_from_db()
+    assert (enrolled.status, enrolled.next_change_on) == ("enrolled", term)  # shown as scheduled until then
+
+    clock.move_to(term)
+    services.enrollment_statuses_refresh()
+    enrolled.refresh_from_db()
+    assert (enrolled.status, enrolled.status_since, enrolled.next_change_on) == ("on_leave", term, None)
+
+
+def test_a_leave_scheduled_ahead_is_moved_by_a_re_import_and_nothing_else_changes(
+    enrolled, university_staff, import_as, clock
+):
+    clock.move_to(datetime.date(2026, 12, 10))
+    services.enrollment_transition(
+        actor=university_staff, enrollment=enrolled, status="on_leave", effective_date=datetime.date(2027, 3, 2)
+    )
+    rows = [["2024-0101", "정", "우진", "AX 융합 석사", "2024-03-04", "휴학", "2027-09-01"]]
+
+    with translation.override("ko"):
+        preview = import_as(university_staff, csv_bytes(rows, headers=HEADERS), dry_run=True)
+    assert (
+        preview.rows[0].notices[0].message
+        == "정정: 기록된 2027-03-02자 휴학 변동을 무효 처리하고 2027-09-01자로 다시 기록합니다."
+    )
+    result = import_as(university_staff, csv_bytes(rows, headers=HEADERS))
+
+    assert result.applied
+    assert steps(enrolled) == [
+        ("admitted", ADMITTED),
+        ("enrolled", ADMITTED),
+        ("on_leave", datetime.date(2027, 9, 1)),
+    ]
+    enrolled.refresh_from_db()
+    assert (enrolled.status, enrolled.next_change_on) == ("enrolled", datetime.date(2027, 9, 1))

@@ -958,3 +958,32 @@ def test_voiding_the_admission_or_a_voided_change_is_refused_with_the_reason_why
     other = client.post(f"{_transitions(world.enrollment_b)}{enrolled.id}/void/", {"reason": "실수"})
     assert other.status_code == 404
     assert world.enrollment_a.events.filter(void__isnull=False).count() == 1
+
+
+def test_staff_admit_for_next_march_and_void_a_mistaken_coursework_completion_in_both_languages(world, api_as):
+    client = api_as("university_a")
+    march = datetime.date(timezone.localdate().year + 1, 3, 2)
+
+    admitted = client.post(ENROLLMENTS, _admission(world, admission_date=march.isoformat()), format="json")
+    assert admitted.status_code == 201, admitted.data
+    assert (admitted.data["status"], admitted.data["admission_date"]) == ("admitted", march.isoformat())
+
+    _enrol(world.enrollment_a)
+    finished = client.post(
+        _transitions(world.enrollment_a),
+        {"status": "coursework_complete", "effective_date": timezone.localdate().isoformat(), "reason": "일괄 처리"},
+    )
+    assert finished.status_code == 201, finished.data
+    voided = client.post(
+        f"{_transitions(world.enrollment_a)}{finished.data['id']}/void/", {"reason": "다른 학생으로 잘못 입력"}
+    )
+    assert voided.status_code == 201, voided.data
+    assert client.get(_detail(world.enrollment_a)).data["status"] == "enrolled"
+    for language, words in (("ko", "이미"), ("en", "already")):
+        twice = client.post(
+            f"{_transitions(world.enrollment_a)}{finished.data['id']}/void/",
+            {"reason": "실수"},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        assert twice.status_code == 409 and words in twice.data["detail"], twice.data
+    assert world.enrollment_a.events.filter(void__isnull=False).count() == 1

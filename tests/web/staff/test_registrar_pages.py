@@ -125,3 +125,31 @@ def test_another_universitys_staff_cannot_void(enrollment, university_staff, oth
     assert client_for(other_university_staff).get(void_page(change)).status_code == 404
     assert client_for(other_university_staff).post(void_page(change), {"reason": "x"}).status_code == 404
     assert not EnrollmentEvent.objects.filter(void__isnull=False).exists()
+
+
+def test_a_scheduled_change_that_cannot_stand_is_refused_beside_its_date_in_korean_and_english(
+    enrollment, university_staff, client_for, settings
+):
+    """Beyond the horizon, before the change scheduled last, or on the day another change is scheduled for."""
+    enrol(enrollment, university_staff)
+    today = timezone.localdate()
+    leave = today + datetime.timedelta(days=90)
+    services.enrollment_transition(
+        actor=university_staff, enrollment=enrollment, status="on_leave", effective_date=leave, reason="휴학 승인"
+    )
+    beyond = today + datetime.timedelta(days=settings.FUTURE_HORIZON_DAYS + 1)
+    cases = [
+        (beyond, "너무 먼 날짜", "too far ahead"),
+        (leave - datetime.timedelta(days=30), "직전 변동일", "before the previous one"),
+        (leave, "이미 다른 변동이 예정", "already scheduled"),
+    ]
+    for day, korean, english in cases:
+        for language, words in (("ko", korean), ("en", english)):
+            response = client_for(university_staff, HTTP_ACCEPT_LANGUAGE=language).post(
+                detail(enrollment), {"status": "enrolled", "effective_date": day.isoformat(), "reason": "복학"}
+            )
+            beside = " ".join(response.context["form"].errors["effective_date"])  # shown under the date's input
+            assert words in beside and beside in response.content.decode(), (day, language)
+    assert enrollment.events.count() == 3
+    enrollment.refresh_from_db()
+    assert (enrollment.status, enrollment.next_change_on) == ("enrolled", leave)
