@@ -315,3 +315,33 @@ def test_an_enrollment_moved_to_another_person_still_counts_the_person_once(camp
     assert (figures.achieved, figures.completion_rate.graduations) == (1, 2)
     levels = table(trained_target, "degree_level", D(2026, 9, 30))
     assert [(row.key, row.counts["achieved"]) for row in levels.rows] == [("ms", 1)]
+
+
+def test_a_graduation_and_a_leave_scheduled_ahead_count_from_their_dates_and_not_before(
+    campus, history, trained_target, clock
+):
+    """Recorded in December for February: before that day's report (the clock moved to it) nothing counts."""
+    clock.move_to(D(2026, 12, 10))
+    finishing = history(
+        factories.PersonFactory(),
+        campus.ms_x,
+        admitted=D(2025, 3, 3),
+        steps=graduate(D(2025, 3, 3), D(2026, 11, 30), D(2027, 2, 20)),  # the degree conferred ahead
+    )
+    leaving = history(
+        factories.PersonFactory(), campus.ms_x, admitted=D(2026, 3, 2), steps=[("enrolled", D(2026, 3, 2))]
+    )
+    services.enrollment_transition(
+        actor=None, enrollment=leaving, status="on_leave", effective_date=D(2027, 3, 2), reason="휴학 승인"
+    )
+    today = report(trained_target, D(2026, 12, 10))
+    assert (today.achieved, today.active["coursework_complete"], today.active["on_leave"]) == (0, 1, 0)
+    assert Enrollment.objects.get(pk=finishing.pk).status == "coursework_complete"
+
+    clock.move_to(D(2027, 3, 5))  # nobody ran the refresh: the count reads the events on each date
+    assert report(trained_target, D(2027, 2, 19)).achieved == 0
+    on_the_day = report(trained_target, D(2027, 2, 20))
+    assert (on_the_day.achieved, on_the_day.active["coursework_complete"]) == (1, 0)
+    assert report(trained_target, D(2027, 3, 1)).active["on_leave"] == 0
+    after = report(trained_target, D(2027, 3, 2))
+    assert (after.achieved, after.active["on_leave"], after.active["enrolled"]) == (1, 1, 0)
