@@ -38,7 +38,7 @@ from talent.registry.models import (
 )
 from talent.registry.services._base import Actor, acting
 from talent.registry.services.enrollments import check_transition, serialise_enrollment_writes
-from talent.registry.services.identity import IDENTIFIERS, compare_with_person
+from talent.registry.services.identity import PersonLinker
 from talent.registry.services.people import PERSON_FIELDS, normalise_person_fields
 from talent.registry.services.recorded import person_correction, read_elsewhere
 from talent.registry.vocabulary import EnrollmentStatus, OrganizationKind
@@ -233,7 +233,8 @@ def _plan(
     numbers = {row.parsed.student_number for row in rows if row.parsed.student_number}
     existing = _existing(university, numbers, lock=lock)
     programmes = _Programmes(university)
-    identifiers = _IdentifierOwners(rows)
+    # Who holds the file's ORCID iDs and researcher numbers: one statement, locked in a real import.
+    identifiers = PersonLinker([_person_fields(row) for row in rows], lock=lock)
     chains: dict[str, _Chain | None] = {}  # per student number, where its first row (and any further ones) leave it
     seen: dict[str, int] = {}
     for done, row in enumerate(rows):
@@ -325,51 +326,6 @@ class _Programmes:
         return None
 
 
-def _same_person(one: Person, other: Person) -> bool:
-    return one is other or (one.pk is not None and one.pk == other.pk)
-
-
-class _IdentifierOwners:
-    """Who holds each ORCID iD and national researcher number of the file (one query each): a person of the
-    registry, or a person an earlier row gives it to. A new row with a held identifier is that person (one human, one
-    person: `services.identity`); a known student's row that gives one is a correction, kept in the university's own
-    record (`services.recorded.person_correction`)."""
-
-    FIELDS = IDENTIFIERS
-
-    def __init__(self, rows: list[_Row]) -> None:
-        self.owners: dict[tuple[str, str], Person] = {}
-        for name in self.FIELDS:
-            values = {normalise_person_fields({name: row.parsed.values.get(name)}).get(name) for row in rows}
-            values.discard(None)
-            values.discard("")
-            for person in Person.objects.filter(**{f"{name}__in": values}):
-                self.owners[(name, getattr(person, name))] = person
-
-    def holder(self, person: Person) -> Person | None:
-        """The person (of the registry, or of an earlier row) who holds one of this new person's identifiers."""
-        for name in self.FIELDS:
-            value = getattr(person, name)
-            if value and (name, value) in self.owners:
-                return self.owners[(name, value)]
-        return None
-
-    def held_by_another(self, person: Person) -> Callable[[str, Any], bool]:
-        def held(name: str, value: Any) -> bool:
-            holder = self.owners.get((name, value))
-            return holder is not None and not _same_person(holder, person)
-
-        return held
-
-    def take(self, person: Person, values: dict[str, Any] | None = None) -> None:
-        """The person's identifiers (or those of `values` the person takes): later rows that give them are this
-        person."""
-        for name in self.FIELDS:
-            value = getattr(person, name) if values is None else values.get(name)
-            if value:
-                self.owners.setdefault((name, value), person)
-
-
 def _person_fields(row: _Row) -> dict[str, Any]:
     return normalise_person_fields({k: row.parsed.values[k] for k in PERSON_FIELDS if k in row.parsed.values})
 
@@ -407,7 +363,7 @@ def status_path(target: str, *, degree_level: str) -> list[str]:
 
 
 def _plan_new(
-    row: _Row, university: Organization, programmes: _Programmes, identifiers: _IdentifierOwners, plan: Plan
+    row: _Row, university: Organization, programmes: _Programmes, identifiers: PersonLinker, plan: Plan
 ) -> _Chain | None:
     values = row.parsed.values
     for key in ("programme", "admission_date"):
@@ -435,12 +391,15 @@ def _plan_new(
         return None
     differing: dict[str, Any] = {}
     sent: dict[str, Any] | None = None
-    holder = identifiers.holder(person)
-    if holder is None:
+    fields = _person_fields(row)
+    linked = identifiers.link(fields)
+    if linked is None:
         identifiers.take(person)
     else:
-        sent = _person_fields(row) if holder.pk is not None else None  # a person already in the registry
-        person, differing = _linked(row, holder, _person_fields(row), identifiers, plan)
+        person, comparison = linked
+        sent = fields if person.pk is not None else None  # a person already in the registry
+        differing = comparison.differing
+        _linked(row, person, comparison.filled, differing, plan)
         enrollment.person = person
     row.outcome.action = RowAction.CREATED
     new_row = NewRow(row.outcome, person, enrollment, steps, differing, sent)
@@ -449,22 +408,15 @@ def _plan_new(
     return _Chain(row, enrollment, status_now, since, new_row=new_row)
 
 
-def _linked(
-    row: _Row, holder: Person, fields: dict[str, Any], identifiers: _IdentifierOwners, plan: Plan
-) -> tuple[Person, dict[str, Any]]:
-    """A new row whose ORCID iD or researcher number a person already holds is that person: empty fields take the
-    row's values, differing ones are reported on the row (column by column) and kept for an operator."""
-    comparison = compare_with_person(holder, fields, held_by_another=identifiers.held_by_another(holder))
-    for name, value in comparison.filled.items():
-        setattr(holder, name, value)
-    if comparison.filled and holder.pk is not None:
-        kept, names = plan.persons.setdefault(holder.pk, (holder, set()))
-        for name in comparison.filled:
-            setattr(kept, name, getattr(holder, name))
-        names.update(comparison.filled)
-    if comparison.filled:
-        identifiers.take(holder)
-    for name in comparison.differing:
+def _linked(row: _Row, person: Person, filled: dict[str, Any], differing: dict[str, Any], plan: Plan) -> None:
+    """A new row that `PersonLinker` linked to a person: the fields it filled are stored with the file's other
+    changes of persons; those that differ are reported on the row (column by column) and kept for an operator."""
+    if filled and person.pk is not None:
+        kept, names = plan.persons.setdefault(person.pk, (person, set()))
+        for name in filled:
+            setattr(kept, name, getattr(person, name))
+        names.update(filled)
+    for name in differing:
         row.outcome.notices.append(
             RowMessage(
                 row.parsed.number,
@@ -476,7 +428,6 @@ def _linked(
                 ),
             )
         )
-    return holder, comparison.differing
 
 
 def _new_steps(
@@ -514,7 +465,7 @@ def _new_steps(
 
 
 def _plan_existing(
-    row: _Row, enrollment: ExistingEnrollment, programmes: _Programmes, identifiers: _IdentifierOwners, plan: Plan
+    row: _Row, enrollment: ExistingEnrollment, programmes: _Programmes, identifiers: PersonLinker, plan: Plan
 ) -> _Chain | None:
     values = row.parsed.values
     if values.get("programme"):

@@ -22,7 +22,7 @@ from talent.common.db import database_refusals
 from talent.registry.models import Enrollment, EnrollmentEvent, Person, PersonAsRecorded
 from talent.registry.services._base import Actor
 from talent.registry.services.enrollments import enrollment_event_void
-from talent.registry.services.identity import disagreements_record, person_records_ensure, person_values
+from talent.registry.services.identity import Differences, disagreements_record, person_records_ensure, person_values
 from talent.registry.services.people import PersonFields, announce_persons_saved
 from talent.registry.services.recorded import person_details_correct
 from talent.registry.vocabulary import EnrollmentStatus
@@ -89,8 +89,7 @@ def _write(plan: Plan, now: datetime.datetime, reason: str, recorded_by: Any) ->
     # A row may be a person the registry (or an earlier row) already holds: each new person is inserted once.
     _copy(Person, list({id(row.person): row.person for row in plan.new if row.person.pk is None}.values()), now)
     # Persons already in the registry that rows link to: their universities keep reading what they recorded.
-    for person in {row.person.pk: row.person for row in plan.new if row.sent is not None}.values():
-        person_records_ensure(person)
+    person_records_ensure(*(row.person for row in plan.new if row.sent is not None))
     for row in plan.new:
         row.enrollment.person_id = row.person.pk
         # Inserted with the status its events give: the database's derivation (the events' trigger) then
@@ -118,14 +117,9 @@ def _write(plan: Plan, now: datetime.datetime, reason: str, recorded_by: Any) ->
     # One statement: the database derives the status of each enrollment with new events.
     _copy(EnrollmentEvent, events, now)
     announce_persons_saved([*(row.person.pk for row in plan.new), *plan.persons])
-    for row in plan.new:
-        if row.differing:
-            disagreements_record(
-                person=row.person,
-                university=row.enrollment.university,
-                differing=row.differing,
-                enrollment=row.enrollment,
-            )
+    disagreements_record(
+        *(Differences(row.person, row.enrollment.university, row.differing, row.enrollment) for row in plan.new)
+    )
 
 
 def _event(

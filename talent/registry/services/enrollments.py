@@ -23,7 +23,7 @@ from talent.registry.models import (
 )
 from talent.registry.services._base import Actor, acting, assign, save
 from talent.registry.services.advisors import check_advisors
-from talent.registry.services.identity import disagreements_record, person_link_or_create
+from talent.registry.services.identity import Differences, disagreements_record, person_link_or_create
 from talent.registry.services.people import PersonFields, announce_persons_saved
 from talent.registry.services.recorded import person_details_correct, recorded_for_admission
 from talent.registry.validators import future_horizon
@@ -102,9 +102,7 @@ def enrollment_admit(
         save(enrollment, EnrollmentEvent)
         _append_event(enrollment, EnrollmentStatus.ADMITTED, None, effective, reason, actor, sequence=1)
         if comparison is not None and comparison.differing:
-            disagreements_record(
-                person=enrollment.person, university=university, differing=comparison.differing, enrollment=enrollment
-            )
+            disagreements_record(Differences(enrollment.person, university, comparison.differing, enrollment))
             announce_persons_saved([enrollment.person.pk])  # what it gave may be another person's (identity)
         recorded_for_admission(enrollment, sent=new_person if comparison is not None else None)
     enrollment.refresh_from_db()

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,27 +72,27 @@ def person_values(person: Person) -> dict[str, Any]:
     return {name: getattr(person, name) for name in PERSON_FIELDS}
 
 
-def person_records_ensure(person: Person) -> None:
-    """Give each of the person's enrollments without one a PersonAsRecorded of the Person as stored now
-    (`services.recorded`): called just before the person becomes shared (linked, merged), so that every university
-    keeps reading what it read before."""
-    stored = Person.objects.get(pk=person.pk)  # as stored, whatever the caller's instance already holds
-    missing = Enrollment.objects.filter(person_id=person.pk, recorded__isnull=True).values_list("pk", flat=True)
+def person_records_ensure(*persons: Person) -> None:
+    """Give each of the persons' enrollments without one a PersonAsRecorded of its Person as stored now
+    (`services.recorded`): called just before the persons become shared (linked, merged), so that every university
+    keeps reading what it read before. Three statements, however many persons."""
+    ids = {person.pk for person in persons}
+    if not ids:
+        return
+    # As stored, whatever the caller's instances already hold.
+    stored = {person.pk: person_values(person) for person in Person.objects.filter(pk__in=ids)}
+    missing = Enrollment.objects.filter(person_id__in=ids, recorded__isnull=True).values_list("pk", "person_id")
     PersonAsRecorded.objects.bulk_create(
-        [PersonAsRecorded(enrollment_id=pk, **person_values(stored)) for pk in missing], ignore_conflicts=True
+        [PersonAsRecorded(enrollment_id=pk, **stored[person_id]) for pk, person_id in missing], ignore_conflicts=True
     )
 
 
-def person_identified_by(fields: Mapping[str, Any], *, lock: bool = False) -> Person | None:
-    """The person who holds the ORCID iD, else the national researcher number, of these (normalised) fields."""
-    for name in IDENTIFIERS:
-        value = fields.get(name)
-        if value:
-            persons = Person.objects.filter(**{name: value})
-            found = (persons.select_for_update() if lock else persons).first()
-            if found is not None:
-                return found
-    return None
+def person_probe(fields: Mapping[str, Any]) -> Person:
+    """A person made of these (normalised) fields only, never saved: validated as a person is, except for the
+    uniqueness of its identifiers (another record may hold them)."""
+    probe = Person(**{k: v for k, v in fields.items() if k in PERSON_FIELDS})
+    validate(probe, exclude=list(IDENTIFIERS) if probe.orcid or probe.national_researcher_number else None)
+    return probe
 
 
 def compare_with_person(
@@ -126,40 +127,119 @@ def identifier_held_by_another(person: Person) -> Callable[[str, Any], bool]:
     return held
 
 
+def _same_person(one: Person, other: Person) -> bool:
+    return one is other or (one.pk is not None and one.pk == other.pk)
+
+
+class PersonLinker:
+    """The one rule of an admission's person, for one admission or a whole roster: an admission whose ORCID iD,
+    else national researcher number, a person holds is that person (empty fields filled, differing ones returned,
+    never written); else it is a new person, whose identifiers later admissions of the same batch link to.
+
+    Who holds the batch's identifiers is read once, one statement (locked, for a batch that will be stored); the
+    rest is decided in memory, so a roster of 20,000 rows asks no more than one admission. Nothing is written here:
+    `person_link_or_create` stores one admission, the roster import a whole file (`person_records_ensure` first,
+    then the filled fields, then `disagreements_record`)."""
+
+    def __init__(self, batch: Iterable[Mapping[str, Any]], *, lock: bool = False) -> None:
+        """`batch`: the normalised person fields of every admission to be linked."""
+        self.owners: dict[tuple[str, Any], Person] = {}
+        wanted: dict[str, set[Any]] = {name: set() for name in IDENTIFIERS}
+        for fields in batch:
+            for name in IDENTIFIERS:
+                if fields.get(name):
+                    wanted[name].add(fields[name])
+        if not any(wanted.values()):
+            return
+        holders = Person.objects.filter(
+            Q(orcid__in=wanted["orcid"]) | Q(national_researcher_number__in=wanted["national_researcher_number"])
+        ).order_by("pk")  # locked in one order: two batches naming the same persons wait rather than deadlock
+        for person in holders.select_for_update() if lock else holders:
+            self.take(person)
+
+    def link(self, fields: Mapping[str, Any]) -> tuple[Person, Comparison] | None:
+        """The person these normalised fields name, with the comparison; its empty fields take the given values
+        (on the instance only). None: no one holds them, a new person (`take` it once made)."""
+        holder = self._holder(fields)
+        if holder is None:
+            return None
+        comparison = compare_with_person(holder, fields, held_by_another=self.held_by_another(holder))
+        for name, value in comparison.filled.items():
+            setattr(holder, name, value)
+        self.take(holder)
+        return holder, comparison
+
+    def take(self, person: Person, values: Mapping[str, Any] | None = None) -> None:
+        """The person's identifiers (or those of `values` the person takes): later admissions that give them are
+        this person."""
+        for name in IDENTIFIERS:
+            value = getattr(person, name) if values is None else values.get(name)
+            if value:
+                self.owners.setdefault((name, value), person)
+
+    def held_by_another(self, person: Person) -> Callable[[str, Any], bool]:
+        """Whether a person other than this one holds an identifier's value, asked of the batch's holders (the
+        roster asks it too of a known student's row that gives one: `services.recorded.person_correction`)."""
+
+        def held(name: str, value: Any) -> bool:
+            holder = self.owners.get((name, value))
+            return holder is not None and not _same_person(holder, person)
+
+        return held
+
+    def _holder(self, fields: Mapping[str, Any]) -> Person | None:
+        for name in IDENTIFIERS:  # the ORCID iD decides first
+            value = fields.get(name)
+            if value and (name, value) in self.owners:
+                return self.owners[(name, value)]
+        return None
+
+
 def person_link_or_create(*, actor: Actor, fields: Mapping[str, Any]) -> tuple[Person, Comparison | None]:
-    """The person an admission is for: the one its ORCID iD or national researcher number names (empty fields
-    filled, differing ones returned, never written), else a new person. Validates the given fields either way, so
-    nothing that looks like a resident registration number is kept, even as a disagreement."""
+    """The person an admission is for, by `PersonLinker`'s rule: the one its ORCID iD or national researcher number
+    names (empty fields filled, differing ones returned, never written), else a new person. Validates the given
+    fields either way, so nothing that looks like a resident registration number is kept, even as a
+    disagreement."""
     normalised = normalise_person_fields(fields)
     with acting(actor, "person_link"):
-        person = person_identified_by(normalised, lock=True)
-        if person is None:
+        linked = PersonLinker([normalised], lock=True).link(normalised)
+        if linked is None:
             return person_create(actor=actor, **normalised), None
-        probe = Person(**{k: v for k, v in normalised.items() if k in PERSON_FIELDS})
-        # The probe is never saved: its identifiers are another record's, so uniqueness is not its question.
-        validate(probe, exclude=list(IDENTIFIERS) if probe.orcid or probe.national_researcher_number else None)
-        comparison = compare_with_person(person, normalised)
+        person, comparison = linked
+        person_probe(normalised)
         person_records_ensure(person)  # the universities that enrol them keep reading what they recorded
         if comparison.filled:
-            for name, value in comparison.filled.items():
-                setattr(person, name, value)
             save(person, update_fields=list(comparison.filled))
             announce_persons_saved([person.pk])
     return person, comparison
 
 
-def disagreements_record(
-    *, person: Person, university: Organization, differing: Mapping[str, Any], enrollment: Enrollment | None = None
-) -> list[IdentityDisagreement]:
-    """Keep each differing field for an operator (in the caller's transaction). The caller announces the person
-    saved (`announce_persons_saved`): an identifier given here may be another person's, a probable duplicate."""
+@dataclass(frozen=True)
+class Differences:
+    """What a university gave for a person that differs from the stored person."""
+
+    person: Person
+    university: Organization
+    differing: Mapping[str, Any]
+    enrollment: Enrollment | None = None
+
+
+def disagreements_record(*differences: Differences) -> list[IdentityDisagreement]:
+    """Keep each differing field for an operator (in the caller's transaction; one statement). The caller announces
+    the persons saved (`announce_persons_saved`): an identifier given here may be another person's, a probable
+    duplicate."""
     rows = [
         IdentityDisagreement(
-            person=person, enrollment=enrollment, university=university, field=name, submitted=submitted_text(value)
+            person=each.person,
+            enrollment=each.enrollment,
+            university=each.university,
+            field=name,
+            submitted=submitted_text(value),
         )
-        for name, value in differing.items()
+        for each in differences
+        for name, value in each.differing.items()
     ]
-    return IdentityDisagreement.objects.bulk_create(rows)
+    return IdentityDisagreement.objects.bulk_create(rows) if rows else []
 
 
 def differing_field_labels(names: Iterable[str]) -> list[str]:

@@ -116,8 +116,7 @@ def person_merge(
         survivor, merged = locked[survivor.pk], locked[merged.pk]
         _check_mergeable(survivor, merged)
         # Each university keeps reading the person as it recorded them, not the other record's details.
-        person_records_ensure(survivor)
-        person_records_ensure(merged)
+        person_records_ensure(survivor, merged)
         moved: dict[str, list[Any]] = {}
         with database_refusals(Enrollment, *(model for model, _f, _o in person_pointers())):
             for model, field, _one in person_pointers():

@@ -16,7 +16,6 @@ from typing import Any
 
 from django.db.models import Exists, Q
 
-from talent.common.db import validate
 from talent.registry.models import (
     AdvisorAppointment,
     DisagreementStatus,
@@ -28,9 +27,11 @@ from talent.registry.models import (
 from talent.registry.services._base import Actor, assign, save
 from talent.registry.services.identity import (
     IDENTIFIERS,
+    Differences,
     compare_with_person,
     disagreements_record,
     identifier_held_by_another,
+    person_probe,
     person_records_ensure,
     person_values,
     submitted_text,
@@ -42,14 +43,6 @@ from talent.registry.services.people import (
     normalise_person_fields,
     person_update,
 )
-
-
-def _probe(fields: Mapping[str, Any]) -> Person:
-    """A person made of these (normalised) fields only, never saved: validated as a person is, except for the
-    uniqueness of its identifiers (another record may hold them)."""
-    probe = Person(**{k: v for k, v in fields.items() if k in PERSON_FIELDS})
-    validate(probe, exclude=list(IDENTIFIERS) if probe.orcid or probe.national_researcher_number else None)
-    return probe
 
 
 def read_elsewhere(person_id: Any, university_id: Any) -> Q:
@@ -76,7 +69,7 @@ def recorded_for_admission(enrollment: Enrollment, *, sent: Mapping[str, Any] | 
     university already recorded of them (its newest record) or the Person as stored."""
     person = enrollment.person
     if sent is not None:
-        save(PersonAsRecorded(enrollment=enrollment, **person_values(_probe(normalise_person_fields(sent)))))
+        save(PersonAsRecorded(enrollment=enrollment, **person_values(person_probe(normalise_person_fields(sent)))))
         return
     own = (
         PersonAsRecorded.objects.filter(enrollment__person_id=person.pk, enrollment__university=enrollment.university)
@@ -158,5 +151,5 @@ def person_details_correct(*, actor: Actor, enrollment: Enrollment, fields: Pers
         waiting = IdentityDisagreement.objects.filter(person=person, university=university)
         kept = set(waiting.filter(status=DisagreementStatus.OPEN).values_list("field", "submitted"))
         new = {name: value for name, value in correction.differing.items() if (name, submitted_text(value)) not in kept}
-        disagreements_record(person=person, university=university, differing=new, enrollment=enrollment)
+        disagreements_record(Differences(person, university, new, enrollment))
         announce_persons_saved([person.pk])
