@@ -33,6 +33,24 @@ MAX_ANALYSED_CHARACTERS = 6_200
 LONGEST_RUN = 32
 _LONG_RUN = re.compile(rf"\S{{{LONGEST_RUN + 1},}}")
 
+# Within those bounds Kiwi's work is linear, but its cost per Hangul syllable depends on what the syllables say:
+# 13-20 µs in prose, up to 35-40 µs in nonsense of the syllables that are each a particle, an ending or a short
+# noun (every segmentation is a candidate), so that a description of such nonsense at its limit costs 3x the
+# prose. A text with more than PLAUSIBILITY_CHECKED_HANGUL Hangul syllables is first probed: PROBE_WINDOWS
+# windows of Hangul words (PROBE_WINDOW_HANGUL syllables each, at places drawn from a hash of the text, so that
+# they cannot be chosen without trying) are analysed, and if Kiwi's log-probability per syllable of them all is
+# below PLAUSIBLE_SCORE, the text is not Korean as people write it and Kiwi is handed only its first
+# PLAUSIBILITY_CHECKED_HANGUL syllables. Korean prose scores -3.5 to -5.2 (bench/labelled*, the background corpus),
+# long lists of the field's nouns -5.5 to -5.9, the costly nonsense -6.6 to -10 (`bench/text_bounds.py`): prose is
+# never cut, and cut nonsense costs what its first 1,500 syllables and the probe do (about what Korean prose at the
+# limit costs). Nonsense that scores above the line (one Hangul word repeated, -5.9) costs 1.5-1.8x that prose.
+PLAUSIBILITY_CHECKED_HANGUL = 1_500
+PROBE_WINDOWS = 8
+PROBE_WINDOW_HANGUL = 48
+PLAUSIBLE_SCORE = -6.3
+_HANGUL = re.compile("[가-힣]")
+_HANGUL_WORD = re.compile(r"\S*[가-힣]\S*")
+
 # Nouns, roots (XR) and Hanja carry a Korean text's meaning; particles, endings and verbs' stems much less.
 KOREAN_TAGS = frozenset({"NNG", "NNP", "XR", "SH"})
 # Latin letters, digits and symbols written together form one term: "ROS2", "C++", "3D", "e-commerce".
@@ -250,10 +268,62 @@ def _cut_run(run: re.Match[str]) -> str:
     return " ".join(word[start : start + LONGEST_RUN] for start in range(0, len(word), LONGEST_RUN))
 
 
+def probe_windows(text: str) -> list[str]:
+    """The windows of `text`'s Hangul words that `plausible` analyses: PROBE_WINDOWS of them, each from a word at a
+    place drawn from a hash of the text to PROBE_WINDOW_HANGUL syllables or more."""
+    words = _HANGUL_WORD.findall(text)
+    digest = hashlib.blake2b(text.encode(), digest_size=4 * PROBE_WINDOWS).digest()
+    windows = []
+    for window in range(PROBE_WINDOWS):
+        index = int.from_bytes(digest[4 * window : 4 * window + 4], "big") % len(words)
+        taken: list[str] = []
+        syllables = 0
+        while index < len(words) and syllables < PROBE_WINDOW_HANGUL:
+            taken.append(words[index])
+            syllables += len(_HANGUL.findall(words[index]))
+            index += 1
+        windows.append(" ".join(taken))
+    return windows
+
+
+def plausible(texts: Sequence[str]) -> list[bool]:
+    """For each (bounded) text: whether Kiwi reads its probe windows as Korean (`PLAUSIBLE_SCORE`); a text with at
+    most PLAUSIBILITY_CHECKED_HANGUL Hangul syllables is not probed (its work is small whatever it says)."""
+    probed = [i for i, text in enumerate(texts) if len(_HANGUL.findall(text)) > PLAUSIBILITY_CHECKED_HANGUL]
+    verdicts = [True] * len(texts)
+    if not probed:
+        return verdicts
+    windows = [probe_windows(texts[i]) for i in probed]
+    analysed = iter(analyser().analyze([window for each in windows for window in each], top_n=1))
+    for i, each in zip(probed, windows, strict=True):
+        score = sum(next(analysed)[0][1] for _ in each)
+        syllables = sum(len(_HANGUL.findall(window)) for window in each)
+        verdicts[i] = score / syllables >= PLAUSIBLE_SCORE
+    return verdicts
+
+
+def _first_hangul(text: str, syllables: int) -> str:
+    """`text` up to its `syllables`-th Hangul syllable."""
+    for seen, match in enumerate(_HANGUL.finditer(text)):
+        if seen == syllables:
+            return text[: match.start()]
+    return text
+
+
+def handed(texts: Sequence[str]) -> list[str]:
+    """What Kiwi is handed for each text: `bounded`, and if the text is long and not plausible Korean (`plausible`)
+    only its first PLAUSIBILITY_CHECKED_HANGUL Hangul syllables."""
+    bounded_texts = [bounded(text) for text in texts]
+    return [
+        text if ok else _first_hangul(text, PLAUSIBILITY_CHECKED_HANGUL)
+        for text, ok in zip(bounded_texts, plausible(bounded_texts), strict=True)
+    ]
+
+
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """The index terms of each text, in the texts' order, through Kiwi's batch interface (one call for all); each
-    text `bounded` first."""
+    text `handed` first (bounded, and cut when it is long nonsense)."""
     if not texts:
         return []
-    analysed = analyser().tokenize(bounded(text) for text in texts)
+    analysed = analyser().tokenize(handed(texts))
     return [_terms(tokens) for tokens in analysed]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from talent.matching import text
+from talent.matching.background import corpus_documents
 from talent.matching.text import analyser, analyser_nouns, normalize_skill, tokenize
 
 
@@ -130,3 +133,73 @@ def test_the_added_nouns_are_words_of_two_syllables_or_more_each_once():
     nouns = analyser_nouns()
     assert len(set(nouns)) == len(nouns)
     assert all(len(noun) >= 2 and all("가" <= char <= "힣" for char in noun) for noun in nouns)
+
+
+# --- Bounded work: long nonsense is cut, prose is not ----------------------------------------------------------
+
+# Each of these syllables is a particle, an ending or a short noun to Kiwi: in random words it weighs every
+# segmentation, and costs it two to three times what prose of the same length does.
+FREQUENT_SYLLABLES = "이다의는에가을하고를으로서한지기사도자리대그어나들정부인시일수와적상해전보소주요과경제"
+
+
+def _hangul(handed: str) -> int:
+    return sum("가" <= char <= "힣" for char in handed)
+
+
+def _nonsense(length: int) -> str:
+    draw = random.Random(13)
+    words = ("".join(draw.choice(FREQUENT_SYLLABLES) for _ in range(6)) for _ in range(length // 7 + 1))
+    return " ".join(words)[:length]
+
+
+def _prose_at_the_limit() -> str:
+    """The background corpus's documents run together up to the longest text the registry accepts: real prose."""
+    from talent.registry.models import DESCRIPTION_MAX_LENGTH
+
+    return "\n".join(corpus_documents())[:DESCRIPTION_MAX_LENGTH]
+
+
+def test_long_nonsense_reaches_the_analyser_cut_to_the_checked_number_of_syllables():
+    from talent.registry.models import DESCRIPTION_MAX_LENGTH
+
+    nonsense = _nonsense(DESCRIPTION_MAX_LENGTH)
+    [handed] = text.handed([nonsense])
+
+    assert _hangul(nonsense) > 2 * text.PLAUSIBILITY_CHECKED_HANGUL
+    assert _hangul(handed) == text.PLAUSIBILITY_CHECKED_HANGUL
+    assert nonsense.startswith(handed)
+
+
+def test_short_nonsense_is_not_probed_and_reaches_the_analyser_whole():
+    nonsense = _nonsense(text.PLAUSIBILITY_CHECKED_HANGUL)
+
+    assert text.plausible([nonsense]) == [True]
+    assert text.handed([nonsense]) == [text.bounded(nonsense)]
+
+
+def test_long_prose_is_judged_plausible_and_reaches_the_analyser_whole():
+    prose = _prose_at_the_limit()
+
+    assert _hangul(prose) > text.PLAUSIBILITY_CHECKED_HANGUL  # so that it is probed
+    assert text.plausible([prose, _nonsense(len(prose))]) == [True, False]
+    assert text.handed([prose]) == [text.bounded(prose)]
+
+
+def test_prose_yields_the_terms_the_analyser_gives_it_whole():
+    # The terms before the probe existed: Kiwi on the bounded text, nothing else.
+    texts = [_prose_at_the_limit(), *corpus_documents()[:20]]
+
+    expected = [text._terms(tokens) for tokens in analyser().tokenize([text.bounded(each) for each in texts])]
+
+    assert tokenize(texts) == expected
+    assert len(expected[0]) > 500
+
+
+def test_the_probe_takes_the_same_windows_of_a_text_every_time_and_a_bounded_number_of_them():
+    prose = _prose_at_the_limit()
+
+    windows = text.probe_windows(prose)
+
+    assert windows == text.probe_windows(prose)
+    assert len(windows) == text.PROBE_WINDOWS
+    assert all(text.PROBE_WINDOW_HANGUL <= _hangul(window) <= 2 * text.PROBE_WINDOW_HANGUL for window in windows)

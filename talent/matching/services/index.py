@@ -30,7 +30,8 @@ logger = logging.getLogger(__name__)
 
 # Bump when `text.tokenize` changes what it returns: every stored index is then recomputed once. The nouns added
 # to the analyser (`text.ANALYSER_SIGNATURE`) count too, without a bump.
-INDEX_VERSION = "3"  # 2: a full stop no longer sticks to the last English word; 3: texts bounded, long runs cut
+# 2: a full stop no longer sticks to the last English word; 3: texts bounded, long runs cut; 4: long nonsense cut
+INDEX_VERSION = "4"
 
 
 @dataclass(frozen=True)
