@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from talent.matching.models import MatchRun, RunTrigger
-from tests.registry.api.conftest import api_as, world  # noqa: F401 - fixtures shared with the API tests
+from tests.registry.api.conftest import _module_world, api_as, world  # noqa: F401 - fixtures shared with the API tests
 
 
 def test_opening_a_problem_through_the_api_queues_a_match_run(world, api_as):  # noqa: F811
