@@ -24,6 +24,14 @@ def test_the_shipped_vocabulary_is_in_the_database_after_migrating():
     assert "잔존수명" in rul.terms_ko and "remaining useful life" in rul.terms_en and "RUL" in rul.abbreviations
 
 
+def test_every_shipped_concept_passes_the_rules_an_operators_concept_must_pass():
+    """The file loads into empty tables, as a transactional test's flush leaves them, through the same validation as
+    the admin: a concept with a term written twice (이온 주입 / 이온주입) is refused there, though the migrations,
+    which write the file's rows directly, stored it without a word."""
+    AxConcept.objects.all().delete()
+    assert services.ax_vocabulary_load() == {"created": len(shipped_entries()), "updated": 0, "unchanged": 0}
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
