@@ -5,7 +5,6 @@ roster upload taking a student through three steps (재학 → 수료 → 졸업
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -94,47 +93,4 @@ def test_admitting_ahead_scheduling_cancelling_and_voiding_through_the_pages(
     enrolled.refresh_from_db()
     assert enrolled.status == "enrolled"
     assert enrolled.events.filter(void__isnull=False).count() == 2
-    context.close()
-
-
-def test_a_three_step_roster_upload_is_previewed_old_to_new_and_imported_through_the_page(
-    staff_cookie, enrolled, live_server, browser, artifacts, tmp_path: Path
-):
-    """The enrolled student of the fixture (학번 2026-0001, since 2026-03-02) completes coursework and graduates
-    in one file: the preview shows each row's step old → new, the import records both."""
-    roster = tmp_path / "명단.csv"
-    roster.write_text(
-        "학번,성,이름,과정,입학일,학적상태,상태변경일\r\n"
-        "2026-0001,박,지훈,AX 융합 석사,2026-03-02,재학,2026-03-02\r\n"
-        "2026-0001,,,,,수료,2026-06-30\r\n"
-        "2026-0001,,,,,졸업,2026-08-31\r\n",
-        encoding="utf-8-sig",
-    )
-    context = browser.new_context(locale="ko-KR", viewport={"width": 1100, "height": 1000})
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": staff_cookie, "url": live_server.url}])
-    page = context.new_page()
-
-    page.goto(f"{live_server.url}/university/roster/")
-    page.locator("#id_file").set_input_files(str(roster))
-    page.get_by_test_id("upload").click()
-    page.get_by_test_id("confirm-import").wait_for()
-    assert page.get_by_test_id("total-errors").inner_text() == "0행"
-    steps = [page.locator(f'[data-row="{n}"] [data-field="status"]').inner_text() for n in (3, 4)]
-    assert steps == [
-        "상태: 재학 (2026-03-02) → 수료 (2026-06-30)",
-        "상태: 수료 (2026-06-30) → 졸업 (2026-08-31)",
-    ]
-    screenshot(page, artifacts / "registrar-5-three-steps-preview.png")
-
-    page.get_by_test_id("confirm-import").click()
-    page.get_by_test_id("messages").wait_for()
-    screenshot(page, artifacts / "registrar-6-three-steps-imported.png")
-    enrolled.refresh_from_db()
-    assert (enrolled.status, enrolled.status_since) == ("graduated", datetime.date(2026, 8, 31))
-    assert [e.status for e in enrolled.events.order_by("sequence")] == [
-        "admitted",
-        "enrolled",
-        "coursework_complete",
-        "graduated",
-    ]
     context.close()

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 
 from talent.registry import services
+from talent.registry.models import Enrollment
 from talent.roster import services as roster
 from tests import factories
 from tests.browser import screenshot, session_cookie
@@ -115,4 +116,8 @@ def test_the_preview_shows_each_rows_values_and_old_to_new_and_imports_several_s
     page.get_by_test_id("messages").wait_for()
     page.goto(f"{live_server.url}/university/enrollments/?search=2026-0301")
     assert page.get_by_test_id("enrollments").locator("tbody tr td").nth(3).inner_text() == "졸업"
+    graduated = Enrollment.objects.get(student_number="2026-0301")
+    steps = [event.status for event in graduated.events.order_by("sequence")]
+    assert steps[-2:] == ["coursework_complete", "graduated"]
+    assert graduated.status_since == datetime.date(2026, 11, 30)
     context.close()
