@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from talent.common.db import ChecksInOneQuery
 from talent.matching.models import Proposal
 from talent.registry.fields import GuardedTextField
 from talent.registry.models import Enrollment
@@ -40,7 +41,7 @@ class Outcome(models.TextChoices):
     obj_field=pghistory.ObjForeignKey(related_name="history"),
     append_only=True,
 )
-class Engagement(models.Model):
+class Engagement(ChecksInOneQuery):
     """An expert and a company working on a field problem, once both accepted the proposal. Either side closes it
     with an outcome and a short note; closed is final."""
 

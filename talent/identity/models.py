@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from talent.common.db import ChecksInOneQuery
 from talent.registry.models import Person, PersonMerge
 
 
@@ -25,7 +26,7 @@ class CandidateStatus(models.TextChoices):
     obj_field=pghistory.ObjForeignKey(related_name="history"),
     append_only=True,
 )
-class DuplicateCandidate(models.Model):
+class DuplicateCandidate(ChecksInOneQuery):
     """Two persons that may be one human, with the evidence (each field's agreement) and a match probability.
     "Not the same" is remembered: the pair is never proposed again. A merge keeps its pair (PERSON_MERGE_KEEPS)."""
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from talent.common.db import ChecksInOneQuery
 from talent.matching import defaults
 from talent.matching.concepts import MAX_TERM_LENGTH, term_key
 from talent.registry.fields import GuardedCharField, GuardedListField, GuardedSlugField
@@ -114,7 +115,7 @@ def holds_capacity(
     return status in OPEN_STATUSES and expert_in_play and Answer.ACCEPTED in (expert_response, company_response)
 
 
-class MatchRun(models.Model):
+class MatchRun(ChecksInOneQuery):
     """One run of the matching engine. At most one runs at a time, and at most one waits to start: a request
     made while one is queued joins it (the queued run reads the records only when it starts)."""
 
@@ -193,7 +194,7 @@ class MatchRun(models.Model):
     obj_field=pghistory.ObjForeignKey(related_name="history"),
     append_only=True,
 )
-class Proposal(models.Model):
+class Proposal(ChecksInOneQuery):
     """An expert proposed for a field problem by a run, with its score and why.
 
     Each side answers; the proposal is accepted when both accept and declined when either declines. A pending

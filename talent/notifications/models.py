@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from talent.common.db import ChecksInOneQuery
+
 
 class NotificationKind(models.TextChoices):
     PROPOSALS_NEW = "proposals_new", _("New proposals for you")
@@ -29,7 +31,7 @@ class EmailStatus(models.TextChoices):
     SKIPPED = "skipped", _("Not sent (unsubscribed or no address)")
 
 
-class Notification(models.Model):
+class Notification(ChecksInOneQuery):
     """One event told to one user: in their inbox at once, and by email once the outbox has sent it."""
 
     recipient = models.ForeignKey(
@@ -82,7 +84,7 @@ class Notification(models.Model):
         return f"{self.get_kind_display()} → {self.recipient_id}"
 
 
-class NotificationSettings(models.Model):
+class NotificationSettings(ChecksInOneQuery):
     """A user's language for mail (the language they last signed in with, or chose) and the kinds of mail they
     unsubscribed from (the inbox still shows those)."""
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from talent.common.db import ChecksInOneQuery
 from talent.registry import careers, lifecycle, plausible, privacy, validators, vocabulary
 from talent.registry.fields import GuardedCharField, GuardedListField, GuardedTextField
 from talent.registry.vocabulary import (
@@ -98,7 +99,7 @@ def _tracked(model_name: str) -> Callable[[_Model], _Model]:
     )
 
 
-class Timestamped(models.Model):
+class Timestamped(ChecksInOneQuery):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -656,7 +657,7 @@ DERIVE_STATUS_SQL = """
 """
 
 
-class EnrollmentEvent(models.Model):
+class EnrollmentEvent(ChecksInOneQuery):
     """One status change of an enrollment. Append-only: the database refuses updates and deletes."""
 
     enrollment = models.ForeignKey(
@@ -1175,7 +1176,7 @@ class RosterRefusal(models.TextChoices):
 
 
 @_tracked("ImportBatchHistory")
-class ImportBatch(models.Model):
+class ImportBatch(ChecksInOneQuery):
     """One roster upload, kept whatever came of it (dry runs and refused files too): who, when, which file
     (name and SHA-256, never its content), the counts and the problems found."""
 
@@ -1243,7 +1244,7 @@ class MergeReason(models.TextChoices):
 
 
 @_tracked("PersonMergeHistory")
-class PersonMerge(models.Model):
+class PersonMerge(ChecksInOneQuery):
     """One person (`merged`) folded into another (`survivor`): who, when, why, on what evidence, and exactly what
     moved, so that `person_merge_undo` can move it back. Rows that point at a person say so with PERSON_MERGE_KEEPS."""
 
@@ -1396,7 +1397,7 @@ class ChangeEvent(pghistory.models.Events):
 # --- Consent to the privacy notice (talent.registry.privacy) -------------------------------------------------
 
 
-class PrivacyConsent(models.Model):
+class PrivacyConsent(ChecksInOneQuery):
     """A person's consent to one part (required or optional items) of one version of the privacy notice: when it
     was given and, for the optional part, when it was withdrawn. Rows are kept: the record of what was agreed."""
 

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from talent.common.db import ChecksInOneQuery
 from talent.registry.fields import GuardedCharField, GuardedTextField
 from talent.registry.models import GraduateSchool
 from talent.registry.vocabulary import DegreeLevel
@@ -40,7 +41,7 @@ class TargetBasis(models.TextChoices):
     RETURNED = "returned", _("Returned overseas researchers")
 
 
-class Target(models.Model):
+class Target(ChecksInOneQuery):
     """One version of a national target, e.g. AX-TRAINED 5,000 by 2030-12-31, in force from `effective_from`.
 
     On a date, the newest version whose `effective_from` is on or before it is in force (before the first one's
@@ -188,7 +189,7 @@ class IntakePlanSource(models.TextChoices):
     IMPORTED = "imported", _("Imported from a sheet")
 
 
-class IntakePlan(models.Model):
+class IntakePlan(ChecksInOneQuery):
     """One version of a graduate school's planned intake (모집 정원) for one year and degree level. Append-only:
     a change or an approval adds the next version (talent.reports.intake holds the rules)."""
 
