@@ -173,7 +173,7 @@ class IntakePlanAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.action(description=_("Approve the selected proposed plans"))
+    @admin.action(description=gettext_lazy("Approve the selected proposed plans"))
     def approve(self, request: HttpRequest, queryset: QuerySet[IntakePlan]) -> None:
         approved = 0
         for plan in queryset.select_related("school"):

@@ -303,3 +303,12 @@ def test_the_admin_approves_through_the_service(university_staff, operator, scho
     client.post("/admin/reports/intakeplan/", {"action": "approve", "_selected_action": [plan.pk]}, follow=True)
     assert [p.state for p in IntakePlan.objects.order_by("version")] == ["proposed", "approved"]
     assert client.get("/admin/reports/intakeplan/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "action"), [("ko", "선택한 제안 계획 승인"), ("en", "Approve the selected proposed plans")]
+)
+def test_the_admin_names_its_action_in_the_reader_s_language(operator, school, university_staff, language, action):
+    propose(university_staff, school)
+    page = client_for(operator, language).get("/admin/reports/intakeplan/").content.decode()
+    assert f">{action}</option>" in page
