@@ -84,7 +84,8 @@ def failing_checks(
     names an excluded field is skipped, as Django skips it. None when the database could not answer (Django then
     lets each check pass and leaves the refusal to the constraint itself; the caller asks Django's own way)."""
     query = Query(None)
-    for name, value in instance._get_field_expression_map(meta=model._meta, exclude=exclude).items():
+    against = instance._get_field_expression_map(meta=model._meta, exclude=exclude)  # type: ignore[attr-defined]
+    for name, value in against.items():
         query.add_annotation(value if hasattr(value, "resolve_expression") else Value(value), name, select=False)
     asked: list[CheckConstraint] = []
     for check in checks:
@@ -130,7 +131,7 @@ class ChecksInOneQuery(models.Model):
                     else:
                         constraint.validate(model_class, self, exclude=exclude, using=using)
                 except ValidationError as e:
-                    fields = getattr(constraint, "fields", ())
+                    fields: tuple[str, ...] = tuple(getattr(constraint, "fields", ()))
                     if getattr(e, "code", None) == "unique" and len(fields) == 1:
                         errors.setdefault(fields[0], []).append(e)
                     else:
