@@ -212,11 +212,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "talent.common.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "talent.common.api.exception_handler",
-    "DEFAULT_PARSER_CLASSES": [
-        "talent.common.request_limits.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only: a form cannot say "a list", "an object" or "false" (an unticked box is left out), so a form body sent
+    # to a JSON operation would be read as fields left out and accepted. The file uploads (the roster and intake-plan
+    # imports) name the multipart parser themselves; any other media type is refused with 415.
+    "DEFAULT_PARSER_CLASSES": ["talent.common.request_limits.BoundedJSONParser"],
+    # The test client speaks the API's language; a test of an upload says `format="multipart"`.
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Keyed on the one client-address rule (TRUSTED_PROXIES), like the lockout and the access log.
     "DEFAULT_THROTTLE_CLASSES": [
         "talent.common.throttles.AnonRateThrottle",

@@ -34,23 +34,24 @@ def test_closing_an_account_declares_its_password_body(openapi):
     assert openapi["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]["required"] == ["password"]
 
 
-@pytest.mark.parametrize(
-    ("path", "method"),
-    [
-        ("enrollments/", "post"),
-        ("advisor-appointments/", "post"),
-        ("me/expert-profile/", "put"),
-        ("me/consent/", "put"),
-    ],
-)
-def test_a_body_with_nested_objects_or_lists_is_json_only(openapi, path, method):
-    """A form cannot carry a person's details inside an enrollment, a list, or a required box left unticked."""
-    assert list(_body(openapi, path, method)["content"]) == ["application/json"]
+#: The operations that take a file, the only ones that read a body other than JSON.
+UPLOADS = {("/api/v1/enrollments/import/", "post"), ("/api/v1/reports/intake-plans/import/", "post")}
 
 
-def test_a_flat_body_may_also_be_a_form(openapi):
-    assert set(_body(openapi, "problems/{id}/", "patch")["content"]) == {"application/json"}  # skills: a list
-    assert "application/x-www-form-urlencoded" in _body(openapi, "auth/token/", "post")["content"]
+def test_every_body_is_json_but_a_file_upload(openapi):
+    """The media types the schema names are the ones the views read (talent.common.api turns any other into a
+    415): JSON, whose lists, objects and false a form cannot say, and multipart for a file."""
+    content_types = {
+        (path, method): sorted(operation["requestBody"]["content"])
+        for path, operations in openapi["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    }
+    assert len(content_types) > 40  # every operation with a body, not a few
+    for operation, media_types in content_types.items():
+        expected = ["multipart/form-data"] if operation in UPLOADS else ["application/json"]
+        assert media_types == expected, operation
+    assert content_types.keys() >= UPLOADS
 
 
 def test_values_that_may_be_null_or_blank_say_so(openapi):

@@ -58,6 +58,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(_body(too_large_message(limit), "request_too_large"), status=413)
     if isinstance(exc, SuspiciousOperation):  # too many fields or files, a malformed multipart body
         return Response(_body(_("The request is malformed."), "parse_error"), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return Response(_body(_media_type_refusal(context["request"]), "unsupported_media_type"), status=415)
     if isinstance(exc, DjangoValidationError):
         exc = validation_error_to_domain(exc)
     exc = concurrency_conflict(exc) or exc  # a lost race outside a service's transaction
@@ -87,6 +89,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         _body(str(SERVER_ERROR_MESSAGE), "server_error"),
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )
+
+
+def _media_type_refusal(request: Any) -> str:
+    """Which media types the operation reads, and the one it was sent (without its parameters, e.g. a boundary)."""
+    accepted = ", ".join(parser.media_type for parser in request.parsers)
+    sent = (request.content_type or "").split(";")[0].strip()[:80]
+    if not sent:
+        return _("Send the body as %(accepted)s, with a Content-Type header that says so.") % {"accepted": accepted}
+    return _("Send the body as %(accepted)s: this operation does not read “%(sent)s”.") % {
+        "accepted": accepted,
+        "sent": sent,
+    }
 
 
 def _first_message(errors: Any) -> str:

@@ -49,53 +49,15 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
 ALWAYS_POSSIBLE = (400, 401, 403, 404, 429)
 
 
-#: The media types a flat form can send; they cannot carry a nested object or a list of objects.
-FORM_MEDIA_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
-
-
-NEEDS_JSON = (
-    serializers.BaseSerializer,
-    serializers.DictField,
-    serializers.JSONField,
-    serializers.ListField,
-    serializers.MultipleChoiceField,
-    serializers.ManyRelatedField,
-)
-
-
 def _instance(serializer: Any) -> Any:
     """A serializer instance from what a view or `extend_schema` gives: a class, an instance or None."""
     return serializer() if isinstance(serializer, type) else serializer
 
 
-def _needs_json(serializer: Any) -> bool:
-    """Whether a request body holds an object inside an object (a person's details, free JSON) or a list, which
-    only JSON expresses without doubt: a form posts flat fields, and a list of one as a bare value."""
-    instance = _instance(serializer)
-    if isinstance(instance, serializers.ListSerializer):
-        return True
-    if not isinstance(instance, serializers.Serializer):
-        return False
-    for field in instance.fields.values():
-        if field.read_only:
-            continue
-        # A list too: a form sends one item as a plain value, which no longer tells a list from a number.
-        if isinstance(field, NEEDS_JSON):
-            return True
-        # A form leaves out an unticked box: a missing required boolean would be read as false, not refused.
-        if isinstance(field, serializers.BooleanField) and field.required:
-            return True
-        # A form sends a field left blank as `name=`, which DRF reads as left out when the field is optional: an
-        # optional text that may not be blank would take its default instead of being refused.
-        if not field.required and getattr(field, "allow_blank", True) is False:
-            return True
-    return False
-
-
 class AutoSchema(SpectacularAutoSchema):
-    """Documents the always-possible error responses on every operation that does not list them, a body that a
-    DELETE declares (drf-spectacular documents bodies of POST, PUT and PATCH only), and form media types only
-    where a form can carry the body."""
+    """Documents the always-possible error responses on every operation that does not list them, and a body that a
+    DELETE declares (drf-spectacular documents bodies of POST, PUT and PATCH only). The media types of a body are
+    the view's parsers: JSON, unless the view reads a file (settings.REST_FRAMEWORK)."""
 
     def _map_serializer_field(self, field: Any, direction: str, bypass_extensions: bool = False) -> dict[str, Any]:
         schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)  # type: ignore[no-untyped-call]
@@ -123,12 +85,6 @@ class AutoSchema(SpectacularAutoSchema):
                 schema["minLength"] = 1
                 schema["pattern"] = r"\S"
         return parameters
-
-    def map_parsers(self) -> list[Any]:
-        media_types = super().map_parsers()
-        if _needs_json(self.get_request_serializer()):
-            return [media_type for media_type in media_types if media_type not in FORM_MEDIA_TYPES]
-        return media_types
 
     def _get_request_body(self, direction: Literal["request", "response"] = "request") -> dict[str, Any] | None:
         if self.method != "DELETE" or not self._declares_a_request():
