@@ -44,6 +44,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", "학적상태", "Status", _("status"), ("학적", "상태", "enrollment status")),
     Column("status_date", "상태변경일", "Status date", _("status since"), ("학적변동일", "status since")),
     Column("completion_route", "졸업방식", "Completion route", _("completion route"), ("이수경로", "졸업 요건")),
+    # Only to void changes recorded by mistake or cancel scheduled ones: a row that states an earlier status than the
+    # one recorded does so only with a reason here (importing.py, "Going back").
+    Column("correction_reason", "정정사유", "Correction reason", _("correction reason"), ("정정 사유", "취소사유",
+           "reason for correction")),
 )  # fmt: skip
 
 BY_KEY = {column.key: column for column in COLUMNS}

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from talent.common.errors import InvalidInput, NotAllowed
 from talent.registry import roles, selectors, vocabulary
@@ -104,7 +105,14 @@ EXAMPLE: dict[str, ExportCell] = {
     "status": export_word(STATUS_WORDS, EnrollmentStatus.ENROLLED),
     "status_date": datetime.date(2026, 3, 2),
     "completion_route": export_word(ROUTE_WORDS, CompletionRoute.THESIS),
+    "correction_reason": "",  # only to void or cancel a recorded change: CORRECTION_HELP
 }
+#: What the template tells about the correction reason column (정정사유), on its header in the workbook; the roster
+#: page says the same.
+CORRECTION_HELP = gettext_lazy(
+    "Only to void a status change recorded by mistake, or cancel a scheduled one: give the status as it stood "
+    "before that change (학적상태, 상태변경일) and the reason here. Leave it empty otherwise."
+)
 #: The columns whose cells offer a drop-down of allowed values in the workbook template.
 CHOICE_COLUMNS = ("programme", "status", "gender", "nationality")
 
@@ -137,6 +145,7 @@ def _template_xlsx(example: list[ExportCell], programmes: list[str]) -> bytes:
     """A normal (not write-only) workbook: data validation needs it. The roster is the first sheet (the import reads
     only that one); the allowed values are on the second, one column per choice column, countries with their names."""
     import openpyxl
+    from openpyxl.comments import Comment
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -153,6 +162,8 @@ def _template_xlsx(example: list[ExportCell], programmes: list[str]) -> bytes:
     for header_row in sheet.iter_rows(min_row=1, max_row=2):
         for header_cell in header_row:
             header_cell.font = bold
+    reason_header = sheet.cell(row=1, column=[column.key for column in COLUMNS].index("correction_reason") + 1)
+    reason_header.comment = Comment(str(CORRECTION_HELP), "AX Talent Registry")
     for cell in sheet[3]:
         cell.font = Font(italic=True, color="666666")
         if isinstance(cell.value, datetime.date):
@@ -232,6 +243,7 @@ def export_row(enrollment: Enrollment) -> list[ExportCell]:
         "status": export_word(STATUS_WORDS, enrollment.status),
         "status_date": enrollment.status_since,
         "completion_route": export_word(ROUTE_WORDS, enrollment.completion_route),
+        "correction_reason": "",  # the roster as recorded: nothing to correct
     }
     return [values[column.key] for column in COLUMNS]
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from talent.registry import lifecycle, roles, selectors, validators
 from talent.registry.models import (
     Enrollment,
     EnrollmentEvent,
+    EnrollmentEventVoid,
     ImportBatch,
     ImportBatchStatus,
     Organization,
@@ -37,7 +39,7 @@ from talent.registry.models import (
     RosterRefusal,
 )
 from talent.registry.services._base import Actor, acting
-from talent.registry.services.enrollments import check_transition, serialise_enrollment_writes
+from talent.registry.services.enrollments import check_transition, check_voidable, serialise_enrollment_writes
 from talent.registry.services.identity import PersonLinker
 from talent.registry.services.people import PERSON_FIELDS, normalise_person_fields
 from talent.registry.services.recorded import person_correction, read_elsewhere
@@ -62,11 +64,13 @@ if TYPE_CHECKING:
         last_event_previous: str | None
         prior_status_on: datetime.date | None
         scheduled_dates: list[datetime.date]
+        standing: list[dict[str, Any]]
         elsewhere: bool
 
     #: An enrollment as _existing fetches it: with the sequence of its last event (None when it has none), its
-    #: last standing change (which may be scheduled ahead), the days of its changes scheduled after today and
-    #: whether another university reads its person (`services.recorded.read_elsewhere`).
+    #: last standing change (which may be scheduled ahead), the days of its changes scheduled after today, its
+    #: standing changes in order (id, status, previous, on, sequence: what a row going back voids) and whether
+    #: another university reads its person (`services.recorded.read_elsewhere`).
     ExistingEnrollment = WithAnnotations[Enrollment, _LastSequence]
 
 Progress = Callable[[str, int, int], object]
@@ -261,8 +265,9 @@ def _plan(
 
 def _existing(university: Organization, numbers: set[str], *, lock: bool) -> dict[str, ExistingEnrollment]:
     """The university's enrollments with these student numbers, with their persons, their last event (its
-    sequence), their last standing change (which may be scheduled ahead) and the days of the changes scheduled
-    after today, and whether another university reads their person: one query (two when locking)."""
+    sequence), their last standing change (which may be scheduled ahead), the days of the changes scheduled
+    after today, their standing changes, and whether another university reads their person: one query (two when
+    locking)."""
     events = EnrollmentEvent.objects.filter(enrollment=OuterRef("pk"))
     last_sequence = events.order_by("-sequence").values("sequence")
     standing = events.filter(void__isnull=True)
@@ -281,6 +286,13 @@ def _existing(university: Organization, numbers: set[str], *, lock: bool) -> dic
         last_event_previous=Subquery(last_standing.values("previous_status")[:1]),
         prior_status_on=Subquery(last_standing.values("effective_date")[1:2]),
         scheduled_dates=ArraySubquery(scheduled),
+        standing=ArraySubquery(
+            standing.order_by("effective_date", "sequence").values(
+                json=JSONObject(
+                    id="pk", status="status", previous="previous_status", on="effective_date", sequence="sequence"
+                )
+            )
+        ),
         elsewhere=ExpressionWrapper(read_elsewhere(OuterRef("person_id"), university.pk), output_field=BooleanField()),
     )
     return {e.student_number: e for e in qs}
@@ -501,9 +513,16 @@ def _plan_existing(
     status: str = values.get("status") or ""
     # A row says where the enrollment stands after its last recorded change, scheduled ones included.
     status_change = bool(status) and status != enrollment.last_status
+    # An earlier status than the one recorded: the later changes are voided (cancelled, when scheduled), with a reason.
+    reason = _reason_given(row)
+    going_back = _going_back(row, enrollment, status, reason) if status_change else None
+    if going_back is not None:
+        status_change = False
     # The same status on another date: the recorded change is corrected (voided, and recorded again on that date).
     corrected_on: datetime.date | None = values.get("status_date")
-    correction = bool(status) and not status_change and corrected_on not in (None, enrollment.last_status_on)
+    correction = (
+        bool(status) and status == enrollment.last_status and corrected_on not in (None, enrollment.last_status_on)
+    )
     if correction and corrected_on is not None:
         _check_correction(row, enrollment, status, corrected_on)
     if status_change:
@@ -553,11 +572,13 @@ def _plan_existing(
         sequence=enrollment.last_sequence or 0,
         scheduled_dates=list(enrollment.scheduled_dates or []),
     )
+    if going_back is not None:
+        going_back.plan(chain, plan)
     if status_change:
         chain.add(status, on, plan)
     if correction:
         assert enrollment.last_event_id is not None and corrected_on is not None  # _check_correction made sure
-        plan.corrections.append(enrollment.last_event_id)
+        plan.voids.append((enrollment.last_event_id, reason or None))
         chain.status = enrollment.last_event_previous or None
         chain.add(status, corrected_on, plan)
         row.outcome.notices.append(
@@ -570,7 +591,8 @@ def _plan_existing(
             )
         )  # fmt: skip
     corrected = {"status_date"} if correction else set()
-    changes = sorted(person_changes | enrollment_changes | ({"status"} if status_change else set()) | corrected)
+    status_changed = {"status"} if status_change or going_back is not None else set()
+    changes = sorted(person_changes | enrollment_changes | status_changed | corrected)
     row.outcome.changes = changes
     row.outcome.differences = [
         {"field": name, "old": shown(name, before[name]), "new": shown(name, getattr(person, name, None))}
@@ -595,8 +617,160 @@ def _plan_existing(
                 "new": _status_shown(status, on),
             }
         )
+    if going_back is not None:
+        row.outcome.differences.append(
+            {
+                "field": "status",
+                "old": _status_shown(enrollment.last_status, enrollment.last_status_on),
+                "new": _status_shown(going_back.back_to.status, going_back.back_to.effective_date),
+            }
+        )
     row.outcome.action = RowAction.UPDATED if changes else RowAction.UNCHANGED
     return chain
+
+
+# --- Going back: a row that states an earlier status than the one recorded -----------------------------------------
+#
+# The design: a row says where the enrollment stands. When it states a status the enrollment stood in before its
+# later recorded change(s) (재학 while 수료 is recorded after it; 재학 while a 휴학 is scheduled ahead), it means
+# that those later changes should not stand: the preview proposes voiding them (cancelling, for one still ahead),
+# shown on the row as old → new and one notice naming each change. This happens only when the row gives the reason
+# (the 정정사유 column, carried by the file, so the API, the admin and the command line ask for it as the page does):
+# without it the row is refused, saying what it would void and how to confirm, since a file exported before the
+# changes were recorded reads exactly the same and must not undo them. Every void goes through
+# `enrollment_event_void` (and is checked first by its rule, `check_voidable`): latest first, never the admission
+# nor a fast track. A row that is a legal next step on or after the last change (back from leave to 재학) is a new
+# change, as before. Once applied, the same file states what is recorded and changes nothing.
+
+
+@dataclass
+class _GoingBack:
+    """A row going back: the standing change it returns to, and the later changes it voids (latest first), with the
+    reason the row gives."""
+
+    row: _Row
+    back_to: EnrollmentEvent
+    voided: list[EnrollmentEvent]
+    remaining: list[EnrollmentEvent]
+    reason: str
+
+    def plan(self, chain: _Chain, plan: Plan) -> None:
+        """Void the later changes, and let a further row of the student continue from the change returned to."""
+        today = timezone.localdate()
+        plan.voids.extend((event.pk, self.reason) for event in self.voided)
+        chain.status, chain.on = self.back_to.status, self.back_to.effective_date
+        chain.scheduled_dates = [event.effective_date for event in self.remaining if event.effective_date > today]
+        message = _("Correction (reason: “%(reason)s”): %(what)s.")
+        self.row.outcome.notices.append(
+            RowMessage(
+                self.row.parsed.number,
+                self.row.header.label("status"),
+                message % {"reason": self.reason[:200], "what": _voided_shown(self.voided, today)},
+            )
+        )
+
+
+def _voided_shown(events: list[EnrollmentEvent], today: datetime.date) -> str:
+    """What voiding these changes does, in words: a change ahead is cancelled, one that took effect voided."""
+    cancel = _("cancel the change to %(status)s scheduled for %(date)s")
+    void = _("void the change to %(status)s of %(date)s")
+    return "; ".join(
+        (cancel if event.effective_date > today else void)
+        % {"status": shown("status", event.status), "date": shown("status_date", event.effective_date)}
+        for event in events
+    )
+
+
+def _standing_of(enrollment: ExistingEnrollment) -> list[EnrollmentEvent]:
+    return [
+        EnrollmentEvent(
+            pk=event["id"],
+            enrollment_id=enrollment.pk,
+            status=event["status"],
+            previous_status=event["previous"],
+            effective_date=datetime.date.fromisoformat(event["on"]),
+            sequence=event["sequence"],
+        )
+        for event in enrollment.standing or []
+    ]
+
+
+def _going_back(row: _Row, enrollment: ExistingEnrollment, status: str, reason: str) -> _GoingBack | None:
+    """The row goes back when its status is one of the standing changes before the last and it is not a new change
+    (a legal next step, on or after the last change; without a date, today). Problems are the row's; None: a new
+    change, checked as one."""
+    if not any(event["status"] == status for event in (enrollment.standing or [])[:-1]):
+        return None
+    stated_on: datetime.date | None = row.parsed.values.get("status_date")
+    last_status, last_on = enrollment.last_status, enrollment.last_status_on
+    degree_level = enrollment.programme.degree_level
+    legal = lifecycle.is_legal(last_status, status, degree_level=degree_level)
+    if legal and last_on is not None and (stated_on or timezone.localdate()) >= last_on:
+        return None  # a new change (e.g. back from leave), checked as one
+    events = _standing_of(enrollment)
+    earlier = [event for event in events[:-1] if event.status == status]
+    matching = [event for event in earlier if stated_on in (None, event.effective_date)]
+    back_to = matching[-1] if matching else earlier[-1]
+    position = events.index(back_to)
+    going_back = _GoingBack(row, back_to, list(reversed(events[position + 1 :])), events[: position + 1], reason)
+    if not matching:
+        message = _(
+            "This row states %(status)s from %(date)s, but %(status)s is recorded from %(recorded)s, before the later "
+            "change to %(last)s. A new change cannot take effect before %(last_date)s; to void or cancel the later "
+            "changes instead, give the recorded date (%(recorded)s) or leave the status date empty, and the reason in "
+            "the correction reason column (정정사유)."
+        )
+        row.problem(
+            "status_date",
+            message
+            % {
+                "status": shown("status", status),
+                "date": shown("status_date", stated_on),
+                "recorded": shown("status_date", back_to.effective_date),
+                "last": _status_shown(last_status, last_on),
+                "last_date": shown("status_date", last_on),
+            },
+        )
+        return going_back
+    remaining = list(events)
+    for event in going_back.voided:  # the void service's own rule, as it will be asked: latest first
+        try:
+            check_voidable(event, remaining)
+        except DomainError as refusal:
+            row.problem("status", refusal.message)
+            return going_back
+        remaining.pop()
+    if not reason and "correction_reason" not in row.faulty:
+        message = _(
+            "This row states %(status)s (%(date)s), which is recorded before later changes: importing it would "
+            "%(what)s. If that is meant, give the reason in the correction reason column (정정사유) and upload the "
+            "file again; if the file is out of date, write the status as recorded: %(recorded)s."
+        )
+        row.problem(
+            "correction_reason",
+            message
+            % {
+                "status": shown("status", status),
+                "date": shown("status_date", back_to.effective_date),
+                "what": _voided_shown(going_back.voided, timezone.localdate()),
+                "recorded": _status_shown(last_status, last_on),
+            },
+        )
+    return going_back
+
+
+def _reason_given(row: _Row) -> str:
+    """The row's correction reason (정정사유), checked as a void's reason is; '' when it gives none."""
+    reason = str(row.parsed.values.get("correction_reason") or "").strip()
+    if reason:
+        try:
+            EnrollmentEventVoid(reason=reason).full_clean(
+                exclude=["event", "actor"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            for message in error.message_dict.get("reason", []):
+                row.problem("correction_reason", message)
+    return reason
 
 
 def _check_correction(row: _Row, enrollment: ExistingEnrollment, status: str, on: datetime.date) -> None:
@@ -649,7 +823,7 @@ class _Chain:
 
 
 #: What a further row of a student may give besides the next status and its date: the same values as the first row.
-_STEP_COLUMNS = frozenset({"student_number", "status", "status_date"})
+_STEP_COLUMNS = frozenset({"student_number", "status", "status_date", "correction_reason"})
 
 
 def _plan_further_step(row: _Row, first_row: int, chain: _Chain | None, plan: Plan) -> None:

@@ -61,8 +61,9 @@ class Plan:
     enrollments: dict[int, tuple[Enrollment, set[str]]] = field(default_factory=dict)
     #: Status events of known enrollments: status, previous standing status, date, sequence.
     events: list[tuple[Enrollment, str, str, datetime.date, int]] = field(default_factory=list)
-    #: Events the file corrects (the same status on another date): voided before the new events are added.
-    corrections: list[int] = field(default_factory=list)
+    #: Events the file voids, in the order they are voided (an enrollment's latest first), before the new events are
+    #: added: with the reason its row gave (정정사유), or None for a correction of a date, whose reason names the file.
+    voids: list[tuple[int, str | None]] = field(default_factory=list)
     #: Corrections of shared persons' details, by enrollment: the university's own record changes
     #: (`registry.services.recorded.person_details_correct`), not the registry's Person.
     recorded: dict[int, tuple[Enrollment, dict[str, Any]]] = field(default_factory=dict)
@@ -75,10 +76,12 @@ def apply(plan: Plan, actor: Actor, filename: str) -> None:
     now = timezone.now()
     reason = _("Roster import: %(file)s") % {"file": filename[:200]}
     recorded_by = actor if actor is not None and actor.pk else None
-    if plan.corrections:
+    if plan.voids:
+        # Through the one service that voids and cancels (its rule, its reason, its record), one change at a time.
         correction = _("Roster import %(file)s gives this change another date.") % {"file": filename[:200]}
-        for event in EnrollmentEvent.objects.filter(pk__in=plan.corrections).select_related("enrollment"):
-            enrollment_event_void(actor=actor, event=event, reason=correction)
+        events = EnrollmentEvent.objects.select_related("enrollment").in_bulk([pk for pk, _reason in plan.voids])
+        for pk, given in plan.voids:
+            enrollment_event_void(actor=actor, event=events[pk], reason=given or correction)
     with database_refusals(Person, Enrollment, EnrollmentEvent):
         _write(plan, now, reason, recorded_by)
     for enrollment, fields in plan.recorded.values():

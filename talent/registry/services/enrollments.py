@@ -357,15 +357,21 @@ def enrollment_event_void(*, actor: Actor, event: EnrollmentEvent, reason: str) 
         locked = _lock_for_change(actor, event.enrollment)
         if EnrollmentEventVoid.objects.filter(event_id=event.pk).exists():
             raise Conflict(_("This change has already been voided."), field="event", code="already_voided")
-        standing = standing_events(locked)
-        if voidable_change(standing) != event:
-            raise _not_voidable(event, standing)
+        check_voidable(event, standing_events(locked))
         void = EnrollmentEventVoid(event=event, reason=reason, actor=actor if actor is not None and actor.pk else None)
         validate(void, exclude=["event"])
         with database_refusals(EnrollmentEventVoid, Enrollment):
             void.save()
     event.enrollment.refresh_from_db()
     return void
+
+
+def check_voidable(event: EnrollmentEvent, standing: list[EnrollmentEvent]) -> None:
+    """The rule of a void, wherever it is asked for (one change here, a roster row that voids several, latest first):
+    `event` must be the latest of the `standing` changes (in order) and neither the admission nor a fast track.
+    Pure: raises IllegalTransition, reads nothing."""
+    if voidable_change(standing) != event:
+        raise _not_voidable(event, standing)
 
 
 def _not_voidable(event: EnrollmentEvent, standing: list[EnrollmentEvent]) -> DomainError:
