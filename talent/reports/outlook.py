@@ -386,11 +386,12 @@ def backtest_of(
     )
 
 
-def target_outlook(*, user: User, code: str, as_of: datetime.date | None = None) -> Outlook:
-    """The outlook of a "trained" target for what `user` may read (the country, or their university)."""
+def target_outlook(*, user: User, code: str, as_of: datetime.date | None = None, version: int | None = None) -> Outlook:
+    """The outlook of a "trained" target for what `user` may read (the country, or their university), under the
+    version in force on the date unless another is asked for."""
     report_scope = scope_for(user=user)
     day = checked_as_of(as_of)
-    target = selectors.target_current(code=code, on=day)
+    target = selectors.target_current(code=code, on=day, version=version)
     if target.basis != TargetBasis.TRAINED:
         raise InvalidInput(
             _("The outlook projects graduates: %(code)s does not count them.") % {"code": target.code}, field="target"

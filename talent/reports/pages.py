@@ -41,22 +41,38 @@ from talent.reports import (
     scenarios_page,
     scope,
     selectors,
+    version_query,
 )
 from talent.reports.api import outlook as outlook_api
 from talent.reports.api import statistics as statistics_api
 from talent.reports.api import targets as api
-from talent.reports.models import Target, TargetBasis
+from talent.reports.models import AX_TRAINED, Target, TargetBasis
 
 
 class DashboardForm(forms.Form):
+    """The date, the breakdown, and (as the reports API takes them) a target and the version of it to count under:
+    the version asked for, else the one in force on the date. The other targets count under theirs."""
+
     as_of = forms.DateField(label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     by = forms.ChoiceField(label=gettext_lazy("Break down by"), required=False, choices=labels.DIMENSION_LABELS.items())
+    target = forms.CharField(label=gettext_lazy("Target"), required=False, max_length=50)
+    version = version_query.version_field(help_text=gettext_lazy("Empty: the version in force on the as-of date."))
 
     def clean_as_of(self) -> datetime.date:
         try:
             return scope.checked_as_of(self.cleaned_data.get("as_of"))
         except InvalidInput as refused:
             raise forms.ValidationError(refused.message) from refused
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["target"] = data.get("target") or AX_TRAINED
+        if "as_of" in data:  # a refused date has no version in force to read
+            chosen = version_query.chosen_target(
+                self, code=data["target"], on=data["as_of"], version=data.get("version")
+            )
+            data["asked"] = chosen if data.get("version") is not None else None
+        return data
 
 
 @login_required
@@ -69,14 +85,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     as_of = (form.cleaned_data.get("as_of") if valid else None) or timezone.localdate()
     by = (form.cleaned_data.get("by") if valid else "") or "university"
-    context = dashboard_context(user=request.user, as_of=as_of, by=by, language=language)
-    return render(request, "reports/dashboard.html", {**context, "form": form})
+    asked = form.cleaned_data.get("asked") if valid else None
+    context = dashboard_context(user=request.user, as_of=as_of, by=by, language=language, asked=asked)
+    chosen = (form.cleaned_data.get("target") if valid else None) or AX_TRAINED
+    shown = [t["code"] for t in context["targets"]]
+    choice = {
+        "target": chosen,
+        "version": asked.version if asked else None,
+        "targets": [{"code": t["code"], "name": t["name"]} for t in context["targets"]],
+        "versions": list(selectors.target_versions(user=request.user, code=chosen))[::-1] if chosen in shown else [],
+    }
+    status = 400 if form.errors else 200
+    return render(request, "reports/dashboard.html", {**context, "form": form, "choice": choice}, status=status)
 
 
-def dashboard_context(*, user: Any, as_of: datetime.date, by: str, language: str) -> dict[str, Any]:
-    """Everything the page shows, as the API serializes it."""
+def dashboard_context(
+    *, user: Any, as_of: datetime.date, by: str, language: str, asked: Target | None = None
+) -> dict[str, Any]:
+    """Everything the page shows, as the API serializes it: each target under its version in force on the date,
+    or the version `asked` for."""
     report_scope = scope.scope_for(user=user)
-    targets = [_target_panel(report_scope, target, as_of, by, language) for target in selectors.target_list(on=as_of)]
+    in_force = selectors.target_list(on=as_of)
+    targets = [
+        _target_panel(report_scope, asked if asked and asked.code == t.code else t, as_of, by, language, in_force=t)
+        for t in in_force
+    ]
     return {
         "as_of": as_of,
         "by": by,
@@ -121,8 +154,10 @@ def _rule_changes(target: Target) -> list[dict[str, Any]]:
 
 
 def _target_panel(
-    report_scope: scope.ReportScope, target: Target, as_of: datetime.date, by: str, language: str
+    report_scope: scope.ReportScope, target: Target, as_of: datetime.date, by: str, language: str, *, in_force: Target
 ) -> dict[str, Any]:
+    """One target's panel under `target`, a version of it: the one `in_force` on the date unless another was
+    asked for (then the page says so, and its downloads ask the API for the same version)."""
     report = selectors.target_report(scope=report_scope, target=target, as_of=as_of)
     dimensions = selectors.dimensions_of(target)
     table_by = by if by in dimensions else dimensions[0]
@@ -131,11 +166,15 @@ def _target_panel(
     report_data = api.TargetReportSerializer(report).data
     table_data = api.HeadcountSerializer(api.shown_headcount(table, public=False)).data
     trajectory_data = api.TrajectorySerializer(path_).data
+    query = {"target": target.code, "as_of": as_of.isoformat()}
+    if target.pk != in_force.pk:
+        query["version"] = str(target.version)
     outlook_panel = (
-        _outlook_panel(report_scope, target, as_of, report.achieved) if target.basis == TargetBasis.TRAINED else None
+        _outlook_panel(report_scope, target, as_of, report.achieved, query)
+        if target.basis == TargetBasis.TRAINED
+        else None
     )
     name = bilingual_name(target.name_ko, target.name_en, language=language)
-    query = {"target": target.code, "as_of": as_of.isoformat()}
     table_by_label = labels.dimension_label(table_by, basis=target.basis)
     chart_labels = {
         "title": _("%(target)s: achieved, straight path and projection") % {"target": name},
@@ -154,6 +193,9 @@ def _target_panel(
             "start": target.start_date.isoformat(),
         },
         "rules": reading.rules_sentence(version=target.version, effective_from=target.effective_from),
+        "asked": ""
+        if target.pk == in_force.pk
+        else reading.asked_version_sentence(version=target.version, as_of=as_of, in_force=in_force.version),
         "rule_changes": _rule_changes(target),
         "achieved": f"{report.achieved:,}",
         "achieved_label": _("Trained") if target.basis == TargetBasis.TRAINED else _("Returned"),
@@ -218,7 +260,7 @@ def _target_panel(
 
 
 def _outlook_panel(
-    report_scope: scope.ReportScope, target: Target, as_of: datetime.date, achieved: int
+    report_scope: scope.ReportScope, target: Target, as_of: datetime.date, achieved: int, query: dict[str, str]
 ) -> dict[str, Any]:
     """The projection with the planned intake, as the outlook API serializes it, and its sentences."""
     value = outlook.outlook_of(scope=report_scope, target=target, as_of=as_of, achieved=achieved)
@@ -276,7 +318,7 @@ def _outlook_panel(
             }
             for row in result["by_year"]
         ],
-        "downloads": _downloads("/api/v1/reports/outlook/", {"target": target.code, "as_of": as_of.isoformat()})[:2],
+        "downloads": _downloads("/api/v1/reports/outlook/", query)[:2],
         "chart_points": [{"end": as_of, "expected": achieved, "low": achieved, "high": achieved}]
         + [dict(row) for row in result["by_year"]],
     }

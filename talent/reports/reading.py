@@ -47,6 +47,15 @@ def rules_sentence(*, version: int, effective_from: datetime.date) -> str:
     }
 
 
+def asked_version_sentence(*, version: int, as_of: datetime.date, in_force: int) -> str:
+    """Beside the rules sentence when a report was asked for under another version than the one in force on its
+    date: a reader must not take it for the official figure of that date."""
+    return _(
+        "Version %(version)s as asked: the version in force on %(as_of)s is %(in_force)s, and the official "
+        "figures of that date are counted under it."
+    ) % {"version": version, "as_of": as_of.isoformat(), "in_force": in_force}
+
+
 def shortfall_sentence(*, projected: int, target: int, deadline: datetime.date) -> str:
     """The projection against the target in words and numbers: "Projected 302 of 5,000 by 2030-12-31:
     4,698 short." (or the surplus, or exactly reached)."""

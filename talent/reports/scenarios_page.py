@@ -69,7 +69,11 @@ def scenario_page(request: HttpRequest) -> HttpResponse:
             result = scenarios.scenario_run(user=user, change=change, code=target.code, version=target.version)
             if request.POST.get("action") == "save":
                 saved = scenarios.scenario_save(user=user, result=result, name=data["name"])
-                messages.success(request, _("Scenario “%(name)s” saved.") % {"name": saved.name})
+                messages.success(
+                    request,
+                    _("Scenario “%(name)s” saved, counted under version %(version)s.")
+                    % {"name": saved.name, "version": saved.target.version},
+                )
         except DomainError as refusal:
             add_domain_error(form, refusal)
             result = None
@@ -101,6 +105,8 @@ def _result(result: scenarios.ScenarioResult) -> dict[str, Any]:
             "scenario": reading.persons(result.scenario_entrants),
         },
         "moved": round(result.moved),
+        # The version the scenario was run under, read from its result (not from the page's query).
+        "rules": reading.rules_sentence(version=result.target.version, effective_from=result.target.effective_from),
     }
 
 

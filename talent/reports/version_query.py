@@ -1,10 +1,11 @@
-"""`?version=` on the report pages that work under one target version (the intake plans, the scenarios), as on the
-reports API: the version asked for, else the one in force on the page's date. selectors.target_current decides,
-and refuses a version the target does not have; this form only reads the query and shows the refusal beside it."""
+"""`?version=` on the report pages (the dashboard, the intake plans, the scenarios), as on the reports API: the
+version asked for, else the one in force on the page's date. selectors.target_current decides, and refuses a
+version the target does not have; the forms here only read the query and show the refusal beside the field."""
 
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.http import QueryDict
@@ -15,15 +16,32 @@ from talent.common.forms import add_domain_error
 from talent.reports import selectors
 from talent.reports.models import Target
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+
+def version_field(*, help_text: str | _StrPromise) -> forms.IntegerField:
+    """The `version` a page's form reads: a version number, empty for the version in force."""
+    return forms.IntegerField(
+        label=gettext_lazy("Target version"), required=False, min_value=1, max_value=2**31 - 1, help_text=help_text
+    )
+
 
 class VersionForm(forms.Form):
-    version = forms.IntegerField(
-        label=gettext_lazy("Target version"),
-        required=False,
-        min_value=1,
-        max_value=2**31 - 1,
-        help_text=gettext_lazy("Empty: the version in force today."),
-    )
+    version = version_field(help_text=gettext_lazy("Empty: the version in force today."))
+
+
+def chosen_target(form: forms.Form, *, code: str, on: datetime.date | None, version: int | None) -> Target | None:
+    """The version of `code` that `version` asks for, else the one in force on `on`, through the selector the API
+    uses; its refusal (a version or a target there is not) goes on `form` beside the field it names, and the
+    answer is None."""
+    try:
+        return selectors.target_current(code=code, on=on, version=version)
+    except InvalidInput as refused:
+        if refused.field not in form.fields:
+            raise
+        add_domain_error(form, refused)
+        return None
 
 
 def page_target(query: QueryDict, *, code: str, on: datetime.date | None = None) -> tuple[Target, VersionForm]:
@@ -31,15 +49,9 @@ def page_target(query: QueryDict, *, code: str, on: datetime.date | None = None)
     one in force on `on` (default today). A refused version is on the form (the page answers 400 and does
     nothing it was asked to), and the page shows the version in force meanwhile."""
     form = VersionForm(query if query.get("version") else None)
-    if form.is_bound and not form.is_valid():
-        return selectors.target_current(code=code, on=on), form
-    asked = form.cleaned_data["version"] if form.is_bound else None
-    try:
-        target = selectors.target_current(code=code, on=on, version=asked)
-    except InvalidInput as refused:
-        if refused.field != "version":
-            raise
-        add_domain_error(form, refused)
-        target = selectors.target_current(code=code, on=on)
+    asked = None
+    if form.is_bound and form.is_valid():
+        asked = chosen_target(form, code=code, on=on, version=form.cleaned_data["version"])
+    target = asked or selectors.target_current(code=code, on=on)
     form.fields["version"].initial = target.version
     return target, form

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+from html import unescape as html_unescape
 
 import pgtrigger
 import pytest
@@ -399,3 +400,62 @@ def test_the_migration_gives_each_version_made_so_far_the_rules_recorded_by_its_
         versions.filter(version=2).update(created_at=change.created_at + datetime.timedelta(seconds=1))
         backfill(apps, None)
     assert list(versions.order_by("version").values_list("counting_rules_through", flat=True)) == [0, change.pk]
+
+
+def _dashboard(user, language: str, query: str):
+    page = Client()
+    page.force_login(user)
+    page.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return page.get(f"/dashboard/{query}")
+
+
+def test_the_dashboard_counts_a_past_date_under_the_version_asked_for_and_says_which(
+    graduates, ministry_analyst, client_as
+):
+    registry_services.programme_set_counting(
+        actor=ministry_analyst, programme=graduates.ms_y, counts_toward_target=False, note="부처 기준 변경"
+    )
+    unasked = _dashboard(ministry_analyst, "en", "?as_of=2026-10-01").content.decode()
+    assert 'data-testid="achieved-AX-TRAINED" data-value="8"' in unasked  # the version in force then: 1
+    assert 'data-testid="asked-AX-TRAINED"' not in unasked
+    assert " selected>Version" not in unasked  # the picker offers the versions and asks for none
+
+    asked = _dashboard(ministry_analyst, "en", "?as_of=2026-10-01&target=AX-TRAINED&version=2")
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert 'data-testid="achieved-AX-TRAINED" data-value="6"' in page
+    assert achieved(client_as(ministry_analyst), D(2026, 10, 1), version=2) == (6, 2)  # the API's figure
+    assert "Counted under version 2 of the counting rules, in force from 2026-12-03." in page
+    assert (
+        "Version 2 as asked: the version in force on 2026-10-01 is 1, and the official figures of that date are "
+        "counted under it." in page
+    )
+    assert '<option value="2" selected>Version 2 from 2026-12-03</option>' in page
+    # The other target counts under its own version in force; the downloads ask the API for the same version.
+    assert "Counted under version 1" in page.split('data-testid="rules-OVERSEAS-RETURNED"')[1].split("</p>")[0]
+    assert "/api/v1/reports/headcount/?target=AX-TRAINED&amp;as_of=2026-10-01&amp;version=2&amp;by=" in page
+    outlook_link = "/api/v1/reports/outlook/?target=AX-TRAINED&amp;as_of=2026-10-01&amp;version=2&amp;format=csv"
+    assert outlook_link in page
+    outlook = client_as(ministry_analyst).get(html_unescape(outlook_link).replace("&format=csv", "")).data
+    assert (outlook["target"]["version"], outlook["projection"]["achieved"]) == (2, 6)
+
+    korean = _dashboard(ministry_analyst, "ko", "?as_of=2026-10-01&version=2").content.decode()  # target: AX-TRAINED
+    assert "요청에 따라 버전 2(으)로 계산했습니다. 2026-10-01에 적용 중인 버전은 1이며" in korean
+
+
+def test_the_dashboard_refuses_a_version_or_target_there_is_not_beside_its_field_as_the_api_does(
+    graduates, ministry_analyst, client_as
+):
+    for language, words in (("ko", "버전 9"), ("en", "has no version 9")):
+        refused = _dashboard(ministry_analyst, language, "?as_of=2026-10-01&version=9")
+        page = refused.content.decode()
+        assert refused.status_code == 400
+        assert words in page.split('data-testid="error-version"')[1].split("</ul>")[0]
+        assert 'aria-describedby="id_version_helptext id_version_error" aria-invalid="true"' in page
+        # Meanwhile the page shows the date under the version in force, and says so.
+        assert 'data-testid="achieved-AX-TRAINED" data-value="8"' in page
+    api = client_as(ministry_analyst).get("/api/v1/reports/headcount/", {"by": "university", "version": 9})
+    assert "has no version 9" in str(api.data)  # the API's words
+    assert _dashboard(ministry_analyst, "en", "?version=abc").status_code == 400
+    unknown = _dashboard(ministry_analyst, "en", "?target=NOPE&version=1").content.decode()
+    assert "Unknown target “NOPE”" in unknown.split('data-testid="error-target"')[1].split("</ul>")[0]

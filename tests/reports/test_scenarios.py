@@ -222,3 +222,25 @@ def test_the_api_runs_a_scenario_under_the_version_asked_for_and_names_it(planne
     unknown = client.post("/api/v1/reports/scenarios/", {**body, "version": 9}, content_type="application/json")
     assert unknown.status_code == 400 and "version" in unknown.json()["errors"]
     assert [s["target_version"] for s in client.get("/api/v1/reports/scenarios/").json()] == [1]
+
+
+def test_a_saved_scenario_names_the_version_it_was_counted_under_and_its_table_heads_names_as_names(
+    planned, ministry_analyst
+):
+    """The result and the saved message name the version the scenario ran under (read from the result); the
+    saved table's first column is a scenario's 이름, not a person's 성명."""
+    services.target_revise(actor=ministry_analyst, code="AX-TRAINED", value=6000, note="상향")  # version 2, today
+    asked = {"kind": "all_schools", "from_year": 2027, "percent": 50, "action": "save"}
+    saved = client_for(ministry_analyst, "en").post("/reports/scenarios/?version=1", {**asked, "name": "v1"}).content
+    effect = saved.decode().split('data-testid="scenario-rules"')[1].split("</p>")[0]
+    assert "Counted under version 1 of the counting rules, in force from 2026-01-01." in effect
+    assert "Scenario “v1” saved, counted under version 1." in saved.decode()
+    ko = client_for(ministry_analyst).post("/reports/scenarios/", {**asked, "name": "v2"}).content.decode()
+    assert "산정 기준 버전 2(2026-12-03부터 적용)으로 계산했습니다." in ko.split('data-testid="scenario-rules"')[1]
+    assert "산정 기준 버전 2)" in ko.split('data-testid="messages"')[1].split("</ul>")[0]
+    head = ko.split('data-testid="saved-scenarios"')[1].split("</thead>")[0]
+    assert '<th scope="col">이름</th>' in head and "성명" not in head
+    english = client_for(ministry_analyst, "en").get("/reports/scenarios/").content.decode()
+    assert '<th scope="col">Name</th>' in english.split('data-testid="saved-scenarios"')[1].split("</thead>")[0]
+    with translation.override("ko"):  # people's names keep their label
+        assert translation.gettext("Name") == "성명"

@@ -117,6 +117,13 @@ def rates_of(value: outlook.Outlook) -> list[dict[str, Any]]:
 class OutlookQuerySerializer(serializers.Serializer):
     target = serializers.CharField(required=False, default=AX_TRAINED, help_text="A target counting graduates.")
     as_of = serializers.DateField(required=False, help_text="The date (YYYY-MM-DD); default today.")
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="A version of the target (its counting rules, value and deadline); default the version in "
+        "force on the as-of date.",
+    )
 
 
 class OutlookView(ReportView):
@@ -133,7 +140,9 @@ class OutlookView(ReportView):
         query = OutlookQuerySerializer(data=query_of(request))
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        value = outlook.target_outlook(user=request.user, code=params["target"], as_of=params.get("as_of"))
+        value = outlook.target_outlook(
+            user=request.user, code=params["target"], as_of=params.get("as_of"), version=params.get("version")
+        )
         if file_format := self.download_format():
             return exports.download(exports.outlook_table(value), file_format)
         return Response(OutlookSerializer(value).data)
