@@ -591,7 +591,8 @@ def _plan_existing(
             )
         )  # fmt: skip
     corrected = {"status_date"} if correction else set()
-    status_changed = {"status"} if status_change or going_back is not None else set()
+    goes_back = going_back is not None and not going_back.keeps_scheduled
+    status_changed = {"status"} if status_change or goes_back else set()
     changes = sorted(person_changes | enrollment_changes | status_changed | corrected)
     row.outcome.changes = changes
     row.outcome.differences = [
@@ -617,7 +618,7 @@ def _plan_existing(
                 "new": _status_shown(status, on),
             }
         )
-    if going_back is not None:
+    if going_back is not None and goes_back:
         row.outcome.differences.append(
             {
                 "field": "status",
@@ -653,10 +654,26 @@ class _GoingBack:
     voided: list[EnrollmentEvent]
     remaining: list[EnrollmentEvent]
     reason: str
+    #: The row states the status in force today and only changes still ahead follow it, without a reason: the file
+    #: (an export, say) says nothing of the future, so they stay, and the row says how to cancel them.
+    keeps_scheduled: bool = False
 
     def plan(self, chain: _Chain, plan: Plan) -> None:
         """Void the later changes, and let a further row of the student continue from the change returned to."""
         today = timezone.localdate()
+        if self.keeps_scheduled:
+            self.row.outcome.notices.append(
+                RowMessage(
+                    self.row.parsed.number,
+                    self.row.header.label("status"),
+                    _(
+                        "Unchanged: %(what)s stays scheduled. To cancel it, give the reason in the correction reason "
+                        "column (정정사유) and upload the file again."
+                    )
+                    % {"what": _scheduled_shown(self.voided)},
+                )
+            )
+            return
         plan.voids.extend((event.pk, self.reason) for event in self.voided)
         chain.status, chain.on = self.back_to.status, self.back_to.effective_date
         chain.scheduled_dates = [event.effective_date for event in self.remaining if event.effective_date > today]
@@ -678,6 +695,15 @@ def _voided_shown(events: list[EnrollmentEvent], today: datetime.date) -> str:
         (cancel if event.effective_date > today else void)
         % {"status": shown("status", event.status), "date": shown("status_date", event.effective_date)}
         for event in events
+    )
+
+
+def _scheduled_shown(events: list[EnrollmentEvent]) -> str:
+    """Changes still ahead, in words (earliest first)."""
+    return ", ".join(
+        _("the change to %(status)s on %(date)s")
+        % {"status": shown("status", event.status), "date": shown("status_date", event.effective_date)}
+        for event in reversed(events)
     )
 
 
@@ -740,6 +766,10 @@ def _going_back(row: _Row, enrollment: ExistingEnrollment, status: str, reason: 
             row.problem("status", refusal.message)
             return going_back
         remaining.pop()
+    today = timezone.localdate()
+    if not reason and back_to.effective_date <= today and all(e.effective_date > today for e in going_back.voided):
+        going_back.keeps_scheduled = True  # the status in force today, as an export writes it: nothing to undo
+        return going_back
     if not reason and "correction_reason" not in row.faulty:
         message = _(
             "This row states %(status)s (%(date)s), which is recorded before later changes: importing it would "

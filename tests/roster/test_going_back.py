@@ -204,15 +204,33 @@ def test_a_scheduled_leave_is_cancelled_by_a_row_with_its_reason(leave_ahead, un
     assert (leave_ahead.status, leave_ahead.next_change_on) == ("enrolled", None)  # nothing scheduled any more
 
 
-def test_a_scheduled_leave_is_not_cancelled_without_a_reason(leave_ahead, university_staff, import_as):
+def test_a_scheduled_leave_is_not_cancelled_without_a_reason_and_the_row_says_how(
+    leave_ahead, university_staff, import_as
+):
     with translation.override("en"):
         result = import_as(university_staff, csv_bytes([row("재학", "")], headers=HEADERS))
 
-    assert not result.applied
-    ((column, message),) = [(m.column, m.message) for m in result.rows[0].messages]
-    assert column == "정정사유" and "would cancel the change to On leave scheduled for 2027-03-02" in message
+    assert result.applied and [r.action for r in result.rows] == ["unchanged"]
+    assert [(n.column, n.message) for n in result.rows[0].notices] == [
+        (
+            "학적상태",
+            "Unchanged: the change to On leave on 2027-03-02 stays scheduled. To cancel it, give the reason in the "
+            "correction reason column (정정사유) and upload the file again.",
+        )
+    ]
     leave_ahead.refresh_from_db()
     assert leave_ahead.next_change_on == datetime.date(2027, 3, 2) and not EnrollmentEventVoid.objects.exists()
+
+
+def test_an_export_with_a_leave_ahead_imports_again_as_unchanged(leave_ahead, university, university_staff, import_as):
+    """An export writes the status in force today; a change still ahead is not undone by importing it again."""
+    exported = roster.roster_export(actor=university_staff, university=university, fmt="csv")
+
+    result = import_as(university_staff, exported)
+
+    assert result.applied and [r.action for r in result.rows] == ["unchanged"]
+    assert steps(leave_ahead)[-1] == ("on_leave", datetime.date(2027, 3, 2))
+    assert not EnrollmentEventVoid.objects.exists()
 
 
 def test_back_from_a_leave_that_took_effect_is_a_new_change_not_a_void(enrolled, university_staff, import_as):
