@@ -11,6 +11,7 @@ import json
 import pytest
 from django.conf import settings
 
+from talent.registry import services as registry_services
 from tests import factories
 from tests.browser import screenshot, session_cookie
 from tests.reports.conftest import D, graduate
@@ -122,4 +123,48 @@ def test_the_dashboard_reads_at_desk_and_phone_width(
     assert not page.locator(".site-header").is_visible()
     assert not page.locator("form.controls").is_visible()
     assert page.get_by_test_id("chart-table-AX-TRAINED").is_visible()
+    context.close()
+
+
+@pytest.fixture
+def rules_changed(ministry_session, campus) -> str:
+    """Y's programme stops counting from today: version 2 of AX-TRAINED. Before the browser starts (see above)."""
+    analyst = factories.UserFactory()
+    factories.MembershipFactory(user=analyst, organization=factories.MinistryFactory())
+    registry_services.programme_set_counting(
+        actor=analyst, programme=campus.ms_y, counts_toward_target=False, note="부처 기준 변경"
+    )
+    return ministry_session
+
+
+def test_a_past_report_is_shown_under_the_version_chosen_and_back(rules_changed, live_server, browser, artifacts):
+    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 1400})
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": rules_changed, "url": live_server.url}])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/dashboard/?as_of=2026-10-01")
+    assert page.get_by_test_id("achieved-AX-TRAINED").inner_text() == "3"  # under version 1, in force then
+    assert "버전 1" in page.get_by_test_id("rules-AX-TRAINED").inner_text()
+    assert page.get_by_test_id("version-picker").input_value() == ""
+
+    with page.expect_navigation():  # the picker submits on change, as the date does
+        page.get_by_test_id("version-picker").select_option("2")
+    assert page.get_by_test_id("achieved-AX-TRAINED").inner_text() == "2"
+    assert page.get_by_test_id("as-of").inner_text() == "2026-10-01"
+    assert "버전 2" in page.get_by_test_id("rules-AX-TRAINED").inner_text()
+    assert "적용 중인 버전은 1" in page.get_by_test_id("asked-AX-TRAINED").inner_text()
+    assert page.get_by_test_id("version-picker").input_value() == "2"
+    screenshot(page, artifacts / "dashboard-version-asked.png")
+
+    page.get_by_test_id("lang-en").click()  # the choice survives the language switch
+    page.wait_for_load_state()
+    assert "Version 2 as asked" in page.get_by_test_id("asked-AX-TRAINED").inner_text()
+
+    with page.expect_navigation():
+        page.get_by_test_id("version-picker").select_option("")
+    assert page.get_by_test_id("achieved-AX-TRAINED").inner_text() == "3"
+    assert page.get_by_test_id("asked-AX-TRAINED").count() == 0
+
+    page.goto(f"{live_server.url}/dashboard/?as_of=2026-10-01&version=9")
+    assert "has no version 9" in page.get_by_test_id("error-version").inner_text()
+    assert page.get_by_test_id("error-version").is_visible()
     context.close()
