@@ -264,6 +264,12 @@ def scorers(documents: Documents, *, ablations: bool) -> dict[str, Callable[[], 
         variants["an expert naming no division of the section taken for one of another division"] = lambda: engine(
             documents, unknown_division_share=0.0
         )
+        variants["sector, region and history counted whatever the topic (no topical evidence needed)"] = lambda: engine(
+            documents, context_without_topic=1.0
+        )
+        variants["an expert naming no region taken for one far from an on-site problem"] = lambda: engine(
+            documents, unknown_region_share=0.0
+        )
         variants["without the AX vocabulary"] = lambda: engine(documents, vocabulary=EMPTY)
         variants["without loanword links (transliteration)"] = lambda: engine(documents, transliteration=False)
         variants["document frequencies from the pool only (no background corpus)"] = lambda: engine(
@@ -278,6 +284,8 @@ def scorers(documents: Documents, *, ablations: bool) -> dict[str, Callable[[], 
             generic_terms=frozenset(),
             divisions=False,
             background_texts=(),
+            context_without_topic=1.0,
+            unknown_region_share=0.0,
         )
     return variants
 

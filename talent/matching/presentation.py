@@ -28,6 +28,7 @@ COMPONENT_LABELS = {
 REGION_REASONS = {
     "same_region": _("Works in the problem's region"),
     "remote": _("Remote work on both sides"),
+    "region_unknown": _("The expert names no region"),
     None: _("No region in common"),
 }
 
@@ -158,8 +159,12 @@ def in_words(proposal: Proposal) -> list[str]:
         phrases.append(_("Region: %(region)s (on site)") % {"region": problem.get_region_display()})
     elif region == "remote":
         phrases.append(_("Remote work on both sides"))
+    elif region == "region_unknown":
+        phrases.append(_("The expert names no region (counted as half)"))
     else:
         phrases.append(_("No region in common"))
+    if float(explanation.get("context_share", 1)) < 1:
+        phrases.append(_("Little in common in skills and text: sector and region counted in part"))
     return [str(phrase) for phrase in phrases]
 
 

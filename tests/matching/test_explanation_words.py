@@ -8,7 +8,9 @@ from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from talent.matching.models import Proposal
 from talent.matching.presentation import in_words, text_strength
+from talent.registry.models import FieldProblem
 from tests.matching.market import run_now
 
 
@@ -82,3 +84,30 @@ def test_the_page_shows_words_and_keeps_the_numbers_behind_a_details_toggle(mark
     assert words < details
     assert "Skills matched: pytorch, 컴퓨터 비전 (2 of 2 wanted)" in page[words:details]
     assert "×" not in page[words:details] and "×" in page[details:]
+
+
+def test_an_expert_naming_no_region_and_a_pair_with_no_topic_in_common_are_said_so():
+    proposal = Proposal(
+        problem=FieldProblem(ksic_section="D"),
+        explanation={
+            "components": {"skills": 0.0, "text": 0.0, "sector": 1.0, "region": 0.5},
+            "missing_skills": ["부분방전"],
+            "sector_match": True,
+            "region_match": "region_unknown",
+            "context_share": 0.5,
+        },
+    )
+
+    with translation.override("en"):
+        english = in_words(proposal)
+    with translation.override("ko"):
+        korean = in_words(proposal)
+
+    assert english[-2:] == [
+        "The expert names no region (counted as half)",
+        "Little in common in skills and text: sector and region counted in part",
+    ]
+    assert korean[-2:] == [
+        "전문가가 지역을 밝히지 않음 (절반으로 계산)",
+        "기술과 설명에 공통점이 적어 업종과 지역은 일부만 반영",
+    ]

@@ -91,8 +91,11 @@ def test_every_score_and_component_is_between_0_and_1():
     assert len(result) > 0
     for values in (result.total, result.skills, result.text, result.sector, result.region):
         assert ((values >= 0) & (values <= 1)).all()
-    weighted = 0.4 * result.skills + 0.35 * result.text + 0.15 * result.sector + 0.10 * result.region
+    context = 0.15 * result.sector + 0.10 * result.region
+    weighted = 0.4 * result.skills + 0.35 * result.text + result.context_share * context
     np.testing.assert_allclose(result.total, weighted, atol=1e-6)
+    assert {0.5, 1.0} <= set(result.context_share.tolist())
+    assert ((result.context_share >= 0.5) & (result.context_share <= 1)).all()
 
 
 def test_each_problem_keeps_at_most_k_candidates_best_first():
@@ -147,11 +150,81 @@ def test_region_counts_for_the_same_region_or_remote_work_on_both_sides():
     }
     assert reasons == {
         ("현장", "지역"): "same_region",
-        ("현장", "섹터"): None,
+        ("현장", "섹터"): "region_unknown",  # names no region: not taken for far away
         ("원격가능", "지역"): "same_region",
         ("원격가능", "원격"): "remote",
-        ("원격가능", "섹터"): None,
+        ("원격가능", "섹터"): "region_unknown",
     }
+
+
+def test_an_expert_naming_no_region_counts_half_for_a_problem_that_names_one():
+    skill = ["부분방전"]
+    experts = [
+        expert("근처", skills=skill, regions=["KR-11"]),
+        expert("미상", skills=skill),
+        expert("미상원격", skills=skill, remote_ok=True),
+        expert("먼곳", skills=skill, regions=["KR-26"]),
+    ]
+    on_site = problem("현장", skills=skill, region="KR-11")
+    remote = problem("원격", skills=skill, region="KR-11", remote=True)
+
+    result = score_candidates(experts, [on_site, remote], top_k=5)
+
+    region = {
+        (result.problem_ids[p], result.expert_ids[e]): (float(result.region[i]), explain(result, i)["region_match"])
+        for i, (p, e) in enumerate(zip(result.problem_index, result.expert_index, strict=True))
+    }
+    assert region == {
+        ("현장", "근처"): (1.0, "same_region"),
+        ("현장", "미상"): (0.5, "region_unknown"),
+        ("현장", "미상원격"): (0.5, "region_unknown"),
+        ("현장", "먼곳"): (0.0, None),
+        ("원격", "근처"): (1.0, "same_region"),
+        ("원격", "미상"): (0.5, "region_unknown"),
+        ("원격", "미상원격"): (1.0, "remote"),
+        ("원격", "먼곳"): (0.0, None),
+    }
+    far_as_before = score_candidates(experts, [on_site], top_k=5, unknown_region_share=0.0)
+    assert far_as_before.region.tolist() == [1.0, 0.0, 0.0, 0.0]
+
+
+def test_the_context_counts_in_proportion_to_the_topical_evidence_up_to_the_floor():
+    assert scoring.context_share(np.array([0.0, 0.025, 0.05, 0.3]), floor=0.05, without=0.5).tolist() == [
+        0.5,
+        0.75,
+        1.0,
+        1.0,
+    ]
+    assert scoring.context_share(np.array([0.0, 1e-6, 0.3]), floor=0.0, without=0.5).tolist() == [0.5, 1.0, 1.0]
+    assert scoring.context_share(np.array([0.0, 0.3]), without=1.0).tolist() == [
+        1.0,
+        1.0,
+    ]  # as before: whatever the topic
+
+
+def test_sector_and_region_without_skills_or_text_in_common_count_half_and_lose_to_a_topical_match():
+    wanted = problem("접속함", "지중 케이블 접속함의 부분방전", ["부분방전"], section="D", region="KR-11")
+    # Same sector, same region, nothing in common on the topic.
+    local = expert("현지", "드론으로 송전선로 애자를 점검합니다", ["드론 영상"], sections=["D"], regions=["KR-11"])
+    # Same sector, region unknown, English only: one word in common (cable · 케이블, a loanword).
+    topical = expert(
+        "전문",
+        "cable joints: HFCT sensors, pulse clustering",
+        ["PD pulse classification"],
+        sections=["D"],
+        remote_ok=True,
+    )
+
+    result = score_candidates([local, topical], [wanted], top_k=5)
+
+    assert candidates_of(result) == ["전문", "현지"]
+    assert result.context_share[1] == 0.5
+    assert result.total[1] == pytest.approx(0.5 * (0.15 + 0.10))  # still a candidate, at half its context
+    assert explain(result, 1)["context_share"] == 0.5
+    assert 0.5 < explain(result, 0)["context_share"] < 1  # one word in common: more than nothing, less than a fit
+    # Counted whatever the topic, as before, the local expert's sector and region alone would come first.
+    as_before = score_candidates([local, topical], [wanted], top_k=5, context_without_topic=1.0, unknown_region_share=0)
+    assert candidates_of(as_before) == ["현지", "전문"]
 
 
 def test_skills_match_whatever_their_spacing_case_or_inflection():
@@ -350,7 +423,11 @@ def reference_scores(experts, problems):
         for j, e in enumerate(experts):
             sector = float(p.ksic_section in e.ksic_sections)
             region = float(p.region in e.regions or (p.remote and e.remote_ok))
-            totals[(e.id, p.id)] = 0.4 * skills[i][j] + 0.35 * text[i][j] + 0.15 * sector + 0.1 * region
+            if not e.regions and p.region and not region:
+                region = 0.5  # where the expert works is unknown
+            topical = 0.4 * skills[i][j] + 0.35 * text[i][j]
+            share = 0.5 + 0.5 * min(1.0, topical / 0.05)  # little in skills and text: the context in part
+            totals[(e.id, p.id)] = topical + share * (0.15 * sector + 0.1 * region)
     return totals
 
 
