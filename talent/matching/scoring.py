@@ -490,7 +490,14 @@ class _GatedScorer:
     def units(self, start: int, stop: int) -> FloatArray:
         topical = self.topical.units(start, stop)
         context = self.context.units(start, stop)
-        context *= context_share(topical, self.floor, self.without)
+        if self.floor > 0:
+            # context_share in place: a chunk holds millions of pairs, and each temporary costs a pass over them.
+            share = np.minimum(topical, self.floor)
+            share *= (1.0 - self.without) / self.floor
+            share += self.without
+        else:
+            share = context_share(topical, self.floor, self.without)
+        context *= share
         topical += context
         return topical
 
