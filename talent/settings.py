@@ -216,6 +216,7 @@ REST_FRAMEWORK = {
     # to a JSON operation would be read as fields left out and accepted. The file uploads (the roster and intake-plan
     # imports) name the multipart parser themselves; any other media type is refused with 415.
     "DEFAULT_PARSER_CLASSES": ["talent.common.request_limits.BoundedJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "talent.common.request_limits.ContentNegotiation",  # an empty form too
     # The test client speaks the API's language; a test of an upload says `format="multipart"`.
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Keyed on the one client-address rule (TRUSTED_PROXIES), like the lockout and the access log.

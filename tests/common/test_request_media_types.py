@@ -9,10 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from talent.registry.models import Enrollment, ImportBatch, ResearcherProfile
+from tests.registry.api.conftest import _module_world, world  # noqa: F401 - fixtures shared with the API tests
 from tests.roster.conftest import csv_bytes
 
 RESEARCHER_PROFILE = "/api/v1/me/researcher-profile/"
 ROSTER_IMPORT = "/api/v1/enrollments/import/"
+CONSENT = "/api/v1/me/consent/"
 
 #: What schemathesis sent: a JSON array as the body of a multipart request.
 FORM_BODIES = [
@@ -75,3 +77,28 @@ def test_a_roster_upload_is_multipart_only(university_staff, ms_programme):
         "Send the body as multipart/form-data: this operation does not read “application/json”."
     )
     assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data; boundary=fuzz", "application/x-www-form-urlencoded"])
+def test_an_empty_form_body_is_refused_too_not_read_as_every_box_unticked(world, content_type):  # noqa: F811
+    """DRF reads an empty body of a form media type as an empty form without asking a parser; as a form, the
+    required `consent_to_matching` left out would read as false and withdraw the consent."""
+    expert = world.researcher_person.expert_profile
+    assert expert.consent_to_matching
+
+    response = _client(world.users["researcher"]).generic("PUT", CONSENT, "", content_type=content_type)
+
+    assert response.status_code == 415, response.content
+    assert response.json()["code"] == "unsupported_media_type"
+    expert.refresh_from_db()
+    assert expert.consent_to_matching
+
+
+def test_an_empty_form_is_still_an_upload_s_to_refuse_as_it_sees_fit(university_staff, ms_programme):
+    """The check asks the operation's parsers: an upload reads forms, so its own rule answers (a file is needed)."""
+    response = _client(university_staff).generic(
+        "POST", ROSTER_IMPORT, "", content_type="multipart/form-data; boundary=fuzz"
+    )
+
+    assert response.status_code == 400
+    assert "file" in response.json()["errors"]
