@@ -66,8 +66,11 @@ class DashboardForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        asked_for = data.get("target") or data.get("version") is not None
         data["target"] = data.get("target") or AX_TRAINED
-        if "as_of" in data:  # a refused date has no version in force to read
+        # A refused date has no version in force to read. Nothing asked for: each target in force counts under its
+        # version, and a seeded target that is missing only has no panel (the page still shows the others).
+        if "as_of" in data and asked_for:
             chosen = version_query.chosen_target(
                 self, code=data["target"], on=data["as_of"], version=data.get("version")
             )

@@ -33,11 +33,11 @@ class VersionForm(forms.Form):
 
 def chosen_target(form: forms.Form, *, code: str, on: datetime.date | None, version: int | None) -> Target | None:
     """The version of `code` that `version` asks for, else the one in force on `on`, through the selector the API
-    uses; its refusal (a version or a target there is not) goes on `form` beside the field it names, and the
-    answer is None."""
+    uses; its refusal (a version or a target there is not, a seeded target that is missing) goes on `form` beside the
+    field it names, and the answer is None."""
     try:
         return selectors.target_current(code=code, on=on, version=version)
-    except InvalidInput as refused:
+    except (InvalidInput, selectors.TargetMissing) as refused:
         if refused.field not in form.fields:
             raise
         add_domain_error(form, refused)

@@ -47,6 +47,20 @@ def test_the_pages_say_the_target_is_missing_and_who_restores_it(without_ax_trai
     assert 'data-testid="add-target"' not in page, "only an operator can add it"
 
 
+def test_the_dashboard_shows_the_other_targets_and_refuses_the_missing_one_beside_its_field(
+    without_ax_trained, ministry_analyst
+):
+    client = page_client(ministry_analyst)
+    shown = client.get("/dashboard/")
+    asked = client.get("/dashboard/", {"target": "AX-TRAINED", "version": "1"})
+
+    assert shown.status_code == 200
+    assert 'data-target="OVERSEAS-RETURNED"' in shown.content.decode()
+    assert 'data-target="AX-TRAINED"' not in shown.content.decode()
+    assert asked.status_code == 400
+    assert MISSING in asked.content.decode()
+
+
 def test_an_operator_gets_the_way_to_add_it_in_korean(without_ax_trained, operator):
     page = page_client(operator, "ko").get("/reports/intake/").content.decode()
 
