@@ -93,7 +93,7 @@ def test_the_answer_is_djangos_for_every_odd_value_and_pair_of_them(make: Any, r
     fields = [f for f in model._meta.concrete_fields if _odd_values(f) and not f.primary_key]
     refused = 0
     singles = [(f, v) for f in fields for v in _odd_values(f)]
-    for changes in itertools.chain(((s,) for s in singles), itertools.combinations(singles[:24], 2)):
+    for changes in itertools.chain(((s,) for s in singles), itertools.combinations(singles[:12], 2)):
         saved = {f.attname: getattr(instance, f.attname) for f, _ in changes}
         for field, value in changes:
             setattr(instance, field.attname, value)
