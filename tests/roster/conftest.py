@@ -12,7 +12,10 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from talent.registry import services
+from talent.registry.models import Enrollment, EnrollmentEvent
 from talent.roster import services as roster
+from tests import factories
 
 HEADERS = ["학번", " 성 ", "이름", "영문 성", "영문 이름", "생년월일", "성별", "이메일", "과정", "입학일", "학적상태"]
 
@@ -76,3 +79,29 @@ def import_as(university):
         )
 
     return run
+
+
+#: The admission (and enrolment) day of the student of `enrolled`.
+ADMITTED = datetime.date(2024, 3, 4)
+
+
+def steps(enrollment: Enrollment) -> list[tuple[str, datetime.date]]:
+    """The enrollment's changes that stand, in order: (status, effective date)."""
+    events = EnrollmentEvent.objects.filter(enrollment=enrollment, void__isnull=True).order_by("sequence")
+    return [(event.status, event.effective_date) for event in events]
+
+
+@pytest.fixture
+def enrolled(ms_programme, university_staff):
+    """A master's student of 한빛대학교 enrolled since March 2024 (student number 2024-0101)."""
+    enrollment = services.enrollment_admit(
+        actor=university_staff,
+        person=factories.PersonFactory(family_name_ko="정", given_name_ko="우진"),
+        programme=ms_programme,
+        student_number="2024-0101",
+        admission_date=ADMITTED,
+    )
+    services.enrollment_transition(
+        actor=university_staff, enrollment=enrollment, status="enrolled", effective_date=ADMITTED
+    )
+    return enrollment

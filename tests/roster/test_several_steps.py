@@ -10,34 +10,12 @@ import pytest
 from django.utils import translation
 
 from talent.registry import services
-from talent.registry.models import Enrollment, EnrollmentEvent, EnrollmentEventVoid
+from talent.registry.models import Enrollment, EnrollmentEventVoid
 from talent.roster import services as roster
 from tests import factories
-from tests.roster.conftest import csv_bytes
+from tests.roster.conftest import ADMITTED, csv_bytes, steps
 
 HEADERS = ["학번", "성", "이름", "과정", "입학일", "학적상태", "상태변경일"]
-ADMITTED = datetime.date(2024, 3, 4)
-
-
-def steps(enrollment: Enrollment) -> list[tuple[str, datetime.date]]:
-    events = EnrollmentEvent.objects.filter(enrollment=enrollment, void__isnull=True).order_by("sequence")
-    return [(event.status, event.effective_date) for event in events]
-
-
-@pytest.fixture
-def enrolled(ms_programme, university_staff):
-    """A master's student of 한빛대학교 enrolled since March 2024."""
-    enrollment = services.enrollment_admit(
-        actor=university_staff,
-        person=factories.PersonFactory(family_name_ko="정", given_name_ko="우진"),
-        programme=ms_programme,
-        student_number="2024-0101",
-        admission_date=ADMITTED,
-    )
-    services.enrollment_transition(
-        actor=university_staff, enrollment=enrollment, status="enrolled", effective_date=ADMITTED
-    )
-    return enrollment
 
 
 def test_a_known_student_completes_coursework_and_graduates_in_one_upload(enrolled, university_staff, import_as):
